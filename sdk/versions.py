@@ -1,0 +1,59 @@
+"""Versions (SemVer 2.0) and version ranges (the Helm / npm constraint syntax)."""
+
+from __future__ import annotations
+
+import functools
+
+import semantic_version
+import semver
+
+
+def parse_version(text: str) -> semver.Version | None:
+    """A SemVer 2.0 version, or ``None`` when ``text`` is not one."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return semver.Version.parse(text)
+    except ValueError:
+        return None
+
+
+def is_version(text: object) -> bool:
+    return isinstance(text, str) and parse_version(text) is not None
+
+
+def precedence_key(text: str) -> str:
+    """The version without build metadata: versions equal here are the same release."""
+    return text.split("+", 1)[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_range(text: str) -> semantic_version.NpmSpec | None:
+    """A constraint such as ``>=1.4.0 <2.0.0``, ``^1.2``, ``~1.2.3``, ``1.x`` or
+    alternatives joined by ``||``; ``None`` when it is not valid."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        return semantic_version.NpmSpec(text.strip())
+    except ValueError:
+        return None
+
+
+def is_range(text: object) -> bool:
+    return isinstance(text, str) and parse_range(text) is not None
+
+
+def satisfies(version: str, constraint: str) -> bool:
+    """Whether ``version`` lies in ``constraint``; invalid input never satisfies."""
+    spec = parse_range(constraint)
+    if spec is None:
+        return False
+    try:
+        return spec.match(semantic_version.Version(version))
+    except ValueError:
+        return False
+
+
+def sort_key(text: str) -> semver.Version:
+    """Order versions by SemVer precedence (invalid ones first)."""
+    return parse_version(text) or semver.Version(0)
