@@ -1,0 +1,69 @@
+"""What API views share: the caller, the services, query parameters."""
+
+from __future__ import annotations
+
+import pluggy
+from flask import current_app, request
+
+from registry.db import request_session
+from registry.errors import RegistryError, Unauthorized
+from registry.extensions import PLUGINS, PROFILES, STORE
+from registry.services.publishing import PublishService, PublishSettings
+from registry.services.tokens import Caller, TokenService
+from registry.storage import ArtifactStore
+from sdk.archive import ArchiveLimits
+
+
+def caller() -> Caller:
+    """The organisation behind the request's bearer token; 401 without one."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized(
+            "Send an API token as `Authorization: Bearer <token>`; "
+            "an organisation's administrator creates one with `appstore-registry token create`."
+        )
+    return TokenService(request_session()).authenticate(secret.strip())
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise RegistryError(f"`{name}` must be a whole number from {low} to {high}.") from None
+    if not low <= value <= high:
+        raise RegistryError(f"`{name}` must be a whole number from {low} to {high}.")
+    return value
+
+
+def setting(name: str):  # type: ignore[no-untyped-def]
+    return current_app.config[name]
+
+
+def publish_service() -> PublishService:
+    app = current_app
+    return PublishService(
+        request_session(),
+        app.extensions[STORE],
+        app.extensions[PLUGINS],
+        PublishSettings(
+            max_upload_bytes=app.config["MAX_UPLOAD_BYTES"],
+            limits=ArchiveLimits(
+                max_members=app.config["ARCHIVE_MAX_MEMBERS"],
+                max_unpacked_bytes=app.config["ARCHIVE_MAX_UNPACKED_BYTES"],
+                max_ratio=app.config["ARCHIVE_MAX_RATIO"],
+            ),
+        ),
+        profiles=app.extensions[PROFILES],
+    )
+
+
+def store() -> ArtifactStore:
+    return current_app.extensions[STORE]
+
+
+def plugins() -> pluggy.PluginManager:
+    return current_app.extensions[PLUGINS]

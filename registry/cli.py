@@ -1,0 +1,191 @@
+"""``appstore-registry``: administering a registry server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from flask import Flask
+
+from registry.app import create_app
+from registry.db import database
+from registry.errors import RegistryError
+from registry.extensions import PLUGINS, STORE
+from registry.migrations import upgrade
+from registry.models import ORGANISATION_KINDS
+from registry.services.fsck import fsck
+from registry.services.organisations import OrganisationService
+from registry.services.tokens import TokenService
+from sdk.verification import describe_plugins
+
+ADMIN = "admin-cli"
+
+
+class RegistryGroup(click.Group):
+    """Turns registry errors into one line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RegistryError as exc:
+            click.secho(f"error: {exc.detail}", err=True, fg="red")
+            ctx.exit(1)
+
+
+@click.group(cls=RegistryGroup)
+@click.version_option(package_name="gemeente-appstore")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Administer a Gemeente App Store registry (settings from APPSTORE_* variables)."""
+    ctx.ensure_object(dict)
+
+
+def _app(ctx: click.Context) -> Flask:
+    if "app" not in ctx.obj:
+        ctx.obj["app"] = create_app()
+    return ctx.obj["app"]
+
+
+@main.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the database, or upgrade it to this version."""
+    app = _app(ctx)
+    upgrade(app.config["DATABASE_URL"])
+    click.echo(f"database ready: {database(app).engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--dev", is_flag=True, help="Flask's development server with reloading; never in production.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve the registry (gunicorn; Flask's development server with --dev)."""
+    if dev:
+        _app(ctx).run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    from registry.wsgi_server import run_gunicorn
+
+    run_gunicorn(host=host, port=port, workers=workers)
+
+
+@main.group()
+def org() -> None:
+    """Organisations."""
+
+
+@org.command("create")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--kind", required=True, type=click.Choice(ORGANISATION_KINDS))
+@click.pass_context
+def org_create(ctx: click.Context, slug: str, name: str, kind: str) -> None:
+    """Register an organisation."""
+    with database(_app(ctx)).session() as session:
+        OrganisationService(session).create(slug, name, kind, actor=ADMIN)
+        session.commit()
+    click.echo(f"organisation {slug} created ({kind})")
+
+
+@org.command("list")
+@click.pass_context
+def org_list(ctx: click.Context) -> None:
+    """List organisations."""
+    with database(_app(ctx)).session() as session:
+        for organisation in OrganisationService(session).list():
+            mark = " (verified)" if organisation.verified else ""
+            click.echo(f"{organisation.slug}\t{organisation.kind}\t{organisation.name}{mark}")
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.option("--org", "slug", required=True, help="The organisation the token acts for.")
+@click.option("--description", default="", help="What the token is for, e.g. 'CI of zaken-app'.")
+@click.pass_context
+def token_create(ctx: click.Context, slug: str, description: str) -> None:
+    """Create a token; it is printed once and only its hash is kept."""
+    with database(_app(ctx)).session() as session:
+        organisation = OrganisationService(session).get(slug)
+        record, secret = TokenService(session).create(organisation, description, actor=ADMIN)
+        session.commit()
+        click.echo(secret)
+        click.echo(f"token {record.id} for {slug}: store it now, it is not shown again", err=True)
+
+
+@token.command("list")
+@click.option("--org", "slug", required=True)
+@click.pass_context
+def token_list(ctx: click.Context, slug: str) -> None:
+    """List an organisation's tokens (prefixes only)."""
+    with database(_app(ctx)).session() as session:
+        organisation = OrganisationService(session).get(slug)
+        for record in TokenService(session).list(organisation):
+            state = "revoked" if record.revoked_at else "active"
+            click.echo(f"{record.id}\t{record.prefix}…\t{state}\tlast used {record.last_used_at or 'never'}"
+                       f"\t{record.description}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: int) -> None:
+    """Revoke a token at once."""
+    with database(_app(ctx)).session() as session:
+        TokenService(session).revoke(token_id, actor=ADMIN)
+        session.commit()
+    click.echo(f"token {token_id} revoked")
+
+
+@main.command("fsck")
+@click.option("--repair", is_flag=True, help="Remove files that no release points at.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
+    """Check that every release has its file, intact, and no file is orphaned."""
+    app = _app(ctx)
+    with database(app).session() as session:
+        report = fsck(session, app.extensions[STORE], repair=repair)
+    if fmt == "json":
+        click.echo(json.dumps({**report.__dict__, "clean": report.clean}, indent=2))
+    else:
+        click.echo(f"checked {report.checked} release(s)")
+        for label, items in (("orphaned file", report.orphans), ("missing file", report.missing),
+                             ("corrupt file", report.corrupt), ("stale upload", report.stale_staging),
+                             ("repaired", report.repaired)):
+            for item in items:
+                click.echo(f"{label}: {item}")
+        click.echo("clean" if report.clean else "problems found" + ("" if repair else " (see --repair)"))
+    if report.missing or report.corrupt or (report.orphans and not repair):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def plugins(ctx: click.Context, fmt: str) -> None:
+    """List the verification and event plugins that are loaded."""
+    rows = describe_plugins(_app(ctx).extensions[PLUGINS])
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        origin = "built-in" if row["builtin"] else (row["distribution"] or row["module"])
+        click.echo(f"{row['name']:<24} {origin:<24} {', '.join(row['hooks'])}")
+
+
+@main.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Load the demo catalogue (idempotent): organisations, tokens and apps."""
+    from registry.demo import load_demo
+
+    for line in load_demo(_app(ctx)):
+        click.echo(line)

@@ -1,0 +1,192 @@
+"""Database models. They hold invariants only; the rules live in services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORGANISATION_KINDS = ("municipality", "cooperation", "vendor", "registry")
+RELEASE_PUBLISHED = "published"
+RELEASE_YANKED = "yanked"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class Organisation(Base):
+    """A municipality, cooperation, vendor or the registry itself."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    verified: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="organisation")
+
+
+class ApiToken(Base):
+    """A secret that lets an organisation use the API. Only its hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(back_populates="tokens")
+
+
+class App(Base):
+    """An app id, claimed by the organisation that published it first."""
+
+    __tablename__ = "app"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(300))
+    layer: Mapped[str | None] = mapped_column(String(20), index=True)
+    license: Mapped[str] = mapped_column(String(200))
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    latest_version: Mapped[str | None] = mapped_column(String(100))
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    organisation: Mapped[Organisation] = relationship()
+    releases: Mapped[list[Release]] = relationship(back_populates="app", order_by="Release.id")
+
+
+class Artifact(Base):
+    """A stored package archive, addressed by its sha256."""
+
+    __tablename__ = "artifact"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Release(Base):
+    """One version of an app. Releases are never deleted, so versions are never reused."""
+
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("app_id", "version", name="uq_release_app_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id"))
+    version: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default=RELEASE_PUBLISHED)
+    manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
+    publiccode: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    readme: Mapped[str | None] = mapped_column(Text)
+    changelog: Mapped[str | None] = mapped_column(Text)
+    artifact_sha256: Mapped[str] = mapped_column(ForeignKey("artifact.sha256"), index=True)
+    published_by: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    app: Mapped[App] = relationship(back_populates="releases")
+    artifact: Mapped[Artifact] = relationship()
+    findings: Mapped[list[FindingRecord]] = relationship(
+        back_populates="release", order_by="FindingRecord.id", cascade="all, delete-orphan"
+    )
+    yanks: Mapped[list[Yank]] = relationship(back_populates="release", order_by="Yank.id")
+
+    @property
+    def yanked(self) -> bool:
+        return self.status == RELEASE_YANKED
+
+
+class FindingRecord(Base):
+    """A finding as stored with its release. ``profile`` is set for platform findings."""
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id"), index=True)
+    code: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(500), default="")
+    plugin: Mapped[str] = mapped_column(String(100), default="")
+    profile: Mapped[str | None] = mapped_column(String(64))
+
+    release: Mapped[Release] = relationship(back_populates="findings")
+
+
+class Yank(Base):
+    """A release withdrawn by its publisher, with the reason municipalities read."""
+
+    __tablename__ = "yank"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    release: Mapped[Release] = relationship(back_populates="yanks")
+
+
+class AuditEvent(Base):
+    """Who changed what, when. Append-only: rows are never updated or deleted."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_subject", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    subject: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_audit_log(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditLogIsAppendOnly("audit events are never changed or deleted")

@@ -1,0 +1,1 @@
+"""Services: plain classes that hold the registry's rules, one concern each."""

@@ -1,0 +1,103 @@
+"""The catalogue: finding apps and their releases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, Text, case, cast, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.errors import NotFound, RegistryError
+from registry.models import App, Organisation, Release
+from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+
+
+@dataclass(frozen=True)
+class AppQuery:
+    """A search: free text plus filters, one page of results."""
+
+    q: str = ""
+    layer: str | None = None
+    category: str | None = None
+    publisher: str | None = None
+    license: str | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class AppPage:
+    items: list[App]
+    total: int
+    page: int
+    page_size: int
+
+
+class CatalogueService:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def search(self, query: AppQuery) -> AppPage:
+        if len(query.q) > MAX_QUERY_LENGTH:
+            raise RegistryError(f"The search text is longer than {MAX_QUERY_LENGTH} characters; shorten it.")
+        if query.layer is not None and query.layer not in LAYERS:
+            raise RegistryError(f"`layer` must be one of {', '.join(LAYERS)}.")
+        terms = query.q.lower().split()[:MAX_TERMS]
+        statement = self._filtered(select(App), query, terms)
+        total = self.session.scalar(self._filtered(select(func.count(App.id)), query, terms)) or 0
+        statement = statement.options(selectinload(App.organisation)).order_by(
+            *self._ranking(terms), App.updated_at.desc(), App.slug
+        )
+        statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
+        return AppPage(list(self.session.scalars(statement)), total, query.page, query.page_size)
+
+    def _filtered(self, statement: Select, query: AppQuery, terms: list[str]) -> Select:
+        statement = statement.where(App.latest_version.is_not(None))
+        for term in terms:
+            statement = statement.where(App.search_text.contains(term, autoescape=True))
+        if query.layer:
+            statement = statement.where(App.layer == query.layer)
+        if query.category:
+            # Categories are few per app; matching the JSON text keeps this portable.
+            statement = statement.where(func.lower(cast(App.categories, Text)).contains(
+                f'"{query.category.lower()}"', autoescape=True))
+        if query.publisher:
+            statement = statement.join(Organisation, App.organisation).where(Organisation.slug == query.publisher)
+        if query.license == "open":
+            statement = statement.where(App.license != PROPRIETARY_LICENCE)
+        elif query.license == "proprietary":
+            statement = statement.where(App.license == PROPRIETARY_LICENCE)
+        elif query.license:
+            statement = statement.where(App.license == query.license)
+        return statement
+
+    def _ranking(self, terms: list[str]) -> list:
+        if not terms:
+            return []
+        phrase = " ".join(terms)
+        return [case(
+            (App.slug == phrase, 0),
+            (func.lower(App.name).contains(phrase, autoescape=True), 1),
+            else_=2,
+        )]
+
+    def app(self, slug: str) -> App:
+        app = self.session.scalars(
+            select(App).where(App.slug == slug).options(selectinload(App.releases), selectinload(App.organisation))
+        ).first()
+        if app is None or not app.releases:
+            raise NotFound(f"There is no app `{slug}`; search the catalogue with GET /api/v1/apps?q=...")
+        return app
+
+    def release(self, slug: str, version: str) -> Release:
+        release = self.session.scalars(
+            select(Release).join(App).where(App.slug == slug, Release.version == version)
+            .options(selectinload(Release.findings), selectinload(Release.yanks), selectinload(Release.artifact))
+        ).first()
+        if release is None:
+            raise NotFound(f"There is no release {version} of `{slug}`.")
+        return release
+

@@ -1,0 +1,223 @@
+"""Publishing a release: receive, open safely, verify, decide, persist, commit, notify.
+
+Each step is a small function. The artifact is moved into the store before the
+database commit, so the database never points at a missing file; a crash in
+between leaves an orphaned file that ``fsck`` reports and repairs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+
+import pluggy
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from registry.errors import Conflict, Forbidden, VerificationFailed
+from registry.models import App, Artifact, FindingRecord, Organisation, Release, utcnow
+from registry.services import audit
+from registry.services.receiving import ReceivedUpload, receive
+from registry.services.tokens import Caller
+from registry.storage import ArtifactStore
+from sdk.archive import ArchiveLimits, open_package
+from sdk.errors import PackageRejected
+from sdk.findings import Finding
+from sdk.hookspecs import Decision, RegistryFacts, ReleaseEvent, VerificationContext
+from sdk.manifest import Manifest
+from sdk.package import PackageView
+from sdk.profiles import PlatformProfile
+from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
+from sdk.verification import Compatibility, check_platforms, verify_package
+from sdk.versions import sort_key
+
+log = logging.getLogger(__name__)
+
+OWNERSHIP_PREFIX = "ownership."
+VERSION_EXISTS = "version.exists"
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    max_upload_bytes: int
+    limits: ArchiveLimits
+
+
+class PublishService:
+    """Turns an uploaded package into a published release, or says why not."""
+
+    def __init__(
+        self,
+        session: Session,
+        store: ArtifactStore,
+        plugins: pluggy.PluginManager,
+        settings: PublishSettings,
+        profiles: Callable[[], tuple[PlatformProfile, ...]] = tuple,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.session = session
+        self.store = store
+        self.plugins = plugins
+        self.settings = settings
+        self.profiles = profiles
+        self.today = today
+
+    def publish(self, stream: BinaryIO, filename: str, caller: Caller) -> Release:
+        upload = receive(stream, filename, self.store, self.settings.max_upload_bytes)
+        try:
+            package, preliminary = self._open(upload)
+            context = self._context(package, caller)
+            decision = verify_package(self.plugins, package, context, preliminary)
+            self._raise_unless_accepted(decision, package)
+            compatibility = check_platforms(self.plugins, package, context)
+            release = self._persist(upload, package, decision, compatibility, caller)
+        finally:
+            upload.discard()  # gone already when it was moved into the store
+        self._notify(release, caller)
+        return release
+
+    def _open(self, upload: ReceivedUpload) -> tuple[PackageView, list[Finding]]:
+        try:
+            return open_package(upload.path, self.settings.limits, filename=upload.filename, sha256=upload.sha256)
+        except PackageRejected as rejected:
+            raise VerificationFailed(rejected.message, findings=[f.stamped("archive") for f in rejected.findings])
+
+    def _context(self, package: PackageView, caller: Caller) -> VerificationContext:
+        app_id = (package.manifest or {}).get("id")
+        app = self._app(app_id) if isinstance(app_id, str) else None
+        facts = RegistryFacts(
+            uploader=caller.organisation,
+            uploader_kind=caller.kind,
+            app_owner=app.organisation.slug if app else None,
+            known_versions=frozenset(r.version for r in app.releases) if app else frozenset(),
+        )
+        return VerificationContext(registry=facts, profiles=self.profiles(), today=self.today())
+
+    def _raise_unless_accepted(self, decision: Decision, package: PackageView) -> None:
+        if decision.accepted:
+            return
+        findings = list(decision.findings)
+        errors = {f.code for f in findings if f.is_error}
+        if any(code.startswith(OWNERSHIP_PREFIX) for code in errors):
+            raise Forbidden("Your organisation may not publish this app.", findings=findings)
+        if VERSION_EXISTS in errors:
+            manifest = package.manifest or {}
+            raise self._version_conflict(manifest.get("id"), manifest.get("version"), findings)
+        count = sum(1 for f in findings if f.is_error)
+        raise VerificationFailed(
+            f"The package did not pass verification: {count} error(s). Fix them and publish again.",
+            findings=findings,
+        )
+
+    def _version_conflict(self, app_id: str, version: str, findings: list[Finding]) -> Conflict:
+        existing = self._release(app_id, version)
+        return Conflict(
+            f"Version {version} of {app_id} exists or existed; versions are never reused.",
+            findings=findings,
+            sha256=existing.artifact_sha256 if existing else None,
+        )
+
+    def _persist(
+        self, upload: ReceivedUpload, package: PackageView, decision: Decision,
+        compatibility: list[Compatibility], caller: Caller,
+    ) -> Release:
+        manifest = Manifest.from_mapping(package.manifest or {})
+        publiccode = _publiccode(package)
+        with self.store.lock(upload.sha256):
+            self.store.put(upload.path, upload.sha256)
+            try:
+                release = self._record(upload, package, manifest, publiccode, decision, compatibility, caller)
+                self.session.commit()
+            except IntegrityError:
+                self.session.rollback()
+                self._forget_unreferenced(upload.sha256)
+                if self._release(manifest.id, manifest.version) is None:
+                    raise Conflict("Another publish of this app was committed at the same moment; "
+                                   "publish again.") from None
+                raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
+            except BaseException:
+                self.session.rollback()
+                self._forget_unreferenced(upload.sha256)
+                raise
+        return release
+
+    def _record(
+        self, upload: ReceivedUpload, package: PackageView, manifest: Manifest,
+        publiccode: dict | None, decision: Decision, compatibility: list[Compatibility], caller: Caller,
+    ) -> Release:
+        owner = self.session.get(Organisation, caller.organisation_id)
+        app = self._app(manifest.id) or App(slug=manifest.id, organisation=owner)
+        app.name = manifest.name
+        app.summary = manifest.summary
+        app.layer = manifest.layer or commonground_layer(publiccode)
+        app.license = manifest.license
+        app.categories = list(manifest.categories)
+        app.search_text = _search_text(manifest, publiccode)
+        app.updated_at = utcnow()
+        versions = [r.version for r in app.releases if not r.yanked] + [manifest.version]
+        app.latest_version = max(versions, key=sort_key)
+        if self.session.get(Artifact, upload.sha256) is None:
+            self.session.add(Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest)))
+        release = Release(
+            app=app,
+            version=manifest.version,
+            manifest=dict(package.manifest or {}),
+            publiccode=catalogue_fields(publiccode) if publiccode else None,
+            readme=package.text("README.md"),
+            changelog=package.text("CHANGELOG.md"),
+            artifact_sha256=upload.sha256,
+            published_by=caller.organisation_id,
+        )
+        release.findings = [_record_finding(f) for f in decision.findings]
+        for result in compatibility:
+            release.findings += [_record_finding(f, result.profile) for f in result.findings]
+        self.session.add(release)
+        audit.record(self.session, caller.actor, "release.publish", f"{manifest.id}@{manifest.version}",
+                     sha256=upload.sha256, size=upload.size)
+        return release
+
+    def _forget_unreferenced(self, sha256: str) -> None:
+        referenced = self.session.scalars(select(Release.id).where(Release.artifact_sha256 == sha256)).first()
+        if referenced is None:
+            self.store.delete(sha256)
+
+    def _notify(self, release: Release, caller: Caller) -> None:
+        event = ReleaseEvent(release.app.slug, release.version, release.app.organisation.slug,
+                             release.artifact_sha256, caller.actor)
+        try:
+            self.plugins.hook.appstore_release_published(event=event)
+        except Exception:  # the release is committed; a listener's fault must not undo it
+            log.exception("a release_published listener failed for %s@%s", event.app_id, event.version)
+
+    def _release(self, app_id: str, version: str) -> Release | None:
+        return self.session.scalars(
+            select(Release).join(App).where(App.slug == app_id, Release.version == version)
+        ).first()
+
+    def _app(self, slug: str) -> App | None:
+        return self.session.scalars(select(App).where(App.slug == slug)).first()
+
+
+def _publiccode(package: PackageView) -> dict | None:
+    raw = package.read("publiccode.yml")
+    return load_publiccode(raw)[0] if raw is not None else None
+
+
+def _search_text(manifest: Manifest, publiccode: dict | None) -> str:
+    parts = [manifest.id, manifest.name, manifest.summary, " ".join(manifest.categories), search_text(publiccode)]
+    return "\n".join(p for p in parts if p).lower()
+
+
+def _canonical_name(manifest: Manifest) -> str:
+    return f"{manifest.id}-{manifest.version}.tar.gz"
+
+
+def _record_finding(finding: Finding, profile: str | None = None) -> FindingRecord:
+    return FindingRecord(
+        code=finding.code, severity=finding.severity.value, message=finding.message,
+        key=finding.key, plugin=finding.plugin, profile=profile,
+    )

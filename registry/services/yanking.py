@@ -1,0 +1,55 @@
+"""Yanking: a publisher withdraws a release; it stays downloadable but is never planned."""
+
+from __future__ import annotations
+
+import logging
+
+import pluggy
+from sqlalchemy.orm import Session
+
+from registry.errors import Conflict, Forbidden, RegistryError
+from registry.models import RELEASE_YANKED, Release, Yank, utcnow
+from registry.services import audit
+from registry.services.catalogue import CatalogueService
+from registry.services.tokens import Caller
+from sdk.hookspecs import ReleaseEvent
+from sdk.versions import sort_key
+
+log = logging.getLogger(__name__)
+MAX_REASON = 1000
+
+
+class YankService:
+    def __init__(self, session: Session, plugins: pluggy.PluginManager) -> None:
+        self.session = session
+        self.plugins = plugins
+
+    def yank(self, app_id: str, version: str, reason: str, caller: Caller) -> Release:
+        reason = (reason or "").strip()
+        if not reason:
+            raise RegistryError("Give a reason: municipalities that run this release read it.")
+        if len(reason) > MAX_REASON:
+            raise RegistryError(f"Keep the reason under {MAX_REASON} characters.")
+        release = CatalogueService(self.session).release(app_id, version)
+        app = release.app
+        if app.organisation_id != caller.organisation_id:
+            raise Forbidden(f"Only `{app.organisation.slug}` may yank releases of `{app_id}`.")
+        if release.yanked:
+            raise Conflict(f"{app_id} {version} is yanked already.")
+        release.status = RELEASE_YANKED
+        release.yanks.append(Yank(reason=reason, actor=caller.actor))
+        remaining = [r.version for r in app.releases if not r.yanked]
+        app.latest_version = max(remaining, key=sort_key) if remaining else app.latest_version
+        app.updated_at = utcnow()
+        audit.record(self.session, caller.actor, "release.yank", f"{app_id}@{version}", reason=reason)
+        self.session.commit()
+        self._notify(release, caller, reason)
+        return release
+
+    def _notify(self, release: Release, caller: Caller, reason: str) -> None:
+        event = ReleaseEvent(release.app.slug, release.version, release.app.organisation.slug,
+                             release.artifact_sha256, caller.actor, reason)
+        try:
+            self.plugins.hook.appstore_release_yanked(event=event)
+        except Exception:
+            log.exception("a release_yanked listener failed for %s@%s", event.app_id, event.version)
