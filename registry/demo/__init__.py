@@ -1,0 +1,113 @@
+"""The demo catalogue: a handful of realistic apps, published like any other.
+
+Each app is built with the SDK's package builder and goes through the same
+publish service (and so every verification plugin) as an upload would.
+Loading is idempotent: what exists already is left alone.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from flask import Flask
+from sqlalchemy import select
+
+from registry.db import database
+from registry.errors import Conflict, RegistryError
+from registry.extensions import PLUGINS, PROFILES, STORE
+from registry.models import ApiToken
+from registry.services.organisations import OrganisationService
+from registry.services.publishing import PublishService, PublishSettings
+from registry.services.tokens import Caller
+from registry.services.yanking import YankService
+from sdk.archive import ArchiveLimits
+from sdk.builder import write_archive
+from sdk.folder import select_files
+
+HERE = Path(__file__).parent
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False
+    return yaml
+
+
+def _load(raw: bytes | str) -> Any:
+    return _yaml().load(raw)
+ACTOR = "demo-loader"
+
+
+def load_demo(app: Flask) -> Iterator[str]:
+    """Create the demo organisations and publish the demo apps; yields progress lines."""
+    catalogue = _load((HERE / "catalogue.yaml").read_text(encoding="utf-8"))
+    db = database(app)
+    with db.session() as session:
+        callers = {org["slug"]: _organisation(session, org) for org in catalogue["organisations"]}
+        session.commit()
+        for entry in catalogue["apps"]:
+            folder = HERE / "apps" / entry["folder"]
+            files = _files(folder)
+            manifest = _load(files["appstore.yaml"])
+            caller = callers[manifest["publisher"]]
+            for old in entry.get("history", []):
+                yield _publish(app, session, _with_version(files, old["version"]), caller)
+                if old.get("yanked"):
+                    yield _yank(app, session, manifest["id"], old["version"], old["yanked"], caller)
+            yield _publish(app, session, files, caller)
+
+
+def _organisation(session: Any, data: dict[str, str]) -> Caller:
+    service = OrganisationService(session)
+    organisation = service.find(data["slug"]) or service.create(data["slug"], data["name"], data["kind"], ACTOR)
+    session.flush()
+    # The demo publishes on the organisation's behalf without a token of its
+    # own: the publish service needs only who is publishing.
+    token_id = session.scalar(select(ApiToken.id).where(ApiToken.organisation_id == organisation.id)) or 0
+    return Caller(organisation.id, organisation.slug, organisation.kind, token_id)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return select_files(folder).read_all()
+
+
+def _with_version(files: dict[str, bytes], version: str) -> dict[str, bytes]:
+    manifest = _load(files["appstore.yaml"])
+    manifest["version"] = version
+    out = io.BytesIO()
+    _yaml().dump(manifest, out)
+    return {**files, "appstore.yaml": out.getvalue()}
+
+
+def _publish(app: Flask, session: Any, files: dict[str, bytes], caller: Caller) -> str:
+    manifest = _load(files["appstore.yaml"])
+    label = f"{manifest['id']} {manifest['version']}"
+    buffer = io.BytesIO()
+    write_archive(files, buffer)
+    buffer.seek(0)
+    service = PublishService(
+        session, app.extensions[STORE], app.extensions[PLUGINS],
+        PublishSettings(app.config["MAX_UPLOAD_BYTES"], ArchiveLimits()),
+        profiles=app.extensions[PROFILES],
+    )
+    try:
+        service.publish(buffer, f"{manifest['id']}-{manifest['version']}.tar.gz", caller)
+    except Conflict:
+        return f"{label}: present"
+    except RegistryError as exc:
+        problems = "; ".join(f"{f.key}: {f.message}" for f in exc.findings or [] if f.is_error)
+        raise RegistryError(f"demo app {label} did not pass verification: {exc.detail} {problems}") from exc
+    return f"{label}: published"
+
+
+def _yank(app: Flask, session: Any, app_id: str, version: str, reason: str, caller: Caller) -> str:
+    try:
+        YankService(session, app.extensions[PLUGINS]).yank(app_id, version, reason, caller)
+    except Conflict:
+        return f"{app_id} {version}: yanked already"
+    return f"{app_id} {version}: yanked"
