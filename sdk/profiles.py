@@ -1,9 +1,50 @@
-"""Platform profiles: what a shared Kubernetes platform offers and demands."""
+"""Platform profiles: what a shared Kubernetes platform offers and demands.
+
+A profile is a YAML file (``profileVersion: 1``) that curators keep::
+
+    profileVersion: 1
+    id: haven                          # slug, unique in the registry
+    name: Haven
+    description: Platforms that pass the Haven Compliancy Checker.
+    kubernetes: ["1.34", "1.35", "1.36", "1.37"]   # minor versions, quoted
+    storage:
+      accessModes: [ReadWriteOnce, ReadWriteMany]
+      classes: []                      # empty: only the platform default class
+    services: [https-certificates, metrics, log-aggregation, postgresql]
+    customResources:                   # kinds the platform declares: group/version/Kind
+      - cert-manager.io/v1/Certificate
+    policies:                          # checks that become binding on a date
+      - check: pod-security            # a finding code or a prefix of codes
+        bindingFrom: "2027-01-01"      # before it a failure is a warning
+
+Checks without a policy are binding at once. Kubernetes API checks
+(``kubernetes.*``) are always binding: a manifest the API server refuses cannot
+run, whatever the date, so a policy for them is refused.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
+from typing import Any
+
+from sdk.errors import AppstoreError
+from sdk.manifest import STORAGE_ACCESS_MODES, is_slug
+from sdk.yamldoc import load_yaml
+
+PROFILE_VERSION = 1
+#: Codes (or prefixes) that no policy can postpone.
+ALWAYS_BINDING: tuple[str, ...] = ("kubernetes", "plugin.crashed")
+
+_MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)$")
+_CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+[a-z0-9]*/[A-Z][A-Za-z0-9]*$")
+_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
+_KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
+         "services", "customResources", "policies"}
 
 
 @dataclass(frozen=True)
@@ -13,6 +54,11 @@ class PolicyBinding:
 
     code_prefix: str
     binding_from: date
+
+    def covers(self, code: str) -> bool:
+        """Whether ``code`` is this check or one below it (``pod-security`` covers
+        ``pod-security.privileged``, not ``pod-securityx``)."""
+        return code_covered(code, self.code_prefix)
 
 
 @dataclass(frozen=True)
@@ -28,3 +74,145 @@ class PlatformProfile:
     custom_kinds: tuple[str, ...] = ()  # "cert-manager.io/v1/Certificate"
     policies: tuple[PolicyBinding, ...] = field(default_factory=tuple)
     description: str = ""
+
+
+def code_covered(code: str, prefix: str) -> bool:
+    """Whether ``prefix`` names ``code`` or a group of codes it belongs to."""
+    prefix = prefix.rstrip(".")
+    return code == prefix or code.startswith(prefix + ".")
+
+
+def is_always_binding(prefix: str) -> bool:
+    """Whether a policy on ``prefix`` would touch a check that is always binding."""
+    return any(code_covered(fixed, prefix) or code_covered(prefix, fixed) for fixed in ALWAYS_BINDING)
+
+
+def load_profile(raw: bytes | str, source: str = "profile") -> PlatformProfile:
+    """Read a profile file; every problem is listed in one ``AppstoreError``."""
+    data_bytes = raw.encode("utf-8") if isinstance(raw, str) else raw
+    data, findings = load_yaml(data_bytes, source)
+    if findings:
+        raise AppstoreError(findings[0].message, hint="Fix the YAML and load the profile again.")
+    if not isinstance(data, dict):
+        raise AppstoreError(f"{source} must be a mapping that starts with `profileVersion: 1`.")
+    reader = _ProfileReader(data)
+    profile = reader.read()
+    if reader.problems or profile is None:
+        listed = "; ".join(reader.problems)
+        raise AppstoreError(f"{source} is not a valid platform profile: {listed}.",
+                            hint="See the format in the sdk.profiles module documentation.")
+    return profile
+
+
+@functools.lru_cache(maxsize=1)
+def default_profiles() -> tuple[PlatformProfile, ...]:
+    """The profiles shipped with the SDK (``sdk/data/profiles/*.yaml``), by id.
+
+    Offline ``appstore check`` uses these; the registry uses its curators' own.
+    """
+    folder = resources.files("sdk") / "data" / "profiles"
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name)
+    return tuple(load_profile(entry.read_bytes(), entry.name) for entry in entries)
+
+
+class _ProfileReader:
+    """Reads one parsed profile and collects every problem with its key."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.problems: list[str] = []
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+
+    def read(self) -> PlatformProfile | None:
+        d = self.data
+        for name in sorted(set(d) - _KEYS):
+            self.problem(f"`{name}` is not a profile key (allowed: {', '.join(sorted(_KEYS))})")
+        if d.get("profileVersion") != PROFILE_VERSION or isinstance(d.get("profileVersion"), bool):
+            self.problem(f"`profileVersion` must be {PROFILE_VERSION}")
+        if not is_slug(d.get("id"), (2, 64)):
+            self.problem("`id` must be a lowercase slug such as `haven`")
+        if not isinstance(d.get("name"), str) or not d["name"].strip():
+            self.problem("`name` must be a non-empty text")
+        if not isinstance(d.get("description", ""), str):
+            self.problem("`description` must be text")
+        versions = self.kubernetes(d.get("kubernetes"))
+        storage = d.get("storage") or {}
+        if not isinstance(storage, dict):
+            self.problem("`storage` must be a mapping with `accessModes` and `classes`")
+            storage = {}
+        for name in sorted(set(storage) - {"accessModes", "classes"}):
+            self.problem(f"`storage.{name}` is not a profile key (allowed: accessModes, classes)")
+        modes = self.texts(storage, "accessModes", "storage.accessModes", ["ReadWriteOnce"],
+                           lambda m: m in STORAGE_ACCESS_MODES, f"one of {', '.join(STORAGE_ACCESS_MODES)}")
+        classes = self.texts(storage, "classes", "storage.classes", [], bool, "a storage class name")
+        services = self.texts(d, "services", "services", [], lambda s: is_slug(s, (2, 64)),
+                              "a slug such as `postgresql`")
+        kinds = self.texts(d, "customResources", "customResources", [], _CUSTOM_KIND.match,
+                           "`group/version/Kind`, such as `cert-manager.io/v1/Certificate`")
+        policies = self.policies(d.get("policies") or [])
+        if self.problems:
+            return None
+        return PlatformProfile(
+            id=d["id"], name=d["name"].strip(), kubernetes_versions=versions,
+            storage_access_modes=modes, storage_classes=classes, services=services,
+            custom_kinds=kinds, policies=policies, description=str(d.get("description") or "").strip(),
+        )
+
+    def kubernetes(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value:
+            self.problem('`kubernetes` must list the minor versions the platform runs, e.g. ["1.31", "1.32"]')
+            return ()
+        for index, item in enumerate(value):
+            if isinstance(item, float):
+                # YAML reads 1.30 as the number 1.3: the author meant text.
+                self.problem(f"`kubernetes[{index}]` must be quoted (\"{item}\" as a number loses its zeros)")
+            elif not isinstance(item, str) or not _MINOR.match(item):
+                self.problem(f"`kubernetes[{index}]` must be a minor version such as \"1.31\"")
+        if len(set(map(str, value))) != len(value):
+            self.problem("`kubernetes` lists a version twice")
+        return tuple(sorted({str(v) for v in value}, key=lambda v: tuple(int(p) for p in v.split(".")))
+                     if not self.problems else ())
+
+    def texts(self, mapping: Mapping[str, Any], name: str, key: str, default: list[str],
+              valid: Any, what: str) -> tuple[str, ...]:
+        value = mapping.get(name, default)
+        if not isinstance(value, list):
+            self.problem(f"`{key}` must be a list")
+            return ()
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not valid(item):
+                self.problem(f"`{key}[{index}]` must be {what}")
+        return tuple(dict.fromkeys(v for v in value if isinstance(v, str)))
+
+    def policies(self, value: Any) -> tuple[PolicyBinding, ...]:
+        if not isinstance(value, list):
+            self.problem("`policies` must be a list of {check, bindingFrom}")
+            return ()
+        bindings = []
+        for index, item in enumerate(value):
+            key = f"policies[{index}]"
+            if not isinstance(item, dict) or set(item) != {"check", "bindingFrom"}:
+                self.problem(f"`{key}` must have exactly `check` and `bindingFrom`")
+                continue
+            check, when = item["check"], _date(item["bindingFrom"])
+            if not isinstance(check, str) or not _CODE.match(check):
+                self.problem(f"`{key}.check` must be a finding code or prefix such as `pod-security`")
+                continue
+            if is_always_binding(check):
+                self.problem(f"`{key}.check` {check} is always binding and cannot be given a date")
+            if when is None:
+                self.problem(f"`{key}.bindingFrom` must be a date such as \"2027-01-01\"")
+                continue
+            bindings.append(PolicyBinding(check, when))
+        return tuple(bindings)
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -19,7 +19,9 @@ def load_publiccode(raw: bytes, path: str = "publiccode.yml") -> tuple[dict[str,
     if findings:
         return None, [f.__class__(f"publiccode.{f.code}", f.severity, f.message, "") for f in findings]
     if not isinstance(data, dict):
-        return None, [Finding.error("publiccode.not-a-mapping", f"{path} must be a mapping of keys to values.", "")]
+        return None, [
+            Finding.error("publiccode.not-a-mapping", f"{path} must be a mapping of keys to values.", "")
+        ]
     return data, []
 
 
@@ -33,6 +35,16 @@ def commonground_layer(data: Mapping[str, Any] | None) -> str | None:
     if isinstance(layer, str) and layer.strip().lower() in LAYERS:
         return layer.strip().lower()
     return None
+
+
+def commonground_installation(data: Mapping[str, Any] | None) -> str | None:
+    """The ``installationType`` of the legacy ``nl.commonground`` section, if it names one."""
+    if not isinstance(data, Mapping):
+        return None
+    nl = data.get("nl")
+    commonground = nl.get("commonground") if isinstance(nl, Mapping) else None
+    value = commonground.get("installationType") if isinstance(commonground, Mapping) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def descriptions(data: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:

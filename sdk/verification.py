@@ -10,16 +10,18 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from types import ModuleType
 from typing import Any
 
 import pluggy
 
 from sdk import hookspecs
-from sdk.findings import Finding, has_errors, sorted_findings
+from sdk.findings import Finding, Severity, has_errors, sorted_findings
 from sdk.hookspecs import Decision, SourceDocument, VerificationContext
 from sdk.package import PUBLICCODE_PATH, PackageView
+from sdk.profiles import PlatformProfile, is_always_binding
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,13 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.package_layout",
     "plugins.publiccode",
     "plugins.decision",
+    "plugins.kubernetes_schema",
+    "plugins.kubernetes_pod_security",
+    "plugins.kubernetes_resources",
+    "plugins.kubernetes_probes",
+    "plugins.kubernetes_images",
+    "plugins.kubernetes_storage",
+    "plugins.kubernetes_services",
 )
 
 
@@ -142,14 +151,40 @@ class Compatibility:
 def check_platforms(
     pm: pluggy.PluginManager, package: PackageView, context: VerificationContext
 ) -> list[Compatibility]:
-    """The compatibility of a package with each profile in ``context.profiles``."""
+    """The compatibility of a package with each profile in ``context.profiles``.
+
+    Binding dates: a profile's ``PolicyBinding`` names a finding code or a
+    prefix of codes (``pod-security`` covers ``pod-security.privileged``).
+    Before its ``binding_from`` date (``context.today``) an error of a covered
+    check is reported as a warning that says from when it binds, so it does not
+    make the release incompatible; from that date on it is an error. When
+    several bindings cover a code, the longest prefix decides. Checks without
+    a binding are binding at once. Kubernetes API checks (``kubernetes.*``:
+    schema, removed APIs, unknown kinds) and crashed plugins are always binding
+    (``sdk.profiles.ALWAYS_BINDING``): no date makes a refused manifest run.
+    """
     results = []
     for profile in context.profiles:
         findings = call_each(
             pm, "appstore_verify_platform", package=package, profile=profile, context=context
         )
+        findings = [_apply_binding(f, profile, context.today) for f in findings]
         results.append(Compatibility(profile.id, not has_errors(findings), tuple(sorted_findings(findings))))
     return results
+
+
+def _apply_binding(finding: Finding, profile: PlatformProfile, today: date) -> Finding:
+    """``finding`` as the profile's binding dates make it on ``today``."""
+    if not finding.is_error or is_always_binding(finding.code):
+        return finding
+    covering = [p for p in profile.policies if p.covers(finding.code)]
+    if not covering:
+        return finding
+    binding = max(covering, key=lambda p: len(p.code_prefix))
+    if today >= binding.binding_from:
+        return finding
+    note = f" (Not binding on {profile.name} until {binding.binding_from.isoformat()}.)"
+    return replace(finding, severity=Severity.WARNING, message=finding.message + note)
 
 
 def verify_publiccode_file(

@@ -64,12 +64,12 @@ def manifest(**overrides: Any) -> dict[str, Any]:
 
 def publiccode(name: str = "Zaakafhandelcomponent") -> dict[str, Any]:
     return {
-        "publiccodeYmlVersion": "0.4",
+        "publiccodeYmlVersion": "0",
         "name": name,
-        "url": "https://github.com/example/" + name.lower(),
+        "url": "https://git.example.org/apps/" + name.lower().replace(" ", "-"),
         "releaseDate": "2026-01-15",
         "platforms": ["web"],
-        "categories": ["case-management"],
+        "categories": ["workflow-management"],
         "developmentStatus": "stable",
         "softwareType": "standalone/web",
         "description": {

@@ -17,7 +17,10 @@ from sdk.errors import AppstoreError
 
 #: Modules that add commands to the group, each with a ``register(group)``.
 COMMAND_MODULES = (
+    "sdk.cli.authoring",
     "sdk.cli.validate",
+    "sdk.cli.publish",
+    "sdk.cli.remote",
 )
 
 

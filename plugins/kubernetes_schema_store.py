@@ -1,0 +1,97 @@
+"""The upstream Kubernetes schemas, offline: one compiled validator per
+(Kubernetes version, apiVersion, kind), shared by every manifest and call.
+
+The schemas come from the ``kubernetes-validate`` package, in their strict
+form (unknown fields are errors, as ``kubectl apply`` reports them since 1.27).
+Each version's ``_definitions.json`` is read once; a kind's validator points
+into it, so nothing is loaded per manifest.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import referencing
+import referencing.jsonschema
+
+_SCHEMA_DIR = re.compile(r"^v(\d+)\.(\d+)\.\d+-local-strict$")
+_DEFINITIONS_ID = "https://kubernetes.io/api/_definitions.json"
+_Validator = jsonschema.Draft202012Validator
+
+
+def _root() -> Any:
+    return resources.files("kubernetes_validate") / "kubernetes-json-schema"
+
+
+@functools.cache
+def available_versions() -> tuple[str, ...]:
+    """The Kubernetes minor versions with shipped schemas, oldest first."""
+    found = []
+    for entry in _root().iterdir():
+        match = _SCHEMA_DIR.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), int(match.group(2))))
+    return tuple(f"{major}.{minor}" for major, minor in sorted(found))
+
+
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
+
+
+def schema_version(version: str) -> str | None:
+    """The schemas to check ``version`` against: the newest not newer than it,
+    or ``None`` when the version is older than every shipped schema."""
+    eligible = [v for v in available_versions() if _minor(v) <= _minor(version)]
+    return eligible[-1] if eligible else None
+
+
+@functools.cache
+def _definitions(version: str) -> tuple[referencing.Registry, dict[tuple[str, str], str]]:
+    """The schema registry of ``version`` and its index of (apiVersion, kind) -> definition."""
+    major, minor = _minor(version)
+    path = _root() / f"v{major}.{minor}.0-local-strict" / "_definitions.json"
+    contents = json.loads(path.read_text(encoding="utf-8"))
+    resource = referencing.Resource.from_contents(contents, referencing.jsonschema.DRAFT202012)
+    registry = referencing.Registry().with_resource(_DEFINITIONS_ID, resource).crawl()
+    index: dict[tuple[str, str], str] = {}
+    for name, schema in contents["$defs"].items():
+        gvks = schema.get("x-kubernetes-group-version-kind") or []
+        if len(gvks) != 1:
+            continue  # DeleteOptions, WatchEvent: shared helper types, not objects
+        gvk = gvks[0]
+        api_version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+        index[(api_version, gvk["kind"])] = name
+    return registry, index
+
+
+def api_versions_of(version: str, kind: str) -> list[str]:
+    """Every apiVersion under which Kubernetes ``version`` serves ``kind``."""
+    return sorted(api for api, k in _definitions(version)[1] if k == kind)
+
+
+def knows(version: str, api_version: str, kind: str) -> bool:
+    """Whether Kubernetes ``version`` serves ``kind`` under ``api_version``."""
+    return (api_version, kind) in _definitions(version)[1]
+
+
+@functools.cache
+def groups(version: str) -> frozenset[str]:
+    """The API groups built into Kubernetes ``version`` ("" is the core group)."""
+    return frozenset(api.rpartition("/")[0] for api, _ in _definitions(version)[1])
+
+
+@functools.lru_cache(maxsize=4096)
+def validator(version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
+    """The compiled validator of one kind in one version, or ``None`` if it has none."""
+    registry, index = _definitions(version)
+    name = index.get((api_version, kind))
+    if name is None:
+        return None
+    schema = {"$ref": f"{_DEFINITIONS_ID}#/$defs/{name}", "type": "object"}
+    return _Validator(schema, registry=registry)

@@ -1,0 +1,97 @@
+"""Reading a publiccode.yml into YAML nodes (YAML 1.2), keeping the text of every scalar.
+
+Validation works on nodes rather than Python values because the reference checker
+does: a version written ``0.2`` is the text "0.2", a date stays text, ``yes`` stays a
+string, and a boolean field only takes ``true`` or ``false``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 1024 * 1024
+#: Aliases can make a small file expand enormously; stop walking after this many nodes.
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+TAG_PREFIX = "tag:yaml.org,2002:"
+MERGE_TAG = TAG_PREFIX + "merge"
+
+__all__ = ["DocumentError", "MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "scalar_kind"]
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """Why a document could not be read at all: a stable code and what to do."""
+
+    code: str
+    message: str
+
+
+def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
+    """The root node of the first YAML document, or why there is none."""
+    if len(raw) > MAX_BYTES:
+        return None, DocumentError(
+            "too-large", f"The file is larger than {MAX_BYTES // 1024} KiB; keep it short."
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, DocumentError("encoding", f"Invalid UTF-8 at byte {exc.start}: save the file as UTF-8.")
+    yaml = YAML(typ="safe", pure=True)
+    yaml.version = (1, 2)  # `yes` stays a string, whatever %YAML the file claims
+    try:
+        root = yaml.compose(text)
+    except YAMLError as exc:
+        detail = " ".join(str(exc).split())
+        return None, DocumentError("yaml-syntax", f"The file is not valid YAML: {detail}")
+    except RecursionError:
+        return None, DocumentError("yaml-syntax", "The file nests too deeply to be read.")
+    if root is None:
+        return None, DocumentError("empty", 'The file is empty: start it with `publiccodeYmlVersion: "0"`.')
+    return root, None
+
+
+def scalar_kind(node: ScalarNode) -> str:
+    """The YAML 1.2 type of a scalar: str, int, float, bool, null, timestamp, ..."""
+    tag = node.tag or ""
+    return tag[len(TAG_PREFIX) :] if tag.startswith(TAG_PREFIX) else "str"
+
+
+def mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
+    """Key and value nodes of a mapping, with ``<<`` merge keys expanded (explicit keys win)."""
+    own: list[tuple[Node, Node]] = []
+    merged: list[tuple[Node, Node]] = []
+    for key, value in node.value:
+        if key.tag == MERGE_TAG:
+            sources = value.value if isinstance(value, SequenceNode) else [value]
+            for source in sources:
+                if isinstance(source, MappingNode):
+                    merged.extend(mapping_items(source))
+        else:
+            own.append((key, value))
+    names = {key.value for key, _ in own if isinstance(key, ScalarNode)}
+    return own + [(k, v) for k, v in merged if not (isinstance(k, ScalarNode) and k.value in names)]
+
+
+def describe(node: Node) -> str:
+    """What a node is, in the words of a message: "a list", "a number", ..."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    kind = scalar_kind(node)
+    return {
+        "bool": "a boolean",
+        "int": "a number",
+        "float": "a number",
+        "null": "empty",
+        "timestamp": "a date",
+        "str": "a string",
+    }.get(kind, f"a {kind}")

@@ -1,0 +1,146 @@
+"""Checks of single values: URLs, e-mail, dates, MIME types, countries, licences, lengths."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from urllib.parse import urlsplit
+
+import pycountry
+import regex
+from email_validator import EmailNotValidError, validate_email
+from license_expression import ExpressionError, get_spdx_licensing
+
+from plugins.publiccode.vocabularies import OEMBED_VIDEO_SCHEMES
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# type/subtype as RFC 2045 allows them, optional surrounding spaces (jshttp/media-typer).
+_MIME = re.compile(r"^ *[A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126} *$")
+_URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$", re.I)
+# iPA codes (indicepa.gov.it) are at most 8 letters, digits or underscores.
+_IPA_CODE = re.compile(r"^[A-Za-z0-9_]{1,8}$")
+_GRAPHEME = regex.compile(r"\X")
+
+
+def has_scheme(value: str) -> bool:
+    """True for absolute URLs and URNs (``https://...``, ``urn:...``)."""
+    return bool(_SCHEME.match(value))
+
+
+def _parts(value: str):
+    try:
+        return urlsplit(value.strip().lower()) if value == value.strip() else None
+    except ValueError:
+        return None
+
+
+def is_url(value: str) -> bool:
+    """A URL with a scheme and a host (or an opaque part, as ``mailto:``)."""
+    if not value or not has_scheme(value) or any(c.isspace() for c in value):
+        return False
+    if value.lower().startswith("file:"):
+        return True
+    parts = _parts(value)
+    if parts is None:
+        return False
+    return bool(parts.netloc or parts.fragment or (parts.path and not parts.path.startswith("/")))
+
+
+def is_http_url(value: str) -> bool:
+    """An ``http`` or ``https`` URL with a host."""
+    if not is_url(value):
+        return False
+    parts = _parts(value)
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def is_uri(value: str) -> bool:
+    """A URL with a host, or a URN (RFC 2141)."""
+    if value.lower().startswith("urn:"):
+        return bool(_URN.match(value))
+    parts = _parts(value)
+    return bool(parts and has_scheme(value) and parts.netloc and not any(c.isspace() for c in value))
+
+
+def is_ipa_code(value: str) -> bool:
+    """Looks like an Italian public administration code (iPA).
+
+    Offline we cannot consult the daily iPA register, so only its format is checked.
+    """
+    return bool(_IPA_CODE.match(value)) and any(c.isalpha() for c in value)
+
+
+def is_email(value: str) -> bool:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def is_date(value: str) -> bool:
+    """A calendar date written ``YYYY-MM-DD``."""
+    if not _DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_mime_type(value: str) -> bool:
+    return bool(_MIME.match(value))
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def is_country(value: str) -> bool:
+    """An ISO 3166-1 alpha-2 code, all upper or all lower case."""
+    if value not in (value.upper(), value.lower()):
+        return False
+    return value.upper() in _countries()
+
+
+@functools.cache
+def _licensing():  # building the licence index takes a moment: once per process
+    return get_spdx_licensing()
+
+
+def is_spdx_expression(value: str) -> bool:
+    """A valid SPDX licence expression (``LicenseRef-`` identifiers allowed)."""
+    if not value.strip():
+        return False
+    try:
+        info = _licensing().validate(value)
+    except (ExpressionError, AttributeError, TypeError):
+        return False  # the parser raises on malformed expressions such as "MIT AND"
+    unknown = [
+        s
+        for s in info.invalid_symbols
+        if not re.match(r"^(DocumentRef-[^:]+:)?LicenseRef-[A-Za-z0-9.-]+$", s)
+    ]
+    other_errors = [e for e in info.errors if not e.startswith("Unknown license key")]
+    return not unknown and not other_errors
+
+
+def length(value: str) -> int:
+    """Length in characters as displayed (extended grapheme clusters)."""
+    return len(_GRAPHEME.findall(value))
+
+
+@functools.cache
+def _oembed_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile("^" + re.escape(scheme).replace(r"\*", ".*") + "$") for scheme in OEMBED_VIDEO_SCHEMES
+    )
+
+
+def is_oembed_video(value: str) -> bool:
+    """The URL is on a video host that supports oEmbed."""
+    return any(pattern.match(value) for pattern in _oembed_patterns())

@@ -1,0 +1,90 @@
+"""Rules for ``description``: one section per BCP 47 language tag."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from plugins.publiccode import formats, languages
+from plugins.publiccode.checks import HTTP_URL, check, require
+from plugins.publiccode.report import Report
+
+MAX_GENERIC_NAME = 35
+MAX_SHORT = 150
+LONG_RANGE = (150, 10_000)
+
+
+def check_description(report: Report, doc: Mapping[str, Any]) -> None:
+    descriptions = doc.get("description")
+    if not descriptions:
+        report.not_empty("description")
+        return
+    bad = [tag for tag in descriptions if not languages.is_language_tag(tag)]
+    if bad:
+        # The reference checker stops at the keys: sections under a bad tag are not checked.
+        report.error(
+            "invalid-language",
+            "description",
+            f"description must be a valid BCP 47 language: {', '.join(f'`{t}`' for t in bad)} "
+            "is not one (write en-GB, not en_GB).",
+        )
+        return
+    for tag, text in descriptions.items():
+        _check_language(report, text, f"description.{tag}")
+
+
+def _check_language(report: Report, text: Mapping[str, Any], path: str) -> None:
+    _max_length(report, text.get("genericName"), f"{path}.genericName", MAX_GENERIC_NAME)
+    _max_length(
+        report, require(report, text, "shortDescription", path), f"{path}.shortDescription", MAX_SHORT
+    )
+    long = require(report, text, "longDescription", path)
+    if isinstance(long, str):
+        size = formats.length(long)
+        if size < LONG_RANGE[0]:
+            report.error(
+                "too-short",
+                f"{path}.longDescription",
+                f"longDescription must be at least {LONG_RANGE[0]} characters in length; it has {size}. "
+                "Describe what the software does and for whom.",
+            )
+        _max_length(report, long, f"{path}.longDescription", LONG_RANGE[1])
+    check(
+        report,
+        text.get("documentation"),
+        f"{path}.documentation",
+        formats.is_http_url,
+        "invalid-url",
+        HTTP_URL,
+    )
+    check(
+        report,
+        text.get("apiDocumentation"),
+        f"{path}.apiDocumentation",
+        formats.is_http_url,
+        "invalid-url",
+        HTTP_URL,
+    )
+    if not text.get("features"):
+        report.not_empty(f"{path}.features")
+    for i, video in enumerate(text.get("videos") or []):
+        key = f"{path}.videos[{i}]"
+        if not formats.is_http_url(video):
+            report.error("invalid-url", key, f"videos[{i}] {HTTP_URL}; `{video}` is not.")
+        if not formats.is_oembed_video(video):
+            report.error(
+                "invalid-video",
+                key,
+                f"'{video}' is not a valid video URL supporting oEmbed: link to the video's page on "
+                "a host such as YouTube or Vimeo.",
+            )
+
+
+def _max_length(report: Report, value: Any, key: str, limit: int) -> None:
+    if isinstance(value, str) and (size := formats.length(value)) > limit:
+        name = key.rsplit(".", 1)[-1]
+        report.error(
+            "too-long",
+            key,
+            f"{name} must be a maximum of {limit} characters in length; it has {size}. Shorten it.",
+        )

@@ -1,0 +1,122 @@
+"""``appstore init``, ``check`` and ``build``: working on a project folder, offline."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from sdk.builder import build_package, describe
+from sdk.checking import check_path
+from sdk.cli.output import emit_json, format_option, print_report
+from sdk.errors import AppstoreError
+from sdk.manifest import LAYERS
+from sdk.scaffold import DEFAULT_LICENCE, InitAnswers, scaffold
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)
+    group.add_command(check)
+    group.add_command(build)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _slug_from(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug if re.match(r"^[a-z]", slug) else ""
+
+
+@click.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--id", "app_id", help="App id: lower case, digits and dashes, e.g. zaakafhandelcomponent.")
+@click.option("--name", help="Display name, e.g. Zaakafhandelcomponent.")
+@click.option("--publisher", help="Slug of your organisation in the registry, e.g. dimpact.")
+@click.option("--layer", type=click.Choice(LAYERS), help="Common Ground layer.")
+@click.option("--license", "licence", help=f"SPDX licence expression, e.g. {DEFAULT_LICENCE}.")
+@click.option("--summary", help="One sentence about what the app does (at most 150 characters).")
+@click.option("--url", help="URL of the source code repository, for publiccode.yml.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def init(folder: Path, app_id: str | None, name: str | None, publisher: str | None,
+         layer: str | None, licence: str | None, summary: str | None, url: str | None,
+         force: bool) -> None:
+    """Start a new app in FOLDER (default: here).
+
+    Writes appstore.yaml, publiccode.yml, an example deploy/ and a README that
+    pass the registry's checks. Asks for what is missing when run in a
+    terminal; without one, --id, --name, --publisher, --layer and --license are
+    required. Never overwrites a file without --force.
+    """
+    values = {"id": app_id, "name": name, "publisher": publisher, "layer": layer, "license": licence}
+    if any(v is None for v in values.values()):
+        if not _interactive():
+            missing = ", ".join(f"--{k}" for k, v in values.items() if v is None)
+            raise AppstoreError(f"Missing {missing}.",
+                                hint="Give every option when not running in a terminal.")
+        values = _ask(folder, values)
+    answers = InitAnswers(app_id=values["id"], name=values["name"], publisher=values["publisher"],
+                          layer=values["layer"], license=values["license"], summary=summary or "",
+                          url=url or "")
+    written = scaffold(folder, answers, force=force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo("\nNext: replace the image in deploy/deployment.yaml by yours, edit the summary and "
+               "descriptions, then run `appstore check`.")
+
+
+def _ask(folder: Path, values: dict[str, str | None]) -> dict[str, str]:
+    """Prompt for each missing value, with a sensible default where there is one."""
+    if values["id"] is None:
+        values["id"] = click.prompt("App id", default=_slug_from(folder.resolve().name) or None)
+    if values["name"] is None:
+        values["name"] = click.prompt("Name", default=str(values["id"]).replace("-", " ").title())
+    if values["publisher"] is None:
+        values["publisher"] = click.prompt("Publisher (your organisation's slug)")
+    if values["layer"] is None:
+        values["layer"] = click.prompt("Common Ground layer", type=click.Choice(LAYERS))
+    if values["license"] is None:
+        values["license"] = click.prompt("Licence (SPDX)", default=DEFAULT_LICENCE)
+    return {k: str(v) for k, v in values.items()}
+
+
+@click.command()
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@format_option
+def check(path: Path, fmt: str) -> None:
+    """Run the registry's checks on a project folder or a package archive, offline.
+
+    A folder is checked as `appstore build` would pack it. Exit status 1 when
+    there are errors.
+    """
+    report = check_path(path)
+    if fmt == "json":
+        emit_json(report.to_dict())
+    else:
+        print_report(report)
+    if report.has_errors or not report.accepted:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dist", "dist_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the archive (default: FOLDER/dist).")
+@format_option
+def build(folder: Path, dist_dir: Path | None, fmt: str) -> None:
+    """Pack FOLDER into dist/<id>-<version>.tar.gz, byte for byte reproducibly.
+
+    Leaves out .git, dist/, what .appstoreignore lists and secret files
+    (.env, *.pem, *.key, id_rsa*).
+    """
+    built = build_package(folder, dist_dir)
+    if fmt == "json":
+        emit_json(describe(built))
+        return
+    for secret in built.secrets_left_out:
+        click.secho(f"left out {secret}: it looks like a secret", fg="yellow", err=True)
+    click.echo(f"{built.path}")
+    click.echo(f"sha256 {built.sha256}  ({built.size} bytes)")

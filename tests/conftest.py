@@ -1,0 +1,135 @@
+"""Fixtures: an app per test on a fresh database (SQLite, and PostgreSQL where
+a test asks for both), a client, a CLI runner, organisations with tokens, and
+test plugins that are always unregistered."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from registry.app import create_app
+from registry.db import database
+from registry.models import Base
+from registry.services.organisations import OrganisationService
+from registry.services.tokens import TokenService
+from tests.postgres import PostgresServer, find_bindir
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    bindir = find_bindir()
+    if bindir is None:
+        message = "PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package"
+        if IN_CI:
+            pytest.fail(message + " (CI must run the PostgreSQL tests)")
+        pytest.skip(message)
+    # Not below pytest's temp folder: that is private to the current user, and
+    # the server may run as the postgres user.
+    base = Path(tempfile.mkdtemp(prefix="appstore-pg-"))
+    server = PostgresServer(bindir, base)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: SQLite in the test's folder, or PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'registry.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'registry.db'}"
+
+
+def make_app(data_dir: Path, database_url: str, **overrides: object) -> Flask:
+    app = create_app({
+        "TESTING": True,
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": database_url,
+        "STORAGE_URL": "",
+        "SECRET_KEY": "test",
+        "LOAD_INSTALLED_PLUGINS": False,
+        **overrides,
+    })
+    Base.metadata.create_all(database(app).engine)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """A registry on a fresh database: SQLite and PostgreSQL."""
+    application = make_app(tmp_path / "data", database_url)
+    yield application
+    database(application).dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path, sqlite_url: str) -> Iterator[Flask]:
+    """A registry on SQLite only, for tests whose subject is not storage."""
+    application = make_app(tmp_path / "data", sqlite_url)
+    yield application
+    database(application).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+def add_organisation(app: Flask, slug: str, kind: str = "cooperation") -> str:
+    """Create an organisation and return a fresh token of it."""
+    with database(app).session() as session:
+        service = OrganisationService(session)
+        organisation = service.find(slug) or service.create(slug, slug.title(), kind)
+        session.flush()
+        _, secret = TokenService(session).create(organisation)
+        session.commit()
+    return secret
+
+
+@pytest.fixture
+def token(app: Flask) -> str:
+    """A token of `dimpact`, the publisher of tests/factories' manifest."""
+    return add_organisation(app, "dimpact")
+
+
+@pytest.fixture
+def register_plugin(app: Flask) -> Iterator:  # type: ignore[type-arg]
+    """Register a test plugin on the app's plugin manager; always unregistered after."""
+    from registry.extensions import PLUGINS
+
+    manager = app.extensions[PLUGINS]
+    registered: list[object] = []
+
+    def register(plugin: object, name: str | None = None) -> None:
+        manager.register(plugin, name=name)
+        registered.append(plugin)
+
+    yield register
+    for plugin in registered:
+        manager.unregister(plugin)

@@ -1,0 +1,18 @@
+"""Fixtures of the end-to-end tests: a real registry server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.server import RegistryServer, running
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryServer]:
+    """A running registry with organisation `dimpact`, shared by a module's tests."""
+    server = RegistryServer(tmp_path_factory.mktemp("registry") / "data")
+    server.setup("dimpact")
+    with running(server):
+        yield server

@@ -1,0 +1,84 @@
+"""The `appstore-registry` command, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from registry.app import create_app
+from sdk.manifest import LAYERS
+
+BIN = Path(sys.executable).parent
+
+
+def admin(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "APPSTORE_DATA_DIR": str(data_dir)}
+    env.pop("APPSTORE_DATABASE_URL", None)
+    result = subprocess.run([str(BIN / "appstore-registry"), *args], env=env, capture_output=True, text=True,
+                            timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("registry")
+    admin(data, "init")
+    return data
+
+
+def test_init_creates_database_and_is_repeatable(registry_dir: Path) -> None:
+    assert (registry_dir / "registry.db").exists()
+    assert "database ready" in admin(registry_dir, "init").stdout
+
+
+def test_token_is_printed_once_and_stored_hashed(registry_dir: Path) -> None:
+    admin(registry_dir, "org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
+    secret = admin(registry_dir, "token", "create", "--org", "dimpact", "--description", "CI").stdout.strip()
+    assert secret.startswith("gas_") and len(secret) > 40
+    assert secret.encode() not in (registry_dir / "registry.db").read_bytes()
+    listing = admin(registry_dir, "token", "list", "--org", "dimpact").stdout
+    assert secret[:12] in listing and secret not in listing and "active" in listing
+    token_id = listing.split("\t", 1)[0]
+    admin(registry_dir, "token", "revoke", token_id)
+    assert "revoked" in admin(registry_dir, "token", "list", "--org", "dimpact").stdout
+
+
+def test_errors_are_one_clear_line(registry_dir: Path) -> None:
+    result = admin(registry_dir, "token", "create", "--org", "nobody", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: There is no organisation `nobody`."
+    duplicate = admin(registry_dir, "org", "create", "dimpact", "--name", "X", "--kind", "cooperation", check=False)
+    assert duplicate.returncode == 1 and "exists already" in duplicate.stderr
+
+
+def test_plugins_lists_the_builtin_checks(registry_dir: Path) -> None:
+    rows = json.loads(admin(registry_dir, "plugins", "--format", "json").stdout)
+    names = {row["name"] for row in rows}
+    assert {"manifest-schema", "licence", "version-policy", "ownership", "package-layout", "publiccode",
+            "decision"} <= names
+    assert all(row["builtin"] for row in rows)
+
+
+def test_demo_loads_verified_apps_in_every_layer_and_fsck_is_clean(registry_dir: Path) -> None:
+    first = admin(registry_dir, "demo").stdout
+    assert "published" in first
+    again = admin(registry_dir, "demo").stdout
+    assert "published" not in again.replace("present", "")
+    report = json.loads(admin(registry_dir, "fsck", "--format", "json").stdout)
+    assert report["clean"] and report["checked"] >= 6
+    app = create_app({"DATA_DIR": str(registry_dir), "LOAD_INSTALLED_PLUGINS": False})
+    apps = app.test_client().get("/api/v1/apps?pageSize=100").json["items"]
+    assert {a["layer"] for a in apps} == set(LAYERS)
+    for summary in apps:
+        release = app.test_client().get(f"/api/v1/apps/{summary['id']}/releases/{summary['latestVersion']}").json
+        assert not [f for f in release["findings"] if f["severity"] == "error"]
+        assert all(c["compatible"] for c in release["compatibility"]), summary["id"]
+    yanked = app.test_client().get("/api/v1/apps/notificatiecomponent/releases/1.6.1").json
+    assert yanked["status"] == "yanked" and yanked["yank"]["reason"]

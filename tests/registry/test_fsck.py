@@ -1,0 +1,75 @@
+"""fsck: the database and the artifact store agree, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from registry.db import database
+from registry.extensions import STORE
+from registry.services.fsck import fsck
+from tests import factories
+from tests.registry.test_publish_api import publish
+
+
+def run_fsck(app: Flask, repair: bool = False):  # type: ignore[no-untyped-def]
+    with database(app).session() as session:
+        return fsck(session, app.extensions[STORE], repair=repair)
+
+
+def test_clean_registry_is_clean(app: Flask, client: FlaskClient, token: str) -> None:
+    publish(client, token, factories.package())
+    report = run_fsck(app)
+    assert report.clean
+    assert report.checked == 1
+
+
+def test_orphaned_file_is_reported_and_repair_removes_it(app: Flask, client: FlaskClient, token: str) -> None:
+    publish(client, token, factories.package())
+    store = app.extensions[STORE]
+    handle, staged = store.staging_file()
+    handle.write(b"left behind by a crash")
+    handle.close()
+    orphan = hashlib.sha256(b"left behind by a crash").hexdigest()
+    store.put(staged, orphan)
+    report = run_fsck(app)
+    assert report.orphans == [orphan]
+    assert not report.clean
+    repaired = run_fsck(app, repair=True)
+    assert orphan in repaired.repaired
+    assert not store.exists(orphan)
+    assert run_fsck(app).clean
+
+
+def test_missing_and_corrupt_files_are_reported_not_repaired(app: Flask, client: FlaskClient, token: str) -> None:
+    first = factories.package()
+    second = factories.package(factories.manifest(version="1.5.0"))
+    publish(client, token, first)
+    publish(client, token, second)
+    store = app.extensions[STORE]
+    missing = hashlib.sha256(first).hexdigest()
+    corrupt = hashlib.sha256(second).hexdigest()
+    store.delete(missing)
+    store.path(corrupt).write_bytes(b"tampered")
+    report = run_fsck(app, repair=True)
+    assert report.missing == [f"zaakafhandelcomponent@1.4.0 {missing}"]
+    assert report.corrupt == [f"zaakafhandelcomponent@1.5.0 {corrupt}"]
+    assert not report.clean
+
+
+def test_stale_uploads_are_removed_but_fresh_ones_kept(app: Flask) -> None:
+    store = app.extensions[STORE]
+    stale_handle, stale = store.staging_file()
+    stale_handle.close()
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    fresh_handle, fresh = store.staging_file()
+    fresh_handle.close()
+    report = run_fsck(app, repair=True)
+    assert report.stale_staging == [stale.name]
+    assert not stale.exists()
+    assert fresh.exists()
