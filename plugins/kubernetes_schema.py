@@ -45,6 +45,8 @@ def appstore_verify_platform(
     deploy = deploy_of(package)
     findings, versions = _schema_versions(profile)
     findings += _version_range(package, profile)
+    if not versions:
+        return findings  # no schemas to tell built-in kinds from custom ones
     declared = package_custom_kinds(deploy) | set(profile.custom_kinds)
     builtin_groups = frozenset().union(*(store.groups(s) for _, s in versions))
     per_version: dict[tuple[int, str, str, str], list[str]] = defaultdict(list)

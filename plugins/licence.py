@@ -65,6 +65,9 @@ def check_licence(expression: str, uploader_kind: str | None) -> list[Finding]:
             key,
         )]
     try:
+        # Syntax first: validate() itself crashes (AttributeError) on a dangling
+        # operator such as `MIT OR`, where parse() raises a clean ExpressionError.
+        _licensing().parse(expression, strict=True)
         info = _licensing().validate(expression, strict=True)
     except ExpressionError as exc:
         return [Finding.error("licence.invalid", f"`{expression}` is not an SPDX expression: {exc}.", key)]

@@ -10,7 +10,7 @@ from flask import Flask
 
 from registry import config as settings
 from registry.db import Database
-from registry.extensions import PLUGINS, PROFILES, STORE
+from registry.extensions import PLUGINS, STORE
 from registry.storage import open_store
 from sdk.verification import create_plugin_manager
 
@@ -22,7 +22,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_database(app)
     init_storage(app)
     init_plugins(app)
-    init_profiles(app)
     register_blueprints(app)
     register_errors(app)
     return app
@@ -53,10 +52,6 @@ def init_storage(app: Flask) -> None:
 
 def init_plugins(app: Flask) -> None:
     app.extensions[PLUGINS] = create_plugin_manager(installed=app.config["LOAD_INSTALLED_PLUGINS"])
-
-
-def init_profiles(app: Flask) -> None:
-    app.extensions[PROFILES] = tuple  # no platform profiles until they are configured
 
 
 def register_blueprints(app: Flask) -> None:

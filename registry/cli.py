@@ -16,7 +16,9 @@ from registry.extensions import PLUGINS, STORE
 from registry.migrations import upgrade
 from registry.models import ORGANISATION_KINDS
 from registry.services.fsck import fsck
+from registry.services.compatibility import CompatibilityService
 from registry.services.organisations import OrganisationService
+from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
 from sdk.verification import describe_plugins
 
@@ -55,6 +57,10 @@ def init(ctx: click.Context) -> None:
     app = _app(ctx)
     upgrade(app.config["DATABASE_URL"])
     click.echo(f"database ready: {database(app).engine.url.render_as_string(hide_password=True)}")
+    with database(app).session() as session:
+        for slug in ProfileService(session).seed_defaults(ADMIN):
+            click.echo(f"platform profile {slug} added")
+        session.commit()
 
 
 @main.command()
@@ -189,3 +195,68 @@ def demo(ctx: click.Context) -> None:
 
     for line in load_demo(_app(ctx)):
         click.echo(line)
+
+
+@main.group()
+def profile() -> None:
+    """Platform profiles that releases are verified against."""
+
+
+@profile.command("add")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_context
+def profile_add(ctx: click.Context, file: Any) -> None:
+    """Add a profile, or change the one with the same id, and verify every release against it."""
+    app = _app(ctx)
+    with database(app).session() as session:
+        record, created = ProfileService(session).put(file.read(), ADMIN)
+        session.commit()
+        click.echo(f"profile {record.slug} {'added' if created else 'changed'} (revision {record.revision})")
+        _reverify(app, session, [record.slug])
+
+
+@profile.command("list")
+@click.pass_context
+def profile_list(ctx: click.Context) -> None:
+    """List profiles with their Kubernetes versions."""
+    with database(_app(ctx)).session() as session:
+        for record in ProfileService(session).records():
+            parsed = as_profile(record)
+            click.echo(f"{record.slug}\t{record.status}\trevision {record.revision}\t"
+                       f"kubernetes {', '.join(parsed.kubernetes_versions)}\t{record.name}")
+
+
+@profile.command("retire")
+@click.argument("slug")
+@click.pass_context
+def profile_retire(ctx: click.Context, slug: str) -> None:
+    """Retire a profile: releases are no longer verified against it."""
+    with database(_app(ctx)).session() as session:
+        ProfileService(session).retire(slug, ADMIN)
+        session.commit()
+    click.echo(f"profile {slug} retired")
+
+
+@main.command()
+@click.option("--profile", "slugs", multiple=True, help="Only this profile (repeatable).")
+@click.option("--due", is_flag=True, help="Only profiles with a policy that became binding since the last check.")
+@click.pass_context
+def reverify(ctx: click.Context, slugs: tuple[str, ...], due: bool) -> None:
+    """Verify every release that is not yanked against the active profiles again."""
+    app = _app(ctx)
+    with database(app).session() as session:
+        wanted = CompatibilityService(session, app.extensions[STORE], app.extensions[PLUGINS]).due() if due \
+            else (list(slugs) or None)
+        if due and not wanted:
+            click.echo("no profile is due")
+            return
+        _reverify(app, session, wanted)
+
+
+def _reverify(app: Flask, session: Any, slugs: list[str] | None) -> None:
+    service = CompatibilityService(session, app.extensions[STORE], app.extensions[PLUGINS])
+    count = 0
+    for line in service.reverify(slugs):
+        count += 1
+        click.echo(line)
+    click.echo(f"verified {count} release(s)")

@@ -2,4 +2,3 @@
 
 STORE = "appstore.store"
 PLUGINS = "appstore.plugins"
-PROFILES = "appstore.profiles"  # a callable returning the active PlatformProfiles

@@ -16,7 +16,6 @@ from typing import Any
 
 import pluggy
 
-from sdk import profiles as profiles_module
 from sdk.archive import open_package
 from sdk.builder import archive_bytes
 from sdk.errors import AppstoreError, PackageRejected
@@ -24,7 +23,7 @@ from sdk.findings import Finding, has_errors, sorted_findings
 from sdk.folder import select_files
 from sdk.hookspecs import VerificationContext
 from sdk.package import MANIFEST_PATH, PUBLICCODE_PATH, PackageView
-from sdk.profiles import PlatformProfile
+from sdk.profiles import PlatformProfile, default_profiles
 from sdk.verification import Compatibility, check_platforms, create_plugin_manager, verify_package
 
 PACKAGE_GROUP = "(package)"
@@ -69,15 +68,8 @@ class CheckReport:
         }
 
 
-def default_profiles() -> tuple[PlatformProfile, ...]:
-    """The platform profiles the registry ships, when the SDK has them."""
-    # sdk.profiles.default_profiles() arrives with the Kubernetes checks;
-    # until then platform compatibility is simply not judged offline.
-    factory = getattr(profiles_module, "default_profiles", None)
-    return tuple(factory()) if factory is not None else ()
-
-
 def offline_context(profiles: tuple[PlatformProfile, ...] | None = None) -> VerificationContext:
+    """The context of an offline check: no registry facts, the SDK's platform profiles."""
     return VerificationContext(registry=None, profiles=default_profiles() if profiles is None else profiles)
 
 
@@ -99,7 +91,11 @@ def check_path(
             archive = Path(tmp) / "package.tar.gz"
             archive.write_bytes(data)
             return _check_archive(archive, str(path), pm, context, origin="folder")
-    return _check_archive(path, str(path), pm, context, origin="archive")
+    try:
+        return _check_archive(path, str(path), pm, context, origin="archive")
+    except OSError as exc:
+        raise AppstoreError(f"{path} cannot be read: {exc.strerror or exc}.",
+                            hint="Check the file's permissions.") from exc
 
 
 def _check_archive(

@@ -78,8 +78,9 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Errors first, then by place, so output is stable and readable."""
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.key, f.code))
+    """Distinct findings, errors first, then by place, so output is stable and readable."""
+    distinct = dict.fromkeys(findings)  # the same finding twice says nothing new
+    return sorted(distinct, key=lambda f: (SEVERITY_ORDER[f.severity], f.key, f.code))
 
 
 def join_key(prefix: str, part: str | int) -> str:

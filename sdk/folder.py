@@ -74,6 +74,12 @@ def load_ignore(root: Path) -> pathspec.PathSpec:
         ) from exc
 
 
+def _unreadable(exc: OSError) -> None:
+    # os.walk skips folders it cannot list; a package silently missing files is worse.
+    raise AppstoreError(f"{exc.filename} cannot be read: {exc.strerror}.",
+                        hint=f"Fix its permissions, or list it in {IGNORE_FILE}.") from exc
+
+
 def select_files(root: Path) -> FolderSelection:
     """The files of ``root`` that belong in its package, by the rules above."""
     root = Path(root)
@@ -83,7 +89,7 @@ def select_files(root: Path) -> FolderSelection:
     files: dict[str, Path] = {}
     secrets: list[str] = []
     links: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable, followlinks=False):
         base = Path(dirpath)
         rel_dir = base.relative_to(root).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"

@@ -15,4 +15,4 @@ def _api_version(response: Response) -> Response:
     return response
 
 
-from registry.api import apps, openapi, releases  # noqa: E402,F401  (routes register on import)
+from registry.api import apps, openapi, profiles, releases  # noqa: E402,F401  (routes register on import)

@@ -7,7 +7,7 @@ from flask import current_app, request
 
 from registry.db import request_session
 from registry.errors import RegistryError, Unauthorized
-from registry.extensions import PLUGINS, PROFILES, STORE
+from registry.extensions import PLUGINS, STORE
 from registry.services.publishing import PublishService, PublishSettings
 from registry.services.tokens import Caller, TokenService
 from registry.storage import ArtifactStore
@@ -57,7 +57,6 @@ def publish_service() -> PublishService:
                 max_ratio=app.config["ARCHIVE_MAX_RATIO"],
             ),
         ),
-        profiles=app.extensions[PROFILES],
     )
 
 

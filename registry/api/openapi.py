@@ -27,6 +27,7 @@ def _ok(description: str, schema: str) -> dict[str, Any]:
 
 APP_ID = {"name": "app_id", "in": "path", "required": True,
           "schema": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "minLength": 3, "maxLength": 64}}
+PROFILE_ID = {"name": "profile_id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
 VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 100}}
 NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -110,8 +111,49 @@ SCHEMAS: dict[str, Any] = {
         "required": ["profile", "compatible", "findings"],
         "properties": {
             "profile": {"type": "string"},
+            "profileStatus": {"type": "string", "enum": ["active", "retired"]},
+            "checkedAt": NULLABLE_STRING,
             "compatible": {"type": "boolean"},
             "findings": {"type": "array", "items": _ref("Finding")},
+        },
+    },
+    "Profile": {
+        "type": "object",
+        "required": ["id", "name", "status", "revision", "kubernetesVersions", "storageAccessModes", "services",
+                     "policies"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "status": {"type": "string", "enum": ["active", "retired"]},
+            "revision": {"type": "integer"},
+            "description": {"type": "string"},
+            "kubernetesVersions": {"type": "array", "items": {"type": "string"}},
+            "storageAccessModes": {"type": "array", "items": {"type": "string"}},
+            "storageClasses": {"type": "array", "items": {"type": "string"}},
+            "services": {"type": "array", "items": {"type": "string"}},
+            "customResources": {"type": "array", "items": {"type": "string"}},
+            "policies": {"type": "array", "items": {
+                "type": "object", "properties": {"check": {"type": "string"}, "bindingFrom": {"type": "string"}}}},
+            "updatedAt": NULLABLE_STRING,
+            "links": {"type": "object"},
+        },
+    },
+    "ProfileList": {
+        "type": "object",
+        "required": ["items", "total"],
+        "properties": {"items": {"type": "array", "items": _ref("Profile")}, "total": {"type": "integer"}},
+    },
+    "Impact": {
+        "type": "object",
+        "required": ["profile", "kubernetes", "affected", "total"],
+        "properties": {
+            "profile": {"type": "string"},
+            "kubernetes": {"type": "string"},
+            "total": {"type": "integer"},
+            "affected": {"type": "array", "items": {
+                "type": "object", "required": ["app", "version", "findings"],
+                "properties": {"app": {"type": "string"}, "version": {"type": "string"},
+                               "findings": {"type": "array", "items": _ref("Finding")}}}},
         },
     },
     "Release": {
@@ -235,6 +277,33 @@ PATHS: dict[str, Any] = {
                 "403": _problem("Only the publisher may yank."),
                 "404": _problem("No such release."),
                 "409": _problem("Yanked already."),
+            },
+        }
+    },
+    "/profiles": {
+        "get": {
+            "operationId": "listProfiles",
+            "summary": "Platform profiles that releases are verified against.",
+            "responses": {"200": _ok("Every profile, active and retired.", "ProfileList")},
+        }
+    },
+    "/profiles/{profile_id}": {
+        "get": {
+            "operationId": "getProfile",
+            "parameters": [PROFILE_ID],
+            "responses": {"200": _ok("The profile.", "Profile"), "404": _problem("No such profile.")},
+        }
+    },
+    "/profiles/{profile_id}/impact": {
+        "get": {
+            "operationId": "getProfileImpact",
+            "summary": "Apps whose latest release would stop running if the profile moved to a Kubernetes version.",
+            "parameters": [PROFILE_ID, {"name": "kubernetes", "in": "query", "required": True,
+                                        "schema": {"type": "string", "pattern": "^1\\.(0|[1-9][0-9]?)$"}}],
+            "responses": {
+                "200": _ok("The apps that would break, with the findings that say why.", "Impact"),
+                "400": _problem("The Kubernetes version is missing or not a minor version."),
+                "404": _problem("No such profile."),
             },
         }
     },

@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import url_for
 
-from registry.models import App, FindingRecord, Release
+from registry.models import App, FindingRecord, PlatformProfileRecord, Release
+from registry.services.profiles import as_profile
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -55,18 +56,40 @@ def app_detail(app: App) -> dict[str, Any]:
 
 
 def compatibility(release: Release) -> list[dict[str, Any]]:
-    profiles: dict[str, list[FindingRecord]] = {}
+    """The release's row of the compatibility matrix, one entry per profile it was verified on."""
+    findings: dict[str, list[FindingRecord]] = {}
     for record in release.findings:
         if record.profile is not None:
-            profiles.setdefault(record.profile, []).append(record)
+            findings.setdefault(record.profile, []).append(record)
     return [
         {
-            "profile": profile,
-            "compatible": not any(r.severity == "error" for r in records),
-            "findings": [finding(r) for r in records],
+            "profile": entry.profile.slug,
+            "profileStatus": entry.profile.status,
+            "compatible": entry.compatible,
+            "checkedAt": timestamp(entry.checked_at),
+            "findings": [finding(r) for r in findings.get(entry.profile.slug, [])],
         }
-        for profile, records in sorted(profiles.items())
+        for entry in sorted(release.compatibility, key=lambda c: c.profile.slug)
     ]
+
+
+def profile(record: PlatformProfileRecord) -> dict[str, Any]:
+    parsed = as_profile(record)
+    return {
+        "id": record.slug,
+        "name": record.name,
+        "status": record.status,
+        "revision": record.revision,
+        "description": parsed.description,
+        "kubernetesVersions": list(parsed.kubernetes_versions),
+        "storageAccessModes": list(parsed.storage_access_modes),
+        "storageClasses": list(parsed.storage_classes),
+        "services": list(parsed.services),
+        "customResources": list(parsed.custom_kinds),
+        "policies": [{"check": p.code_prefix, "bindingFrom": p.binding_from.isoformat()} for p in parsed.policies],
+        "updatedAt": timestamp(record.updated_at),
+        "links": {"self": url_for("api.get_profile", profile_id=record.slug, _external=True)},
+    }
 
 
 def release(release: Release) -> dict[str, Any]:

@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from registry.db import database
 from registry.errors import Conflict, RegistryError
-from registry.extensions import PLUGINS, PROFILES, STORE
+from registry.extensions import PLUGINS, STORE
 from registry.models import ApiToken
 from registry.services.organisations import OrganisationService
+from registry.services.profiles import ProfileService
 from registry.services.publishing import PublishService, PublishSettings
 from registry.services.tokens import Caller
 from registry.services.yanking import YankService
@@ -49,6 +50,11 @@ def load_demo(app: Flask) -> Iterator[str]:
     db = database(app)
     with db.session() as session:
         callers = {org["slug"]: _organisation(session, org) for org in catalogue["organisations"]}
+        ProfileService(session).seed_defaults(ACTOR)
+        for path in sorted((HERE / "profiles").glob("*.yaml")):
+            record, created = ProfileService(session).put(path.read_text(encoding="utf-8"), ACTOR)
+            if created:
+                yield f"platform profile {record.slug}: added"
         session.commit()
         for entry in catalogue["apps"]:
             folder = HERE / "apps" / entry["folder"]
@@ -93,7 +99,6 @@ def _publish(app: Flask, session: Any, files: dict[str, bytes], caller: Caller) 
     service = PublishService(
         session, app.extensions[STORE], app.extensions[PLUGINS],
         PublishSettings(app.config["MAX_UPLOAD_BYTES"], ArchiveLimits()),
-        profiles=app.extensions[PROFILES],
     )
     try:
         service.publish(buffer, f"{manifest['id']}-{manifest['version']}.tar.gz", caller)

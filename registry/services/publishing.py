@@ -19,8 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, Forbidden, VerificationFailed
-from registry.models import App, Artifact, FindingRecord, Organisation, Release, utcnow
+from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
+from registry.services.compatibility import finding_record
+from registry.services.compatibility import record as record_compatibility
+from registry.services.events import announce
+from registry.services.profiles import ProfileService
 from registry.services.receiving import ReceivedUpload, receive
 from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
@@ -56,25 +60,25 @@ class PublishService:
         store: ArtifactStore,
         plugins: pluggy.PluginManager,
         settings: PublishSettings,
-        profiles: Callable[[], tuple[PlatformProfile, ...]] = tuple,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.session = session
         self.store = store
         self.plugins = plugins
         self.settings = settings
-        self.profiles = profiles
         self.today = today
 
     def publish(self, stream: BinaryIO, filename: str, caller: Caller) -> Release:
         upload = receive(stream, filename, self.store, self.settings.max_upload_bytes)
         try:
             package, preliminary = self._open(upload)
-            context = self._context(package, caller)
+            profiles = ProfileService(self.session).active()
+            context = self._context(package, caller, tuple(p for _, p in profiles))
             decision = verify_package(self.plugins, package, context, preliminary)
             self._raise_unless_accepted(decision, package)
             compatibility = check_platforms(self.plugins, package, context)
-            release = self._persist(upload, package, decision, compatibility, caller)
+            records = {p.id: r for r, p in profiles}
+            release = self._persist(upload, package, decision, compatibility, records, caller)
         finally:
             upload.discard()  # gone already when it was moved into the store
         self._notify(release, caller)
@@ -86,7 +90,9 @@ class PublishService:
         except PackageRejected as rejected:
             raise VerificationFailed(rejected.message, findings=[f.stamped("archive") for f in rejected.findings])
 
-    def _context(self, package: PackageView, caller: Caller) -> VerificationContext:
+    def _context(
+        self, package: PackageView, caller: Caller, profiles: tuple[PlatformProfile, ...]
+    ) -> VerificationContext:
         app_id = (package.manifest or {}).get("id")
         app = self._app(app_id) if isinstance(app_id, str) else None
         facts = RegistryFacts(
@@ -95,7 +101,7 @@ class PublishService:
             app_owner=app.organisation.slug if app else None,
             known_versions=frozenset(r.version for r in app.releases) if app else frozenset(),
         )
-        return VerificationContext(registry=facts, profiles=self.profiles(), today=self.today())
+        return VerificationContext(registry=facts, profiles=profiles, today=self.today())
 
     def _raise_unless_accepted(self, decision: Decision, package: PackageView) -> None:
         if decision.accepted:
@@ -123,14 +129,16 @@ class PublishService:
 
     def _persist(
         self, upload: ReceivedUpload, package: PackageView, decision: Decision,
-        compatibility: list[Compatibility], caller: Caller,
+        compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord], caller: Caller,
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = _publiccode(package)
         with self.store.lock(upload.sha256):
             self.store.put(upload.path, upload.sha256)
             try:
-                release = self._record(upload, package, manifest, publiccode, decision, compatibility, caller)
+                release = self._record(upload, package, manifest, publiccode, decision, caller)
+                for result in compatibility:
+                    record_compatibility(release, records[result.profile], result)
                 self.session.commit()
             except IntegrityError:
                 self.session.rollback()
@@ -147,7 +155,7 @@ class PublishService:
 
     def _record(
         self, upload: ReceivedUpload, package: PackageView, manifest: Manifest,
-        publiccode: dict | None, decision: Decision, compatibility: list[Compatibility], caller: Caller,
+        publiccode: dict | None, decision: Decision, caller: Caller,
     ) -> Release:
         owner = self.session.get(Organisation, caller.organisation_id)
         app = self._app(manifest.id) or App(slug=manifest.id, organisation=owner)
@@ -172,9 +180,7 @@ class PublishService:
             artifact_sha256=upload.sha256,
             published_by=caller.organisation_id,
         )
-        release.findings = [_record_finding(f) for f in decision.findings]
-        for result in compatibility:
-            release.findings += [_record_finding(f, result.profile) for f in result.findings]
+        release.findings = [finding_record(f) for f in decision.findings]
         self.session.add(release)
         audit.record(self.session, caller.actor, "release.publish", f"{manifest.id}@{manifest.version}",
                      sha256=upload.sha256, size=upload.size)
@@ -188,10 +194,8 @@ class PublishService:
     def _notify(self, release: Release, caller: Caller) -> None:
         event = ReleaseEvent(release.app.slug, release.version, release.app.organisation.slug,
                              release.artifact_sha256, caller.actor)
-        try:
-            self.plugins.hook.appstore_release_published(event=event)
-        except Exception:  # the release is committed; a listener's fault must not undo it
-            log.exception("a release_published listener failed for %s@%s", event.app_id, event.version)
+        # The release is committed; a listener's fault must not undo it, nor silence the others.
+        announce(self.plugins, "appstore_release_published", event)
 
     def _release(self, app_id: str, version: str) -> Release | None:
         return self.session.scalars(
@@ -214,10 +218,3 @@ def _search_text(manifest: Manifest, publiccode: dict | None) -> str:
 
 def _canonical_name(manifest: Manifest) -> str:
     return f"{manifest.id}-{manifest.version}.tar.gz"
-
-
-def _record_finding(finding: Finding, profile: str | None = None) -> FindingRecord:
-    return FindingRecord(
-        code=finding.code, severity=finding.severity.value, message=finding.message,
-        key=finding.key, plugin=finding.plugin, profile=profile,
-    )

@@ -11,6 +11,7 @@ from registry.errors import Conflict, Forbidden, RegistryError
 from registry.models import RELEASE_YANKED, Release, Yank, utcnow
 from registry.services import audit
 from registry.services.catalogue import CatalogueService
+from registry.services.events import announce
 from registry.services.tokens import Caller
 from sdk.hookspecs import ReleaseEvent
 from sdk.versions import sort_key
@@ -49,7 +50,4 @@ class YankService:
     def _notify(self, release: Release, caller: Caller, reason: str) -> None:
         event = ReleaseEvent(release.app.slug, release.version, release.app.organisation.slug,
                              release.artifact_sha256, caller.actor, reason)
-        try:
-            self.plugins.hook.appstore_release_yanked(event=event)
-        except Exception:
-            log.exception("a release_yanked listener failed for %s@%s", event.app_id, event.version)
+        announce(self.plugins, "appstore_release_yanked", event)

@@ -12,6 +12,7 @@ from sdk.builder import build_package, describe
 from sdk.checking import check_path
 from sdk.cli.output import emit_json, format_option, print_report
 from sdk.errors import AppstoreError
+from sdk.findings import Severity
 from sdk.manifest import LAYERS
 from sdk.scaffold import DEFAULT_LICENCE, InitAnswers, scaffold
 
@@ -85,12 +86,15 @@ def _ask(folder: Path, values: dict[str, str | None]) -> dict[str, str]:
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True,
+              help="Also fail on warnings and on platforms the app does not run on.")
 @format_option
-def check(path: Path, fmt: str) -> None:
+def check(path: Path, strict: bool, fmt: str) -> None:
     """Run the registry's checks on a project folder or a package archive, offline.
 
     A folder is checked as `appstore build` would pack it. Exit status 1 when
-    there are errors.
+    the registry would reject it (errors); with --strict also on warnings and
+    on platform incompatibility, which the registry publishes but shows.
     """
     report = check_path(path)
     if fmt == "json":
@@ -98,6 +102,9 @@ def check(path: Path, fmt: str) -> None:
     else:
         print_report(report)
     if report.has_errors or not report.accepted:
+        sys.exit(1)
+    if strict and (any(f.severity is Severity.WARNING for f in report.findings)
+                   or not all(c.compatible for c in report.compatibility)):
         sys.exit(1)
 
 

@@ -94,4 +94,7 @@ def print_report(report: CheckReport) -> None:
         click.style("The registry would reject this package.", fg="red", bold=True)
         if report.has_errors else click.style("The registry's checks pass.", fg="green", bold=True)
     )
+    misfits = [c.profile for c in report.compatibility if not c.compatible]
+    if misfits and not report.has_errors:
+        verdict += click.style(f" It does not run on: {', '.join(misfits)}.", fg="yellow", bold=True)
     click.echo(f"{report.source}: {summary_line(report.findings)}. {verdict}")

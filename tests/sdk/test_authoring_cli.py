@@ -144,3 +144,17 @@ def test_missing_path_is_one_clear_line(runner: CliRunner, tmp_path: Path, comma
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert "nowhere" in result.output
+
+
+def test_platform_misfit_passes_unless_strict(runner: CliRunner, tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    assert runner.invoke(main, ["init", str(root), *INIT_FLAGS]).exit_code == 0
+    deployment = root / "deploy" / "deployment.yaml"
+    deployment.write_text(deployment.read_text().replace("runAsNonRoot: true", "runAsNonRoot: false"))
+    report = json.loads(runner.invoke(main, ["check", str(root), "--format", "json"]).output)
+    if not report["compatibility"]:
+        pytest.skip("no platform profiles ship with the SDK")
+    result = runner.invoke(main, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "does not run on" in result.output
+    assert runner.invoke(main, ["check", "--strict", str(root)]).exit_code == 1

@@ -6,6 +6,7 @@ publish, show, search, yank, and the errors an author meets on the way.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from sdk.client import RegistryClient
 
 pytestmark = pytest.mark.e2e
 
@@ -135,6 +138,9 @@ def test_publish_your_first_app(appstore, registry: Registry, tmp_path: Path) ->
     found = json.loads(appstore("search", "meldingen", "--layer", "interaction", "--format", "json").stdout)
     assert [item["id"] for item in found["items"]] == ["meldingen"]
     assert "0.1.0" in appstore("show", "meldingen").stdout
+    # The Python client the CLI uses downloads the same bytes, checked against the Digest header.
+    saved = RegistryClient(registry.url).download("meldingen", "0.1.0", tmp_path / "download.tar.gz")
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == built["sha256"]
 
     (app / "README.md").write_text("# Changed\n")
     _fails_cleanly(appstore("publish", cwd=app), "0.1.0 of meldingen already exists", "Raise `version`")

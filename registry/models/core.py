@@ -1,4 +1,4 @@
-"""Database models. They hold invariants only; the rules live in services."""
+"""Core models: organisations, tokens, apps, releases, artifacts, findings, yanks, profiles, audit."""
 
 from __future__ import annotations
 
@@ -19,6 +19,28 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+__all__ = [
+    "NAMING_CONVENTION",
+    "ORGANISATION_KINDS",
+    "RELEASE_PUBLISHED",
+    "RELEASE_YANKED",
+    "PROFILE_ACTIVE",
+    "PROFILE_RETIRED",
+    "utcnow",
+    "Base",
+    "Organisation",
+    "ApiToken",
+    "App",
+    "Artifact",
+    "Release",
+    "FindingRecord",
+    "Yank",
+    "PlatformProfileRecord",
+    "CompatibilityRecord",
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
+]
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -30,6 +52,8 @@ NAMING_CONVENTION = {
 ORGANISATION_KINDS = ("municipality", "cooperation", "vendor", "registry")
 RELEASE_PUBLISHED = "published"
 RELEASE_YANKED = "yanked"
+PROFILE_ACTIVE = "active"
+PROFILE_RETIRED = "retired"
 
 
 def utcnow() -> datetime:
@@ -130,6 +154,9 @@ class Release(Base):
         back_populates="release", order_by="FindingRecord.id", cascade="all, delete-orphan"
     )
     yanks: Mapped[list[Yank]] = relationship(back_populates="release", order_by="Yank.id")
+    compatibility: Mapped[list[CompatibilityRecord]] = relationship(
+        back_populates="release", cascade="all, delete-orphan"
+    )
 
     @property
     def yanked(self) -> bool:
@@ -165,6 +192,44 @@ class Yank(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     release: Mapped[Release] = relationship(back_populates="yanks")
+
+
+class PlatformProfileRecord(Base):
+    """A platform profile as its curator wrote it (YAML), with its revision.
+
+    Profiles are retired, never deleted: releases keep their verdicts on them.
+    """
+
+    __tablename__ = "platform_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), default=PROFILE_ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CompatibilityRecord(Base):
+    """Whether a release runs on a profile, as verified against one revision of it.
+
+    The findings that decide it are the release's findings with this profile.
+    """
+
+    __tablename__ = "compatibility"
+    __table_args__ = (UniqueConstraint("release_id", "profile_id", name="uq_compatibility_release_profile"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id"), index=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("platform_profile.id"), index=True)
+    compatible: Mapped[bool]
+    profile_revision: Mapped[int]
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    release: Mapped[Release] = relationship(back_populates="compatibility")
+    profile: Mapped[PlatformProfileRecord] = relationship()
 
 
 class AuditEvent(Base):

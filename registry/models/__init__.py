@@ -1,0 +1,6 @@
+"""Database models, one module per part of the domain. They hold invariants
+only; the rules live in services. Every module is imported here so that
+``Base.metadata`` knows every table (for migrations and tests)."""
+
+from registry.models.core import *  # noqa: F401,F403
+from registry.models.core import Base, utcnow  # noqa: F401

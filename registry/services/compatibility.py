@@ -1,0 +1,148 @@
+"""The compatibility matrix: for each release and active profile, does it run there?
+
+It is filled when a release is published, and again for every release that is
+not yanked when a profile is added or changed (``appstore-registry profile
+add``), when curators ask (``appstore-registry reverify``), and daily for
+profiles whose policy became binding since the last check
+(``appstore-registry reverify --due``, run from cron).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+
+import pluggy
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.models import (
+    RELEASE_PUBLISHED,
+    App,
+    CompatibilityRecord,
+    FindingRecord,
+    PlatformProfileRecord,
+    Release,
+    utcnow,
+)
+from registry.services.profiles import ProfileService, as_profile
+from registry.storage import ArtifactStore
+from sdk.archive import open_package
+from sdk.findings import Finding
+from sdk.hookspecs import VerificationContext
+from sdk.package import PackageView
+from sdk.profiles import PlatformProfile
+from sdk.verification import Compatibility, check_platforms
+from sdk.versions import sort_key
+
+
+def finding_record(finding: Finding, profile: str | None = None) -> FindingRecord:
+    return FindingRecord(code=finding.code, severity=finding.severity.value, message=finding.message,
+                         key=finding.key, plugin=finding.plugin, profile=profile)
+
+
+def record(release: Release, record_of: PlatformProfileRecord, result: Compatibility) -> None:
+    """Put one profile's verdict on a release, replacing an earlier one."""
+    release.findings = [f for f in release.findings if f.profile != record_of.slug]
+    release.findings += [finding_record(f, record_of.slug) for f in result.findings]
+    existing = next((c for c in release.compatibility if c.profile_id == record_of.id), None)
+    if existing is None:
+        existing = CompatibilityRecord(profile=record_of, compatible=result.compatible,
+                                       profile_revision=record_of.revision)
+        release.compatibility.append(existing)
+    existing.compatible = result.compatible
+    existing.profile_revision = record_of.revision
+    existing.checked_at = utcnow()
+
+
+@dataclass(frozen=True)
+class ImpactEntry:
+    """An app whose latest release would stop running if the profile changed so."""
+
+    app_id: str
+    version: str
+    findings: tuple[Finding, ...]
+
+
+class CompatibilityService:
+    def __init__(self, session: Session, store: ArtifactStore, plugins: pluggy.PluginManager) -> None:
+        self.session = session
+        self.store = store
+        self.plugins = plugins
+
+    def reverify(self, slugs: Iterable[str] | None = None, today: date | None = None) -> Iterator[str]:
+        """Verify every release that is not yanked against the named (or all active) profiles."""
+        wanted = set(slugs) if slugs is not None else None
+        profiles = [(r, p) for r, p in ProfileService(self.session).active() if wanted is None or r.slug in wanted]
+        if not profiles:
+            return
+        context = VerificationContext(profiles=tuple(p for _, p in profiles), today=today or date.today())
+        records = {p.id: r for r, p in profiles}
+        for release in self._releases():
+            package = self._package(release)
+            for result in check_platforms(self.plugins, package, context):
+                record(release, records[result.profile], result)
+            self.session.commit()
+            yield f"{release.app.slug} {release.version}: " + ", ".join(
+                f"{r.slug} {'compatible' if c.compatible else 'not compatible'}"
+                for c in release.compatibility for r in [c.profile] if r.slug in records)
+
+    def due(self, today: date | None = None) -> list[str]:
+        """Profiles with a policy that became binding after their last verification."""
+        today = today or date.today()
+        due = []
+        for record_of, profile in ProfileService(self.session).active():
+            last = self.session.scalars(
+                select(CompatibilityRecord.checked_at).where(CompatibilityRecord.profile_id == record_of.id)
+                .order_by(CompatibilityRecord.checked_at)
+            ).first()
+            last_day = _day(last) if last else None
+            if last_day is not None and any(last_day < p.binding_from <= today for p in profile.policies):
+                due.append(record_of.slug)
+        return due
+
+    def impact(self, record_of: PlatformProfileRecord, kubernetes: str, today: date | None = None) -> list[ImpactEntry]:
+        """Apps whose latest release runs on the profile now but not on ``kubernetes``."""
+        current = as_profile(record_of)
+        moved = replace(current, kubernetes_versions=(kubernetes,))
+        context = VerificationContext(profiles=(moved,), today=today or date.today())
+        affected = []
+        for release in self._latest_releases():
+            now = next((c for c in release.compatibility if c.profile_id == record_of.id), None)
+            if now is not None and not now.compatible:
+                continue  # does not run there today: nothing to lose
+            result = check_platforms(self.plugins, self._package(release), context)[0]
+            if not result.compatible:
+                errors = tuple(f for f in result.findings if f.is_error)
+                affected.append(ImpactEntry(release.app.slug, release.version, errors))
+        return affected
+
+    def _package(self, release: Release) -> PackageView:
+        path = self.store.path(release.artifact_sha256)
+        view, _ = open_package(path, filename=release.artifact.filename, sha256=release.artifact_sha256)
+        return view
+
+    def _releases(self) -> list[Release]:
+        return list(self.session.scalars(
+            select(Release).where(Release.status == RELEASE_PUBLISHED).order_by(Release.id)
+            .options(selectinload(Release.compatibility), selectinload(Release.findings),
+                     selectinload(Release.app), selectinload(Release.artifact))
+        ))
+
+    def _latest_releases(self) -> list[Release]:
+        latest = []
+        apps = self.session.scalars(select(App).options(selectinload(App.releases)))
+        for app in apps:
+            candidates = [r for r in app.releases if not r.yanked]
+            if candidates:
+                latest.append(max(candidates, key=lambda r: sort_key(r.version)))
+        return latest
+
+
+def _day(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+
+
+def profiles_of(records: list[tuple[PlatformProfileRecord, PlatformProfile]]) -> tuple[PlatformProfile, ...]:
+    return tuple(p for _, p in records)
