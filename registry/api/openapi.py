@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from flask import Response, jsonify
@@ -316,7 +317,17 @@ PATHS: dict[str, Any] = {
 }
 
 
+#: Modules that describe further parts of the API, each with ``PATHS`` and
+#: ``SCHEMAS`` dicts in the shape above (paths relative to /api/v1).
+SECTIONS: tuple[str, ...] = ()
+
+
 def document() -> dict[str, Any]:
+    paths, schemas = dict(PATHS), dict(SCHEMAS)
+    for name in SECTIONS:
+        section = importlib.import_module(name)
+        paths.update(section.PATHS)
+        schemas.update(section.SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -326,9 +337,9 @@ def document() -> dict[str, Any]:
             "contact": {"name": "Gemeente App Store"},
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
+        "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -15,12 +15,24 @@ class DownloadPolicy:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def authorise(self, release: Release, caller: Caller | None) -> None:
+    def refusal(self, release: Release, organisation_id: int | None) -> str | None:
+        """Why ``organisation_id`` may not have this package, or ``None`` when it may.
+
+        Install plans ask this too, so that they never plan what cannot be downloaded.
+        """
         if release.app.license != PROPRIETARY_LICENCE:
+            return None
+        vendor = release.app.organisation
+        if organisation_id == vendor.id:
+            return None
+        return f"needs an entitlement from {vendor.slug}"
+
+    def authorise(self, release: Release, caller: Caller | None) -> None:
+        reason = self.refusal(release, caller.organisation_id if caller else None)
+        if reason is None:
             return
         vendor = release.app.organisation
         if caller is None:
             raise Unauthorized(f"This commercial module is only for customers of `{vendor.slug}`; "
                                "send your organisation's token.")
-        if caller.organisation_id != vendor.id:
-            raise Forbidden(f"This commercial module needs an entitlement from `{vendor.slug}`.")
+        raise Forbidden(f"This commercial module {reason}.")

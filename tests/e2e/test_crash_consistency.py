@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from sdk.versions import sort_key
 from tests import factories
 from tests.e2e.server import RegistryServer
 
@@ -90,10 +91,11 @@ def test_sigkill_during_concurrent_publishes_leaves_a_consistent_registry(tmp_pa
 
     server.start()
     try:
-        listed = requests.get(f"{server.api}/apps/{APP_ID}", timeout=TIMEOUT).json()["releases"]
-        versions = {r["version"] for r in listed}
+        app = requests.get(f"{server.api}/apps/{APP_ID}", timeout=TIMEOUT).json()
+        versions = {r["version"] for r in app["releases"]}
         # A publish may have committed with its answer lost in the kill, never the reverse.
         assert set(created) <= versions <= set(archives)
+        assert app["latestVersion"] == max(versions, key=sort_key)
         for version in versions:
             assert download(server, version) == archives[version]
 
