@@ -84,7 +84,8 @@ class SchemaCheck:
             if name not in m:
                 self.error("missing-key", name, f"`{name}` is required; add it to appstore.yaml.")
         self.unknown_keys(m, TOP_LEVEL, "")
-        if "manifestVersion" in m and (m["manifestVersion"] != MANIFEST_VERSION or isinstance(m["manifestVersion"], bool)):
+        declared = m.get("manifestVersion")
+        if "manifestVersion" in m and (declared != MANIFEST_VERSION or isinstance(declared, bool)):
             self.error("unsupported-version", "manifestVersion",
                        f"`manifestVersion` must be {MANIFEST_VERSION}, the only version this registry reads.")
         if "id" in m and not is_slug(m["id"]):
@@ -124,7 +125,8 @@ class SchemaCheck:
             return
         self.unknown_keys(item, {"api", "version"}, key)
         if not is_slug(item.get("api"), (2, 64)):
-            self.error("invalid-api", join_key(key, "api"), "`api` must name the standard API as a slug, e.g. `zgw-zaken`.")
+            self.error("invalid-api", join_key(key, "api"),
+                       "`api` must name the standard API as a slug, e.g. `zgw-zaken`.")
         if not is_version(item.get("version")):
             self.error("invalid-version", join_key(key, "version"),
                        "`version` of a provided API must be a SemVer version such as 1.5.0 (quoted).")

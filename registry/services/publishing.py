@@ -88,7 +88,8 @@ class PublishService:
         try:
             return open_package(upload.path, self.settings.limits, filename=upload.filename, sha256=upload.sha256)
         except PackageRejected as rejected:
-            raise VerificationFailed(rejected.message, findings=[f.stamped("archive") for f in rejected.findings])
+            findings = [f.stamped("archive") for f in rejected.findings]
+            raise VerificationFailed(rejected.message, findings=findings) from None
 
     def _context(
         self, package: PackageView, caller: Caller, profiles: tuple[PlatformProfile, ...]
