@@ -6,14 +6,29 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export APPSTORE_DATA_DIR ?= instance
 
-.PHONY: run install test install-test system-deps bench clean
+.PHONY: run install web-assets test install-test system-deps bench bench-web screenshots translations clean
 
 run: install
 	$(BIN)/appstore-registry init
 	$(BIN)/appstore-registry demo
 	$(BIN)/appstore-registry serve --host $(HOST) --port $(PORT)
 
-install: $(BIN)/appstore-registry
+install: $(BIN)/appstore-registry web-assets
+
+# The web store's CSS (NL Design System, from npm) and compiled message catalogues.
+WEB_CSS = web/static/dist/appstore.css
+web-assets: $(WEB_CSS) $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
+
+$(WEB_CSS): web/package.json web/package-lock.json web/build.mjs web/assets/app.css
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 (apt-get install nodejs npm) for the web store's CSS" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+
+web/translations/%.mo: web/translations/%.po $(BIN)/appstore-registry
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(BIN)/appstore-registry
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l -k lazy_gettext -o web/translations/messages.pot web
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 
 $(BIN)/appstore-registry: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,5 +48,11 @@ test: install-test
 bench: install-test
 	$(BIN)/python bench/registry_throughput.py
 
+bench-web: install-test
+	$(BIN)/python bench/results_page.py
+
+screenshots: install-test
+	$(BIN)/python -m web.screenshots
+
 clean:
-	rm -rf $(VENV) instance dist build *.egg-info
+	rm -rf $(VENV) instance dist build *.egg-info web/node_modules web/static/dist

@@ -15,8 +15,8 @@ from registry.errors import RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.migrations import upgrade
 from registry.models import ORGANISATION_KINDS
-from registry.services.fsck import fsck
 from registry.services.compatibility import CompatibilityService
+from registry.services.fsck import fsck
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
@@ -260,3 +260,41 @@ def _reverify(app: Flask, session: Any, slugs: list[str] | None) -> None:
         count += 1
         click.echo(line)
     click.echo(f"verified {count} release(s)")
+
+
+@main.group()
+def user() -> None:
+    """People who sign in to the web store, and their roles in organisations."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name, as shown in the web store.")
+@click.password_option(envvar="APPSTORE_USER_PASSWORD",
+                       help="At least 12 characters; asked for when not given (or set APPSTORE_USER_PASSWORD).")
+@click.pass_context
+def user_create(ctx: click.Context, email: str, name: str, password: str) -> None:
+    """Create a user who can sign in with EMAIL and a password."""
+    from registry.services.accounts import AccountService
+
+    with database(_app(ctx)).session() as session:
+        created = AccountService(session).create_user(email, name, password, actor=ADMIN)
+        session.commit()
+        click.echo(f"user {created.email} created")
+
+
+@user.command("add-member")
+@click.argument("email")
+@click.option("--org", "slug", required=True, help="The organisation's slug.")
+@click.option("--role", required=True, type=click.Choice(["owner", "maintainer", "member"]))
+@click.pass_context
+def user_add_member(ctx: click.Context, email: str, slug: str, role: str) -> None:
+    """Give a user a role in an organisation (or change it)."""
+    from registry.services.accounts import AccountService
+
+    with database(_app(ctx)).session() as session:
+        organisation = OrganisationService(session).get(slug)
+        AccountService(session).add_member(email, organisation, role, actor=ADMIN)
+        session.commit()
+    click.echo(f"{email} is {role} of {slug}")
+from registry import cli_organisations  # noqa: E402,F401  (org verify/unverify register on import)

@@ -1,16 +1,32 @@
-"""The web store: HTML pages that call the registry's services."""
+"""The web store: HTML pages that call the registry's services.
+
+Registering the blueprint sets up what the pages need on the app as well:
+languages (Flask-Babel), CSRF protection, security headers and cookies.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 
-from registry.db import request_session
-from registry.services.catalogue import AppQuery, CatalogueService
-
-web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
 
 
-@web.get("/")
-def home() -> str:
-    page = CatalogueService(request_session()).search(AppQuery(page_size=50))
-    return render_template("home.html", page=page)
+@web.record_once
+def _init_app(state: BlueprintSetupState) -> None:
+    from web import auth, i18n, labels, security
+
+    i18n.init_app(state.app)
+    security.init_app(state.app)
+    auth.init_app(state.app)
+    labels.init_app(state.app)
+
+
+@web.before_request
+def _protect_forms() -> None:
+    from web.security import protect_forms
+
+    protect_forms()
+
+
+from web.views import accounts, apps, catalogue, publish, publishers  # noqa: E402,F401  (routes register on import)

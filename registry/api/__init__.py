@@ -16,3 +16,5 @@ def _api_version(response: Response) -> Response:
 
 
 from registry.api import apps, openapi, profiles, releases  # noqa: E402,F401  (routes register on import)
+from registry.api import organisations, vendors  # noqa: E402,F401  (commercial modules, verification)
+from registry.api import environments, plans  # noqa: E402,F401  (municipal installs)

@@ -7,8 +7,10 @@ from flask import Response, jsonify, request
 from registry.api import api
 from registry.api import serialise as out
 from registry.api.context import int_arg, setting
+from registry.api.install_shapes import adoption
 from registry.db import request_session
 from registry.services.catalogue import AppQuery, CatalogueService
+from registry.services.installations import AdoptionService
 
 
 @api.get("/apps")
@@ -33,4 +35,5 @@ def list_apps() -> Response:
 
 @api.get("/apps/<app_id>")
 def get_app(app_id: str) -> Response:
-    return jsonify(out.app_detail(CatalogueService(request_session()).app(app_id)))
+    app = CatalogueService(request_session()).app(app_id)
+    return jsonify({**out.app_detail(app), "adoption": adoption(AdoptionService(request_session()).of(app))})

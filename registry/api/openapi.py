@@ -90,6 +90,7 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["releases"],
                 "properties": {
                     "publisherName": {"type": "string"},
+                    "adoption": _ref("Adoption"),  # described in registry.api.openapi_installs
                     "releases": {
                         "type": "array",
                         "items": {
@@ -319,7 +320,7 @@ PATHS: dict[str, Any] = {
 
 #: Modules that describe further parts of the API, each with ``PATHS`` and
 #: ``SCHEMAS`` dicts in the shape above (paths relative to /api/v1).
-SECTIONS: tuple[str, ...] = ()
+SECTIONS: tuple[str, ...] = ("registry.api.openapi_vendors", "registry.api.openapi_installs")
 
 
 def document() -> dict[str, Any]:

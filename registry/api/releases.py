@@ -12,6 +12,7 @@ from registry.api.context import caller, plugins, publish_service, store
 from registry.db import request_session
 from registry.errors import RegistryError
 from registry.services.catalogue import CatalogueService
+from registry.services.download_log import DownloadLog
 from registry.services.downloads import DownloadPolicy
 from registry.services.yanking import YankService
 
@@ -35,7 +36,9 @@ def get_release(app_id: str, version: str) -> Response:
 @api.get("/apps/<app_id>/releases/<version>/package")
 def download_package(app_id: str, version: str) -> Response:
     release = CatalogueService(request_session()).release(app_id, version)
-    DownloadPolicy(request_session()).authorise(release, _optional_caller())
+    who = _optional_caller()
+    policy = DownloadPolicy(request_session())
+    policy.authorise(release, who)
     sha256 = release.artifact_sha256
     etag = f'"{sha256}"'
     digest = base64.b64encode(bytes.fromhex(sha256)).decode()
@@ -43,10 +46,11 @@ def download_package(app_id: str, version: str) -> Response:
         "ETag": etag,
         "Digest": f"sha-256={digest}",
         "Repr-Digest": f"sha-256=:{digest}:",
-        "Cache-Control": "public, max-age=31536000, immutable",
+        "Cache-Control": policy.cache_control(release),
     }
     if request.if_none_match.contains_weak(sha256):
         return Response(status=304, headers=headers)
+    DownloadLog(request_session()).record(release, who)
     path = store().path(sha256)
     response = send_file(
         path, mimetype="application/gzip", as_attachment=True,

@@ -30,6 +30,8 @@ def app_summary(app: App) -> dict[str, Any]:
         "name": app.name,
         "summary": app.summary,
         "publisher": app.organisation.slug,
+        "publisherVerified": app.organisation.verified,
+        "verified": app.organisation.verified,  # short alias of publisherVerified
         "layer": app.layer,
         "categories": list(app.categories or []),
         "license": app.license,
@@ -42,6 +44,9 @@ def app_summary(app: App) -> dict[str, Any]:
 def app_detail(app: App) -> dict[str, Any]:
     body = app_summary(app)
     body["publisherName"] = app.organisation.name
+    from registry.api.serialise_vendors import listing  # that module builds on this one
+
+    body["listing"] = listing(app)
     body["releases"] = [
         {
             "version": r.version,

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from flask import Flask
+from ruamel.yaml import YAML
 from sqlalchemy import select
 
 from registry.db import database
+from registry.demo.accounts import load_demo_users
 from registry.errors import Conflict, RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.models import ApiToken
@@ -56,6 +57,8 @@ def load_demo(app: Flask) -> Iterator[str]:
             if created:
                 yield f"platform profile {record.slug}: added"
         session.commit()
+        organisations = [OrganisationService(session).get(org["slug"]) for org in catalogue["organisations"]]
+        yield from load_demo_users(session, organisations)
         for entry in catalogue["apps"]:
             folder = HERE / "apps" / entry["folder"]
             files = _files(folder)

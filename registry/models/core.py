@@ -75,6 +75,11 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     verified: Mapped[bool] = mapped_column(default=False)
+    # Set by a curator after checking the OIN (government) or KvK number (company).
+    identifier_type: Mapped[str | None] = mapped_column(String(8))
+    identifier: Mapped[str | None] = mapped_column(String(20), unique=True)
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="organisation")

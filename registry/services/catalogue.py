@@ -8,8 +8,9 @@ from sqlalchemy import Select, Text, case, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
-from registry.models import App, Organisation, Release
+from registry.models import RELEASE_PUBLISHED, App, Organisation, Release, utcnow
 from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+from sdk.versions import sort_key
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -101,3 +102,18 @@ class CatalogueService:
             raise NotFound(f"There is no release {version} of `{slug}`.")
         return release
 
+
+def refresh_latest_version(session: Session, app: App) -> None:
+    """Set the app's newest release that is not yanked, read in SQL after flushing.
+
+    The app row is updated first, which locks it on PostgreSQL (SQLite locks
+    the whole database for a write), so concurrent publishes of one app take
+    turns here and each sees the others' committed releases.
+    """
+    app.updated_at = utcnow()
+    session.flush()
+    versions = session.scalars(
+        select(Release.version).where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
+    ).all()
+    if versions:
+        app.latest_version = max(versions, key=sort_key)

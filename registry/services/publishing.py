@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, Forbidden, VerificationFailed
-from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
+from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
+from registry.services.catalogue import refresh_latest_version
 from registry.services.compatibility import finding_record
 from registry.services.compatibility import record as record_compatibility
 from registry.services.events import announce
@@ -37,7 +38,6 @@ from sdk.package import PackageView
 from sdk.profiles import PlatformProfile
 from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
 from sdk.verification import Compatibility, check_platforms, verify_package
-from sdk.versions import sort_key
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,7 @@ class PublishService:
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = _publiccode(package)
+        self._claim(manifest, caller)
         with self.store.lock(upload.sha256):
             self.store.put(upload.path, upload.sha256)
             try:
@@ -144,9 +145,6 @@ class PublishService:
             except IntegrityError:
                 self.session.rollback()
                 self._forget_unreferenced(upload.sha256)
-                if self._release(manifest.id, manifest.version) is None:
-                    raise Conflict("Another publish of this app was committed at the same moment; "
-                                   "publish again.") from None
                 raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
             except BaseException:
                 self.session.rollback()
@@ -158,8 +156,7 @@ class PublishService:
         self, upload: ReceivedUpload, package: PackageView, manifest: Manifest,
         publiccode: dict | None, decision: Decision, caller: Caller,
     ) -> Release:
-        owner = self.session.get(Organisation, caller.organisation_id)
-        app = self._app(manifest.id) or App(slug=manifest.id, organisation=owner)
+        app = self._app(manifest.id)
         app.name = manifest.name
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
@@ -167,8 +164,6 @@ class PublishService:
         app.categories = list(manifest.categories)
         app.search_text = _search_text(manifest, publiccode)
         app.updated_at = utcnow()
-        versions = [r.version for r in app.releases if not r.yanked] + [manifest.version]
-        app.latest_version = max(versions, key=sort_key)
         if self.session.get(Artifact, upload.sha256) is None:
             self.session.add(Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest)))
         release = Release(
@@ -183,9 +178,29 @@ class PublishService:
         )
         release.findings = [finding_record(f) for f in decision.findings]
         self.session.add(release)
+        refresh_latest_version(self.session, app)
         audit.record(self.session, caller.actor, "release.publish", f"{manifest.id}@{manifest.version}",
                      sha256=upload.sha256, size=upload.size)
         return release
+
+    def _claim(self, manifest: Manifest, caller: Caller) -> None:
+        """Create the app row for a new id in a transaction of its own.
+
+        Two first versions of a new app published at the same moment would
+        otherwise both try to create it, and one would fail. After the claim,
+        ownership is checked again: another organisation may have claimed the
+        id since verification looked.
+        """
+        if self._app(manifest.id) is None:
+            self.session.add(App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
+                                 summary=manifest.summary, license=manifest.license, categories=[]))
+            try:
+                self.session.commit()
+            except IntegrityError:
+                self.session.rollback()  # claimed by a concurrent publish: fine if it was ours
+        owner = self._app(manifest.id).organisation
+        if owner.id != caller.organisation_id:
+            raise Forbidden(f"The app id `{manifest.id}` belongs to `{owner.slug}`; choose another id.")
 
     def _forget_unreferenced(self, sha256: str) -> None:
         referenced = self.session.scalars(select(Release.id).where(Release.artifact_sha256 == sha256)).first()

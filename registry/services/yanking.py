@@ -8,13 +8,12 @@ import pluggy
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, Forbidden, RegistryError
-from registry.models import RELEASE_YANKED, Release, Yank, utcnow
+from registry.models import RELEASE_YANKED, Release, Yank
 from registry.services import audit
-from registry.services.catalogue import CatalogueService
+from registry.services.catalogue import CatalogueService, refresh_latest_version
 from registry.services.events import announce
 from registry.services.tokens import Caller
 from sdk.hookspecs import ReleaseEvent
-from sdk.versions import sort_key
 
 log = logging.getLogger(__name__)
 MAX_REASON = 1000
@@ -39,9 +38,7 @@ class YankService:
             raise Conflict(f"{app_id} {version} is yanked already.")
         release.status = RELEASE_YANKED
         release.yanks.append(Yank(reason=reason, actor=caller.actor))
-        remaining = [r.version for r in app.releases if not r.yanked]
-        app.latest_version = max(remaining, key=sort_key) if remaining else app.latest_version
-        app.updated_at = utcnow()
+        refresh_latest_version(self.session, app)
         audit.record(self.session, caller.actor, "release.yank", f"{app_id}@{version}", reason=reason)
         self.session.commit()
         self._notify(release, caller, reason)

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "sdk.cli.validate",
     "sdk.cli.publish",
     "sdk.cli.remote",
+    "sdk.cli.install",
 )
 
 

@@ -86,7 +86,7 @@ class RegistryServer:
         try:
             return json.loads(result.stdout)
         except json.JSONDecodeError:
-            raise AssertionError(f"fsck gave no JSON ({result.returncode}):\n{result.stdout}{result.stderr}")
+            raise AssertionError(f"fsck gave no JSON ({result.returncode}):\n{result.stdout}{result.stderr}") from None
 
     def setup(self, organisation: str = "dimpact", kind: str = "cooperation") -> str:
         """Create the database and one organisation; keep and return a fresh token of it."""

@@ -16,7 +16,10 @@ def uploaded_by(kind: str) -> VerificationContext:
     return VerificationContext(registry=RegistryFacts(uploader="uploader", uploader_kind=kind))
 
 
-def codes(licence: object, context: VerificationContext = uploaded_by("cooperation")) -> list[tuple[str, Severity]]:
+COOPERATION = uploaded_by("cooperation")
+
+
+def codes(licence: object, context: VerificationContext = COOPERATION) -> list[tuple[str, Severity]]:
     findings = appstore_verify_manifest(manifest=factories.manifest(license=licence), context=context)
     assert all(f.key == "license" for f in findings)
     return [(f.code, f.severity) for f in findings]

@@ -29,3 +29,32 @@ def test_upgrade_is_idempotent_and_downgrade_empties(sqlite_url: str) -> None:
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     finally:
         engine.dispose()
+
+
+def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(database_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    upgrade(database_url, "0002")
+    engine = create_engine(database_url)
+    now = datetime.now(UTC)
+    manifest = '{"id": "catalogi", "version": "1.3.0", "provides": [{"api": "zgw-catalogi", "version": "1.3.0"}]}'
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
+                              "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
+            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
+                              "search_text, created_at, updated_at) VALUES (1, 'catalogi', 1, 'Catalogi', 's', "
+                              "'EUPL-1.2', '[]', '', :now, :now)"), {"now": now})
+            conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) "
+                              "VALUES (:sha, 1, 'c.tar.gz', :now)"), {"sha": "a" * 64, "now": now})
+            conn.execute(text("INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, "
+                              "published_by, published_at) VALUES (1, 1, '1.3.0', 'published', :manifest, :sha, "
+                              "1, :now)"), {"manifest": manifest, "sha": "a" * 64, "now": now})
+        upgrade(database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT release_id, api, version FROM api_provision")).all()
+        assert [tuple(r) for r in rows] == [(1, "zgw-catalogi", "1.3.0")]
+    finally:
+        engine.dispose()

@@ -16,6 +16,7 @@ from sdk.errors import PackageRejected
 from tests import factories
 
 FILES = factories.package_files()
+DEFAULT_LIMITS = ArchiveLimits()
 
 
 def tar_gz(*members: tuple[tarfile.TarInfo, bytes | None]) -> bytes:
@@ -48,13 +49,13 @@ def archive_with(*extra: tuple[tarfile.TarInfo, bytes | None]) -> bytes:
     return tar_gz(*valid_members(), *extra)
 
 
-def open_bytes(tmp_path: Path, data: bytes, limits: ArchiveLimits = ArchiveLimits()):  # type: ignore[no-untyped-def]
+def open_bytes(tmp_path: Path, data: bytes, limits: ArchiveLimits = DEFAULT_LIMITS):  # type: ignore[no-untyped-def]
     path = tmp_path / "package.tar.gz"
     path.write_bytes(data)
     return open_package(path, limits)
 
 
-def rejection_codes(tmp_path: Path, data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> list[str]:
+def rejection_codes(tmp_path: Path, data: bytes, limits: ArchiveLimits = DEFAULT_LIMITS) -> list[str]:
     with pytest.raises(PackageRejected) as rejected:
         open_bytes(tmp_path, data, limits)
     assert all(f.is_error for f in rejected.value.findings)

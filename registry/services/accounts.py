@@ -1,0 +1,154 @@
+"""Accounts: creating users, checking passwords, slowing down guessing, memberships.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106).
+Failed sign-ins are counted in the database per account and per address, so
+that every worker and every host behind the load balancer sees one count; an
+in-process limiter would give an attacker one allowance per worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.errors import Conflict, NotFound, RegistryError, Unauthorized
+from registry.models import ROLES, Membership, Organisation, SignInAttempt, User, utcnow
+from registry.services import audit
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work per request
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """How many failed sign-ins are allowed within ``window`` before waiting."""
+
+    per_account: int = 5
+    per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+class TooManySignInAttempts(RegistryError):
+    status, title, slug = 429, "Too many sign-in attempts", "too-many-sign-in-attempts"
+
+
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so that the answer takes
+# as long as for a real account and does not tell which addresses are known.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class AccountService:
+    def __init__(self, session: Session, limits: SignInLimits = SignInLimits()) -> None:
+        self.session = session
+        self.limits = limits
+
+    def create_user(self, email: str, name: str, password: str, actor: str = "admin") -> User:
+        address = _valid_email(email)
+        if not name.strip():
+            raise RegistryError("Give the person's name.")
+        if self.find(address) is not None:
+            raise Conflict(f"A user with e-mail address {address} exists already.")
+        user = User(email=address, name=name.strip(), password_hash=hash_password(password))
+        self.session.add(user)
+        self.session.flush()
+        audit.record(self.session, actor, "user.create", address)
+        return user
+
+    def set_password(self, user: User, password: str, actor: str = "admin") -> None:
+        user.password_hash = hash_password(password)
+        audit.record(self.session, actor, "user.password", user.email)
+
+    def find(self, email: str) -> User | None:
+        return self.session.scalars(select(User).where(User.email == normalise_email(email))).first()
+
+    def get(self, user_id: int) -> User | None:
+        """The active user with this id, with memberships; None when gone or disabled."""
+        user = self.session.scalars(
+            select(User).where(User.id == user_id)
+            .options(selectinload(User.memberships).selectinload(Membership.organisation))
+        ).first()
+        return user if user is not None and user.active else None
+
+    def sign_in(self, email: str, password: str, address: str, now: datetime | None = None) -> User:
+        """The user with these credentials; raises after too many failures."""
+        now = now or utcnow()
+        email = normalise_email(email)[:254]
+        self._raise_if_limited(email, address, now)
+        user = self.find(email)
+        if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None or not user.active:
+            self.session.add(SignInAttempt(email=email, address=address[:64], at=now))
+            self._forget_old_attempts(now)
+            self.session.commit()
+            raise Unauthorized("The e-mail address or password is not right.")
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.last_sign_in_at = now
+        self.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email))
+        self.session.commit()
+        return user
+
+    def _raise_if_limited(self, email: str, address: str, now: datetime) -> None:
+        since = now - self.limits.window
+        by_account = self.session.scalar(select(func.count(SignInAttempt.id)).where(
+            SignInAttempt.email == email, SignInAttempt.at > since)) or 0
+        by_address = self.session.scalar(select(func.count(SignInAttempt.id)).where(
+            SignInAttempt.address == address, SignInAttempt.at > since)) or 0
+        if by_account >= self.limits.per_account or by_address >= self.limits.per_address:
+            minutes = int(self.limits.window.total_seconds() // 60)
+            raise TooManySignInAttempts(f"Too many failed sign-ins; wait {minutes} minutes and try again.")
+
+    def _forget_old_attempts(self, now: datetime) -> None:
+        self.session.execute(delete(SignInAttempt).where(SignInAttempt.at < now - 4 * self.limits.window))
+
+    def add_member(self, email: str, organisation: Organisation, role: str, actor: str = "admin") -> Membership:
+        """Give a user a role in an organisation, or change the role they have."""
+        if role not in ROLES:
+            raise RegistryError(f"The role must be one of {', '.join(ROLES)}.")
+        user = self.find(email)
+        if user is None:
+            raise NotFound(f"There is no user {normalise_email(email)}; create one with "
+                           "`appstore-registry user create`.")
+        membership = self.session.scalars(select(Membership).where(
+            Membership.user_id == user.id, Membership.organisation_id == organisation.id)).first()
+        if membership is None:
+            membership = Membership(user=user, organisation=organisation, role=role)
+            self.session.add(membership)
+        membership.role = role
+        audit.record(self.session, actor, "membership.set", organisation.slug, user=user.email, role=role)
+        self.session.flush()
+        return membership
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RegistryError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise RegistryError(f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters.")
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _valid_email(email: str) -> str:
+    try:
+        return normalise_email(validate_email(email.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError as exc:
+        raise RegistryError(f"{email!r} is not a valid e-mail address: {exc}") from None

@@ -1,0 +1,203 @@
+"""Browsing the catalogue in the web store: a search with facets and their counts.
+
+Each facet counts the apps that match every *other* filter, so a person sees
+how many apps each choice would give (disjunctive faceting). Four queries per
+page, whatever the catalogue's size: the page of apps; one scan that counts
+the total and the layer, licence and publisher-kind facets at once with
+conditional sums; and one grouped query each for categories (a JSON array per
+app) and platform profiles (a join through the latest release).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, select, true
+from sqlalchemy.orm import aliased
+
+from registry.errors import RegistryError
+from registry.models import (
+    ORGANISATION_KINDS,
+    PROFILE_ACTIVE,
+    App,
+    CompatibilityRecord,
+    Organisation,
+    PlatformProfileRecord,
+    Release,
+)
+from registry.services.catalogue import MAX_QUERY_LENGTH, MAX_TERMS, AppPage, AppQuery, CatalogueService
+from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+
+LICENCE_KINDS = ("open", "proprietary")
+
+
+@dataclass(frozen=True)
+class StoreFilters:
+    """Filters of the web store beyond those of ``AppQuery``."""
+
+    publisher_kind: str | None = None
+    profile: str | None = None  # a platform profile's slug: the latest release runs there
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    label: str = ""  # a display name where the value is a slug (profiles)
+
+
+@dataclass(frozen=True)
+class Facets:
+    layer: list[FacetValue]
+    category: list[FacetValue]
+    publisher_kind: list[FacetValue]
+    license: list[FacetValue]
+    profile: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    page: AppPage
+    facets: Facets
+
+
+class BrowseService(CatalogueService):
+    def browse(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowsePage:
+        """One page of apps that match ``query`` and ``filters``, with the counts of every facet."""
+        self._check(query, filters)
+        terms = query.q.lower().split()[:MAX_TERMS]
+        statement = self._where(select(App), query, filters, terms, for_page=True).order_by(
+            *self._ranking(terms), App.updated_at.desc(), App.slug
+        ).limit(query.page_size).offset((query.page - 1) * query.page_size)
+        items = list(self.session.scalars(statement))
+        self._load_publishers(items)
+        total, layer, licence, kind = self._summary(query, filters, terms)
+        facets = Facets(
+            layer=layer,
+            category=self._category_counts(query, filters, terms),
+            publisher_kind=kind,
+            license=licence,
+            profile=self._profile_counts(query, filters, terms),
+        )
+        return BrowsePage(AppPage(items, total, query.page, query.page_size), facets)
+
+    def _check(self, query: AppQuery, filters: StoreFilters) -> None:
+        if len(query.q) > MAX_QUERY_LENGTH:
+            raise RegistryError(f"The search text is longer than {MAX_QUERY_LENGTH} characters; shorten it.")
+        if query.layer is not None and query.layer not in LAYERS:
+            raise RegistryError(f"`layer` must be one of {', '.join(LAYERS)}.")
+        if filters.publisher_kind is not None and filters.publisher_kind not in ORGANISATION_KINDS:
+            raise RegistryError(f"`kind` must be one of {', '.join(ORGANISATION_KINDS)}.")
+
+    def _where(
+        self, statement: Select, query: AppQuery, filters: StoreFilters, terms: list[str], for_page: bool = False
+    ) -> Select:
+        statement = self._filtered(statement, query, terms)
+        if filters.publisher_kind:
+            statement = statement.where(App.organisation_id.in_(
+                select(Organisation.id).where(Organisation.kind == filters.publisher_kind)))
+        if filters.profile:
+            statement = statement.where(_runs_on(filters.profile) if for_page else _running_on(filters.profile))
+        return statement
+
+    def _load_publishers(self, items: list[App]) -> None:
+        # One query for the page's publishers instead of one per app.
+        ids = {app.organisation_id for app in items}
+        if ids:
+            list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
+
+    def _summary(
+        self, query: AppQuery, filters: StoreFilters, terms: list[str]
+    ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue]]:
+        """The total and the layer, licence and kind counts, from one scan of the apps."""
+        publisher = aliased(Organisation)
+        licence = case((App.license == PROPRIETARY_LICENCE, "proprietary"), else_="open")
+        chosen = {
+            "layer": App.layer == query.layer if query.layer else None,
+            "license": licence == query.license if query.license in LICENCE_KINDS else None,
+            "kind": publisher.kind == filters.publisher_kind if filters.publisher_kind else None,
+        }
+
+        def counted(facet: str | None, condition: Any) -> Any:
+            others = [c for name, c in chosen.items() if name != facet and c is not None]
+            return func.sum(case((and_(condition, *others), 1), else_=0))
+
+        columns = [counted(None, true())]
+        columns += [counted("layer", App.layer == layer) for layer in LAYERS]
+        columns += [counted("license", licence == kind) for kind in LICENCE_KINDS]
+        columns += [counted("kind", publisher.kind == kind) for kind in ORGANISATION_KINDS]
+        statement = select(*columns).select_from(App).join(publisher, App.organisation_id == publisher.id)
+        # The layer, licence and kind filters live in the sums; the rest narrow the scan.
+        base = replace(query, layer=None, license=_unfaceted_licence(query.license))
+        row = [int(v or 0) for v in self.session.execute(
+            self._where(statement, base, replace(filters, publisher_kind=None), terms)).one()]
+        layers = row[1:1 + len(LAYERS)]
+        licences = row[1 + len(LAYERS):1 + len(LAYERS) + len(LICENCE_KINDS)]
+        kinds = row[1 + len(LAYERS) + len(LICENCE_KINDS):]
+        return (
+            row[0],
+            [FacetValue(v, n) for v, n in zip(LAYERS, layers)],
+            [FacetValue(v, n) for v, n in zip(LICENCE_KINDS, licences)],
+            [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds) if n],
+        )
+
+    def _category_counts(self, query: AppQuery, filters: StoreFilters, terms: list[str]) -> list[FacetValue]:
+        dialect = self.session.get_bind().dialect.name
+        function = func.json_array_elements_text if dialect == "postgresql" else func.json_each
+        element = function(App.categories).table_valued("value").alias("category")
+        value = func.lower(element.c.value)
+        statement = (select(value, func.count(App.id)).select_from(App).join(element, true())
+                     .group_by(value).order_by(func.count(App.id).desc(), value).limit(30))
+        statement = self._where(statement, replace(query, category=None), filters, terms)
+        return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
+
+    def _profile_counts(self, query: AppQuery, filters: StoreFilters, terms: list[str]) -> list[FacetValue]:
+        statement = (
+            select(PlatformProfileRecord.slug, func.count(App.id))
+            .join(Release, and_(Release.app_id == App.id, Release.version == App.latest_version))
+            .join(CompatibilityRecord, and_(CompatibilityRecord.release_id == Release.id,
+                                            CompatibilityRecord.compatible.is_(True)))
+            .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
+            .group_by(PlatformProfileRecord.slug)
+        )
+        statement = self._where(statement, query, replace(filters, profile=None), terms)
+        rows = dict(self.session.execute(statement).all())
+        profiles = self.session.execute(
+            select(PlatformProfileRecord.slug, PlatformProfileRecord.name)
+            .where(PlatformProfileRecord.status == PROFILE_ACTIVE).order_by(PlatformProfileRecord.name)
+        ).all()
+        return [FacetValue(slug, rows.get(slug, 0), name) for slug, name in profiles]
+
+
+def _unfaceted_licence(licence: str | None) -> str | None:
+    """A licence filter the facet does not cover (one SPDX id) stays in the WHERE."""
+    return licence if licence not in LICENCE_KINDS else None
+
+
+def _runs_on(profile: str):  # type: ignore[no-untyped-def]
+    """Apps whose latest release is verified compatible with ``profile``.
+
+    A correlated EXISTS: the page of apps stops after its 20 rows, and each
+    probe is two index lookups (release by app and version, verdict by release).
+    """
+    return exists(
+        select(CompatibilityRecord.id)
+        .join(Release, Release.id == CompatibilityRecord.release_id)
+        .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
+        .where(Release.app_id == App.id, Release.version == App.latest_version,
+               CompatibilityRecord.compatible.is_(True), PlatformProfileRecord.slug == profile)
+    )
+
+
+def _running_on(profile: str):  # type: ignore[no-untyped-def]
+    """The same set as ``_runs_on`` for the counts, which read every matching app:
+    not correlated, so the database builds the set of app ids once."""
+    latest = aliased(App)
+    return App.id.in_(
+        select(Release.app_id)
+        .join(latest, and_(latest.id == Release.app_id, latest.latest_version == Release.version))
+        .join(CompatibilityRecord, CompatibilityRecord.release_id == Release.id)
+        .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
+        .where(CompatibilityRecord.compatible.is_(True), PlatformProfileRecord.slug == profile)
+    )

@@ -1,0 +1,102 @@
+"""What a resolved plan must still pass: downloads, promotion, config values.
+
+Each check adds to the steps what a municipality needs to read (sha256,
+missing config, promotion) and returns the problems that block the plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.models import REMOVED, App, Environment, InstallationEvent, Release
+from registry.services.downloads import DownloadPolicy
+from registry.services.tokens import Caller
+
+CHANGES = ("install", "upgrade", "downgrade")
+
+
+def config_value(environment: Environment, app: str, name: str) -> str | None:
+    """The value that holds for ``app`` in the environment: its own, else the shared one."""
+    own = (environment.app_config or {}).get(app) or {}
+    if name in own:
+        return own[name]
+    return (environment.config or {}).get(name)
+
+
+def missing_config(environment: Environment, app: str, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Required config values without a default that the environment does not set."""
+    missing = []
+    for item in manifest.get("config") or ():
+        if not isinstance(item, dict) or not item.get("required") or item.get("default") is not None:
+            continue
+        if config_value(environment, app, item["name"]) is None:
+            missing.append({"app": app, "name": item["name"], "description": str(item.get("description") or ""),
+                            "example": None if item.get("example") is None else str(item["example"])})
+    return missing
+
+
+class PlanChecks:
+    def __init__(self, session: Session, environment: Environment, caller: Caller) -> None:
+        self.session = session
+        self.environment = environment
+        self.caller = caller
+
+    def check(self, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        releases = self._releases([s["releaseId"] for s in steps])
+        ran_before = self._ran_in_source([s["releaseId"] for s in steps if s["action"] in CHANGES])
+        policy = DownloadPolicy(self.session)
+        source = self.environment.promote_from
+        problems: list[dict[str, Any]] = []
+        for step in steps:
+            release = releases[step["releaseId"]]
+            step["sha256"] = release.artifact_sha256
+            label = f"{step['app']} {step['version']}"
+            if step["action"] == "keep":
+                step["missingConfig"], step["promotion"] = [], None
+                if release.yanked:
+                    reason = release.yanks[-1].reason if release.yanks else ""
+                    problems.append(_warning("plan.keeps-yanked", f"{label} stays installed although it is yanked "
+                                             f"({reason}); no other release fits the plan.", step))
+                continue
+            reason = policy.refusal(release, self.caller.organisation_id)
+            if reason:
+                problems.append(_problem("plan.needs-entitlement", f"{label} {reason}.", step))
+            step["missingConfig"] = missing_config(self.environment, step["app"], release.manifest)
+            for item in step["missingConfig"]:
+                problems.append(_problem("plan.missing-config", f"{label} needs config value `{item['name']}`; "
+                                         f"set it in the environment's `config` or `appConfig.{step['app']}`.", step))
+            step["promotion"] = None
+            if source is not None:
+                met = release.id in ran_before
+                step["promotion"] = {"from": source.name, "met": met}
+                if not met:
+                    problems.append(_problem("plan.promotion", f"{label} has not run in `{source.name}` yet; "
+                                             f"install it there first: `{self.environment.name}` promotes "
+                                             f"from `{source.name}`.", step))
+        return problems
+
+    def _releases(self, ids: list[int]) -> dict[int, Release]:
+        rows = self.session.scalars(
+            select(Release).where(Release.id.in_(ids))
+            .options(selectinload(Release.app).selectinload(App.organisation), selectinload(Release.yanks)))
+        return {r.id: r for r in rows}
+
+    def _ran_in_source(self, ids: list[int]) -> set[int]:
+        source = self.environment.promote_from
+        if source is None or not ids:
+            return set()
+        return set(self.session.scalars(
+            select(InstallationEvent.release_id).where(
+                InstallationEvent.environment_id == source.id, InstallationEvent.release_id.in_(ids),
+                InstallationEvent.action != REMOVED)))
+
+
+def _problem(code: str, message: str, step: dict[str, Any]) -> dict[str, Any]:
+    return {"code": code, "severity": "error", "message": message, "app": step["app"]}
+
+
+def _warning(code: str, message: str, step: dict[str, Any]) -> dict[str, Any]:
+    return {"code": code, "severity": "warning", "message": message, "app": step["app"]}

@@ -1,0 +1,220 @@
+"""Install plans: which releases to install or upgrade in an environment, in order.
+
+The plan resolves the requested app together with everything the environment
+runs (so nothing installed breaks), then checks what resolution cannot:
+downloads the organisation may not make, promotion from an earlier
+environment, and config values still missing. Plans are kept, so that the
+bundle and the record are exactly what was shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from resolvelib import ResolutionImpossible, ResolutionTooDeep
+from resolvelib.resolvers import Result
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.errors import NotFound, RegistryError
+from registry.models import App, Environment, Installation, InstallPlanRecord, Release
+from registry.services.candidates import CandidateIndex
+from registry.services.explain import Explainer
+from registry.services.plan_checks import PlanChecks
+from registry.services.resolver import INSTALLED, REQUEST, PlanProvider, app_need, resolve
+from registry.services.tokens import Caller
+from sdk.manifest import is_slug
+from sdk.versions import is_range, sort_key
+
+READY, BLOCKED, NEEDS_CHOICE, IMPOSSIBLE = "ready", "blocked", "needs-choice", "impossible"
+MAX_PASSES = 4  # re-resolutions to prefer providers the plan holds already
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What a municipality asks for: an app, optionally a range, and providers it picked per API."""
+
+    app: str
+    version: str | None = None
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, body: Any) -> PlanRequest:
+        if not isinstance(body, dict) or not is_slug(body.get("app")):
+            raise RegistryError('Send JSON such as {"app": "open-zaak", "version": "^1.3", '
+                                '"choices": {"zgw-catalogi": "open-zaak"}}; `app` is an app id.')
+        version, choices = body.get("version"), body.get("choices") or {}
+        if version is not None and not is_range(version):
+            raise RegistryError(f"`version` {version!r} is not a range; "
+                                'write e.g. "^1.3", ">=1.2 <2" or "1.4.0".')
+        if not isinstance(choices, dict) or not all(is_slug(k, (2, 64)) and is_slug(v) for k, v in choices.items()):
+            raise RegistryError("`choices` maps an API to the app you pick to provide it: "
+                                '{"zgw-catalogi": "open-zaak"}.')
+        unknown = sorted(set(body) - {"app", "version", "choices"})
+        if unknown:
+            raise RegistryError(f"Unknown field(s) {', '.join(unknown)}; send `app`, `version` and `choices`.")
+        return cls(body["app"], version, dict(choices))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"app": self.app, "version": self.version, "choices": dict(self.choices)}
+
+
+def installed_versions(session: Session, environment: Environment) -> dict[str, str]:
+    rows = session.execute(
+        select(App.slug, Release.version).select_from(Installation)
+        .join(App, Installation.app_id == App.id).join(Release, Installation.release_id == Release.id)
+        .where(Installation.environment_id == environment.id))
+    return {app: version for app, version in rows}
+
+
+class PlanService:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def plan(self, environment: Environment, request: PlanRequest, caller: Caller) -> InstallPlanRecord:
+        """Compute, keep and return a plan (its ``result`` is the JSON body)."""
+        result = self.compute(environment, request, caller)
+        record = InstallPlanRecord(environment_id=environment.id, status=result["status"],
+                                   request=request.to_json(), result=result, created_by=caller.actor)
+        self.session.add(record)
+        self.session.commit()
+        return record
+
+    def get(self, environment: Environment, plan_id: int) -> InstallPlanRecord:
+        record = self.session.get(InstallPlanRecord, plan_id)
+        if record is None or record.environment_id != environment.id:
+            raise NotFound(f"There is no plan {plan_id} for `{environment.name}`; make one with POST .../plans.")
+        return record
+
+    def compute(self, environment: Environment, request: PlanRequest, caller: Caller) -> dict[str, Any]:
+        installed = installed_versions(self.session, environment)
+        index = CandidateIndex(self.session, environment.profile_id)
+        if index.releases(request.app) is None:
+            raise NotFound(f"There is no app `{request.app}`; search the catalogue with GET /api/v1/apps?q=...")
+        explainer = Explainer(index, environment.name, environment.profile.slug)
+        choices = dict(request.choices)
+        roots = [app_need(request.app, request.version, REQUEST)] + [
+            app_need(app, None, INSTALLED) for app in sorted(installed) if app != request.app]
+        for _ in range(MAX_PASSES):
+            provider = PlanProvider(index, installed, choices)
+            try:
+                result = resolve(provider, roots)
+            except ResolutionImpossible as impossible:
+                return self._body(IMPOSSIBLE, [], [], [
+                    _error("plan.conflict", m) for m in explainer.conflict(impossible.causes)])
+            except ResolutionTooDeep:
+                return self._body(IMPOSSIBLE, [], [], [_error(
+                    "plan.too-complex",
+                    "The requirements allow too many combinations to try; ask for a narrower version range.")])
+            implied, open_choices = self._choices(provider, result, choices, installed, explainer)
+            if not implied:
+                break
+            choices.update(implied)
+        if open_choices:
+            return self._body(NEEDS_CHOICE, [], open_choices, [_error(
+                "plan.choice-needed", f"Several apps provide API {c['api']} ({', '.join(c['providers'])}); "
+                f'pick one with "choices": {{"{c["api"]}": "APP"}}.') for c in open_choices])
+        steps = _steps(result, request.app, installed, explainer)
+        problems = PlanChecks(self.session, environment, caller).check(steps)
+        blocked = any(p["severity"] == "error" for p in problems)
+        return self._body(BLOCKED if blocked else READY, steps, [], problems)
+
+    @staticmethod
+    def _body(status: str, steps: list[dict[str, Any]], choices: list[dict[str, Any]],
+              problems: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"status": status, "ready": status == READY, "steps": steps, "choices": choices,
+                "problems": problems}
+
+    def _choices(self, provider: PlanProvider, result: Result, choices: Mapping[str, str], installed: Mapping[str, str],
+                 explainer: Explainer) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """APIs with several possible providers: taken from the plan where it holds one, else open."""
+        implied, open_choices = {}, []
+        for identifier, pick in result.mapping.items():
+            if not identifier.startswith("api:") or pick.name in choices:
+                continue
+            infos = list(result.criteria[identifier].information)
+            possible = provider.providers_for(i.requirement for i in infos)
+            if len(possible) < 2 or pick.provider in installed:
+                continue
+            in_plan = [p for p in possible if p != pick.provider and _held(result, p, pick.name)]
+            if in_plan:
+                implied[pick.name] = in_plan[0]
+                continue
+            open_choices.append({"api": pick.name, "requiredBy": sorted({explainer.who(i) for i in infos}),
+                                 "providers": possible})
+        return implied, open_choices
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"code": code, "severity": "error", "message": message}
+
+
+def _held(result: Result, app: str, api: str) -> bool:
+    """Whether the plan holds ``app`` for another reason than providing ``api``."""
+    pinned = result.mapping.get(f"app:{app}")
+    if pinned is None:
+        return False
+    return any(not (i.requirement.via or "").startswith(f"{api} ") for i in result.criteria[f"app:{app}"].information)
+
+
+def _steps(result: Result, root: str, installed: Mapping[str, str], explainer: Explainer) -> list[dict[str, Any]]:
+    """Steps in dependency order: the requested app's closure, then installed apps that must change."""
+    mapping = result.mapping
+    providers = {pick.name: pick.provider for ident, pick in mapping.items() if ident.startswith("api:")}
+
+    def dependencies(app: str) -> list[str]:
+        release = mapping[f"app:{app}"].release
+        deps = [a for a, _ in release.requires_apps] + [providers[api] for api, _ in release.requires_apis]
+        return [d for d in deps if d != app and f"app:{d}" in mapping]
+
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(app: str) -> None:
+        if app in order or app in visiting:
+            return
+        visiting.add(app)
+        for dep in dependencies(app):
+            visit(dep)
+        visiting.discard(app)
+        order.append(app)
+
+    visit(root)
+    for ident in sorted(mapping):
+        app = ident.removeprefix("app:")
+        if ident.startswith("app:") and installed.get(app) != mapping[ident].version:
+            visit(app)
+    return [_step(app, mapping[f"app:{app}"], installed.get(app), result, providers, explainer) for app in order]
+
+
+def _step(app: str, pick: Any, current: str | None, result: Result, providers: Mapping[str, str],
+          explainer: Explainer) -> dict[str, Any]:
+    release = pick.release
+    if current is None:
+        action = "install"
+    elif current == pick.version:
+        action = "keep"
+    else:
+        action = "upgrade" if sort_key(pick.version) > sort_key(current) else "downgrade"
+    required_by = []
+    for info in result.criteria[f"app:{app}"].information:
+        if info.parent is not None and info.parent.provider is not None:
+            api = info.parent.name
+            required_by += [f"{explainer.who(i)} (API {api} {i.requirement.range or ''})".replace(" )", ")")
+                            for i in result.criteria[f"api:{api}"].information]
+        elif info.requirement.origin != INSTALLED or info.parent is not None:
+            needed = f" ({info.requirement.range})" if info.requirement.range and info.parent else ""
+            required_by.append(explainer.who(info) + needed)
+    return {
+        "app": app,
+        "version": pick.version,
+        "action": action,
+        "installedVersion": current,
+        "requiredBy": sorted(set(required_by)),
+        "provides": sorted(api for api, provider in providers.items() if provider == app),
+        "compatible": release.compatible,
+        "yanked": release.yanked,
+        "releaseId": release.release_id,
+    }

@@ -1,0 +1,119 @@
+"""Installing apps into a municipality's environment: the API calls and writing a bundle.
+
+``install`` plans, shows, writes the rendered manifests per app in order, and
+records the installation; each step is a function the CLI wraps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from sdk.client import Forbidden, NotFound, RegistryClient, RegistryError
+from sdk.errors import AppstoreError
+
+ENV_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)$")
+
+
+@dataclass(frozen=True)
+class EnvironmentRef:
+    """``ORG/ENV``: an organisation's environment."""
+
+    organisation: str
+    name: str
+
+    @classmethod
+    def parse(cls, text: str) -> EnvironmentRef:
+        match = ENV_REF.match(text.strip())
+        if not match:
+            raise AppstoreError(f"{text!r} is not an environment.", hint="Write ORG/ENV, e.g. --env utrecht/test.")
+        return cls(match.group(1), match.group(2))
+
+    @property
+    def path(self) -> str:
+        return f"/organisations/{quote(self.organisation, safe='')}/environments/{quote(self.name, safe='')}"
+
+    def __str__(self) -> str:
+        return f"{self.organisation}/{self.name}"
+
+
+class InstallClient(RegistryClient):
+    """The registry client with the calls of municipal installs."""
+
+    def plan(self, env: EnvironmentRef, app: str, version: str | None = None,
+             choices: dict[str, str] | None = None) -> dict[str, Any]:
+        self.require_token("plan an install")
+        body: dict[str, Any] = {"app": app}
+        if version:
+            body["version"] = version
+        if choices:
+            body["choices"] = choices
+        return self._json("POST", f"{env.path}/plans", json_body=body, what=f"Environment {env} or app {app}")
+
+    def bundle(self, env: EnvironmentRef, plan_id: int) -> dict[str, Any]:
+        return self._json("GET", f"{env.path}/plans/{plan_id}/bundle", what=f"Plan {plan_id}")
+
+    def record(self, env: EnvironmentRef, plan_id: int) -> dict[str, Any]:
+        return self._json("POST", f"{env.path}/installations", json_body={"plan": plan_id}, what=f"Plan {plan_id}")
+
+    def installed(self, env: EnvironmentRef) -> dict[str, Any]:
+        self.require_token("read an environment")
+        return self._json("GET", f"{env.path}/installations", what=f"Environment {env}")
+
+    def updates(self, env: EnvironmentRef) -> dict[str, Any]:
+        self.require_token("read an environment")
+        return self._json("GET", f"{env.path}/updates", what=f"Environment {env}")
+
+    def _checked(self, response: requests.Response, what: str) -> requests.Response:
+        try:
+            return super()._checked(response, what)
+        except Forbidden as exc:
+            raise Forbidden(f"Your token may not see or change this environment (403: "
+                            f"{exc.problem.get('detail', '')}).".replace(": )", ")"),
+                            hint="Use a token of the municipality that owns the environment.",
+                            status=exc.status, problem=exc.problem) from None
+        except NotFound as exc:
+            raise NotFound(f"{str(exc.problem.get('detail') or what + ' was not found').rstrip('.')} (404).",
+                           hint="Check ORG/ENV and the app id; `appstore search` lists the apps.",
+                           status=exc.status, problem=exc.problem) from None
+        except RegistryError as exc:
+            if exc.status == 409:  # not "version exists" here: a plan that cannot be applied
+                raise RegistryError(f"{exc.problem.get('detail') or 'The registry refused'}",
+                                    hint="Make a new plan: `appstore install` again.",
+                                    status=exc.status, problem=exc.problem) from None
+            raise
+
+
+def write_bundle(bundle: dict[str, Any], output: Path) -> list[Path]:
+    """Write each app's rendered files to ``output/NN-app/``, in the plan's order."""
+    written = []
+    output.mkdir(parents=True, exist_ok=True)
+    for number, item in enumerate(bundle.get("items") or [], start=1):
+        folder = output / f"{number:02d}-{item['app']}"
+        for file in item.get("files") or []:
+            relative = PurePosixPath(file["path"])
+            if relative.is_absolute() or ".." in relative.parts:
+                raise AppstoreError(f"The bundle names an unsafe path {file['path']!r}; nothing more was written.",
+                                    hint="Tell the registry's administrators.")
+            target = folder.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(file["content"], encoding="utf-8")
+            written.append(target)
+    (output / "plan.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return written
+
+
+def plan_failure(plan: dict[str, Any]) -> AppstoreError:
+    """The error for a plan that cannot be applied: its problems, one line each."""
+    problems = [p for p in plan.get("problems") or [] if p.get("severity", "error") == "error"]
+    first = problems[0]["message"] if problems else f"The plan is {plan.get('status')}."
+    hint = "\n".join(p["message"] for p in problems[1:])
+    if plan.get("status") == "needs-choice":
+        hint = (hint + "\n" if hint else "") + "Pick with --choose API=APP."
+    return AppstoreError(f"No install plan: {first}", hint=hint)

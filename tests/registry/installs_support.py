@@ -1,0 +1,139 @@
+"""A small catalogue for install tests, published through the API, and a municipality that plans on it.
+
+The catalogue has shared dependencies, two apps that provide one API, a yanked
+release and a release that does not run on the platform profile (it needs
+redis, which the profile lacks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import factories
+from tests.conftest import add_organisation
+from tests.registry.test_profiles import profile_yaml, put_profile
+from tests.registry.test_publish_api import publish
+
+PROFILE = "gemeentecloud"
+TEMPLATE = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {id}
+data:
+  host: "${{hostname}}"
+  replicas: "${{replicas}}"
+"""
+
+
+def release(client: FlaskClient, token: str, app_id: str, version: str, *, provides: dict[str, str] | None = None,
+            apps: dict[str, str] | None = None, apis: dict[str, str] | None = None,
+            needs_redis: bool = False, config: list[dict[str, Any]] | None = None,
+            publisher: str = "dimpact", license: str = "EUPL-1.2") -> dict[str, Any]:
+    """Publish one release; keyword arguments fill provides/requires/config."""
+    requires: dict[str, Any] = {}
+    if apps:
+        requires["apps"] = [{"id": a, "version": r} for a, r in apps.items()]
+    if apis:
+        requires["apis"] = [{"api": a, "version": r} for a, r in apis.items()]
+    if needs_redis:
+        requires["platform"] = {"services": ["redis"]}
+    manifest = factories.manifest(
+        id=app_id, version=version, name=app_id.replace("-", " ").title(), publisher=publisher, license=license,
+        provides=[{"api": a, "version": v} for a, v in (provides or {}).items()] or None,
+        requires=requires or None, config=config)
+    extra = {"deploy__config.yaml": TEMPLATE.format(id=app_id)} if config else {}
+    files = factories.package_files(manifest, **extra)
+    if license == "LicenseRef-Proprietary":
+        del files["publiccode.yml"]
+    response = publish(client, token, factories.tar_gz(files))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def yank(client: FlaskClient, token: str, app_id: str, version: str, reason: str) -> None:
+    response = client.post(f"/api/v1/apps/{app_id}/releases/{version}/yank", json={"reason": reason},
+                           headers=bearer(token))
+    assert response.status_code == 200, response.json
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Municipality:
+    """A municipality's token and shortcuts to its API."""
+
+    client: FlaskClient
+    slug: str
+    token: str
+
+    @property
+    def base(self) -> str:
+        return f"/api/v1/organisations/{self.slug}/environments"
+
+    def environment(self, name: str, stage: str = "test", **fields: Any) -> dict[str, Any]:
+        body = {"name": name, "stage": stage, "profile": PROFILE, **fields}
+        response = self.client.post(self.base, json=body, headers=bearer(self.token))
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def plan(self, env: str, app: str, version: str | None = None, **choices: str) -> dict[str, Any]:
+        body: dict[str, Any] = {"app": app}
+        if version:
+            body["version"] = version
+        if choices:
+            body["choices"] = {k.replace("_", "-"): v for k, v in choices.items()}
+        response = self.client.post(f"{self.base}/{env}/plans", json=body, headers=bearer(self.token))
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def get(self, path: str) -> Any:
+        url = f"{self.base}/{path}" if path else self.base
+        return self.client.get(url, headers=bearer(self.token))
+
+    def record(self, env: str, plan: dict[str, Any]) -> Any:
+        return self.client.post(f"{self.base}/{env}/installations", json={"plan": plan["id"]},
+                                headers=bearer(self.token))
+
+    def install(self, env: str, app: str, version: str | None = None, **choices: str) -> dict[str, Any]:
+        """Plan and record; the plan must be ready."""
+        plan = self.plan(env, app, version, **choices)
+        assert plan["status"] == "ready", plan
+        response = self.record(env, plan)
+        assert response.status_code == 201, response.json
+        return plan
+
+
+def municipality(app: Flask, client: FlaskClient, slug: str = "utrecht") -> Municipality:
+    return Municipality(client, slug, add_organisation(app, slug, "municipality"))
+
+
+def steps(plan: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(s["app"], s["version"], s["action"]) for s in plan["steps"]]
+
+
+def catalogue(app: Flask, client: FlaskClient) -> str:
+    """Publish the test catalogue; returns dimpact's token."""
+    put_profile(app, profile_yaml(PROFILE, ["1.30"], services=["postgresql"]))
+    token = add_organisation(app, "dimpact")
+    notificaties = {"notificaties": "1.0.0"}
+    release(client, token, "open-notificaties", "1.4.0", provides=notificaties)
+    release(client, token, "open-notificaties", "1.5.0", provides=notificaties)
+    release(client, token, "open-notificaties", "1.6.0", provides=notificaties, needs_redis=True)
+    release(client, token, "open-notificaties", "2.0.0", provides={"notificaties": "2.0.0"})
+    release(client, token, "open-notificaties", "2.1.0-rc.1", provides={"notificaties": "2.1.0"})
+    yank(client, token, "open-notificaties", "1.5.0", "Berichten raken kwijt; gebruik 1.4.0 of 2.0.0.")
+    release(client, token, "open-zaak", "1.2.0", apps={"open-notificaties": ">=1.4.0 <2.0.0"},
+            provides={"zgw-zaken": "1.5.0", "zgw-catalogi": "1.0.0"})
+    release(client, token, "catalogi-plus", "1.0.0", provides={"zgw-catalogi": "1.1.0"})
+    release(client, token, "zaakafhandelcomponent", "1.4.0", apps={"open-zaak": "^1.0"},
+            apis={"zgw-catalogi": "^1.0"})
+    release(client, token, "klantportaal", "1.0.0", apis={"zgw-catalogi": "^1.0"})
+    release(client, token, "meldingen", "1.0.0", apps={"open-notificaties": "^2.0", "open-zaak": "^1.0"})
+    return token

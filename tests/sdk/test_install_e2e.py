@@ -1,0 +1,120 @@
+"""The real `appstore install`, `installed` and `outdated` against a real registry process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+from sqlalchemy import create_engine
+
+from sdk.client import RegistryClient
+from tests import factories
+from tests.e2e.server import RegistryServer, console_script, running
+from tests.registry.installs_support import TEMPLATE
+from tests.registry.test_profiles import profile_yaml
+
+pytestmark = pytest.mark.e2e
+CONFIG = [{"name": "hostname", "required": True, "example": "zaken.example.nl"}, {"name": "replicas", "default": "2"}]
+
+
+def _create_schema(data_dir: Path) -> None:
+    # The schema straight from the models, not `init`: the subject here is installing,
+    # and migrations (tested on their own) may trail the models while they are written.
+    from registry.models import Base
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{data_dir / 'registry.db'}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+
+
+def _publish(client: RegistryClient, folder: Path, app_id: str, version: str, **manifest: object) -> None:
+    data = factories.manifest(id=app_id, version=version, name=app_id.title(), **manifest)
+    extra = {"deploy__config.yaml": TEMPLATE.format(id=app_id)} if "config" in manifest else {}
+    path = folder / f"{app_id}-{version}.tar.gz"
+    path.write_bytes(factories.package(data, **extra))
+    client.publish(path)
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RegistryServer, str]]:
+    base = tmp_path_factory.mktemp("installs")
+    server = RegistryServer(base / "data", workers=1)
+    _create_schema(server.data_dir)
+    server.admin("org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
+    server.token = server.admin("token", "create", "--org", "dimpact").stdout.strip()
+    (base / "profile.yaml").write_text(profile_yaml("gemeentecloud", ["1.30"], services=["postgresql"]))
+    server.admin("profile", "add", str(base / "profile.yaml"))
+    server.admin("org", "create", "utrecht", "--name", "Gemeente Utrecht", "--kind", "municipality")
+    town = server.admin("token", "create", "--org", "utrecht").stdout.strip()
+    with running(server):
+        publisher = RegistryClient(server.url, server.token)
+        _publish(publisher, base, "open-notificaties", "1.4.0")
+        _publish(publisher, base, "zaakportaal", "1.0.0", config=CONFIG,
+                 requires={"apps": [{"id": "open-notificaties", "version": "^1.4"}]})
+        environment = {"name": "test", "stage": "test", "profile": "gemeentecloud",
+                       "appConfig": {"zaakportaal": {"hostname": "zaken.utrecht.nl"}}}
+        created = requests.post(f"{server.api}/organisations/utrecht/environments", json=environment,
+                                headers={"Authorization": f"Bearer {town}"}, timeout=30)
+        assert created.status_code == 201, created.text
+        yield server, town
+
+
+@pytest.fixture
+def appstore(registry: tuple[RegistryServer, str], tmp_path: Path):  # type: ignore[no-untyped-def]
+    server, town = registry
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APPSTORE_")}
+    env.update(APPSTORE_REGISTRY=server.url, APPSTORE_TOKEN=town, APPSTORE_CONFIG=str(tmp_path / "config.json"))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([console_script("appstore"), *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return run
+
+
+def test_install_writes_rendered_manifests_in_order_and_records_them(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    refused = appstore("install", "zaakportaal", "--env", "utrecht/test")
+    assert refused.returncode == 1 and "--yes" in refused.stderr and "Traceback" not in refused.stderr
+
+    done = appstore("install", "zaakportaal@^1.0", "--env", "utrecht/test", "--yes", "--output", "out")
+    assert done.returncode == 0, done.stderr
+    assert "install   open-notificaties 1.4.0" in done.stdout
+    folders = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir())
+    assert folders == ["01-open-notificaties", "02-zaakportaal"]
+    config_map = yaml.safe_load((tmp_path / "out" / "02-zaakportaal" / "config.yaml").read_text())
+    assert config_map["data"] == {"host": "zaken.utrecht.nl", "replicas": "2"}
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert all(len(item["sha256"]) == 64 for item in plan["items"])
+
+    listed = json.loads(appstore("installed", "--env", "utrecht/test", "--format", "json").stdout)
+    assert [(i["app"], i["version"]) for i in listed["items"]] == [("open-notificaties", "1.4.0"),
+                                                                   ("zaakportaal", "1.0.0")]
+    assert "Nothing to install" in appstore("install", "zaakportaal", "--env", "utrecht/test", "--yes").stdout
+    assert "up to date" in appstore("outdated", "--env", "utrecht/test").stdout
+
+
+def test_outdated_names_newer_releases(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, _ = registry
+    _publish(RegistryClient(server.url, server.token), tmp_path, "open-notificaties", "1.5.0")
+    appstore("install", "open-notificaties@1.4.0", "--env", "utrecht/test", "--yes")
+    data = json.loads(appstore("outdated", "--env", "utrecht/test", "--format", "json").stdout)
+    assert {i["app"]: i["minor"] for i in data["items"]}["open-notificaties"] == "1.5.0"
+    assert "minor 1.5.0" in appstore("outdated", "--env", "utrecht/test").stdout
+
+
+def test_errors_are_one_clear_line(appstore) -> None:  # type: ignore[no-untyped-def]
+    for args, phrase in [
+        (("install", "bestaat-niet", "--env", "utrecht/test", "--yes"), "There is no app `bestaat-niet`"),
+        (("installed", "--env", "utrecht/productie"), "has no environment `productie`"),
+        (("installed", "--env", "dimpact/test"), "403"),
+        (("installed", "--env", "utrecht"), "Write ORG/ENV"),
+    ]:
+        done = appstore(*args)
+        assert done.returncode == 1, done.stdout
+        assert phrase in done.stderr and "Traceback" not in done.stderr, done.stderr

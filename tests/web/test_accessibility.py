@@ -1,0 +1,71 @@
+"""WCAG 2.1 AA: axe-core finds no violation on the main pages, at desktop and phone width.
+
+axe-core comes from npm (web/package.json) and is injected by Playwright; the
+context bypasses the page's CSP for that, because axe is an inline script.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import AXE, DESKTOP, PHONE, missing, sign_in
+
+pytestmark = pytest.mark.e2e
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = {
+    "home": "/",
+    "results": "/apps?q=zaak",
+    "filtered results": "/apps?layer=process&license=open",
+    "app": "/apps/zaakafhandelcomponent",
+    "release": "/apps/notificatiecomponent/releases/1.6.1",
+    "publisher": "/organisations/samen-digitaal",
+    "sign-in": "/sign-in",
+}
+SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish"}
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+def scanner(request: pytest.FixtureRequest, browser: Any, store: Any) -> Iterator[Any]:
+    if not AXE.exists():
+        missing(f"axe-core is missing ({AXE}); run `make install` (npm ci in web/)")
+    context = browser.new_context(base_url=store.url, viewport=request.param, bypass_csp=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def violations(tab: Any) -> list[dict[str, Any]]:
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+    assert result["passes"], "axe checked nothing: is the page empty?"
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_accessibility_violations(scanner: Any, name: str) -> None:
+    scanner.goto(PAGES[name])
+    found = violations(scanner)
+    assert not found, f"{name}: " + json.dumps(found, indent=2)
+
+
+def test_english_pages_have_no_accessibility_violations(scanner: Any) -> None:
+    scanner.goto("/")
+    scanner.get_by_role("button", name="English").click()
+    for path in ("/", "/apps/zaakafhandelcomponent"):
+        scanner.goto(path)
+        found = violations(scanner)
+        assert not found, f"{path} in English: " + json.dumps(found, indent=2)
+
+
+@pytest.mark.parametrize("name", SIGNED_IN_PAGES)
+def test_signed_in_pages_have_no_accessibility_violations(scanner: Any, name: str) -> None:
+    sign_in(scanner)
+    scanner.goto(SIGNED_IN_PAGES[name])
+    found = violations(scanner)
+    assert not found, f"{name}: " + json.dumps(found, indent=2)

@@ -1,0 +1,40 @@
+"""Text from packages made safe to show: README and CHANGELOG as sanitised
+markdown, publiccode.yml descriptions in the chosen language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nh3
+from markupsafe import Markup
+from markdown_it import MarkdownIt
+
+# Raw HTML in markdown is shown as text; nh3 then removes whatever is left
+# that could run script (javascript: links, event attributes).
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+ALLOWED_TAGS = {
+    "a", "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "del",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def render_markdown(source: str | None) -> Markup:
+    """Markdown as HTML that is safe to put in a page. Headings move down a
+    level, because the page has its own h1."""
+    if not source:
+        return Markup("")
+    html = _markdown.render(source)
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    return Markup(clean)
+
+
+def description(publiccode: dict[str, Any] | None, language: str) -> dict[str, Any]:
+    """The publiccode.yml description in ``language``, else Dutch, else English, else any."""
+    texts = (publiccode or {}).get("descriptions") or {}
+    for candidate in (language, "nl", "en", *texts):
+        if isinstance(texts.get(candidate), dict):
+            return texts[candidate]
+    return {}

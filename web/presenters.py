@@ -1,0 +1,82 @@
+"""Shaping releases for the pages: versions in order, findings by severity,
+the compatibility row per profile, install details. No queries here: only
+what the loaded objects hold."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from registry.models import App, FindingRecord, Release
+from sdk.versions import sort_key
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class ProfileVerdict:
+    slug: str
+    name: str
+    retired: bool
+    compatible: bool
+    findings: list[FindingRecord]
+
+
+def releases_newest_first(app: App) -> list[Release]:
+    return sorted(app.releases, key=lambda r: sort_key(r.version), reverse=True)
+
+
+def latest_release(app: App) -> Release:
+    """The release the catalogue calls latest (never a yanked one while another exists)."""
+    ordered = releases_newest_first(app)
+    return next((r for r in ordered if r.version == app.latest_version), ordered[0])
+
+
+def release_findings(release: Release) -> list[FindingRecord]:
+    """Findings of the package itself (platform findings are shown per profile)."""
+    found = [f for f in release.findings if f.profile is None]
+    return sorted(found, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.code, f.key))
+
+
+def severity_counts(release: Release) -> dict[str, int]:
+    counts = Counter(f.severity for f in release.findings if f.profile is None)
+    return {severity: counts.get(severity, 0) for severity in SEVERITY_ORDER}
+
+
+def yank_reason(release: Release) -> str | None:
+    return release.yanks[-1].reason if release.yanked and release.yanks else None
+
+
+def verdicts(release: Release) -> list[ProfileVerdict]:
+    by_profile: dict[str, list[FindingRecord]] = {}
+    for finding in release.findings:
+        if finding.profile is not None:
+            by_profile.setdefault(finding.profile, []).append(finding)
+    return [
+        ProfileVerdict(c.profile.slug, c.profile.name, c.profile.status != "active", c.compatible,
+                       sorted(by_profile.get(c.profile.slug, []),
+                              key=lambda f: SEVERITY_ORDER.get(f.severity, 3)))
+        for c in sorted(release.compatibility, key=lambda c: c.profile.name)
+    ]
+
+
+def config_values(release: Release) -> list[dict[str, Any]]:
+    """The values a municipality supplies at install time, from the manifest."""
+    items = (release.manifest or {}).get("config") or []
+    return [item for item in items if isinstance(item, dict) and item.get("name")]
+
+
+def requirements(release: Release) -> dict[str, Any]:
+    requires = (release.manifest or {}).get("requires") or {}
+    return requires if isinstance(requires, dict) else {}
+
+
+def screenshots(texts: dict[str, Any]) -> list[tuple[int, str]]:
+    """Screenshots of a publiccode.yml description, with their index."""
+    items = texts.get("screenshots") or []
+    return [(i, s) for i, s in enumerate(items) if isinstance(s, str) and s.strip()]
+
+
+def is_remote(location: str) -> bool:
+    return location.startswith("https://")

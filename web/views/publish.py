@@ -1,0 +1,36 @@
+"""Publishing in the browser: upload a package, read the same findings as the API gives."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from registry.api.context import publish_service
+from registry.db import request_session
+from registry.errors import RegistryError
+from registry.services.membership import OrganisationAccess, managed_organisations
+from web import web
+from web.auth import current_user, signed_in
+from web.forms import PublishForm
+
+
+@web.route("/publish", methods=["GET", "POST"])
+@signed_in
+def publish() -> str | Response | tuple[str, int]:
+    user = current_user()
+    form = PublishForm()
+    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(user)]
+    if not form.organisation.choices:
+        return render_template("publish.html", form=None), 403
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("publish.html", form=form), status
+    caller = OrganisationAccess(request_session(), user).caller(form.organisation.data)
+    upload = form.package.data
+    try:
+        release = publish_service().publish(upload.stream, upload.filename or "package.tar.gz", caller)
+    except RegistryError as error:
+        return render_template("publish.html", form=form, error=error), error.status
+    flash(_("%(app)s %(version)s is published.", app=release.app.name, version=release.version), "success")
+    return redirect(url_for("web.release_page", app_id=release.app.slug, version=release.version))
