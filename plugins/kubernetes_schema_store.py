@@ -75,11 +75,6 @@ def api_versions_of(version: str, kind: str) -> list[str]:
     return sorted(api for api, k in _definitions(version)[1] if k == kind)
 
 
-def knows(version: str, api_version: str, kind: str) -> bool:
-    """Whether Kubernetes ``version`` serves ``kind`` under ``api_version``."""
-    return (api_version, kind) in _definitions(version)[1]
-
-
 @functools.cache
 def groups(version: str) -> frozenset[str]:
     """The API groups built into Kubernetes ``version`` ("" is the core group)."""

@@ -143,6 +143,3 @@ class CompatibilityService:
 def _day(moment: datetime) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
 
-
-def profiles_of(records: list[tuple[PlatformProfileRecord, PlatformProfile]]) -> tuple[PlatformProfile, ...]:
-    return tuple(p for _, p in records)

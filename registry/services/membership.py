@@ -61,7 +61,13 @@ class OrganisationAccess:
         return membership.organisation
 
     def caller(self, slug: str) -> MemberCaller:
+        """The user acting for ``slug`` as its owner or maintainer (publish, record, grant)."""
         organisation = self.managing(slug)
+        return MemberCaller(organisation.id, organisation.slug, organisation.kind, 0, self.user.id)
+
+    def member_caller(self, slug: str) -> MemberCaller:
+        """The user acting for ``slug`` in any role (look at its own pages, plan, register interest)."""
+        organisation = self.membership(slug).organisation
         return MemberCaller(organisation.id, organisation.slug, organisation.kind, 0, self.user.id)
 
     @property

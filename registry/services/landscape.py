@@ -1,0 +1,95 @@
+"""A municipality's own landscape, for its signed-in members: its environments,
+what runs in each, what can be updated, and the install plans made for them.
+
+One place that the web pages call, so that each view calls one service. The
+caller decides what is allowed: any member may look and plan, only owners and
+maintainers (a manager's caller) record installs; another organisation's caller
+gets 403 from :func:`own_organisation` before anything is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.models import App, Environment, Installation, InstallationEvent, InstallPlanRecord, User
+from registry.services.environments import EnvironmentService, own_organisation
+from registry.services.installations import InstallationService
+from registry.services.planning import PlanRequest, PlanService
+from registry.services.tokens import Caller
+from registry.services.updates import Update, UpdateService
+
+USER_ACTOR = re.compile(r"^[a-z0-9-]+:user-(\d+)$")
+
+
+@dataclass(frozen=True)
+class InstalledApp:
+    installation: Installation
+    update: Update
+    changed_by: str | None  # who recorded the latest change: a person's name, or the token's actor
+
+
+@dataclass(frozen=True)
+class EnvironmentOverview:
+    environment: Environment
+    installed: list[InstalledApp]
+    apps: list[tuple[str, str]]  # (id, name) of the catalogue's apps, to plan an install of
+
+
+class LandscapeService:
+    def __init__(self, session: Session, caller: Caller) -> None:
+        self.session = session
+        self.caller = caller
+
+    def environments(self, slug: str) -> list[Environment]:
+        return EnvironmentService(self.session).list(own_organisation(self.session, slug, self.caller))
+
+    def environment(self, slug: str, name: str) -> Environment:
+        organisation = own_organisation(self.session, slug, self.caller)
+        return EnvironmentService(self.session).get(organisation, name)
+
+    def overview(self, slug: str, name: str) -> EnvironmentOverview:
+        environment = self.environment(slug, name)
+        updates = {u.app: u for u in UpdateService(self.session).updates(environment)}
+        installed = InstallationService(self.session).installed(environment)
+        actors = self._latest_actors(environment)
+        names = self._people(actors.values())
+        rows = [InstalledApp(i, updates[i.app.slug], _who(actors.get(i.app_id), names)) for i in installed]
+        apps = [(slug, name) for slug, name in self.session.execute(
+            select(App.slug, App.name).where(App.latest_version.is_not(None)).order_by(App.name))]
+        return EnvironmentOverview(environment, rows, apps)
+
+    def plan(self, slug: str, name: str, request: PlanRequest) -> InstallPlanRecord:
+        return PlanService(self.session).plan(self.environment(slug, name), request, self.caller)
+
+    def get_plan(self, slug: str, name: str, plan_id: int) -> InstallPlanRecord:
+        return PlanService(self.session).get(self.environment(slug, name), plan_id)
+
+    def record(self, slug: str, name: str, plan_id: int) -> list[InstallationEvent]:
+        """Record the plan as applied; the caller must be one that manages the organisation."""
+        environment = self.environment(slug, name)
+        plan = PlanService(self.session).get(environment, plan_id)
+        return InstallationService(self.session).record_plan(environment, plan, self.caller)
+
+    def _latest_actors(self, environment: Environment) -> dict[int, str]:
+        rows = self.session.execute(
+            select(InstallationEvent.app_id, InstallationEvent.actor)
+            .where(InstallationEvent.environment_id == environment.id).order_by(InstallationEvent.id))
+        return dict(rows.tuples())
+
+    def _people(self, actors: Iterable[str]) -> dict[int, str]:
+        ids = {int(m.group(1)) for a in actors if (m := USER_ACTOR.match(a))}
+        if not ids:
+            return {}
+        return dict(self.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples())
+
+
+def _who(actor: str | None, names: dict[int, str]) -> str | None:
+    if actor is None:
+        return None
+    found = USER_ACTOR.match(actor)
+    return names.get(int(found.group(1)), actor) if found else actor
