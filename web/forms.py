@@ -6,8 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from sdk.manifest import is_slug
+from sdk.versions import is_range
 from web.i18n import LANGUAGES
 
 
@@ -27,8 +29,6 @@ class LanguageForm(FlaskForm):
 
     def validate_lang(self, field: HiddenField) -> None:
         if field.data not in LANGUAGES:
-            from wtforms.validators import ValidationError
-
             raise ValidationError("unknown language")
 
 
@@ -45,3 +45,36 @@ class PublishForm(FlaskForm):
     organisation = SelectField(_l("Publish for"), validators=[DataRequired()])
     package = FileField(_l("Package"), validators=[FileRequired(_l("Choose a package file (.tar.gz)."))],
                         description=_l("A .tar.gz made with `appstore build`."))
+
+
+class PlanForm(FlaskForm):
+    """What to plan; the providers chosen per API come as ``choice-<api>`` fields (see views.environments)."""
+
+    app = SelectField(_l("App"), validators=[DataRequired()], validate_choice=False)
+    version = StringField(_l("Version (optional)"), validators=[Length(max=100)],
+                          description=_l("A range such as ^1.3, >=1.2 <2 or 1.4.0. Empty: the newest that fits."))
+
+    def validate_app(self, field: SelectField) -> None:
+        if not is_slug(field.data):
+            raise ValidationError(_l("Choose an app from the list."))
+
+    def validate_version(self, field: StringField) -> None:
+        if field.data and field.data.strip() and not is_range(field.data.strip()):
+            raise ValidationError(_l("Write a version range such as ^1.3, >=1.2 <2 or 1.4.0."))
+
+
+class RecordPlanForm(FlaskForm):
+    """Only the CSRF token; the plan is in the URL."""
+
+
+class InterestForm(FlaskForm):
+    organisation = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class GrantForm(FlaskForm):
+    organisation = StringField(_l("Organisation id"), validators=[DataRequired(), Length(max=64)],
+                               description=_l("The organisation's id in the registry, for example: utrecht."))
+
+
+class RevokeEntitlementForm(FlaskForm):
+    """Only the CSRF token; module and organisation are in the URL."""

@@ -22,6 +22,36 @@ LICENCES = {"open": _l("Open source"), "proprietary": _l("Closed (commercial)")}
 SEVERITIES = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Information")}
 ROLES = {"owner": _l("Owner"), "maintainer": _l("Maintainer"), "member": _l("Member")}
 STATUSES = {"published": _l("Published"), "yanked": _l("Withdrawn")}
+STAGES = {"test": _l("Test"), "acceptance": _l("Acceptance"), "production": _l("Production")}
+PLAN_STATUSES = {
+    "ready": _l("Ready to install"),
+    "blocked": _l("Blocked"),
+    "needs-choice": _l("Choose a provider"),
+    "impossible": _l("Not possible"),
+}
+ACTIONS = {
+    "install": _l("Install"),
+    "upgrade": _l("Upgrade"),
+    "downgrade": _l("Downgrade"),
+    "keep": _l("Already installed"),
+}
+PROBLEMS = {
+    "plan.conflict": _l("Requirements that conflict"),
+    "plan.too-complex": _l("Too many combinations"),
+    "plan.choice-needed": _l("A provider must be chosen"),
+    "plan.needs-entitlement": _l("Entitlement needed"),
+    "plan.missing-config": _l("Config value missing"),
+    "plan.promotion": _l("Not promoted yet"),
+    "plan.keeps-yanked": _l("Keeps a withdrawn release"),
+}
+PRICING = {
+    "per-inhabitant": _l("Per inhabitant"),
+    "per-user": _l("Per user"),
+    "fixed": _l("Fixed price"),
+    "on-request": _l("On request"),
+}
+HOSTING = {"shared-platform": _l("On your own (shared) platform"), "saas": _l("Run by the vendor (SaaS)")}
+SUPPORT = {"office-hours": _l("Office hours"), "extended": _l("Extended hours"), "24x7": _l("Day and night (24x7)")}
 ERRORS = {
     400: _l("The request is not right"),
     401: _l("Sign in first"),
@@ -39,7 +69,8 @@ ERRORS = {
 def labels() -> dict[str, dict]:
     """Every table of words, for templates: ``labels.layer[app.layer]``."""
     return {"layer": LAYERS, "kind": KINDS, "license": LICENCES, "severity": SEVERITIES,
-            "role": ROLES, "status": STATUSES, "error": ERRORS}
+            "role": ROLES, "status": STATUSES, "error": ERRORS, "stage": STAGES, "plan": PLAN_STATUSES,
+            "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT}
 
 
 def init_app(app: Flask) -> None:

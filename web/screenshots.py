@@ -21,7 +21,10 @@ from registry.db import database
 from registry.demo import load_demo
 from registry.models import ROLE_OWNER, Base
 from registry.services.accounts import AccountService
+from registry.services.landscape import LandscapeService
+from registry.services.membership import MemberCaller
 from registry.services.organisations import OrganisationService
+from registry.services.planning import PlanRequest
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PAGES = {
@@ -35,9 +38,18 @@ PAGES = {
     "sign-in": "/sign-in",
 }
 SIGNED_IN = {"organisation-tokens": "/organisations/samen-digitaal", "publish": "/publish"}
+ENVIRONMENT = "/organisations/voorbeeldstad/environments/test"
+# Pages of the demo municipality; demo_registry makes plans 1 (recorded), 2 (blocked) and 3 (ready).
+MUNICIPAL = {
+    "organisation-environments": "/organisations/voorbeeldstad",
+    "environment": ENVIRONMENT,
+    "plan-blocked": f"{ENVIRONMENT}/plans/2",
+    "plan-ready": f"{ENVIRONMENT}/plans/3",
+}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 EMAIL, PASSWORD = "screenshots@samen-digitaal.example", "screenshots-only-password"
+CIVIL_SERVANT = "screenshots@voorbeeldstad.example"
 
 
 def demo_registry(folder: Path):  # type: ignore[no-untyped-def]
@@ -49,8 +61,21 @@ def demo_registry(folder: Path):  # type: ignore[no-untyped-def]
         accounts = AccountService(session)
         accounts.create_user(EMAIL, "Eva de Vries", PASSWORD)
         accounts.add_member(EMAIL, OrganisationService(session).get("samen-digitaal"), ROLE_OWNER)
+        municipality = OrganisationService(session).get("voorbeeldstad")
+        user = accounts.create_user(CIVIL_SERVANT, "Sam Jansen", PASSWORD)
+        accounts.add_member(CIVIL_SERVANT, municipality, ROLE_OWNER)
         session.commit()
+        _plans(session, MemberCaller(municipality.id, municipality.slug, municipality.kind, 0, user.id))
     return app
+
+
+def _plans(session, caller: MemberCaller) -> None:  # type: ignore[no-untyped-def]
+    """One recorded install, one blocked plan (a config value is missing) and one ready plan."""
+    landscape = LandscapeService(session, caller)
+    installed = landscape.plan("voorbeeldstad", "test", PlanRequest("notificatiecomponent"))
+    landscape.record("voorbeeldstad", "test", installed.id)
+    landscape.plan("voorbeeldstad", "test", PlanRequest("zaakafhandelcomponent"))
+    landscape.plan("voorbeeldstad", "test", PlanRequest("objectenregistratie"))
 
 
 def take(base_url: str, out: Path, chromium: str) -> list[Path]:
@@ -64,12 +89,14 @@ def take(base_url: str, out: Path, chromium: str) -> list[Path]:
             tab = context.new_page()
             for name, path in PAGES.items():
                 written.append(_shoot(tab, path, out / f"{name}-{width_name}.png"))
-            tab.goto("/sign-in")
-            tab.fill("#email", EMAIL)
-            tab.fill("#password", PASSWORD)
-            tab.click("main button[type=submit]")
-            for name, path in SIGNED_IN.items():
-                written.append(_shoot(tab, path, out / f"{name}-{width_name}.png"))
+            for email, pages in ((EMAIL, SIGNED_IN), (CIVIL_SERVANT, MUNICIPAL)):
+                tab.context.clear_cookies()
+                tab.goto("/sign-in")
+                tab.fill("#email", email)
+                tab.fill("#password", PASSWORD)
+                tab.click("main button[type=submit]")
+                for name, path in pages.items():
+                    written.append(_shoot(tab, path, out / f"{name}-{width_name}.png"))
             context.close()
         browser.close()
     return written

@@ -21,6 +21,7 @@ from registry.demo.accounts import load_demo_users
 from registry.errors import Conflict, RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.models import ApiToken
+from registry.services.environments import EnvironmentService
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService
 from registry.services.publishing import PublishService, PublishSettings
@@ -69,6 +70,19 @@ def load_demo(app: Flask) -> Iterator[str]:
                 if old.get("yanked"):
                     yield _yank(app, session, manifest["id"], old["version"], old["yanked"], caller)
             yield _publish(app, session, files, caller)
+        for entry in catalogue.get("environments", []):
+            yield _environment(session, entry)
+
+
+def _environment(session: Any, data: dict[str, str]) -> str:
+    organisation = OrganisationService(session).get(data["organisation"])
+    label = f"environment {organisation.slug}/{data['name']}"
+    try:
+        EnvironmentService(session).create(organisation, {k: v for k, v in data.items() if k != "organisation"}, ACTOR)
+    except Conflict:
+        return f"{label}: present"
+    session.commit()
+    return f"{label}: added"
 
 
 def _organisation(session: Any, data: dict[str, str]) -> Caller:

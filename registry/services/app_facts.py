@@ -52,8 +52,10 @@ class AppFactsService:
         for organisation in organisations:
             caller = MemberCaller(organisation.id, organisation.slug, organisation.kind, 0)
             vendor = organisation.id == app.organisation_id
-            interested = interest.summary(app.slug, caller).registered if organisation.kind in INTERESTED_KINDS else None
-            standings.append(Standing(organisation, vendor, vendor or is_entitled(self.session, app.id, organisation.id),
-                                      interested))
+            entitled = vendor or is_entitled(self.session, app.id, organisation.id)
+            interested = None
+            if organisation.kind in INTERESTED_KINDS:
+                interested = interest.summary(app.slug, caller).registered
+            standings.append(Standing(organisation, vendor, entitled, interested))
         count = interest.summary(app.slug, None).count
         return AppFacts(app, adoption, True, getattr(app, "listing", None), count, standings)

@@ -16,6 +16,8 @@ from registry.services.resolver import INSTALLED, REQUEST, Need, Pick, fits
 
 SHOWN = 5  # versions named in one sentence
 
+YOUR_REQUEST = "your request"  # who needs the app asked for; the web pages show this in their own words
+
 
 class Explainer:
     """Sentences about requirements that cannot be met, for one environment."""
@@ -83,7 +85,7 @@ class Explainer:
         if parent is None:
             origin = info.requirement.origin
             if origin == REQUEST:
-                return "your request"
+                return YOUR_REQUEST
             return f"what runs in `{self.environment}`" if origin == INSTALLED else "the plan"
         return parent.describe()
 

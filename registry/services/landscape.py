@@ -79,13 +79,13 @@ class LandscapeService:
         rows = self.session.execute(
             select(InstallationEvent.app_id, InstallationEvent.actor)
             .where(InstallationEvent.environment_id == environment.id).order_by(InstallationEvent.id))
-        return dict(rows.tuples())
+        return {app_id: actor for app_id, actor in rows}  # the latest event per app wins
 
     def _people(self, actors: Iterable[str]) -> dict[int, str]:
         ids = {int(m.group(1)) for a in actors if (m := USER_ACTOR.match(a))}
         if not ids:
             return {}
-        return dict(self.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples())
+        return {i: n for i, n in self.session.execute(select(User.id, User.name).where(User.id.in_(ids)))}
 
 
 def _who(actor: str | None, names: dict[int, str]) -> str | None:

@@ -32,6 +32,8 @@ PERSON = "eva@samen-digitaal.example"
 PERSON_NAME = "Eva de Vries"
 PASSWORD = "een lang en geheim wachtwoord"
 ORGANISATION = "samen-digitaal"
+CIVIL_SERVANT = "sam@voorbeeldstad.example"  # owner of the demo municipality, which has environment `test`
+MUNICIPALITY = "voorbeeldstad"
 
 
 def missing(reason: str) -> None:
@@ -64,13 +66,16 @@ def create_schema(data_dir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryServer]:
-    """A running registry with the demo catalogue and a person who owns `samen-digitaal`."""
+    """A running registry with the demo catalogue, a person who owns `samen-digitaal`
+    and one who owns the demo municipality `voorbeeldstad`."""
     server = RegistryServer(tmp_path_factory.mktemp("store") / "data")
     server.data_dir.mkdir(parents=True)
     create_schema(server.data_dir)
     server.admin("demo")
     server.admin("user", "create", PERSON, "--name", PERSON_NAME, "--password", PASSWORD)
     server.admin("user", "add-member", PERSON, "--org", ORGANISATION, "--role", "owner")
+    server.admin("user", "create", CIVIL_SERVANT, "--name", "Sam Jansen", "--password", PASSWORD)
+    server.admin("user", "add-member", CIVIL_SERVANT, "--org", MUNICIPALITY, "--role", "owner")
     with running(server):
         yield server
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import AXE, DESKTOP, PHONE, missing, sign_in
+from tests.web.conftest import AXE, CIVIL_SERVANT, DESKTOP, MUNICIPALITY, PHONE, missing, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -69,3 +69,23 @@ def test_signed_in_pages_have_no_accessibility_violations(scanner: Any, name: st
     scanner.goto(SIGNED_IN_PAGES[name])
     found = violations(scanner)
     assert not found, f"{name}: " + json.dumps(found, indent=2)
+
+
+def test_environment_and_plan_pages_have_no_accessibility_violations(scanner: Any) -> None:
+    sign_in(scanner, CIVIL_SERVANT)
+    environment = f"/organisations/{MUNICIPALITY}/environments/test"
+    for path in (f"/organisations/{MUNICIPALITY}", environment):
+        scanner.goto(path)
+        found = violations(scanner)
+        assert not found, f"{path}: " + json.dumps(found, indent=2)
+    for app_id in ("zaakafhandelcomponent", "notificatiecomponent"):  # a blocked plan and a ready one
+        scanner.goto(environment)
+        scanner.get_by_label("App", exact=True).select_option(app_id)
+        scanner.get_by_role("button", name="Plan maken").click()
+        scanner.wait_for_url("**/plans/*")
+        found = violations(scanner)
+        assert not found, f"plan of {app_id}: " + json.dumps(found, indent=2)
+    scanner.goto(environment)
+    scanner.get_by_role("button", name="Plan maken").click()  # no app chosen: the form shows its error
+    found = violations(scanner)
+    assert not found, "plan form with an error: " + json.dumps(found, indent=2)

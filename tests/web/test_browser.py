@@ -1,7 +1,6 @@
 """A person in a real browser: search, filter, open an app, switch language,
-sign in, create a token, publish a package and read its findings.
-
-TODO(install plans): plan an install here once the install-plan pages land.
+sign in, create a token, publish a package and read its findings, plan an
+install in a municipality's environment and record it.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.factories import manifest, package
-from tests.web.conftest import ORGANISATION, PERSON_NAME, PHONE, sign_in
+from tests.web.conftest import CIVIL_SERVANT, MUNICIPALITY, ORGANISATION, PERSON_NAME, PHONE, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -138,3 +137,34 @@ def test_usable_on_a_phone(browser: Any, store: Any) -> None:
 
 def _file(data: bytes) -> dict[str, Any]:
     return {"name": "stadspas-1.4.0.tar.gz", "mimeType": "application/gzip", "buffer": data}
+
+
+def test_plan_an_install_and_record_it(page: Any) -> None:
+    sign_in(page, CIVIL_SERVANT)
+    page.goto(f"/organisations/{MUNICIPALITY}")
+    environments = page.get_by_role("table", name="Omgevingen van Gemeente Voorbeeldstad")
+    environments.get_by_role("link", name="test", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Omgeving test")
+    expect(page.get_by_text("Hier is nog geen app als geïnstalleerd geregistreerd.")).to_be_visible()
+    page.get_by_label("App", exact=True).select_option("notificatiecomponent")
+    page.get_by_role("button", name="Plan maken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan om notificatiecomponent te installeren in test")
+    expect(page.locator("#plan-status")).to_contain_text("Klaar om te installeren")
+    steps = page.get_by_role("table", name="Wat te installeren, afhankelijkheden eerst")
+    expect(steps.get_by_role("link", name="notificatiecomponent 1.6.2")).to_be_visible()
+    page.get_by_role("button", name="Registreren als geïnstalleerd").click()
+    expect(page.get_by_text("1 wijziging is geregistreerd.")).to_be_visible()
+    installed = page.get_by_role("table", name="Apps die draaien in test")
+    expect(installed.get_by_role("link", name="Notificatiecomponent")).to_be_visible()
+    expect(installed.get_by_role("cell", name="Sam Jansen")).to_be_visible()
+
+
+def test_a_blocked_plan_says_what_is_missing(page: Any) -> None:
+    sign_in(page, CIVIL_SERVANT)
+    page.goto(f"/organisations/{MUNICIPALITY}/environments/test")
+    page.get_by_label("App", exact=True).select_option("zaakafhandelcomponent")
+    page.get_by_role("button", name="Plan maken").click()
+    expect(page.locator("#plan-status")).to_contain_text("Geblokkeerd")
+    missing = page.get_by_role("table", name="Stel deze in de omgeving in voordat u installeert")
+    expect(missing.get_by_role("cell", name="hostname")).to_be_visible()
+    expect(page.get_by_role("button", name="Registreren als geïnstalleerd")).to_have_count(0)

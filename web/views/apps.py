@@ -9,9 +9,12 @@ from flask import Response, abort, current_app, render_template
 
 from registry.db import request_session
 from registry.extensions import STORE
+from registry.services.app_facts import AppFactsService
 from registry.services.catalogue import CatalogueService
 from sdk.archive import open_package
 from web import presenters, web
+from web.auth import current_user
+from web.forms import InterestForm
 from web.i18n import current_language
 from web.markup import description, render_markdown
 
@@ -20,11 +23,14 @@ SCREENSHOT_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}  # never SVG: it c
 
 @web.get("/apps/<app_id>")
 def app_page(app_id: str) -> str:
-    app = CatalogueService(request_session()).app(app_id)
+    user = current_user()
+    organisations = [m.organisation for m in user.memberships] if user else []
+    facts = AppFactsService(request_session()).of(app_id, organisations)
+    app = facts.app
     latest = presenters.latest_release(app)
     texts = description(latest.publiccode, current_language())
     return render_template(
-        "app.html", app=app, latest=latest, texts=texts, p=presenters,
+        "app.html", app=app, latest=latest, texts=texts, p=presenters, facts=facts, interest_form=InterestForm(),
         long_description=render_markdown(texts.get("longDescription")),
         readme=render_markdown(latest.readme),
     )

@@ -1,8 +1,7 @@
-"""Publishers: the organisation's page, and for its owners and maintainers its API tokens."""
+"""Publishers: the organisation's page; for its members its environments and commercial
+modules, and for its owners and maintainers its API tokens."""
 
 from __future__ import annotations
-
-import importlib.util
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -11,20 +10,14 @@ from werkzeug.wrappers import Response
 from registry.db import request_session
 from registry.services.browsing import BrowseService
 from registry.services.catalogue import AppQuery
+from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess, role_in
 from registry.services.organisations import OrganisationService
+from registry.services.vendor_desk import VendorDesk
+from registry.services.vendors import MUNICIPALITY
 from web import web
 from web.auth import current_user, signed_in
-from web.forms import RevokeTokenForm, TokenForm
-
-
-def environments_ready() -> bool:
-    """Whether the install-plan work (environments, installed apps) is in this registry.
-
-    TODO(install plans): when registry/services/environments.py lands, its pages
-    link from the organisation page's "environments" section.
-    """
-    return importlib.util.find_spec("registry.services.environments") is not None
+from web.forms import GrantForm, RevokeEntitlementForm, RevokeTokenForm, TokenForm
 
 
 @web.get("/organisations/<slug>")
@@ -34,10 +27,16 @@ def publisher_page(slug: str) -> str:
     apps = BrowseService(session).search(AppQuery(publisher=slug, page_size=100))
     user = current_user()
     role = role_in(user, organisation)
-    tokens = OrganisationAccess(session, user).tokens(slug) if user and role in MANAGERS else None
+    access = OrganisationAccess(session, user) if user and role else None
+    tokens = access.tokens(slug) if access and role in MANAGERS else None
+    member = access.member_caller(slug) if access else None
+    environments = (LandscapeService(session, member).environments(slug)
+                    if member and organisation.kind == MUNICIPALITY else None)
+    modules = VendorDesk(session, member).modules() if member else []
     return render_template("publisher.html", organisation=organisation, apps=apps, role=role, tokens=tokens,
-                           token_form=TokenForm(), revoke_form=RevokeTokenForm(),
-                           environments=environments_ready() and role is not None)
+                           token_form=TokenForm(), revoke_form=RevokeTokenForm(), environments=environments,
+                           modules=modules, grant_form=GrantForm(), revoke_entitlement_form=RevokeEntitlementForm(),
+                           may_manage=role in MANAGERS)
 
 
 @web.post("/organisations/<slug>/tokens")
