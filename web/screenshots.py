@@ -32,6 +32,7 @@ PAGES = {
     "results": "/apps?q=zaak",
     "results-filtered": "/apps?layer=process&license=open",
     "app": "/apps/zaakafhandelcomponent",
+    "app-commercial": "/apps/vergunningen-pro",
     "app-yanked-release": "/apps/notificatiecomponent",
     "release": "/apps/notificatiecomponent/releases/1.6.1",
     "publisher": "/organisations/samen-digitaal",

@@ -21,7 +21,9 @@ from registry.demo.accounts import load_demo_users
 from registry.errors import Conflict, RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.models import ApiToken
+from registry.services.entitlements import EntitlementService
 from registry.services.environments import EnvironmentService
+from registry.services.listings import ListingService
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService
 from registry.services.publishing import PublishService, PublishSettings
@@ -70,8 +72,21 @@ def load_demo(app: Flask) -> Iterator[str]:
                 if old.get("yanked"):
                     yield _yank(app, session, manifest["id"], old["version"], old["yanked"], caller)
             yield _publish(app, session, files, caller)
+            yield from _commercial(session, manifest["id"], entry, caller)
         for entry in catalogue.get("environments", []):
             yield _environment(session, entry)
+
+
+def _commercial(session: Any, app_id: str, entry: dict[str, Any], vendor: Caller) -> Iterator[str]:
+    """A commercial module's listing and the organisations its vendor entitles."""
+    if "listing" in entry:
+        ListingService(session).put(app_id, entry["listing"], vendor)
+        session.commit()
+        yield f"{app_id}: listing set"
+    for slug in entry.get("entitlements", []):
+        _, created = EntitlementService(session).grant(app_id, slug, vendor)
+        session.commit()
+        yield f"{app_id}: {slug} entitled" + ("" if created else " already")
 
 
 def _environment(session: Any, data: dict[str, str]) -> str:

@@ -34,6 +34,8 @@ PASSWORD = "een lang en geheim wachtwoord"
 ORGANISATION = "samen-digitaal"
 CIVIL_SERVANT = "sam@voorbeeldstad.example"  # owner of the demo municipality, which has environment `test`
 MUNICIPALITY = "voorbeeldstad"
+VENDOR_PERSON = "vera@vergunningwerk.example"  # owner of the demo vendor and its commercial module
+VENDOR = "vergunningwerk"
 
 
 def missing(reason: str) -> None:
@@ -76,6 +78,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryServer]:
     server.admin("user", "add-member", PERSON, "--org", ORGANISATION, "--role", "owner")
     server.admin("user", "create", CIVIL_SERVANT, "--name", "Sam Jansen", "--password", PASSWORD)
     server.admin("user", "add-member", CIVIL_SERVANT, "--org", MUNICIPALITY, "--role", "owner")
+    server.admin("user", "create", VENDOR_PERSON, "--name", "Vera Smit", "--password", PASSWORD)
+    server.admin("user", "add-member", VENDOR_PERSON, "--org", VENDOR, "--role", "owner")
     with running(server):
         yield server
 

@@ -11,8 +11,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.web.conftest import AXE, CIVIL_SERVANT, DESKTOP, MUNICIPALITY, PHONE, missing, sign_in
+from tests.web.conftest import (
+    AXE,
+    CIVIL_SERVANT,
+    DESKTOP,
+    MUNICIPALITY,
+    PHONE,
+    VENDOR,
+    VENDOR_PERSON,
+    missing,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +33,7 @@ PAGES = {
     "results": "/apps?q=zaak",
     "filtered results": "/apps?layer=process&license=open",
     "app": "/apps/zaakafhandelcomponent",
+    "commercial app": "/apps/vergunningen-pro",
     "release": "/apps/notificatiecomponent/releases/1.6.1",
     "publisher": "/organisations/samen-digitaal",
     "sign-in": "/sign-in",
@@ -69,6 +81,16 @@ def test_signed_in_pages_have_no_accessibility_violations(scanner: Any, name: st
     scanner.goto(SIGNED_IN_PAGES[name])
     found = violations(scanner)
     assert not found, f"{name}: " + json.dumps(found, indent=2)
+
+
+def test_vendor_desk_and_buying_section_have_no_accessibility_violations(scanner: Any) -> None:
+    sign_in(scanner, VENDOR_PERSON)
+    scanner.goto(f"/organisations/{VENDOR}")
+    expect(scanner.get_by_role("heading", name="Vergunningen Pro").first).to_be_visible()
+    assert not (found := violations(scanner)), "vendor desk: " + json.dumps(found, indent=2)
+    sign_in(scanner, CIVIL_SERVANT)  # an entitled municipality sees its entitlement and the interest button
+    scanner.goto("/apps/vergunningen-pro")
+    assert not (found := violations(scanner)), "buying section: " + json.dumps(found, indent=2)
 
 
 def test_environment_and_plan_pages_have_no_accessibility_violations(scanner: Any) -> None:
