@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from registry import config as settings
 from registry.db import Database
 from registry.extensions import PLUGINS, STORE
+from registry.services.publishing import PublishService, PublishSettings
 from registry.storage import open_store
+from sdk.archive import ArchiveLimits
 from sdk.verification import create_plugin_manager
 
 
@@ -76,3 +79,21 @@ def _instance_secret(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def publish_service(app: Flask, session: Session) -> PublishService:
+    """The publish service of an app instance, with its store, plugins and limits."""
+    config = app.config
+    return PublishService(
+        session,
+        app.extensions[STORE],
+        app.extensions[PLUGINS],
+        PublishSettings(
+            max_upload_bytes=config["MAX_UPLOAD_BYTES"],
+            limits=ArchiveLimits(
+                max_members=config["ARCHIVE_MAX_MEMBERS"],
+                max_unpacked_bytes=config["ARCHIVE_MAX_UNPACKED_BYTES"],
+                max_ratio=config["ARCHIVE_MAX_RATIO"],
+            ),
+        ),
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pluggy
 from flask import current_app, request
 
+from registry.app import publish_service as publish_service_of
 from registry.db import request_session
 from registry.errors import RegistryError, Unauthorized
 from registry.extensions import PLUGINS, STORE
-from registry.services.publishing import PublishService, PublishSettings
+from registry.services.publishing import PublishService
 from registry.services.tokens import Caller, TokenService
 from registry.storage import ArtifactStore
-from sdk.archive import ArchiveLimits
 
 
 def caller() -> Caller:
@@ -44,20 +44,7 @@ def setting(name: str):  # type: ignore[no-untyped-def]
 
 
 def publish_service() -> PublishService:
-    app = current_app
-    return PublishService(
-        request_session(),
-        app.extensions[STORE],
-        app.extensions[PLUGINS],
-        PublishSettings(
-            max_upload_bytes=app.config["MAX_UPLOAD_BYTES"],
-            limits=ArchiveLimits(
-                max_members=app.config["ARCHIVE_MAX_MEMBERS"],
-                max_unpacked_bytes=app.config["ARCHIVE_MAX_UNPACKED_BYTES"],
-                max_ratio=app.config["ARCHIVE_MAX_RATIO"],
-            ),
-        ),
-    )
+    return publish_service_of(current_app, request_session())
 
 
 def store() -> ArtifactStore:

@@ -16,20 +16,19 @@ from flask import Flask
 from ruamel.yaml import YAML
 from sqlalchemy import select
 
+from registry.app import publish_service
 from registry.db import database
 from registry.demo.accounts import load_demo_users
 from registry.errors import Conflict, RegistryError
-from registry.extensions import PLUGINS, STORE
+from registry.extensions import PLUGINS
 from registry.models import ApiToken
 from registry.services.entitlements import EntitlementService
 from registry.services.environments import EnvironmentService
 from registry.services.listings import ListingService
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService
-from registry.services.publishing import PublishService, PublishSettings
 from registry.services.tokens import Caller
 from registry.services.yanking import YankService
-from sdk.archive import ArchiveLimits
 from sdk.builder import write_archive
 from sdk.folder import select_files
 
@@ -128,12 +127,8 @@ def _publish(app: Flask, session: Any, files: dict[str, bytes], caller: Caller) 
     buffer = io.BytesIO()
     write_archive(files, buffer)
     buffer.seek(0)
-    service = PublishService(
-        session, app.extensions[STORE], app.extensions[PLUGINS],
-        PublishSettings(app.config["MAX_UPLOAD_BYTES"], ArchiveLimits()),
-    )
     try:
-        service.publish(buffer, f"{manifest['id']}-{manifest['version']}.tar.gz", caller)
+        publish_service(app, session).publish(buffer, f"{manifest['id']}-{manifest['version']}.tar.gz", caller)
     except Conflict:
         return f"{label}: present"
     except RegistryError as exc:

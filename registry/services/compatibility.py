@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pluggy
 from sqlalchemy import select
@@ -32,7 +32,6 @@ from sdk.archive import open_package
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
 from sdk.package import PackageView
-from sdk.profiles import PlatformProfile
 from sdk.verification import Compatibility, check_platforms
 from sdk.versions import sort_key
 
@@ -97,7 +96,7 @@ class CompatibilityService:
                 select(CompatibilityRecord.checked_at).where(CompatibilityRecord.profile_id == record_of.id)
                 .order_by(CompatibilityRecord.checked_at)
             ).first()
-            last_day = _day(last) if last else None
+            last_day = last.date() if last else None
             if last_day is not None and any(last_day < p.binding_from <= today for p in profile.policies):
                 due.append(record_of.slug)
         return due
@@ -138,8 +137,4 @@ class CompatibilityService:
             if candidates:
                 latest.append(max(candidates, key=lambda r: sort_key(r.version)))
         return latest
-
-
-def _day(moment: datetime) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
 

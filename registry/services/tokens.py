@@ -69,7 +69,7 @@ class TokenService:
             raise Unauthorized("The token was revoked; ask your organisation's owner for a new one.")
         now = now or utcnow()
         last = token.last_used_at
-        if last is None or _aware(last) < now - LAST_USED_RESOLUTION:
+        if last is None or last < now - LAST_USED_RESOLUTION:
             token.last_used_at = now
             self.session.commit()
         org = token.organisation
@@ -89,9 +89,3 @@ class TokenService:
             select(ApiToken).where(ApiToken.organisation_id == organisation.id).order_by(ApiToken.id)
         ))
 
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
