@@ -13,10 +13,15 @@ A profile is a YAML file (``profileVersion: 1``) that curators keep::
     services: [https-certificates, metrics, log-aggregation, postgresql]
     customResources:                   # kinds the platform declares: group/version/Kind
       - cert-manager.io/v1/Certificate
+    operators: [cert-manager]          # operators the platform runs (see plugins.kubernetes_operators)
+    podSecurity: restricted            # Pod Security level it enforces: privileged | baseline | restricted
     policies:                          # checks that become binding on a date
       - check: pod-security            # a finding code or a prefix of codes
         bindingFrom: "2027-01-01"      # before it a failure is a warning
 
+``podSecurity`` is the level Pod Security admission enforces in the
+namespaces apps are installed in; it is evaluated at each Kubernetes version
+of the profile. Without it the level is ``restricted``, the Haven default.
 Checks without a policy are binding at once. Kubernetes API checks
 (``kubernetes.*``) are always binding: a manifest the API server refuses cannot
 run, whatever the date, so a policy for them is refused.
@@ -44,7 +49,8 @@ _MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)$")
 _CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+[a-z0-9]*/[A-Z][A-Za-z0-9]*$")
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
 _KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
-         "services", "customResources", "policies"}
+         "services", "customResources", "operators", "podSecurity", "policies"}
+POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,8 @@ class PlatformProfile:
     storage_classes: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     custom_kinds: tuple[str, ...] = ()  # "cert-manager.io/v1/Certificate"
+    operators: tuple[str, ...] = ()  # "cert-manager", "cloudnative-pg"
+    pod_security: str = "restricted"  # one of POD_SECURITY_LEVELS
     policies: tuple[PolicyBinding, ...] = field(default_factory=tuple)
     description: str = ""
 
@@ -151,13 +159,18 @@ class _ProfileReader:
                               "a slug such as `postgresql`")
         kinds = self.texts(d, "customResources", "customResources", [], _CUSTOM_KIND.match,
                            "`group/version/Kind`, such as `cert-manager.io/v1/Certificate`")
+        operators = self.texts(d, "operators", "operators", [], lambda s: is_slug(s, (2, 64)),
+                               "a slug such as `cert-manager`")
+        level = d.get("podSecurity", "restricted")
+        if level not in POD_SECURITY_LEVELS:
+            self.problem(f"`podSecurity` must be one of {', '.join(POD_SECURITY_LEVELS)}")
         policies = self.policies(d.get("policies") or [])
         if self.problems:
             return None
         return PlatformProfile(
             id=d["id"], name=d["name"].strip(), kubernetes_versions=versions,
             storage_access_modes=modes, storage_classes=classes, services=services,
-            custom_kinds=kinds, policies=policies, description=str(d.get("description") or "").strip(),
+            custom_kinds=kinds, operators=operators, pod_security=level, policies=policies, description=str(d.get("description") or "").strip(),
         )
 
     def kubernetes(self, value: Any) -> tuple[str, ...]:
