@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from plugins.kubernetes_objects import KubeObject, deploy_of
-from plugins.pod_security_rules import PodTemplate, Version, Violation, violations
+from plugins.kubernetes_versions import minor, only_on
+from plugins.pod_security_rules import PodTemplate, Violation, violations
 from sdk import hookimpl
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
@@ -40,31 +41,10 @@ def pod_findings(obj: KubeObject, pod: PodTemplate, profile: PlatformProfile) ->
     """The findings of one pod template on every Kubernetes version of ``profile``."""
     failing: dict[Violation, list[str]] = defaultdict(list)
     for version in profile.kubernetes_versions:
-        for violation in violations(pod, profile.pod_security, _minor(version)):
+        for violation in violations(pod, profile.pod_security, minor(version)):
             failing[violation].append(version)
     findings = []
     for violation, versions in failing.items():
-        where = "" if len(versions) == len(profile.kubernetes_versions) \
-            else f" (fails on Kubernetes {version_ranges(versions, profile.kubernetes_versions)})"
+        where = only_on(versions, profile.kubernetes_versions, "fails on Kubernetes")
         findings.append(obj.error(violation.code, violation.field, violation.text + where))
     return findings
-
-
-def _minor(version: str) -> Version:
-    major, minor = version.split(".")[:2]
-    return int(major), int(minor)
-
-
-def version_ranges(versions: list[str], every: tuple[str, ...]) -> str:
-    """``1.34-1.35, 1.37``: runs of neighbouring versions of ``every`` that are in ``versions``."""
-    chosen = set(versions)
-    runs: list[list[str]] = []
-    previous = False
-    for version in every:
-        if version in chosen:
-            if previous:
-                runs[-1].append(version)
-            else:
-                runs.append([version])
-        previous = version in chosen
-    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
