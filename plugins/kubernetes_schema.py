@@ -21,6 +21,7 @@ import jsonschema
 
 from plugins import kubernetes_schema_store as store
 from plugins.kubernetes_objects import MAX_LIST_DEPTH, Deploy, KubeObject, deploy_of, is_list
+from plugins.kubernetes_operators import operator_of, profile_runs
 from plugins.kubernetes_removed_apis import BUILTIN_GROUPS, lifecycle, removal
 from plugins.kubernetes_versions import only_on
 from sdk import hookimpl
@@ -61,7 +62,8 @@ def appstore_verify_platform(
             findings.append(problem)
             continue
         if obj.group not in builtin_groups:
-            if f"{obj.api_version}/{obj.kind}" not in declared:
+            declared_here = f"{obj.api_version}/{obj.kind}" in declared
+            if not declared_here and not profile_runs(profile, obj.group.split("/")[0]):
                 findings.append(_undeclared_custom(obj, profile))
             continue
         for version, schema in versions:
@@ -169,6 +171,13 @@ def _object_problem(obj: KubeObject) -> Finding | None:
 
 
 def _undeclared_custom(obj: KubeObject, profile: PlatformProfile) -> Finding:
+    operator = operator_of(obj.group.split("/")[0])
+    if operator is not None:
+        return obj.error(
+            "kubernetes.undeclared-custom-resource", "apiVersion",
+            f"{obj.kind} ({obj.api_version}) needs the {operator.name} operator, which platform "
+            f"`{profile.id}` does not run; use a platform that runs it (`operators: "
+            f"[{operator.slug}]`) or rely only on kinds the platform offers.")
     return obj.error(
         "kubernetes.undeclared-custom-resource", "apiVersion",
         f"{obj.kind} ({obj.api_version}) is a custom resource that platform `{profile.id}` does "

@@ -170,7 +170,8 @@ class _ProfileReader:
         return PlatformProfile(
             id=d["id"], name=d["name"].strip(), kubernetes_versions=versions,
             storage_access_modes=modes, storage_classes=classes, services=services,
-            custom_kinds=kinds, operators=operators, pod_security=level, policies=policies, description=str(d.get("description") or "").strip(),
+            custom_kinds=kinds, operators=operators, pod_security=level, policies=policies,
+            description=str(d.get("description") or "").strip(),
         )
 
     def kubernetes(self, value: Any) -> tuple[str, ...]:
