@@ -16,7 +16,7 @@ turns violations into findings for each version a profile runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from plugins.kubernetes_objects import Container, KubeObject, containers, pod_spec
@@ -489,4 +489,5 @@ def active_rules(level: str, version: Version) -> list[tuple[str, Rule]]:
 
 def violations(pod: PodTemplate, level: str, version: Version) -> list[Violation]:
     """Everything Pod Security admission at ``level`` and ``version`` refuses in ``pod``."""
-    return [v for _, rule in active_rules(level, version) for v in rule(pod)]
+    # A rule shared by two checks (procMount) reports as the check that ran it.
+    return [replace(v, check=check) for check, rule in active_rules(level, version) for v in rule(pod)]
