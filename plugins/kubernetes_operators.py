@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from plugins.kubernetes_images import split_image
-from plugins.kubernetes_objects import KubeObject, containers, deploy_of, pod_spec
+from plugins.kubernetes_images import own_images
+from plugins.kubernetes_objects import KubeObject, deploy_of
 from sdk import hookimpl
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
@@ -88,7 +88,7 @@ def appstore_verify_platform(
 ) -> list[Finding]:
     deploy = deploy_of(package)
     shipped = _shipped_crd_groups(deploy.mappings())
-    own = _own_images(package)
+    own = own_images(package)
     findings = []
     reported: set[tuple[str, str]] = set()
     for obj in deploy.mappings():
@@ -121,15 +121,3 @@ def _shipped_crd_groups(objects: Iterator[KubeObject]) -> set[str]:
             if isinstance(spec, dict) and isinstance(spec.get("group"), str):
                 groups.add(spec["group"])
     return groups
-
-
-def _own_images(package: PackageView) -> set[str]:
-    """Image repositories of the package's own workloads, without tag or digest."""
-    images = set()
-    for obj in deploy_of(package).mappings():
-        found = pod_spec(obj)
-        for container in containers(*found) if found else ():
-            image = container.body.get("image")
-            if isinstance(image, str):
-                images.add(split_image(image.strip())[0])
-    return images
