@@ -13,6 +13,7 @@ the release uninstallable anywhere.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -250,8 +251,8 @@ def _quote_hint(error: jsonschema.ValidationError) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, bool) else str(value).lower()
-    return _short(text)
+    """A value as the author wrote it in YAML terms (``null``, ``true``, ``"text"``), never Python's."""
+    return _short(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _short(text: str) -> str:

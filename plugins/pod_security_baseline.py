@@ -78,8 +78,13 @@ def volumes(pod: PodTemplate) -> Iterator[tuple[int, Mapping[str, Any]]]:
 
 def host_path(pod: PodTemplate, index: int, volume: Mapping[str, Any], check: str) -> Violation:
     return Violation("pod-security.host-path", join_key(pod.field, f"volumes[{index}].hostPath"),
-                     f"volume `{volume.get('name')}` mounts a path of the node; use a "
+                     f"volume `{volume_name(volume)}` mounts a path of the node; use a "
                      "persistentVolumeClaim or emptyDir instead.", check, "hostPath", None)
+
+
+def volume_name(volume: Mapping[str, Any]) -> str:
+    name = volume.get("name")
+    return "(no name)" if name is None else str(name)
 
 
 def host_ports(pod: PodTemplate) -> Iterator[Violation]:
@@ -104,7 +109,7 @@ def app_armor(pod: PodTemplate) -> Iterator[Violation]:
     for name, value in sorted(pod.annotations.items(), key=lambda item: str(item[0])):
         if str(name).startswith(APPARMOR_ANNOTATION) and not _allowed_apparmor_annotation(value):
             yield Violation("pod-security.apparmor", join_key(pod.annotations_field, str(name)),
-                            f"annotation {name} sets AppArmor profile {value}; use runtime/default "
+                            f"annotation {name} sets AppArmor profile {value or '(empty)'}; use runtime/default "
                             "or localhost/<profile>, or remove it.", "appArmorProfile", value,
                             ["runtime/default", "localhost/*"])
 
@@ -187,7 +192,7 @@ def sysctls(version: Version) -> Rule:
                 continue
             later = f" (safe from Kubernetes {since[0]}.{since[1]} on)" if since else ""
             yield Violation("pod-security.sysctls", join_key(pod.context_field, f"sysctls[{index}]"),
-                            f"sysctl {name} is not in the safe set of Pod Security{later}; remove it.",
+                            f"sysctl {name or '(no name)'} is not in the safe set of Pod Security{later}; remove it.",
                             "sysctls", name, sorted(n for n, v in SAFE_SYSCTLS_SINCE.items() if v <= version))
     return rule
 

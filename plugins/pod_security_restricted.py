@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plugins.pod_security_baseline import SECCOMP_TYPES, bad_seccomp, host_path, volumes
+from plugins.pod_security_baseline import SECCOMP_TYPES, bad_seccomp, host_path, volume_name, volumes
 from plugins.pod_security_pod import PodTemplate, Violation, context_of, mapping, who
 from sdk.findings import join_key
 
@@ -27,7 +27,7 @@ def restricted_volumes(pod: PodTemplate) -> Iterator[Violation]:
             elif source not in RESTRICTED_VOLUMES:
                 yield Violation("pod-security.volume-types",
                                 join_key(pod.field, f"volumes[{index}].{source}"),
-                                f"volume `{volume.get('name')}` is of type {source}, which the restricted "
+                                f"volume `{volume_name(volume)}` is of type {source}, which the restricted "
                                 f"level forbids; use one of {', '.join(sorted(RESTRICTED_VOLUMES))}.",
                                 "restrictedVolumes", source, sorted(RESTRICTED_VOLUMES))
 

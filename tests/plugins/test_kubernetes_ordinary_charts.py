@@ -122,3 +122,11 @@ def test_list_that_cannot_be_expanded_is_refused_with_a_reason() -> None:
     for _ in range(MAX_LIST_DEPTH + 1):
         nested = {"apiVersion": "v1", "kind": "List", "items": [nested]}
     assert "kubernetes.invalid-list" in codes(compatibility(package(app=yaml.safe_dump(nested))).findings)
+
+
+def test_schema_messages_show_values_in_yaml_terms_not_python() -> None:
+    text = DEPLOYMENT.replace("  replicas: 2", "  replicas: twee").replace(
+        "containerPort: 8000}]", "containerPort: 8000, name: null}]")
+    messages = [f.message for f in compatibility(package(app=text)).findings]
+    assert any('not "twee"' in m for m in messages), messages
+    assert not any("None" in m or "'twee'" in m for m in messages), messages
