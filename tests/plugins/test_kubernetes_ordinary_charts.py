@@ -50,6 +50,17 @@ def test_probe_in_any_container_of_the_pod_is_enough() -> None:
     assert compatibility(package(app=sidecar, service=service())).findings == ()
 
 
+def test_selector_must_match_every_label_and_the_namespace() -> None:
+    # After kube-score's fixtures: multi-label selectors, and Services in the pod's namespace.
+    two_labels = NO_PROBES.replace("labels: {app: zaken}", "labels: {app: zaken, tier: backend}")
+    assert "probes.missing-readiness" in codes(compatibility(package(
+        app=two_labels, service=service("{app: zaken, tier: backend}"))).findings)
+    assert compatibility(package(app=two_labels, service=service("{app: zaken, tier: frontend}"))).findings == ()
+    in_namespace = NO_PROBES.replace("  name: zaken\nspec:", "  name: zaken\n  namespace: zaken\nspec:", 1)
+    assert "probes.missing-readiness" in codes(compatibility(package(
+        app=in_namespace, service=service(namespace="zaken"))).findings)
+
+
 def test_service_selecting_other_labels_or_namespace_or_nothing() -> None:
     for other in (service("{app: zoeken}"), service(namespace="elders"),
                   "apiVersion: v1\nkind: Service\nmetadata: {name: extern}\n"
