@@ -20,6 +20,7 @@ import pluggy
 from sdk import hookspecs
 from sdk.findings import Finding, Severity, has_errors, sorted_findings
 from sdk.hookspecs import Decision, SourceDocument, VerificationContext
+from sdk.messages import POSTPONED, render
 from sdk.package import PUBLICCODE_PATH, PackageView
 from sdk.profiles import PlatformProfile, is_always_binding
 
@@ -104,14 +105,8 @@ def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[F
             result = impl.function(**args)
         except Exception as exc:  # a plugin's bug must not stop the others
             log.exception("plugin %s crashed in %s", impl.plugin_name, hook_name)
-            findings.append(
-                Finding.error(
-                    "plugin.crashed",
-                    f"The check crashed ({type(exc).__name__}: {exc}). "
-                    "This is a fault in the plugin, not necessarily in your package; "
-                    "report it to the plugin's maintainers.",
-                ).stamped(impl.plugin_name)
-            )
+            error = f"{type(exc).__name__}: {exc}"
+            findings.append(Finding.error("plugin.crashed", data={"error": error}).stamped(impl.plugin_name))
             continue
         findings.extend(f.stamped(impl.plugin_name) for f in result or ())
     return findings
@@ -185,8 +180,18 @@ def _apply_binding(finding: Finding, profile: PlatformProfile, today: date) -> F
     binding = max(covering, key=lambda p: len(p.code_prefix))
     if today >= binding.binding_from:
         return finding
-    note = f" (Not binding on {profile.name} until {binding.binding_from.isoformat()}.)"
-    return replace(finding, severity=Severity.WARNING, message=finding.message + note)
+    return postponed(finding, profile.name, binding.binding_from)
+
+
+def postponed(finding: Finding, profile: str, binding_from: date) -> Finding:
+    """An error of a check that is not binding yet, as the warning it is until then.
+
+    The data says so (``policy.not-binding-yet``, profile, date), so that the
+    note is rendered in the reader's language around the finding's own words.
+    """
+    data = {**finding.data, POSTPONED: True, "profile": profile, "bindingFrom": binding_from.isoformat()}
+    note = render(POSTPONED, {**data, "text": finding.message})
+    return replace(finding, severity=Severity.WARNING, message=note or finding.message, data=data)
 
 
 def verify_publiccode_file(

@@ -47,13 +47,16 @@ SCHEMAS: dict[str, Any] = {
     },
     "Finding": {
         "type": "object",
-        "required": ["code", "severity", "message", "key", "plugin"],
+        "required": ["code", "severity", "message", "key", "plugin", "data"],
         "properties": {
             "code": {"type": "string"},
             "severity": {"type": "string", "enum": ["error", "warning", "info"]},
             "message": {"type": "string"},
             "key": {"type": "string"},
             "plugin": {"type": "string"},
+            "data": {"type": "object", "additionalProperties": True,
+                     "description": "The values the message is made from (object kind and name, field, "
+                                    "versions, expected and actual values); the keys depend on the code."},
         },
     },
     "AppSummary": {

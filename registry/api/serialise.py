@@ -19,7 +19,7 @@ def timestamp(moment: datetime | None) -> str | None:
 
 def finding(record: FindingRecord) -> dict[str, Any]:
     return {"code": record.code, "severity": record.severity, "message": record.message,
-            "key": record.key, "plugin": record.plugin}
+            "key": record.key, "plugin": record.plugin, "data": record.data or {}}
 
 
 def app_summary(app: App) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from sdk.findings import Finding, Severity
+
 __all__ = [
     "NAMING_CONVENTION",
     "ORGANISATION_KINDS",
@@ -200,8 +202,14 @@ class FindingRecord(Base):
     key: Mapped[str] = mapped_column(String(500), default="")
     plugin: Mapped[str] = mapped_column(String(100), default="")
     profile: Mapped[str | None] = mapped_column(String(64))
+    # The values the message is made from, so that pages render it in the reader's language.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     release: Mapped[Release] = relationship(back_populates="findings")
+
+    def as_finding(self) -> Finding:
+        return Finding(self.code, Severity(self.severity), self.message, self.key, self.plugin,
+                       data=self.data or {})
 
 
 class Yank(Base):

@@ -38,7 +38,7 @@ from sdk.versions import sort_key
 
 def finding_record(finding: Finding, profile: str | None = None) -> FindingRecord:
     return FindingRecord(code=finding.code, severity=finding.severity.value, message=finding.message,
-                         key=finding.key, plugin=finding.plugin, profile=profile)
+                         key=finding.key, plugin=finding.plugin, profile=profile, data=dict(finding.data))
 
 
 def record(release: Release, record_of: PlatformProfileRecord, result: Compatibility) -> None:

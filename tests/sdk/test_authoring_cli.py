@@ -98,7 +98,7 @@ def test_check_json_carries_every_finding(runner: CliRunner, tmp_path: Path) -> 
     assert report["accepted"] is False
     codes = {f["code"] for f in report["findings"]}
     assert {"manifest.invalid-layer", "licence.invalid"} <= codes
-    assert set(report["findings"][0]) == {"code", "severity", "message", "key", "plugin"}
+    assert set(report["findings"][0]) == {"code", "severity", "message", "key", "plugin", "data"}
 
 
 def test_check_sees_only_what_build_packs(runner: CliRunner, tmp_path: Path) -> None:
