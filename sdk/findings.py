@@ -21,6 +21,19 @@ class Severity(enum.StrEnum):
     INFO = "info"
 
 
+class Kind(enum.StrEnum):
+    """What a platform finding says about a release on one profile.
+
+    ``runs``: whether the cluster can run it at all; ``policy``: whether it
+    meets the rules the profile enforces; ``advice``: the rest. Findings about
+    the package itself have no kind.
+    """
+
+    RUNS = "runs"
+    POLICY = "policy"
+    ADVICE = "advice"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A single result of a check.
@@ -30,6 +43,7 @@ class Finding:
     (arrays as ``[i]``) or a path inside the archive. ``plugin`` is stamped by the
     verification runner, so checks need not set it.
 
+    ``kind`` is set on platform findings by the verification runner (``Kind``).
     ``data`` holds the values a reader or program needs (object kind and name,
     field, versions, expected and actual values). When the message catalogues
     (``sdk.messages``) know the code, the message is rendered from code and data,
@@ -42,6 +56,7 @@ class Finding:
     message: str
     key: str = ""
     plugin: str = ""
+    kind: Kind | None = None
     # Not part of equality: the message already says what the data says.
     data: FindingData = field(default_factory=lambda: _NO_DATA, compare=False)
 
@@ -76,7 +91,8 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity.value, "message": self.message,
-                "key": self.key, "plugin": self.plugin, "data": dict(self.data)}
+                "key": self.key, "plugin": self.plugin, "kind": self.kind.value if self.kind else None,
+                "data": dict(self.data)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
@@ -87,6 +103,7 @@ class Finding:
             message=str(data.get("message") or ""),
             key=str(data.get("key") or ""),
             plugin=str(data.get("plugin") or ""),
+            kind=Kind(data["kind"]) if data.get("kind") in tuple(Kind) else None,
             data=values if isinstance(values, dict) else _NO_DATA,
         )
 

@@ -25,8 +25,11 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("en", "nl")
-#: The note around a finding whose check does not bind yet (``sdk.verification.postponed``).
+#: The data key naming a note that goes around a finding's own words
+#: (``sdk.verification.noted``), and the notes there are.
+NOTE = "note"
 POSTPONED = "policy.not-binding-yet"
+ADVISORY = "policy.advisory"
 DEFAULT_LANGUAGE = "en"
 _FORMATTER = string.Formatter()
 
@@ -110,9 +113,9 @@ def describe(code: str, data: Mapping[str, Any], message: str, language: str) ->
     else the English one the check wrote (findings of installed plugins that
     bring no catalogue), so that a page can mark it with ``lang="en"``."""
     text = render(code, data, language)
-    if text is not None and POSTPONED in data:
-        # A policy that is not binding yet: its own words, then the note on when it binds.
-        text = render(POSTPONED, {**data, "text": text}, language)
+    if text is not None and data.get(NOTE) in (POSTPONED, ADVISORY):
+        # A policy that does not bind (yet): its own words, then the note that says so.
+        text = render(data[NOTE], {**data, "text": text}, language)
     if text is not None:
         return text, language
     return message, DEFAULT_LANGUAGE
