@@ -92,7 +92,7 @@ def appstore_verify_platform(
     findings = []
     reported: set[tuple[str, str]] = set()
     for obj in deploy.mappings():
-        group = obj.group.split("/")[0]
+        group = obj.group
         operator = operator_of(group)
         if operator is None or group not in shipped or (operator.slug, obj.kind) in reported:
             continue

@@ -63,8 +63,8 @@ def appstore_verify_platform(
             findings.append(problem)
             continue
         if obj.group not in builtin_groups:
-            declared_here = f"{obj.api_version}/{obj.kind}" in declared
-            if not declared_here and not profile_runs(profile, obj.group.split("/")[0]):
+            # A kind is offered when declared, or when the profile runs its operator.
+            if f"{obj.api_version}/{obj.kind}" not in declared and not profile_runs(profile, obj.group):
                 findings.append(_undeclared_custom(obj, profile))
             continue
         for version, schema in versions:
@@ -172,7 +172,7 @@ def _object_problem(obj: KubeObject) -> Finding | None:
 
 
 def _undeclared_custom(obj: KubeObject, profile: PlatformProfile) -> Finding:
-    operator = operator_of(obj.group.split("/")[0])
+    operator = operator_of(obj.group)
     if operator is not None:
         return obj.error(
             "kubernetes.undeclared-custom-resource", "apiVersion",
