@@ -43,6 +43,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.kubernetes_images",
     "plugins.kubernetes_storage",
     "plugins.kubernetes_services",
+    "plugins.kubernetes_operators",
+    "plugins.kubernetes_credentials",
 )
 
 
