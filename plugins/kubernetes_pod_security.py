@@ -7,11 +7,16 @@ policy of the cluster's own minor version, so the rules of
 :mod:`plugins.pod_security_rules` run once per Kubernetes version of the
 profile; a problem that only some versions refuse names them
 ("fails on Kubernetes 1.34-1.35").
+
+A profile that enforces less than restricted still hears what restricted
+would refuse, as warnings (advice): an author then sees what stands between
+the app and the strictest platforms.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from plugins.kubernetes_objects import KubeObject, deploy_of
 from plugins.kubernetes_versions import minor, only_on
@@ -23,6 +28,7 @@ from sdk.package import PackageView
 from sdk.profiles import PlatformProfile
 
 PLUGIN_NAME = "pod-security"
+STRICTEST = "restricted"
 
 
 @hookimpl(trylast=True)
@@ -38,13 +44,24 @@ def appstore_verify_platform(
 
 
 def pod_findings(obj: KubeObject, pod: PodTemplate, profile: PlatformProfile) -> list[Finding]:
-    """The findings of one pod template on every Kubernetes version of ``profile``."""
+    """The findings of one pod template on every Kubernetes version of ``profile``:
+    errors for the profile's level, warnings for what only a stricter level refuses."""
+    findings = _at_level(obj, pod, profile, profile.pod_security, obj.error)
+    if profile.pod_security != STRICTEST:
+        enforced = {(f.code, f.key) for f in findings}
+        findings += [f for f in _at_level(obj, pod, profile, STRICTEST, obj.warning)
+                     if (f.code, f.key) not in enforced]
+    return findings
+
+
+def _at_level(obj: KubeObject, pod: PodTemplate, profile: PlatformProfile, level: str,
+              make: Callable[[str, str, str], Finding]) -> list[Finding]:
     failing: dict[Violation, list[str]] = defaultdict(list)
     for version in profile.kubernetes_versions:
-        for violation in violations(pod, profile.pod_security, minor(version)):
+        for violation in violations(pod, level, minor(version)):
             failing[violation].append(version)
     findings = []
     for violation, versions in failing.items():
         where = only_on(versions, profile.kubernetes_versions, "fails on Kubernetes")
-        findings.append(obj.error(violation.code, violation.field, violation.text + where))
+        findings.append(make(violation.code, violation.field, violation.text + where))
     return findings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sdk.findings import Kind, Severity
 from sdk.profiles import PlatformProfile
 from tests import factories
 from tests.plugins.kubernetes_support import by_code, codes, compatibility, package
@@ -52,14 +53,16 @@ def test_problem_on_every_version_names_no_versions() -> None:
     assert finding.code == "pod-security.privileged" and not finding.message.endswith(")")
 
 
-def test_baseline_profile_does_not_apply_restricted_checks() -> None:
+def test_baseline_profile_enforces_no_restricted_checks_but_advises_them() -> None:
     loose = deployment("        runAsNonRoot: true\n        seccompProfile: {type: RuntimeDefault}\n", "") \
         .replace("allowPrivilegeEscalation: false\n            capabilities: {drop: [ALL]}",
                  "capabilities: {add: [CHOWN]}")
     restricted = compatibility(package(app=loose), profile("1.34"))
     assert codes(restricted.findings) == {"pod-security.run-as-non-root", "pod-security.seccomp",
                                           "pod-security.privilege-escalation", "pod-security.capabilities"}
-    assert compatibility(package(app=loose), profile("1.34", level="baseline")).findings == ()
+    baseline = compatibility(package(app=loose), profile("1.34", level="baseline"))
+    assert baseline.compatible and codes(baseline.findings) == codes(restricted.findings)
+    assert {(f.severity, f.kind) for f in baseline.findings} == {(Severity.WARNING, Kind.ADVICE)}
 
 
 @pytest.mark.parametrize("level", ["baseline", "restricted"])
@@ -73,7 +76,9 @@ def test_baseline_checks_apply_at_both_levels(level: str) -> None:
 def test_privileged_profile_enforces_nothing() -> None:
     host_network = deployment("    spec:\n      securityContext:", "    spec:\n      hostNetwork: true\n"
                               "      securityContext:")
-    assert compatibility(package(app=host_network), profile("1.34", level="privileged")).findings == ()
+    verdict = compatibility(package(app=host_network), profile("1.34", level="privileged"))
+    assert verdict.compatible
+    assert [(f.code, f.kind) for f in verdict.findings] == [("pod-security.host-namespaces", Kind.ADVICE)]
 
 
 def test_apparmor_annotation_of_the_pod_template() -> None:
