@@ -29,4 +29,14 @@ def _protect_forms() -> None:
     protect_forms()
 
 
+@web.before_request
+def _load_user() -> None:
+    from flask import request
+
+    from web.auth import load_user
+
+    if request.endpoint != "web.static":  # assets need nobody's session
+        load_user()
+
+
 from web.views import accounts, apps, catalogue, environments, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)

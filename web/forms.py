@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from sdk.manifest import is_slug
 from sdk.versions import is_range
@@ -17,6 +17,15 @@ class SignInForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Fill this in.")), Length(max=1024)])
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Fill this in.")), Length(min=12, max=1024, message=_l("Choose a new password of 12 to 1024 characters."))],
+        description=_l("At least 12 characters."))
+    repeat = PasswordField(_l("New password again"), validators=[
+        DataRequired(_l("Fill this in.")), EqualTo("new", message=_l("The two new passwords are not the same."))])
 
 
 class SignOutForm(FlaskForm):
