@@ -283,6 +283,25 @@ def user_create(ctx: click.Context, email: str, name: str, password: str) -> Non
         click.echo(f"user {created.email} created")
 
 
+@user.command("set-password")
+@click.argument("email")
+@click.password_option(envvar="APPSTORE_USER_PASSWORD",
+                       help="At least 12 characters; asked for when not given (or set APPSTORE_USER_PASSWORD).")
+@click.pass_context
+def user_set_password(ctx: click.Context, email: str, password: str) -> None:
+    """Give a user a new password; every browser where they are signed in is signed out."""
+    from registry.services.accounts import AccountService, normalise_email
+
+    with database(_app(ctx)).session() as session:
+        accounts = AccountService(session)
+        found = accounts.find(email)
+        if found is None:
+            raise RegistryError(f"There is no user {normalise_email(email)}; see `appstore-registry user create`.")
+        accounts.set_password(found, password, actor=ADMIN)
+        session.commit()
+    click.echo(f"password of {found.email} changed; their sessions are ended")
+
+
 @user.command("add-member")
 @click.argument("email")
 @click.option("--org", "slug", required=True, help="The organisation's slug.")
