@@ -12,6 +12,8 @@ from sdk.manifest import is_slug
 from sdk.versions import is_range
 from web.i18n import LANGUAGES
 
+FILLED_IN = DataRequired(_l("Fill this in."))
+
 
 class SignInForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
@@ -20,12 +22,11 @@ class SignInForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Fill this in.")), Length(max=1024)])
-    new = PasswordField(_l("New password"), validators=[
-        DataRequired(_l("Fill this in.")), Length(min=12, max=1024, message=_l("Choose a new password of 12 to 1024 characters."))],
-        description=_l("At least 12 characters."))
+    current = PasswordField(_l("Current password"), validators=[FILLED_IN, Length(max=1024)])
+    new = PasswordField(_l("New password"), description=_l("At least 12 characters."), validators=[
+        FILLED_IN, Length(min=12, max=1024, message=_l("Choose a new password of 12 to 1024 characters."))])
     repeat = PasswordField(_l("New password again"), validators=[
-        DataRequired(_l("Fill this in.")), EqualTo("new", message=_l("The two new passwords are not the same."))])
+        FILLED_IN, EqualTo("new", message=_l("The two new passwords are not the same."))])
 
 
 class SignOutForm(FlaskForm):

@@ -38,9 +38,9 @@ def normalise_email(email: str) -> str:
 
 
 class AccountService:
-    def __init__(self, session: Session, limits: SignInLimits = SignInLimits()) -> None:
+    def __init__(self, session: Session, limits: SignInLimits | None = None) -> None:
         self.session = session
-        self.limits = limits
+        self.limits = limits or SignInLimits()
 
     def create_user(self, email: str, name: str, password: str, actor: str = "admin") -> User:
         address = _valid_email(email)
