@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
 import sys
 from typing import Any
 
@@ -76,7 +78,27 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> 
         return
     from registry.wsgi_server import run_gunicorn
 
+    if not _app(ctx).config["PUBLIC_URL"]:
+        if not _is_loopback(host):
+            raise RegistryError(
+                "Set APPSTORE_PUBLIC_URL to the address people use to reach the registry, such as "
+                "https://appstore.gemeente.example: links in the API and on the pages are built on it, "
+                "never on the Host header that a client sends.")
+        # Only this machine can connect, so its own address is the public one.
+        os.environ["APPSTORE_PUBLIC_URL"] = f"http://{_url_host(host)}:{port}"
+
     run_gunicorn(host=host, port=port, workers=workers)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 @main.group()
