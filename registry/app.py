@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from registry import config as settings
 from registry.db import Database
 from registry.extensions import CLOCK, PLUGINS, STORE
 from registry.models import utcnow
+from registry.private_files import FILE_MODE, private_directory
 from registry.services.accounts import AccountService
 from registry.services.publishing import PublishService, PublishSettings
 from registry.services.sign_in_limits import SignInLimits
@@ -45,6 +47,7 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(test_config)
     settings.check(app.config)
     settings.resolve_paths(app.config)
+    private_directory(Path(app.config["DATA_DIR"]))
     app.extensions[CLOCK] = utcnow
     # Werkzeug refuses larger request bodies before they are read; the margin
     # leaves room for the multipart framing around the package.
@@ -94,9 +97,14 @@ def _instance_secret(data_dir: Path) -> str:
     """A secret key kept in the data dir, made on first start."""
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        private_directory(data_dir)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:  # another worker made it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

@@ -6,6 +6,7 @@ import ipaddress
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -17,11 +18,13 @@ from registry.errors import RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.migrations import upgrade
 from registry.models import ORGANISATION_KINDS
+from registry.private_files import make_private, sqlite_files
 from registry.services.compatibility import CompatibilityService
 from registry.services.fsck import fsck
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
+from registry.storage import FileSystemStore
 from sdk.verification import describe_plugins
 
 ADMIN = "admin-cli"
@@ -59,6 +62,8 @@ def init(ctx: click.Context) -> None:
     app = _app(ctx)
     upgrade(app.config["DATABASE_URL"])
     click.echo(f"database ready: {database(app).engine.url.render_as_string(hide_password=True)}")
+    for line in make_private(_private_paths(app)):
+        click.echo(line)
     with database(app).session() as session:
         for slug in ProfileService(session).seed_defaults(ADMIN):
             click.echo(f"platform profile {slug} added")
@@ -88,6 +93,19 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> 
         os.environ["APPSTORE_PUBLIC_URL"] = f"http://{_url_host(host)}:{port}"
 
     run_gunicorn(host=host, port=port, workers=workers)
+
+
+def _private_paths(app: Flask) -> list[Path]:
+    """What an older version may have left readable to every local user."""
+    data_dir = Path(app.config["DATA_DIR"])
+    paths = [data_dir, data_dir / "secret_key"]
+    store = app.extensions[STORE]
+    if isinstance(store, FileSystemStore):
+        paths.append(store.root)  # a private folder keeps every package in it private
+    engine_url = database(app).engine.url
+    if engine_url.get_backend_name() == "sqlite" and engine_url.database not in (None, "", ":memory:"):
+        paths += sqlite_files(Path(engine_url.database))
+    return paths
 
 
 def _is_loopback(host: str) -> bool:
