@@ -164,6 +164,9 @@ def token_create(ctx: click.Context, slug: str, description: str) -> None:
         session.commit()
         click.echo(secret)
         click.echo(f"token {record.id} for {slug}: store it now, it is not shown again", err=True)
+        public_url = _app(ctx).config["PUBLIC_URL"]
+        if public_url:
+            click.echo(f"use it with APPSTORE_REGISTRY={public_url} and APPSTORE_TOKEN set to it", err=True)
 
 
 @token.command("list")

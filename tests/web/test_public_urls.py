@@ -152,3 +152,11 @@ def test_behind_a_trusted_proxy_the_limit_is_per_client_not_per_proxy(build: Any
     other = client.post("/sign-in", headers={"X-Forwarded-For": "203.0.113.6"}, data={
         "email": "eva@dimpact.example", "password": "correct horse battery staple", "csrf_token": token})
     assert other.status_code == 302  # a colleague behind the same balancer signs in
+
+
+def test_token_create_names_the_public_url(build: Any) -> None:
+    app = build(PUBLIC_URL=PUBLIC)
+    add_organisation(app, "dimpact")
+    result = CliRunner().invoke(main, ["token", "create", "--org", "dimpact"], obj={"app": app})
+    assert result.exit_code == 0, result.output
+    assert f"APPSTORE_REGISTRY={PUBLIC} " in result.output
