@@ -5,6 +5,7 @@ proxies as APPSTORE_TRUSTED_PROXIES says."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,16 @@ def test_token_create_names_the_public_url(build: Any) -> None:
     result = CliRunner().invoke(main, ["token", "create", "--org", "dimpact"], obj={"app": app})
     assert result.exit_code == 0, result.output
     assert f"APPSTORE_REGISTRY={PUBLIC} " in result.output
+
+
+def test_absolute_links_are_built_in_one_place_only() -> None:
+    """A new ``url_for(..., _external=True)`` would take the Host header again."""
+    root = Path(__file__).resolve().parents[2]
+    allowed = root / "registry" / "public_urls.py"
+    pattern = re.compile(r"_external\s*=\s*True|request\.(host|url_root|host_url)\b")
+    offenders = [f"{path.relative_to(root)}:{number}"
+                 for folder in ("registry", "web") for path in sorted((root / folder).rglob("*"))
+                 if path.suffix in (".py", ".html") and path != allowed and "node_modules" not in path.parts
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert not offenders, f"build absolute links with external_url_for: {offenders}"
