@@ -24,6 +24,11 @@ class Defaults:
     PAGE_SIZE_MAX = 100
     LOAD_INSTALLED_PLUGINS = True
     PUBLIC_URL = ""  # e.g. https://appstore.example; empty: from the request
+    # How slowly a client may send a request before `serve` hangs up (README: Serving in production).
+    SERVE_HEADER_TIMEOUT = 10.0  # seconds from a request's first byte to the end of its headers
+    SERVE_BODY_TIMEOUT = 20.0  # seconds a request body may pause
+    SERVE_MIN_UPLOAD_RATE = 10 * 1024  # bytes per second, on average over the body ...
+    SERVE_UPLOAD_GRACE = 10.0  # ... once it has been coming in for this many seconds
 
 
 #: Environment variables that configure the registry, with their types.
@@ -37,6 +42,10 @@ ENVIRONMENT = {
     "ARCHIVE_MAX_RATIO": float,
     "PUBLIC_URL": str,
     "SECRET_KEY": str,
+    "SERVE_HEADER_TIMEOUT": float,
+    "SERVE_BODY_TIMEOUT": float,
+    "SERVE_MIN_UPLOAD_RATE": int,
+    "SERVE_UPLOAD_GRACE": float,
 }
 
 
