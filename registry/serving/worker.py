@@ -18,6 +18,7 @@ from waitress.adjustments import Adjustments
 from waitress.task import ThreadedTaskDispatcher
 
 from registry import config as settings
+from registry.serving.access_log import logged
 from registry.serving.deadlines import ClientDeadlines
 from registry.serving.guard import DeadlineServer
 
@@ -37,8 +38,9 @@ class BufferedWorker(Worker):
         dispatcher.set_thread_count(self.cfg.threads)
         adjustments = self.adjustments()
         deadlines = ClientDeadlines.from_config(self.app_config(), idle_timeout=max(self.cfg.keepalive, 1))
+        app = logged(self.wsgi, self.log.access_log) if self.cfg.accesslog else self.wsgi
         servers = [
-            DeadlineServer(self.wsgi, socket_map, _sock=listener.sock, dispatcher=dispatcher, adj=adjustments,
+            DeadlineServer(app, socket_map, _sock=listener.sock, dispatcher=dispatcher, adj=adjustments,
                            sockinfo=(listener.sock.family, listener.sock.type, listener.sock.proto,
                                      listener.sock.getsockname()),
                            bind_socket=False, deadlines=deadlines)
