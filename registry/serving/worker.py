@@ -68,16 +68,18 @@ class BufferedWorker(Worker):
 
     def adjustments(self) -> Adjustments:
         config = self.app_config()
+        # One byte more than the app takes: waitress refuses at its limit, the app only past it.
+        max_body = int(config.get("MAX_CONTENT_LENGTH") or config["MAX_UPLOAD_BYTES"]) + 1
         return Adjustments(
             threads=self.cfg.threads,
             connection_limit=self.cfg.worker_connections,
             cleanup_interval=1,  # the deadlines are checked every second
-            channel_timeout=max(self.cfg.keepalive, 1),  # waitress's own check; ours is stricter
             asyncore_use_poll=True,  # select() stops at 1024 sockets
             inbuf_overflow=SPOOL_AFTER_BYTES,
             max_request_header_size=MAX_HEADER_BYTES,
-            # One byte more than the app takes: waitress refuses at its limit, the app only past it.
-            max_request_body_size=int(config.get("MAX_CONTENT_LENGTH") or config["MAX_UPLOAD_BYTES"]) + 1,
+            max_request_body_size=max_body,
+            # A thread hands over a whole package (to a temporary file past 1 MiB) before a slow reader takes it.
+            outbuf_high_watermark=max(Adjustments.outbuf_high_watermark, max_body),
             # X-Forwarded-* reach the app untouched, as under gunicorn's own workers: the app decides whom to trust.
             clear_untrusted_proxy_headers=False,
             ident="gemeente-appstore",
