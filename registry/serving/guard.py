@@ -57,6 +57,7 @@ class TimedRequestParser(HTTPRequestParser):
         self.refused_body = True
         self.connection_close = True
         self.headers["CONNECTION"] = "close"  # waitress closes after the answer when the request says so
+        self.expect_continue = False  # no "100 Continue": the body is not wanted
         if self.body_rcv is not None:
             self.body_rcv.getbuf().close()
             self.body_rcv = None

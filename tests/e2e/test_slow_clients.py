@@ -114,3 +114,13 @@ def test_oversized_upload_gets_the_apps_413_without_being_read(registry: Registr
         response = read_response(sock)
     assert response.startswith(b"HTTP/1.1 413 "), response[:200]
     assert problem(response)["status"] == 413
+
+
+def test_oversized_upload_that_asks_first_gets_413_instead_of_continue(registry: RegistryServer) -> None:
+    head = (b"POST /api/v1/releases HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+            b"Content-Length: 999999999\r\nExpect: 100-continue\r\nAuthorization: Bearer "
+            + registry.token.encode() + b"\r\n\r\n")
+    with socket.create_connection((HOST, registry.port), timeout=PATIENCE) as sock:
+        sock.sendall(head)  # and nothing more: a client that asked waits for the answer
+        response = read_response(sock)
+    assert response.startswith(b"HTTP/1.1 413 "), response[:200]
