@@ -73,11 +73,20 @@ def init(ctx: click.Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Processes; each reads requests whole.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker that run the app.")
+@click.option("--header-timeout", type=float, help="Seconds a request's headers may take [SERVE_HEADER_TIMEOUT].")
+@click.option("--body-timeout", type=float, help="Seconds an upload may pause [SERVE_BODY_TIMEOUT].")
+@click.option("--min-upload-rate", type=int, help="Bytes per second an upload must average [SERVE_MIN_UPLOAD_RATE].")
+@click.option("--upload-grace", type=float, help="Seconds before the upload rate counts [SERVE_UPLOAD_GRACE].")
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading; never in production.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the registry (gunicorn; Flask's development server with --dev)."""
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool, **deadlines: Any) -> None:
+    """Serve the registry (gunicorn; Flask's development server with --dev).
+
+    Slow clients are cut off by the deadlines; unset, they come from the
+    APPSTORE_SERVE_* settings (README: Serving in production).
+    """
     if dev:
         _app(ctx).run(host=host, port=port, debug=True, use_reloader=False)
         return
@@ -92,7 +101,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> 
         # Only this machine can connect, so its own address is the public one.
         os.environ["APPSTORE_PUBLIC_URL"] = f"http://{_url_host(host)}:{port}"
 
-    run_gunicorn(host=host, port=port, workers=workers)
+    overrides = {f"SERVE_{name.upper()}": value for name, value in deadlines.items() if value is not None}
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads, overrides=overrides)
 
 
 def _private_paths(app: Flask) -> list[Path]:

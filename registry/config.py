@@ -31,6 +31,11 @@ class Defaults:
     SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS = 5
     SIGN_IN_LIMIT_PER_ADDRESS = 30
     SIGN_IN_WINDOW_MINUTES = 15
+    # How slowly a client may send a request before `serve` hangs up (README: Serving in production).
+    SERVE_HEADER_TIMEOUT = 10.0  # seconds from a request's first byte to the end of its headers
+    SERVE_BODY_TIMEOUT = 20.0  # seconds a request body may pause
+    SERVE_MIN_UPLOAD_RATE = 10 * 1024  # bytes per second, on average over the body ...
+    SERVE_UPLOAD_GRACE = 10.0  # ... once it has been coming in for this many seconds
 
 
 #: Environment variables that configure the registry, with their types.
@@ -50,6 +55,10 @@ ENVIRONMENT = {
     "SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS": int,
     "SIGN_IN_LIMIT_PER_ADDRESS": int,
     "SIGN_IN_WINDOW_MINUTES": int,
+    "SERVE_HEADER_TIMEOUT": float,
+    "SERVE_BODY_TIMEOUT": float,
+    "SERVE_MIN_UPLOAD_RATE": int,
+    "SERVE_UPLOAD_GRACE": float,
 }
 MAX_TRUSTED_PROXIES = 10
 
