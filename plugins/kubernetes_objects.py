@@ -214,7 +214,10 @@ def _parse_problem(path: str, raw: bytes, rendered: bool, exc: yaml.YAMLError) -
     # The parser's own words (English) stay as they are, in data; the sentence around them is ours.
     problem = " ".join(str(exc).split())
     code = "render.invalid-yaml" if rendered else "kubernetes.yaml"
-    return [Finding.error(code, key=path, data={"path": path, "problem": problem})]
+    data = {"path": path, "problem": problem}
+    if rendered:
+        data["example"] = '"${hostname}"'  # a placeholder as YAML keeps it text
+    return [Finding.error(code, key=path, data=data)]
 
 
 def pod_spec(obj: KubeObject) -> tuple[str, Mapping[str, Any]] | None:
