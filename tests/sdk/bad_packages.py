@@ -220,3 +220,69 @@ def every_finding(packages: list[PackageView]) -> list[Finding]:
         for result in check_platforms(pm, package, context):
             findings += result.findings
     return findings
+
+
+def narrow_png(width: int = 10) -> bytes:
+    """The start of a PNG whose header says it is ``width`` pixels wide."""
+    return b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + width.to_bytes(4, "big") + b"\x00\x00\x00\x0a"
+
+
+#: A publiccode.yml of an older version with something wrong in every section.
+PUBLICCODE_EVERYTHING_WRONG: dict[str, Any] = {
+    "publiccodeYmlVersion": "0.2",
+    "name": "Zaken",
+    "url": "not a url",
+    "landingURL": "ftp://files.example",
+    "releaseDate": "2026-13-01",
+    "logo": "logo.png",
+    "monochromeLogo": "/mono.png",
+    "platforms": [],
+    "categories": ["nonsense"],
+    "developmentStatus": "meh",
+    "inputTypes": ["csv"],
+    "organisation": {"name": "Gemeente", "uri": "not a uri"},
+    "fundedBy": [{"name": "Regione", "uri": "urn:x-italian-pa:!!"}],
+    "supports": [{"id": "alias:nothing"}, {"id": "no uri"}],
+    "intendedAudience": {"scope": ["nowhere"], "countries": ["nl", "XX"]},
+    "description": {"nl": {
+        "genericName": "Zaaksysteem",
+        "shortDescription": "x" * 200,
+        "longDescription": "kort",
+        "features": [],
+        "documentation": "docs",
+        "videos": ["ftp://videos.example/zaken"],
+        "screenshots": ["file:///shot.png", "shot.gif", "missing.png"],
+    }},
+    "legal": {"license": "Nope-1.0", "authorsFile": "AUTHORS", "repoOwner": "Gemeente"},
+    "maintenance": {"type": "contract", "contacts": [{"name": "Team", "email": "no-address"}]},
+    "localisation": {"localisationReady": "yes", "availableLanguages": ["nl", "xx_YY"]},
+    "dependsOn": {"open": [{"version": "1"}]},
+    "it": {"conforme": {"gdpr": True}},
+    "IT": {"countryExtensionVersion": "9.9", "riuso": {"codiceIPA": "!!"}},
+    "nl": {"commonground": {"layerType": "attic"}},
+    "colour": "blue",
+}
+
+
+def publiccode_packages() -> list[PackageView]:
+    """Packages whose publiccode.yml trips every rule of the publiccode check."""
+    wrong = dict(PUBLICCODE_EVERYTHING_WRONG)
+    contractors = {**factories.publiccode(), "maintenance": {
+        "type": "community", "contractors": [{"name": "Bouwer", "until": "2030-01-01"}]},
+        "nl": {"commonground": {"layerType": "process", "installationType": "helm"}}}
+    raw_documents = [
+        b"- just\n- a list\n",
+        b"",
+        b"name: \xff\n",
+        b"name: [unclosed\n",
+        b"publiccodeYmlVersion: [0]\n",
+        b'publiccodeYmlVersion: "9"\n',
+        b'publiccodeYmlVersion: "0"\nname: a\nname: b\n',
+    ]
+    manifest = factories.manifest()
+    packages = [bad_package(manifest, wrong, **{"logo.png": narrow_png()}), bad_package(manifest, contractors)]
+    for raw in raw_documents:
+        files = factories.package_files(manifest)
+        files["publiccode.yml"] = raw
+        packages.append(PackageView(files=files, manifest=manifest))
+    return packages

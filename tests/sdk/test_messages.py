@@ -13,7 +13,7 @@ from sdk.findings import Finding
 from sdk.messages import catalogue, describe, render, template_fields
 from sdk.verification import postponed
 from tests.factories import manifest
-from tests.sdk.bad_packages import bad_deploy, bad_package, every_finding
+from tests.sdk.bad_packages import bad_deploy, bad_package, every_finding, publiccode_packages
 
 
 def entries(language: str) -> dict[tuple[str, Any], set[str]]:
@@ -108,6 +108,15 @@ KUBERNETES_CODES = {
 }
 
 
+PUBLICCODE_CODES = {f"publiccode.{code}" for code in (
+    "required", "empty", "invalid-value", "invalid-url", "invalid-date", "invalid-category", "invalid-mime-type",
+    "invalid-scope", "invalid-country", "deprecated", "duplicate-section", "invalid-ipa-code", "invalid-uri",
+    "unknown-alias", "invalid-license", "too-short", "too-long", "invalid-video", "contractors-not-allowed",
+    "invalid-email", "wrong-type", "unknown-key", "duplicate-key", "not-a-mapping", "encoding", "yaml-syntax",
+    "unsupported-version", "outdated-version", "nl-section", "nl-layer", "absolute-path", "file-url",
+    "invalid-logo", "invalid-screenshot", "file-missing")}
+
+
 def assert_readable_in_dutch(findings: list[Finding]) -> None:
     for finding in findings:
         text, language = describe(finding.code, finding.data, finding.message, "nl")
@@ -128,8 +137,7 @@ def test_every_kubernetes_finding_renders_in_dutch_from_its_data() -> None:
 
 
 def test_every_finding_of_a_broken_package_renders_in_dutch() -> None:
-    broken = bad_package(bad_manifest(), {"publiccodeYmlVersion": "0.9", "name": 12, "url": "ftp://x",
-                                          "description": {"xx": {"shortDescription": ""}}})
-    findings = every_finding([broken])
-    assert {"manifest.invalid-id", "manifest.unknown-key"} <= {f.code for f in findings}
+    broken = bad_package(bad_manifest(), {"publiccodeYmlVersion": "0", "name": 12})
+    findings = every_finding([broken, *publiccode_packages()])
+    assert PUBLICCODE_CODES | {"manifest.invalid-id", "manifest.unknown-key"} <= {f.code for f in findings}
     assert_readable_in_dutch(findings)
