@@ -109,7 +109,10 @@ spec:
   strategy: {type: Sometimes}
   template:
     spec:
-      containers: [{name: a, image: "x@sha256:%(digest)s", imagePullPolicy: Always, ports: [{containerPort: 80, protocol: Carrier, name: yes}]}]
+      containers:
+        - name: a
+          image: "x@sha256:%(digest)s"
+          ports: [{containerPort: 80, protocol: Carrier, name: yes}]
       terminationGracePeriodSeconds: 1.5
 ---
 apiVersion: apps/v2
