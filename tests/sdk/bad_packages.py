@@ -191,9 +191,20 @@ stringData: {password: hunter2hunter2}
 """
 
 
+#: A placeholder whose example, filled in, breaks the YAML around it.
+MOTTO = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: motto}
+data:
+  motto: ${motto}
+"""
+
+
 def deploy_manifest() -> dict[str, Any]:
-    return factories.manifest(requires={"platform": {
-        "kubernetes": ">=1.35.0", "storage": ["ReadOnlyMany"], "services": ["rabbitmq"]}})
+    return factories.manifest(
+        requires={"platform": {"kubernetes": ">=1.35.0", "storage": ["ReadOnlyMany"], "services": ["rabbitmq"]}},
+        config=[{"name": "motto", "example": "samen: sterk"}])
 
 
 def bad_deploy() -> PackageView:
@@ -203,6 +214,7 @@ def bad_deploy() -> PackageView:
     files["deploy/app.yaml"] = PRIVILEGED_POD.encode()
     files["deploy/broken.yaml"] = (BROKEN_OBJECTS % {"digest": "c" * 64}).encode()
     files["deploy/storage.yaml"] = STORAGE.encode()
+    files["deploy/motto.yaml"] = MOTTO.encode()
     return PackageView(files=files, manifest=data)
 
 

@@ -104,7 +104,7 @@ KUBERNETES_CODES = {
     "probes.missing-readiness", "probes.missing-liveness", "images.missing", "images.invalid-digest",
     "images.latest", "images.mutable-tag", "storage.access-mode", "storage.undeclared", "storage.no-class",
     "storage.cloud-class", "storage.class", "services.unavailable", "services.undeclared",
-    "operators.missing", "credentials.literal", "credentials.private-key",
+    "operators.missing", "credentials.literal", "credentials.private-key", "render.invalid-yaml",
 }
 
 
