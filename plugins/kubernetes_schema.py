@@ -35,6 +35,9 @@ from sdk.versions import is_range, satisfies
 PLUGIN_NAME = "kubernetes-schema"
 CRD = ("apiextensions.k8s.io/v1", "CustomResourceDefinition")
 _MAX_SHOWN = 60
+#: A problem's data as a hashable tuple of (name, value): the same problem in
+#: several Kubernetes versions becomes one finding that names them.
+Problem = tuple[tuple[str, Any], ...]
 
 
 @hookimpl(trylast=True)
@@ -211,11 +214,6 @@ def _describe(error: jsonschema.ValidationError) -> Iterator[tuple[str, str, Pro
         return
     # jsonschema's own words (English), kept as they are in data.
     yield "kubernetes.schema", field, (place, ("problem", _short(error.message)))
-
-
-#: A problem's data as a hashable tuple of (name, value): the same problem in
-#: several Kubernetes versions becomes one finding that names them.
-Problem = tuple[tuple[str, Any], ...]
 
 
 def _field(path: Any) -> str:
