@@ -62,16 +62,9 @@ def appstore_verify_platform(
 
 
 def _finding(obj: KubeObject, field: str, name: str, kind: str) -> Finding:
-    where = "in the container's env" if ".env[" in field else f"in this {obj.kind}"
-    if kind == "private-key":
-        return obj.warning("credentials.private-key", field,
-                           f"`{name}` holds a private key {where}; everyone who downloads the release has "
-                           "it. Leave it out and let the installation create or supply the key.")
-    return obj.warning("credentials.literal", field,
-                       f"`{name}` holds a literal credential {where}, the same on every installation "
-                       "and readable by everyone who downloads the release; leave it out and let the "
-                       "municipality supply it: a config value (`${...}`) or an existing Secret "
-                       "through `valueFrom.secretKeyRef`.")
+    # Never the value itself: a finding is shown to everyone who may see the release.
+    where = {"case": "env"} if ".env[" in field else {}
+    return obj.warning(f"credentials.{kind}", field, setting=name, configExample="${...}", **where)
 
 
 def settings(obj: KubeObject) -> Iterator[tuple[str, str, str]]:

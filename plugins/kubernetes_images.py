@@ -58,20 +58,15 @@ def split_image(image: str) -> tuple[str, str | None, str | None]:
 def check_image(obj: KubeObject, container: Container) -> Finding | None:
     image = container.body.get("image")
     where = container.at("image")
-    who = f"container `{container.name}`"
     if not isinstance(image, str) or not image.strip():
-        return obj.error("images.missing", where, f"{who} names no image; set `image`.")
+        return obj.error("images.missing", where, container=container.name)
+    facts = {"container": container.name, "image": image.strip()}
     name, tag, digest = split_image(image.strip())
     if digest is not None:
         if DIGEST.match(digest):
             return None
-        return obj.error("images.invalid-digest", where,
-                         f"{who}: `{digest}` is not a valid digest; use sha256: and 64 hex digits.")
+        return obj.error("images.invalid-digest", where, **facts, digest=digest)
     if tag is None or tag == "latest":
-        said = "has no tag, which means `latest`" if tag is None else "uses the tag `latest`"
-        return obj.error("images.latest", where,
-                         f"{who} {said}, which changes with every push; pin it by digest: "
-                         f"{name}@sha256:<digest> (see `docker buildx imagetools inspect`).")
-    return obj.warning("images.mutable-tag", where,
-                       f"{who} uses the tag `{tag}`, which can be moved to other content; pin it by "
-                       f"digest: {name}:{tag}@sha256:<digest>.")
+        untagged = {"case": "untagged"} if tag is None else {}
+        return obj.error("images.latest", where, **facts, name=name, **untagged)
+    return obj.warning("images.mutable-tag", where, **facts, name=name, tag=tag)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from sdk.findings import Finding, join_key
+from sdk.findings import Finding, FindingData, Severity, join_key
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
 from sdk.yamldoc import decode_text, load_yaml_stream
@@ -89,8 +89,8 @@ class KubeObject:
 
     @property
     def ref(self) -> str:
-        """``Deployment/zaken``: how messages name the object."""
-        return f"{self.kind or 'object'}/{self.name or '(no name)'}"
+        """``Deployment/zaken``: how messages name the object (``?`` for a part it lacks)."""
+        return f"{self.kind or '?'}/{self.name or '?'}"
 
     def key(self, field: str = "") -> str:
         """``deploy/app.yaml[0].spec.replicas``: the key of a field of this object."""
@@ -99,11 +99,21 @@ class KubeObject:
             base = f"{base}.{self.within}"
         return f"{base}.{field}" if field else base
 
-    def error(self, code: str, field: str, text: str) -> Finding:
-        return Finding.error(code, f"{self.ref}: {text}", self.key(field))
+    def facts(self, field: str = "") -> dict[str, Any]:
+        """The data every finding about this object carries: which object, where."""
+        return {"object": self.ref, "objectKind": self.kind, "objectName": self.name,
+                "file": self.path, "field": field}
 
-    def warning(self, code: str, field: str, text: str) -> Finding:
-        return Finding.warning(code, f"{self.ref}: {text}", self.key(field))
+    def finding(self, severity: Severity, code: str, field: str, data: FindingData) -> Finding:
+        """A finding about ``field`` of this object, its words from the catalogue
+        (the templates start with the object, ``{object}: ...``)."""
+        return Finding(code, severity, "", self.key(field), data={**self.facts(field), **data})
+
+    def error(self, code: str, field: str, **data: Any) -> Finding:
+        return self.finding(Severity.ERROR, code, field, data)
+
+    def warning(self, code: str, field: str, **data: Any) -> Finding:
+        return self.finding(Severity.WARNING, code, field, data)
 
 
 @dataclass(frozen=True)
@@ -116,7 +126,7 @@ class Container:
 
     @property
     def name(self) -> str:
-        return str(self.body.get("name") or "(no name)")
+        return str(self.body.get("name") or "?")
 
     def at(self, *parts: str | int) -> str:
         path = self.field
@@ -201,15 +211,13 @@ def list_items(obj: KubeObject, depth: int = 0) -> list[KubeObject]:
 def _parse_problem(path: str, raw: bytes, rendered: bool, exc: yaml.YAMLError) -> list[Finding]:
     if load_yaml_stream(raw, path)[1]:
         return []  # a syntax error that package_layout reports already
-    brief = " ".join(str(exc).split())
+    # The parser's own words (English) stay as they are, in data; the sentence around them is ours.
+    problem = " ".join(str(exc).split())
+    code = "render.invalid-yaml" if rendered else "kubernetes.yaml"
+    data = {"path": path, "problem": problem}
     if rendered:
-        return [Finding.error(
-            "render.invalid-yaml",
-            f"{path} is no longer valid YAML once its placeholders are filled with the config "
-            f"defaults and examples ({brief}); quote the placeholder, e.g. \"${{hostname}}\".", path)]
-    return [Finding.error(
-        "kubernetes.yaml",
-        f"{path} cannot be read as Kubernetes reads YAML (YAML 1.1): {brief}.", path)]
+        data["example"] = '"${hostname}"'  # a placeholder as YAML keeps it text
+    return [Finding.error(code, key=path, data=data)]
 
 
 def pod_spec(obj: KubeObject) -> tuple[str, Mapping[str, Any]] | None:

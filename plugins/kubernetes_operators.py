@@ -105,12 +105,8 @@ def appstore_verify_platform(
 
 
 def missing_operator(obj: KubeObject, operator: Operator, profile: PlatformProfile) -> Finding:
-    return obj.error(
-        "operators.missing", "apiVersion",
-        f"{obj.kind} ({obj.api_version}) needs the {operator.name} operator, which platform "
-        f"`{profile.id}` does not run; the CustomResourceDefinition in the package lets the cluster "
-        f"store the resource, not act on it. Use a platform that runs {operator.name} "
-        f"(`operators: [{operator.slug}]`) or ship the operator in the package.")
+    return obj.error("operators.missing", "apiVersion", apiVersion=obj.api_version, operator=operator.name,
+                     operatorSlug=operator.slug, profile=profile.id)
 
 
 def _shipped_crd_groups(objects: Iterator[KubeObject]) -> set[str]:

@@ -6,7 +6,7 @@ that breaks it is refused at install time. Admission judges a pod by the
 policy of the cluster's own minor version, so the rules of
 :mod:`plugins.pod_security_rules` run once per Kubernetes version of the
 profile; a problem that only some versions refuse names them
-("fails on Kubernetes 1.34-1.35").
+("(Kubernetes 1.34-1.35)").
 
 A profile that enforces less than restricted still hears what restricted
 would refuse, as warnings (advice): an author then sees what stands between
@@ -19,7 +19,8 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from plugins.kubernetes_objects import KubeObject, deploy_of
-from plugins.kubernetes_versions import minor, only_on
+from plugins.kubernetes_versions import minor, version_facts
+from plugins.pod_security_pod import plain
 from plugins.pod_security_rules import PodTemplate, Violation, violations
 from sdk import hookimpl
 from sdk.findings import Finding
@@ -55,13 +56,12 @@ def pod_findings(obj: KubeObject, pod: PodTemplate, profile: PlatformProfile) ->
 
 
 def _at_level(obj: KubeObject, pod: PodTemplate, profile: PlatformProfile, level: str,
-              make: Callable[[str, str, str], Finding]) -> list[Finding]:
+              make: Callable[..., Finding]) -> list[Finding]:
     failing: dict[Violation, list[str]] = defaultdict(list)
     for version in profile.kubernetes_versions:
         for violation in violations(pod, level, minor(version)):
             failing[violation].append(version)
-    findings = []
-    for violation, versions in failing.items():
-        where = only_on(versions, profile.kubernetes_versions, "fails on Kubernetes")
-        findings.append(make(violation.code, violation.field, violation.text + where))
-    return findings
+    return [make(v.code, v.field, check=v.check, level=level, actual=plain(v.actual),
+                 expected=plain(v.expected), **version_facts(versions, profile.kubernetes_versions),
+                 **v.data)
+            for v, versions in failing.items()]

@@ -51,16 +51,11 @@ def pod_probes(obj: KubeObject, pod: list[Container], service: str) -> list[Find
     first = main[0]
     findings = []
     if not any(isinstance(c.body.get("readinessProbe"), dict) for c in pod):
-        findings.append(obj.error(
-            "probes.missing-readiness", first.at("readinessProbe"),
-            f"Service `{service}` sends traffic to these pods, but no container has a readinessProbe; "
-            f"add one to container `{first.name}` (httpGet, tcpSocket, grpc or exec) so that pods "
-            "receive traffic only when they are ready."))
+        findings.append(obj.error("probes.missing-readiness", first.at("readinessProbe"),
+                                  service=service, container=first.name))
     if not any(isinstance(c.body.get("livenessProbe"), dict) for c in pod):
-        findings.append(obj.warning(
-            "probes.missing-liveness", first.at("livenessProbe"),
-            f"no container has a livenessProbe; add one to container `{first.name}` if the process "
-            "can hang without exiting, so that it is restarted."))
+        findings.append(obj.warning("probes.missing-liveness", first.at("livenessProbe"),
+                                    service=service, container=first.name))
     return findings
 
 

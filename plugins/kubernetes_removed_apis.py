@@ -28,7 +28,7 @@ class ApiLifecycle:
     deprecated_in: str | None  # first minor that warns about it; None: never deprecated first
     removed_in: str | None  # first minor that no longer serves it; None: still served
     replacement: str | None  # apiVersion to use; None when nothing replaces it
-    advice: str = ""  # what to do when there is no replacement
+    advice: str = ""  # what to do when there is no replacement: a wording of the catalogue
 
     def removed(self, version: str) -> bool:
         return self.removed_in is not None and minor(version) >= minor(self.removed_in)
@@ -38,16 +38,18 @@ class ApiLifecycle:
         return (self.deprecated_in is not None and minor(version) >= minor(self.deprecated_in)
                 and not self.removed(version))
 
-    def fix(self) -> str:
-        return f"use {self.replacement}" if self.replacement else self.advice or "remove it"
-
-    def removal_message(self) -> str:
-        return f"{self.api_version} {self.kind} was removed in Kubernetes {self.removed_in}; {self.fix()}."
-
-    def deprecation_message(self) -> str:
-        until = f" and is removed in {self.removed_in}" if self.removed_in else ""
-        return (f"{self.api_version} {self.kind} is deprecated since Kubernetes {self.deprecated_in}"
-                f"{until}; {self.fix()}.")
+    def facts(self) -> dict[str, str]:
+        """What a finding about this API says: versions and what to do, as data.
+        ``case`` chooses the wording when there is no replacement or no removal yet."""
+        facts = {"apiVersion": self.api_version, "deprecatedIn": self.deprecated_in or "",
+                 "removedIn": self.removed_in or "", "replacement": self.replacement or ""}
+        if self.advice:
+            facts["case"] = self.advice
+        elif self.replacement is None:
+            facts["case"] = "remove"
+        elif self.removed_in is None:
+            facts["case"] = "unscheduled"
+        return facts
 
 
 def _rows(deprecated: str | None, removed: str | None, replacement: str | None,
@@ -56,7 +58,7 @@ def _rows(deprecated: str | None, removed: str | None, replacement: str | None,
             for api in api_versions for kind in kinds]
 
 
-_NO_PSP = "remove it: Pod Security admission replaces PodSecurityPolicy"
+_NO_PSP = "psp"  # remove it: Pod Security admission replaces PodSecurityPolicy
 _RBAC_KINDS = ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ClusterRoleList",
                "ClusterRoleBindingList", "RoleList", "RoleBindingList")
 _AUDIT_KINDS = ("Policy", "PolicyList", "Event", "EventList")
@@ -77,7 +79,7 @@ _TABLE: list[ApiLifecycle] = [
     # Kubernetes 1.17 to 1.21: alpha versions
     *_rows("1.14", "1.17", "scheduling.k8s.io/v1", ("scheduling.k8s.io/v1alpha1",), ("PriorityClass",)),
     *_rows(None, "1.20", None, ("settings.k8s.io/v1alpha1",), ("PodPreset",),
-           "remove it: PodPreset was removed without a replacement; set the values in the pod template"),
+           "podpreset"),
     *_rows(None, "1.21", "batch/v1", ("batch/v2alpha1",), ("CronJob",)),
     # Kubernetes 1.22
     *_rows("1.14", "1.22", "networking.k8s.io/v1", ("extensions/v1beta1",), ("Ingress",)),

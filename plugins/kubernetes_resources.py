@@ -35,8 +35,6 @@ def appstore_verify_platform(
                 stated = stated if isinstance(stated, dict) else {}
                 missing = [name for name in RESOURCES if stated.get(name) in (None, "")]
                 if missing:
-                    findings.append(obj.error(
-                        f"resources.{code}", container.at("resources", part),
-                        f"container `{container.name}` states no {part} for {' and '.join(missing)}; "
-                        f"set `resources.{part}` for cpu and memory (e.g. cpu: 100m, memory: 256Mi)."))
+                    findings.append(obj.error(f"resources.{code}", container.at("resources", part),
+                                              container=container.name, missing=missing))
     return findings

@@ -24,7 +24,7 @@ from plugins import kubernetes_schema_store as store
 from plugins.kubernetes_objects import MAX_LIST_DEPTH, Deploy, KubeObject, deploy_of, is_list
 from plugins.kubernetes_operators import operator_of, profile_runs
 from plugins.kubernetes_removed_apis import BUILTIN_GROUPS, lifecycle, removal
-from plugins.kubernetes_versions import only_on
+from plugins.kubernetes_versions import version_facts
 from sdk import hookimpl
 from sdk.findings import Finding, join_key
 from sdk.hookspecs import VerificationContext
@@ -34,9 +34,10 @@ from sdk.versions import is_range, satisfies
 
 PLUGIN_NAME = "kubernetes-schema"
 CRD = ("apiextensions.k8s.io/v1", "CustomResourceDefinition")
-_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
-               "boolean": "true or false", "object": "a mapping", "array": "a list"}
 _MAX_SHOWN = 60
+#: A problem's data as a hashable tuple of (name, value): the same problem in
+#: several Kubernetes versions becomes one finding that names them.
+Problem = tuple[tuple[str, Any], ...]
 
 
 @hookimpl(trylast=True)
@@ -56,7 +57,7 @@ def appstore_verify_platform(
         return findings  # no schemas to tell built-in kinds from custom ones
     declared = package_custom_kinds(deploy) | set(profile.custom_kinds)
     builtin_groups = BUILTIN_GROUPS.union(*(store.groups(s) for _, s in versions))
-    per_version: dict[tuple[int, str, str, str], list[str]] = defaultdict(list)
+    per_version: dict[tuple[int, str, str, Problem], list[str]] = defaultdict(list)
     for number, obj in enumerate(deploy.objects):
         problem = _object_problem(obj)
         if problem is not None:
@@ -70,12 +71,14 @@ def appstore_verify_platform(
         for version, schema in versions:
             if removal(obj.api_version, obj.kind, version) is not None:
                 continue  # reported by api_lifecycle, with its replacement
-            for code, field, text in _check(obj, version, schema):
-                per_version[(number, code, field, text)].append(version)
-    for (number, code, field, text), seen in per_version.items():
-        # Name the versions only when the problem is not in all of them.
-        where = "" if len(seen) == len(versions) else f" (Kubernetes {', '.join(seen)})"
-        findings.append(deploy.objects[number].error(code, field, text + where))
+            for code, field, problem in _check(obj, version, schema):
+                per_version[(number, code, field, problem)].append(version)
+    every = tuple(version for version, _ in versions)
+    for (number, code, field, problem), seen in per_version.items():
+        obj = deploy.objects[number]
+        data = {name: list(value) if isinstance(value, tuple) else value for name, value in problem}
+        data["place"] = data.get("place") or obj.kind  # a problem of the object as a whole
+        findings.append(obj.error(code, field, **data, **version_facts(seen, every)))
     return findings
 
 
@@ -90,11 +93,11 @@ def api_lifecycle(deploy: Deploy, profile: PlatformProfile) -> list[Finding]:
         removed = [v for v in every if entry.removed(v)]
         deprecated = [v for v in every if entry.deprecated(v)]
         if removed:
-            findings.append(obj.error("kubernetes.removed-api", "apiVersion",
-                                      entry.removal_message() + only_on(removed, every)))
+            findings.append(obj.error("kubernetes.removed-api", "apiVersion", **entry.facts(),
+                                      **version_facts(removed, every)))
         if deprecated:
-            findings.append(obj.warning("kubernetes.deprecated-api", "apiVersion",
-                                        entry.deprecation_message() + only_on(deprecated, every)))
+            findings.append(obj.warning("kubernetes.deprecated-api", "apiVersion", **entry.facts(),
+                                        **version_facts(deprecated, every)))
     return findings
 
 
@@ -120,17 +123,12 @@ def _schema_versions(profile: PlatformProfile) -> tuple[list[Finding], list[tupl
     for version in profile.kubernetes_versions:
         schema = store.schema_version(version)
         if schema is None:
-            findings.append(Finding.warning(
-                "kubernetes.version-unchecked",
-                f"No Kubernetes {version} schemas are installed (oldest: "
-                f"{store.available_versions()[0]}); manifests were not checked against {version}. "
-                f"Curators: drop {version} from profile `{profile.id}`.", "deploy/"))
+            findings.append(Finding.warning("kubernetes.version-unchecked", key="deploy/", data={
+                "version": version, "oldest": store.available_versions()[0], "profile": profile.id}))
             continue
         if schema != version:
-            findings.append(Finding.info(
-                "kubernetes.version-approximated",
-                f"Kubernetes {version} was checked with the {schema} schemas, the newest installed; "
-                "upgrade kubernetes-validate for exact results.", "deploy/"))
+            findings.append(Finding.info("kubernetes.version-approximated", key="deploy/",
+                                         data={"version": version, "schema": schema}))
         pairs.append((version, schema))
     return findings, pairs
 
@@ -145,87 +143,77 @@ def _version_range(package: PackageView, profile: PlatformProfile) -> list[Findi
     outside = [v for v in profile.kubernetes_versions if not satisfies(f"{v}.0", wanted)]
     if not outside:
         return []
-    return [Finding.error(
-        "kubernetes.version-range",
-        f"The app requires Kubernetes {wanted}, but platform `{profile.id}` also runs "
-        f"{', '.join(outside)}; widen the range if the app runs there.",
-        "requires.platform.kubernetes")]
+    return [Finding.error("kubernetes.version-range", key="requires.platform.kubernetes",
+                          data={"wanted": wanted, "profile": profile.id, "outside": outside})]
 
 
 def _object_problem(obj: KubeObject) -> Finding | None:
     """What makes a document no Kubernetes object at all."""
     if not obj.is_mapping:
-        return obj.error("kubernetes.invalid-object", "",
-                         "every document in deploy/ must be one Kubernetes object (a mapping).")
+        return obj.error("kubernetes.invalid-object", "", case="not-a-mapping")
     if not obj.api_version or not obj.kind:
-        return obj.error("kubernetes.invalid-object", "",
-                         "the object needs `apiVersion` and `kind` (texts), e.g. apps/v1 and Deployment.")
+        return obj.error("kubernetes.invalid-object", "", case="no-kind")
     if is_list(obj) or obj.kind == "List":
         # Lists with a list of items were expanded into their items, as kubectl does.
-        return obj.error("kubernetes.invalid-list", "items",
-                         f"a {obj.kind} must hold its objects in `items`, a list, nested at most "
-                         f"{MAX_LIST_DEPTH} deep; or write them as separate documents divided by `---`.")
+        return obj.error("kubernetes.invalid-list", "items", depth=MAX_LIST_DEPTH)
     if not obj.name:
-        return obj.error("kubernetes.invalid-object", "metadata.name",
-                         "`metadata.name` is required; give the object a name.")
+        return obj.error("kubernetes.invalid-object", "metadata.name", case="no-name")
     return None
 
 
 def _undeclared_custom(obj: KubeObject, profile: PlatformProfile) -> Finding:
     operator = operator_of(obj.group)
+    facts = {"apiVersion": obj.api_version, "profile": profile.id}
     if operator is not None:
-        return obj.error(
-            "kubernetes.undeclared-custom-resource", "apiVersion",
-            f"{obj.kind} ({obj.api_version}) needs the {operator.name} operator, which platform "
-            f"`{profile.id}` does not run; use a platform that runs it (`operators: "
-            f"[{operator.slug}]`) or rely only on kinds the platform offers.")
-    return obj.error(
-        "kubernetes.undeclared-custom-resource", "apiVersion",
-        f"{obj.kind} ({obj.api_version}) is a custom resource that platform `{profile.id}` does "
-        "not declare; ship its CustomResourceDefinition in deploy/ or rely only on kinds the "
-        "platform offers.")
+        return obj.error("kubernetes.undeclared-custom-resource", "apiVersion", **facts, case="operator",
+                         operator=operator.name, operatorSlug=operator.slug)
+    return obj.error("kubernetes.undeclared-custom-resource", "apiVersion", **facts)
 
 
-def _check(obj: KubeObject, version: str, schema: str) -> Iterator[tuple[str, str, str]]:
-    """(code, field, text) of each problem of ``obj`` in Kubernetes ``version``."""
+def _check(obj: KubeObject, version: str, schema: str) -> Iterator[tuple[str, str, Problem]]:
+    """(code, field, data) of each problem of ``obj`` in Kubernetes ``version``."""
     validator = store.validator(schema, obj.api_version, obj.kind)
     if validator is not None:
         for error in validator.iter_errors(obj.body):
             yield from _describe(error)
         return
-    served = store.api_versions_of(schema, obj.kind)
-    hint = f"use {' or '.join(served)}" if served else "check the kind and apiVersion for typing errors"
-    yield ("kubernetes.unknown-api", "apiVersion",
-           f"Kubernetes has no {obj.kind} in {obj.api_version}; {hint}.")
+    served = tuple(store.api_versions_of(schema, obj.kind))
+    problem = (("apiVersion", obj.api_version), ("served", served)) if served else (
+        ("apiVersion", obj.api_version), ("case", "unknown-kind"))
+    yield "kubernetes.unknown-api", "apiVersion", problem
 
 
-def _describe(error: jsonschema.ValidationError) -> Iterator[tuple[str, str, str]]:
+def _describe(error: jsonschema.ValidationError) -> Iterator[tuple[str, str, Problem]]:
+    """What one schema error says, as data: the wording is chosen by ``case``."""
     field = _field(error.absolute_path)
-    where = f"`{field}`" if field else "the object"
+    place = ("place", field)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set(error.schema.get("properties") or {})
         for extra in sorted(set(error.instance) - known, key=str):
-            yield ("kubernetes.schema", join_key(field, str(extra)),
-                   f"`{join_key(field, str(extra))}` is not a field of the Kubernetes API; remove it "
-                   "or correct its spelling.")
+            where = join_key(field, str(extra))
+            yield "kubernetes.schema", where, (("place", where), ("case", "unknown-field"))
         return
     if error.validator == "type":
-        yield "kubernetes.schema", field, f"{where} must be {_expected(error.validator_value)}, " \
-            f"not {_shown(error.instance)}{_quote_hint(error)}."
+        yield "kubernetes.schema", field, (place, ("case", _type_case(error)),
+                                           ("expected", _types(error.validator_value)),
+                                           ("actual", _shown(error.instance)))
         return
     if error.validator == "required":
-        missing = [name for name in error.validator_value if name not in (error.instance or {})]
-        yield "kubernetes.schema", field, f"{where} needs `{'`, `'.join(missing)}`."
+        missing = tuple(str(name) for name in error.validator_value if name not in (error.instance or {}))
+        yield "kubernetes.schema", field, (place, ("case", "required"), ("missing", missing))
         return
     if error.validator == "enum":
-        options = ", ".join(str(v) for v in error.validator_value if v is not None)
-        yield "kubernetes.schema", field, f"{where} must be one of {options}, not {_shown(error.instance)}."
+        options = tuple(str(v) for v in error.validator_value if v is not None)
+        yield "kubernetes.schema", field, (place, ("case", "enum"), ("expected", options),
+                                           ("actual", _shown(error.instance)))
         return
     if error.validator == "oneOf" and all("type" in s for s in error.validator_value):
-        kinds = " or ".join(_expected(s["type"]) for s in error.validator_value)
-        yield "kubernetes.schema", field, f"{where} must be {kinds}, not {_shown(error.instance)}."
+        kinds = tuple(name for s in error.validator_value for name in _types(s["type"]))
+        yield "kubernetes.schema", field, (place, ("case", "type"), ("expected", kinds),
+                                           ("actual", _shown(error.instance)))
         return
-    yield "kubernetes.schema", field, f"{where}: {_short(error.message)}."
+    # jsonschema's own words (English), kept as they are in data.
+    yield "kubernetes.schema", field, (place, ("problem", _short(error.message)))
 
 
 def _field(path: Any) -> str:
@@ -235,19 +223,20 @@ def _field(path: Any) -> str:
     return field
 
 
-def _expected(types: Any) -> str:
-    names = [types] if isinstance(types, str) else [t for t in types if t != "null"]
-    return " or ".join(_TYPE_WORDS.get(t, t) for t in names)
+def _types(types: Any) -> tuple[str, ...]:
+    """The JSON types a schema wants (``string``, ``integer``...), without ``null``."""
+    return (types,) if isinstance(types, str) else tuple(t for t in types if t != "null")
 
 
-def _quote_hint(error: jsonschema.ValidationError) -> str:
+def _type_case(error: jsonschema.ValidationError) -> str:
+    """``type``, or the wording that tells the author to quote a value YAML took for another type."""
     wanted = error.validator_value
     wants_text = wanted == "string" or (isinstance(wanted, list) and "string" in wanted)
     if wants_text and isinstance(error.instance, bool):
-        return "; quote it: Kubernetes reads yes, no, on, off, true and false as booleans"
+        return "quote-boolean"
     if wants_text and isinstance(error.instance, (int, float)):
-        return "; quote it"
-    return ""
+        return "quote"
+    return "type"
 
 
 def _shown(value: Any) -> str:

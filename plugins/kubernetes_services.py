@@ -63,18 +63,17 @@ def appstore_verify_platform(
     package: PackageView, profile: PlatformProfile, context: VerificationContext
 ) -> list[Finding]:
     declared = _declared(package)
+    offers = {"case": "offers"} if profile.services else {}
     findings = [
-        Finding.error("services.unavailable",
-                      f"The app requires the platform service `{name}`, which platform "
-                      f"`{profile.id}` does not offer (it offers {', '.join(profile.services) or 'none'}).",
-                      f"requires.platform.services[{index}]")
+        Finding.error("services.unavailable", key=f"requires.platform.services[{index}]",
+                      data={"service": name, "profile": profile.id, "offered": list(profile.services), **offers})
         for index, name in enumerate(declared) if name not in profile.services
     ]
     if package.manifest is None:
         return findings
     own = _own_services(package)
     reported: set[str] = set()
-    for service, obj, field, evidence in uses(package):
+    for service, obj, field, sign in uses(package):
         if service in declared or service in own or service in reported:
             continue
         reported.add(service)
@@ -82,11 +81,9 @@ def appstore_verify_platform(
         # warning); not offered, it cannot run on this platform (an error).
         offered = service in profile.services
         report = obj.warning if offered else obj.error
-        findings.append(report(
-            "services.undeclared", field,
-            f"uses the platform service `{service}` ({evidence}) but appstore.yaml does not declare "
-            f"it; add `{service}` to `requires.platform.services`."
-            + ("" if offered else f" Platform `{profile.id}` does not offer it either.")))
+        unavailable = {} if offered else {"case": "unavailable"}
+        findings.append(report("services.undeclared", field, service=service, **sign, profile=profile.id,
+                               **unavailable))
     return findings
 
 
@@ -103,18 +100,24 @@ def _own_services(package: PackageView) -> set[str]:
     return {service for service, signs in SERVICES.items() if names & set(signs.images)}
 
 
-def uses(package: PackageView) -> Iterator[tuple[str, KubeObject, str, str]]:
-    """(service, object, field, evidence) for each sign of a service in deploy/."""
+#: What gave a service away, as finding data: ``sign`` (kind, annotation,
+#: address or setting) and ``evidence``, in the manifest's own terms.
+Sign = dict[str, str]
+
+
+def uses(package: PackageView) -> Iterator[tuple[str, KubeObject, str, Sign]]:
+    """(service, object, field, sign) for each sign of a service in deploy/."""
     for obj in deploy_of(package).mappings():
         group_kind = f"{obj.group.split('/')[0]}/{obj.kind}"
         for service, signs in SERVICES.items():
             if group_kind in signs.kinds:
-                yield service, obj, "kind", f"a {obj.kind} of {obj.group}"
+                yield service, obj, "kind", {"sign": "kind", "evidence": f"{obj.group}/{obj.kind}"}
         annotations = (obj.body.get("metadata") or {}).get("annotations")
         for name in annotations if isinstance(annotations, dict) else ():
             for service, signs in SERVICES.items():
                 if name in signs.annotations:
-                    yield service, obj, f"metadata.annotations.{name}", f"annotation {name}"
+                    yield (service, obj, f"metadata.annotations.{name}",
+                           {"sign": "annotation", "evidence": str(name)})
         for field, name, value in _settings(obj):
             yield from ((s, obj, field, e) for s, e in _signs_in(name, value))
 
@@ -135,13 +138,14 @@ def _settings(obj: KubeObject) -> Iterator[tuple[str, str, Any]]:
                 yield container.at("env", index), str(env.get("name", "")), env.get("value")
 
 
-def _signs_in(name: str, value: Any) -> Iterator[tuple[str, str]]:
+def _signs_in(name: str, value: Any) -> Iterator[tuple[str, Sign]]:
     schemes = {m.group(1).lower() for m in _URL.finditer(value)} if isinstance(value, str) else set()
     if isinstance(value, str) and "jdbc:postgresql" in value.lower():
         schemes.add("jdbc:postgresql")
     upper = name.upper()
     for service, signs in SERVICES.items():
         if schemes & set(signs.schemes):
-            yield service, f"a {sorted(schemes & set(signs.schemes))[0]}:// address in {name}"
+            scheme = sorted(schemes & set(signs.schemes))[0]
+            yield service, {"sign": "address", "evidence": f"{name}: {scheme}://"}
         elif upper.startswith(signs.env_prefixes) if signs.env_prefixes else False:
-            yield service, f"setting {name}"
+            yield service, {"sign": "setting", "evidence": name}

@@ -27,18 +27,14 @@ def appstore_verify_platform(
 ) -> list[Finding]:
     findings = declared_modes(package, profile)
     declared = set(_requires(package).get("storage") or [])
-    offered = ", ".join(profile.storage_access_modes)
     for obj, field, claim in claims(package):
         for index, mode in enumerate(claim.get("accessModes") or []):
             at = join_key(join_key(field, "accessModes"), index)
             if mode not in profile.storage_access_modes:
-                findings.append(obj.error("storage.access-mode", at,
-                                          f"storage in mode {mode} is not offered by platform "
-                                          f"`{profile.id}` (it offers {offered}); use one of those."))
+                findings.append(obj.error("storage.access-mode", at, mode=str(mode), profile=profile.id,
+                                          offered=list(profile.storage_access_modes)))
             elif mode not in declared and package.manifest is not None:
-                findings.append(obj.warning("storage.undeclared", at,
-                                            f"uses {mode} storage; add {mode} to "
-                                            "`requires.platform.storage` in appstore.yaml."))
+                findings.append(obj.warning("storage.undeclared", at, mode=str(mode)))
         findings += storage_class(obj, field, claim, profile)
     return findings
 
@@ -55,10 +51,9 @@ def declared_modes(package: PackageView, profile: PlatformProfile) -> list[Findi
     for index, mode in enumerate(_requires(package).get("storage") or []):
         if isinstance(mode, str) and mode not in profile.storage_access_modes:
             findings.append(Finding.error(
-                "storage.access-mode",
-                f"The app requires {mode} storage, which platform `{profile.id}` does not offer "
-                f"(it offers {', '.join(profile.storage_access_modes)}).",
-                f"requires.platform.storage[{index}]"))
+                "storage.access-mode", key=f"requires.platform.storage[{index}]",
+                data={"case": "required", "mode": mode, "profile": profile.id,
+                      "offered": list(profile.storage_access_modes)}))
     return findings
 
 
@@ -97,24 +92,14 @@ def storage_class(obj: KubeObject, field: str, claim: Mapping[str, Any],
     if name is None or not isinstance(name, str) or name in profile.storage_classes:
         return []  # default class, a type error (the schema check), or offered
     if name == "":
-        return [obj.warning("storage.no-class", at,
-                            "`storageClassName: \"\"` turns dynamic provisioning off, so the claim waits "
-                            "for a volume that an administrator made by hand; leave storageClassName "
-                            "out to use the platform's default class.")]
+        return [obj.warning("storage.no-class", at)]
     provider = CLOUD_ONLY_CLASSES.get(name)
     if provider is not None:
-        return [obj.error("storage.cloud-class", at,
-                          f"storage class `{name}` exists only at {provider}, so the claim stays Pending "
-                          f"on the other platforms of `{profile.id}`; leave storageClassName out to use "
-                          "the platform's default class.")]
+        return [obj.error("storage.cloud-class", at, storageClass=name, provider=provider, profile=profile.id)]
     if profile.storage_classes:
-        return [obj.error("storage.class", at,
-                          f"storage class `{name}` does not exist on platform `{profile.id}` "
-                          f"(it has {', '.join(profile.storage_classes)}); leave storageClassName "
-                          "out to use the default class.")]
-    return [obj.warning("storage.class", at,
-                        f"storageClassName `{name}` ties the claim to one platform's naming; leave it "
-                        "out so that every platform provisions it from its default class.")]
+        return [obj.error("storage.class", at, storageClass=name, profile=profile.id,
+                          offered=list(profile.storage_classes))]
+    return [obj.warning("storage.class", at, storageClass=name, case="named")]
 
 
 def _classes(provider: str, *names: str) -> dict[str, str]:

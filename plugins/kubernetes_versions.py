@@ -26,8 +26,10 @@ def version_ranges(versions: list[str], every: tuple[str, ...]) -> str:
     return ", ".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
-def only_on(versions: list[str], every: tuple[str, ...], words: str = "Kubernetes") -> str:
-    """`` (Kubernetes 1.26-1.28)`` when ``versions`` are not all of ``every``, else nothing."""
-    if len(set(versions)) == len(every):
-        return ""
-    return f" ({words} {version_ranges(versions, every)})"
+
+def version_facts(versions: list[str], every: tuple[str, ...]) -> dict[str, object]:
+    """The data of a finding about some of ``every`` version: ``versions`` (a list)
+    and ``versionNote``, `` (Kubernetes 1.26-1.28)`` at the end of a message when
+    not all of them are affected, else empty (the same words in every language)."""
+    note = "" if len(set(versions)) == len(every) else f" (Kubernetes {version_ranges(versions, every)})"
+    return {"versions": list(versions), "versionNote": note}

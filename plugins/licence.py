@@ -53,42 +53,27 @@ def check_licence(expression: str, uploader_kind: str | None) -> list[Finding]:
     key = "license"
     if expression == PROPRIETARY_LICENCE:
         if uploader_kind is not None and uploader_kind != VENDOR:
-            return [Finding.error(
-                "licence.proprietary-not-vendor",
-                "Only vendors publish closed modules; publish under an open-source licence "
-                "such as EUPL-1.2, or ask a curator to register your organisation as a vendor.",
-                key,
-            )]
-        return [Finding.info(
-            "licence.proprietary",
-            "This is a commercial module: only organisations the vendor entitles can download it.",
-            key,
-        )]
+            return [Finding.error("licence.proprietary-not-vendor", key=key, data={"licence": expression})]
+        return [Finding.info("licence.proprietary", key=key, data={"licence": expression})]
     try:
         # Syntax first: validate() itself crashes (AttributeError) on a dangling
         # operator such as `MIT OR`, where parse() raises a clean ExpressionError.
         _licensing().parse(expression, strict=True)
         info = _licensing().validate(expression, strict=True)
     except ExpressionError as exc:
-        return [Finding.error("licence.invalid", f"`{expression}` is not an SPDX expression: {exc}.", key)]
+        # The parser's own words (English) stay as they are, in data.
+        return [Finding.error("licence.invalid", key=key,
+                              data={"licence": expression, "problem": str(exc), "case": "syntax"})]
     if info.errors:
-        return [Finding.error(
-            "licence.invalid",
-            f"`{expression}` is not a valid SPDX licence expression ({'; '.join(info.errors)}); "
-            "use identifiers from spdx.org/licenses, e.g. EUPL-1.2.",
-            key,
-        )]
+        return [Finding.error("licence.invalid", key=key,
+                              data={"licence": expression, "problem": "; ".join(info.errors)})]
     if info.normalized_expression != expression:
         normal = info.normalized_expression
     else:
         normal = expression
     if not is_open_source(normal):
-        return [Finding.error(
-            "licence.not-open-source",
-            f"`{expression}` is not an open-source licence (OSI-approved or FSF-free). "
-            f"Choose one such as EUPL-1.2; a vendor's closed module uses {PROPRIETARY_LICENCE}.",
-            key,
-        )]
+        return [Finding.error("licence.not-open-source", key=key,
+                              data={"licence": expression, "proprietary": PROPRIETARY_LICENCE})]
     return []
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from plugins.pod_security_pod import PodTemplate, Rule, Version, Violation, context_of, mapping, who
+from plugins.pod_security_pod import PodTemplate, Rule, Version, Violation, context_of, mapping, shown, who
 from sdk.findings import join_key
 
 #: Capabilities a container runtime grants by default; baseline lets them be added.
@@ -41,16 +41,14 @@ def host_namespaces(pod: PodTemplate) -> Iterator[Violation]:
     for name in ("hostNetwork", "hostPID", "hostIPC"):
         if pod.spec.get(name) is True:
             yield Violation("pod-security.host-namespaces", join_key(pod.field, name),
-                            f"`{name}: true` shares the node's namespaces; remove it.",
-                            "hostNamespaces", True, False)
+                            "hostNamespaces", True, False, {"setting": name})
 
 
 def privileged(pod: PodTemplate) -> Iterator[Violation]:
     for c in pod.containers:
         if context_of(c).get("privileged") is True:
             yield Violation("pod-security.privileged", c.at("securityContext", "privileged"),
-                            f"{who(c)} runs privileged; remove `privileged: true`.",
-                            "privileged", True, False)
+                            "privileged", True, False, who(c))
 
 
 def capabilities_baseline(pod: PodTemplate) -> Iterator[Violation]:
@@ -59,8 +57,8 @@ def capabilities_baseline(pod: PodTemplate) -> Iterator[Violation]:
                  if a not in DEFAULT_CAPABILITIES]
         if added:
             yield Violation("pod-security.capabilities", c.at("securityContext", "capabilities", "add"),
-                            f"{who(c)} adds {', '.join(added)}; add only capabilities of the "
-                            "default set.", "capabilities_baseline", added, sorted(DEFAULT_CAPABILITIES))
+                            "capabilities_baseline", added, sorted(DEFAULT_CAPABILITIES),
+                            {**who(c), "added": added})
 
 
 def host_path_volumes(pod: PodTemplate) -> Iterator[Violation]:
@@ -78,13 +76,12 @@ def volumes(pod: PodTemplate) -> Iterator[tuple[int, Mapping[str, Any]]]:
 
 def host_path(pod: PodTemplate, index: int, volume: Mapping[str, Any], check: str) -> Violation:
     return Violation("pod-security.host-path", join_key(pod.field, f"volumes[{index}].hostPath"),
-                     f"volume `{volume_name(volume)}` mounts a path of the node; use a "
-                     "persistentVolumeClaim or emptyDir instead.", check, "hostPath", None)
+                     check, "hostPath", None, {"volume": volume_name(volume)})
 
 
 def volume_name(volume: Mapping[str, Any]) -> str:
     name = volume.get("name")
-    return "(no name)" if name is None else str(name)
+    return "?" if name is None else str(name)
 
 
 def host_ports(pod: PodTemplate) -> Iterator[Violation]:
@@ -94,8 +91,7 @@ def host_ports(pod: PodTemplate) -> Iterator[Violation]:
             value = mapping(port).get("hostPort")
             if value not in (None, 0):
                 yield Violation("pod-security.host-ports", c.at("ports", index, "hostPort"),
-                                f"{who(c)} binds port {value} of the node; remove `hostPort` and "
-                                "use a Service.", "hostPorts", value, 0)
+                                "hostPorts", value, 0, {**who(c), "port": shown(value)})
 
 
 def app_armor(pod: PodTemplate) -> Iterator[Violation]:
@@ -103,15 +99,13 @@ def app_armor(pod: PodTemplate) -> Iterator[Violation]:
         profile = context.get("appArmorProfile")
         if isinstance(profile, dict) and profile.get("type") not in APPARMOR_TYPES:
             yield Violation("pod-security.apparmor", join_key(at, "appArmorProfile.type"),
-                            f"{setter} sets AppArmor profile type {profile.get('type') or '(empty)'}; "
-                            "use RuntimeDefault or Localhost, or leave it unset.",
-                            "appArmorProfile", profile.get("type"), list(APPARMOR_TYPES))
+                            "appArmorProfile", profile.get("type"), list(APPARMOR_TYPES),
+                            {**setter, "value": shown(profile.get("type"))})
     for name, value in sorted(pod.annotations.items(), key=lambda item: str(item[0])):
         if str(name).startswith(APPARMOR_ANNOTATION) and not _allowed_apparmor_annotation(value):
             yield Violation("pod-security.apparmor", join_key(pod.annotations_field, str(name)),
-                            f"annotation {name} sets AppArmor profile {value or '(empty)'}; use runtime/default "
-                            "or localhost/<profile>, or remove it.", "appArmorProfile", value,
-                            ["runtime/default", "localhost/*"])
+                            "appArmorProfile", value, ["runtime/default", "localhost/*"],
+                            {"case": "annotation", "annotation": str(name), "value": shown(value)})
 
 
 def _allowed_apparmor_annotation(value: Any) -> bool:
@@ -128,9 +122,8 @@ def selinux(allowed: frozenset[str]) -> Rule:
             kind = options.get("type") or ""
             if kind not in allowed or options.get("user") or options.get("role"):
                 yield Violation("pod-security.selinux", join_key(at, "seLinuxOptions"),
-                                f"{setter} sets a custom SELinux user, role or type ({kind or 'no type'}); "
-                                "keep only `level` and a container type such as container_t.",
-                                "seLinuxOptions", dict(options), sorted(allowed - {""}))
+                                "seLinuxOptions", [f"{k}: {shown(v)}" for k, v in options.items()],
+                                sorted(allowed - {""}), {**setter, "value": shown(kind)})
     return rule
 
 
@@ -139,8 +132,7 @@ def proc_mount(pod: PodTemplate) -> Iterator[Violation]:
         value = context_of(c).get("procMount")
         if value is not None and value != "Default":
             yield Violation("pod-security.proc-mount", c.at("securityContext", "procMount"),
-                            f"{who(c)} sets procMount {value}, which unmasks /proc; remove it.",
-                            "procMount", value, "Default")
+                            "procMount", value, "Default", {**who(c), "value": shown(value)})
 
 
 def proc_mount_1_35(pod: PodTemplate) -> Iterator[Violation]:
@@ -158,12 +150,11 @@ def seccomp_annotations(pod: PodTemplate) -> Iterator[Violation]:
         text = "" if value is None else str(value)
         if text not in ("runtime/default", "docker/default") and not text.startswith("localhost/"):
             yield Violation("pod-security.seccomp", join_key(pod.annotations_field, name),
-                            f"annotation {name} sets seccomp profile {text or '(empty)'}; use "
-                            "runtime/default.", "seccompProfile_baseline", text,
-                            ["runtime/default", "docker/default", "localhost/*"])
+                            "seccompProfile_baseline", text, ["runtime/default", "docker/default", "localhost/*"],
+                            {"case": "annotation", "annotation": name, "value": shown(text)})
 
 
-def bad_seccomp(context: Mapping[str, Any], at: str, setter: str, check: str) -> Violation | None:
+def bad_seccomp(context: Mapping[str, Any], at: str, setter: Mapping[str, Any], check: str) -> Violation | None:
     profile = context.get("seccompProfile")
     if profile is None:
         return None
@@ -171,8 +162,7 @@ def bad_seccomp(context: Mapping[str, Any], at: str, setter: str, check: str) ->
     if kind in SECCOMP_TYPES:
         return None
     return Violation("pod-security.seccomp", join_key(at, "seccompProfile.type"),
-                     f"{setter} sets seccomp profile {kind or '(empty)'}; use RuntimeDefault or Localhost.",
-                     check, kind, list(SECCOMP_TYPES))
+                     check, kind, list(SECCOMP_TYPES), {**setter, "value": shown(kind)})
 
 
 def seccomp_baseline(pod: PodTemplate) -> Iterator[Violation]:
@@ -190,10 +180,10 @@ def sysctls(version: Version) -> Rule:
             since = SAFE_SYSCTLS_SINCE.get(name) if isinstance(name, str) else None
             if since is not None and since <= version:
                 continue
-            later = f" (safe from Kubernetes {since[0]}.{since[1]} on)" if since else ""
+            later = {"case": "safe-later", "safeFrom": f"{since[0]}.{since[1]}"} if since else {}
             yield Violation("pod-security.sysctls", join_key(pod.context_field, f"sysctls[{index}]"),
-                            f"sysctl {name or '(no name)'} is not in the safe set of Pod Security{later}; remove it.",
-                            "sysctls", name, sorted(n for n, v in SAFE_SYSCTLS_SINCE.items() if v <= version))
+                            "sysctls", name, sorted(n for n, v in SAFE_SYSCTLS_SINCE.items() if v <= version),
+                            {"sysctl": shown(name), **later})
     return rule
 
 
@@ -201,8 +191,7 @@ def windows_host_process(pod: PodTemplate) -> Iterator[Violation]:
     for context, at, setter in pod.contexts():
         if mapping(context.get("windowsOptions")).get("hostProcess") is True:
             yield Violation("pod-security.host-process", join_key(at, "windowsOptions.hostProcess"),
-                            f"{setter} asks for a Windows host process; remove `hostProcess: true`.",
-                            "windowsHostProcess", True, False)
+                            "windowsHostProcess", True, False, setter)
 
 
 def host_probes(pod: PodTemplate) -> Iterator[Violation]:
@@ -217,5 +206,5 @@ def host_probes(pod: PodTemplate) -> Iterator[Violation]:
                 host = mapping(handler.get(action)).get("host")
                 if host:
                     yield Violation("pod-security.host-probes", c.at(f"{place}.{action}.host"),
-                                    f"{who(c)} sends its {place} to host {host}; remove `host` so the "
-                                    "pod's own address is used.", "hostProbesAndHostLifecycle", host, "")
+                                    "hostProbesAndHostLifecycle", host, "",
+                                    {**who(c), "handler": place, "host": shown(host)})

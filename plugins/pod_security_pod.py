@@ -6,8 +6,10 @@ workload those are its pod template's. Shared by the rules of both levels.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from plugins.kubernetes_objects import Container, KubeObject, containers, pod_spec
@@ -22,15 +24,20 @@ def mapping(value: Any) -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class Violation:
-    """One field of a pod that a check refuses, with the values behind the words."""
+    """One field of a pod that a check refuses, with the values behind the words.
+
+    ``data`` holds what the catalogue's wording of ``code`` names (the container,
+    the value; ``case`` where a code has several wordings): a finding is
+    rendered from it, so no text is made here.
+    """
 
     code: str  # "pod-security.privileged"
     field: str  # field path inside the object
-    text: str  # what to do, without the object's name
     check: str  # the upstream check id, "privileged"
     # What the pod says and what the check wants; not part of a violation's identity.
     actual: Any = field(default=None, compare=False)
     expected: Any = field(default=None, compare=False)
+    data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,9 @@ class PodTemplate:
         """``hostUsers: false``: the pod runs in its own user namespace."""
         return self.spec.get("hostUsers") is False
 
-    def contexts(self) -> Iterator[tuple[Mapping[str, Any], str, str]]:
-        """(securityContext, its field, who) of the pod and of each container."""
-        yield self.context, self.context_field, "the pod"
+    def contexts(self) -> Iterator[tuple[Mapping[str, Any], str, Mapping[str, Any]]]:
+        """(securityContext, its field, who sets it) of the pod and of each container."""
+        yield self.context, self.context_field, POD
         for c in self.containers:
             yield context_of(c), c.at("securityContext"), who(c)
 
@@ -85,8 +92,29 @@ def context_of(container: Container) -> Mapping[str, Any]:
     return mapping(container.body.get("securityContext"))
 
 
-def who(container: Container) -> str:
-    return f"container `{container.name}`"
+#: Who sets a value, as data: the pod itself (its own wording) or a container.
+POD: Mapping[str, Any] = MappingProxyType({"case": "pod"})
+
+
+def who(container: Container) -> dict[str, Any]:
+    return {"container": container.name}
+
+
+def shown(value: Any) -> str:
+    """A value of the pod as its author wrote it in YAML (``null``, ``true``, ``""``), never Python's."""
+    if isinstance(value, str):
+        return value or '""'
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as finding data: a JSON scalar or a list of them, else its YAML text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple) and all(plain(item) == item and not isinstance(item, list)
+                                               for item in value):
+        return list(value)
+    return shown(value)
 
 
 Rule = Callable[[PodTemplate], Iterator[Violation]]

@@ -17,11 +17,9 @@ def load_publiccode(raw: bytes, path: str = "publiccode.yml") -> tuple[dict[str,
     """Parse a publiccode.yml (YAML 1.2); ``None`` with findings when it cannot be read."""
     data, findings = load_yaml(raw, path)
     if findings:
-        return None, [f.__class__(f"publiccode.{f.code}", f.severity, f.message, "") for f in findings]
+        return None, [Finding(f"publiccode.{f.code}", f.severity, f.message, "", data=f.data) for f in findings]
     if not isinstance(data, dict):
-        return None, [
-            Finding.error("publiccode.not-a-mapping", f"{path} must be a mapping of keys to values.", "")
-        ]
+        return None, [Finding.error("publiccode.not-a-mapping", data={"path": path, "case": "loaded"})]
     return data, []
 
 

@@ -33,30 +33,20 @@ def check_assets(report: Report, doc: Mapping[str, Any], package: PackageView) -
             if _relative(report, shot, key):
                 problem = _extension(shot, SCREENSHOT_EXTENSIONS) or _missing(shot, package)
                 if problem:
-                    report.error("invalid-screenshot", key, f"'{shot}' is not an image: {problem}")
+                    report.error("invalid-screenshot", key, path=shot, **problem)
     authors = (doc.get("legal") or {}).get("authorsFile")
     if authors is not None and _relative(report, authors, "legal.authorsFile"):
-        if problem := _missing(authors, package):
-            report.error("file-missing", "legal.authorsFile", f"'{authors}' does not exist: {problem}")
+        if _missing(authors, package):
+            report.error("file-missing", "legal.authorsFile", path=authors)
 
 
 def _relative(report: Report, value: str, key: str) -> bool:
     """True for a relative path to check; URLs are left alone, absolute paths are errors."""
     if value.startswith("/"):
-        report.error(
-            "absolute-path",
-            key,
-            "is an absolute path. Only relative paths or HTTP(s) URLs allowed: "
-            "write the path relative to publiccode.yml.",
-        )
+        report.error("absolute-path", key, path=value)
         return False
     if value.startswith("file:"):
-        report.error(
-            "file-url",
-            key,
-            "is a file:// URL. Only relative paths or HTTP(s) URLs allowed: "
-            "write the path relative to publiccode.yml.",
-        )
+        report.error("file-url", key, path=value)
         return False
     return not formats.has_scheme(value)  # a URL: checking it needs the network
 
@@ -66,26 +56,30 @@ def _logo(report: Report, path: str, key: str, package: PackageView) -> None:
     if problem is None and path.lower().endswith(".png"):
         problem = _png_problem(package.read(path) or b"")
     if problem:
-        report.error("invalid-logo", key, problem)
+        report.error("invalid-logo", key, path=path, **problem)
 
 
-def _extension(path: str, allowed: tuple[str, ...]) -> str | None:
+#: Why a file is unusable, as finding data: ``case`` names the wording.
+Problem = dict[str, Any]
+
+
+def _extension(path: str, allowed: tuple[str, ...]) -> Problem | None:
     if posixpath.splitext(path)[1].lower() not in allowed:
-        return f"invalid file extension for: {path} (use {', '.join(allowed)})"
+        return {"case": "extension", "allowed": list(allowed)}
     return None
 
 
-def _missing(path: str, package: PackageView) -> str | None:
+def _missing(path: str, package: PackageView) -> Problem | None:
     if not package.exists(normalise(path)):
-        return f"no such file: {path} (add it to the package, next to publiccode.yml)"
+        return {"case": "missing"}
     return None
 
 
-def _png_problem(data: bytes) -> str | None:
+def _png_problem(data: bytes) -> Problem | None:
     """Why a PNG logo is unusable: not a PNG, or narrower than the minimum."""
     if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 24:
-        return "image: unknown format (the file is not a PNG image)"
+        return {"case": "not-png"}
     width = struct.unpack(">I", data[16:20])[0]
     if width < MIN_LOGO_WIDTH:
-        return f"invalid image size of {width} (min {MIN_LOGO_WIDTH}px of width): use a larger logo"
+        return {"case": "too-narrow", "width": width, "minimum": MIN_LOGO_WIDTH}
     return None

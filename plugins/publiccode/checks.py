@@ -9,12 +9,6 @@ from plugins.publiccode.report import Report
 from plugins.publiccode.schema import join
 
 
-def one_of_text(choices: Iterable[str]) -> str:
-    """``"a", "b" or "c"`` as the reference checker words an enumeration."""
-    quoted = [f'"{c}"' for c in choices]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
 def require(report: Report, section: Mapping[str, Any], name: str, path: str) -> Any:
     """The value of a required key, or ``None`` after reporting it missing (or empty)."""
     value = section.get(name)
@@ -36,11 +30,7 @@ def require_items(report: Report, section: Mapping[str, Any], name: str, path: s
 def enum(report: Report, value: Any, choices: tuple[str, ...], key: str) -> None:
     if isinstance(value, str) and value not in choices:
         name = key.rsplit(".", 1)[-1]
-        report.error(
-            "invalid-value",
-            key,
-            f"{name} must be one of the following: {one_of_text(choices)}; `{value}` is not one of them.",
-        )
+        report.error("invalid-value", key, name=name, allowed=list(choices), value=value)
 
 
 def each(
@@ -49,22 +39,27 @@ def each(
     path: str,
     valid: Callable[[str], bool],
     code: str,
-    what: str,
+    case: str = "",
+    **extra: Any,
 ) -> None:
-    """Check every item of a list: ``<name>[i] must be <what>``."""
+    """Check every item of a list: ``<name>[i] must be ...`` (``case``: which wording of
+    ``code``; ``extra``: more data for it, such as the documentation to see)."""
     name = path.rsplit(".", 1)[-1]
     for i, value in enumerate(values):
         if isinstance(value, str) and not valid(value):
-            report.error(code, f"{path}[{i}]", f"{name}[{i}] {what}; `{value}` is not.")
+            report.error(code, f"{path}[{i}]", name=f"{name}[{i}]", value=value, **_case(case), **extra)
 
 
-def check(report: Report, value: Any, key: str, valid: Callable[[str], bool], code: str, what: str) -> None:
-    """Check one optional value: ``<name> must be <what>``."""
+def check(report: Report, value: Any, key: str, valid: Callable[[str], bool], code: str, case: str = "") -> None:
+    """Check one optional value: ``<name> must be ...`` (``case``: which wording of ``code``)."""
     if isinstance(value, str) and not valid(value):
-        name = key.rsplit(".", 1)[-1]
-        report.error(code, key, f"{name} {what}; `{value}` is not.")
+        report.error(code, key, name=key.rsplit(".", 1)[-1], value=value, **_case(case))
 
 
-HTTP_URL = "must be an HTTP URL (http:// or https:// with a host)"
-URL = "must be a valid URL, with a scheme such as https://"
-DATE = "must be a date with format 'YYYY-MM-DD'"
+def _case(case: str) -> dict[str, str]:
+    return {"case": case} if case else {}
+
+
+#: Wordings of publiccode.invalid-url: an HTTP URL (the default) or any URL.
+HTTP_URL = ""
+URL = "any-url"

@@ -7,7 +7,8 @@ string, and a boolean field only takes ``true`` or ``false``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -26,35 +27,33 @@ __all__ = ["DocumentError", "MappingNode", "Node", "ScalarNode", "SequenceNode",
 
 @dataclass(frozen=True)
 class DocumentError:
-    """Why a document could not be read at all: a stable code and what to do."""
+    """Why a document could not be read at all: a stable code and the data of its message."""
 
     code: str
-    message: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
     """The root node of the first YAML document, or why there is none."""
     if len(raw) > MAX_BYTES:
-        return None, DocumentError(
-            "too-large", f"The file is larger than {MAX_BYTES // 1024} KiB; keep it short."
-        )
+        return None, DocumentError("too-large", {"limitKib": MAX_BYTES // 1024})
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, DocumentError("encoding", f"Invalid UTF-8 at byte {exc.start}: save the file as UTF-8.")
+        return None, DocumentError("encoding", {"offset": exc.start})
     yaml = YAML(typ="safe", pure=True)
     yaml.version = (1, 2)  # `yes` stays a string, whatever %YAML the file claims
     try:
         root = yaml.compose(text)
     except YAMLError as exc:
-        detail = " ".join(str(exc).split())
-        return None, DocumentError("yaml-syntax", f"The file is not valid YAML: {detail}")
+        # The parser's own words (English) stay as they are, in data.
+        return None, DocumentError("yaml-syntax", {"problem": " ".join(str(exc).split())})
     except RecursionError:
-        return None, DocumentError("yaml-syntax", "The file nests too deeply to be read.")
+        return None, DocumentError("yaml-syntax", {"case": "too-deep"})
     if root is None:
-        return None, DocumentError("empty", 'The file is empty: start it with `publiccodeYmlVersion: "0"`.')
+        return None, DocumentError("empty", {"case": "empty-file"})
     return root, None
 
 
@@ -81,17 +80,12 @@ def mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
 
 
 def describe(node: Node) -> str:
-    """What a node is, in the words of a message: "a list", "a number", ..."""
+    """What a node is, as a type name for finding data: ``list``, ``number``, ``null``..."""
     if isinstance(node, MappingNode):
-        return "a mapping"
+        return "mapping"
     if isinstance(node, SequenceNode):
-        return "a list"
+        return "list"
     kind = scalar_kind(node)
-    return {
-        "bool": "a boolean",
-        "int": "a number",
-        "float": "a number",
-        "null": "empty",
-        "timestamp": "a date",
-        "str": "a string",
-    }.get(kind, f"a {kind}")
+    return {"bool": "boolean", "int": "number", "float": "number", "timestamp": "date", "str": "string"}.get(
+        kind, kind
+    )

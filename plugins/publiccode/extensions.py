@@ -13,45 +13,34 @@ from plugins.publiccode.rules_core import IPA_DOC
 from plugins.publiccode.vocabularies import IT_EXTENSION_VERSIONS
 from sdk.manifest import LAYERS
 
-DROP_IT = "This key is DEPRECATED and will be removed in the future. It's safe to drop it"
+#: The wording of a deprecated key that nothing replaces: it is safe to drop it.
+DROP_IT = "drop"
 
 
 def check_deprecated(report: Report, doc: Mapping[str, Any]) -> None:
     """Keys the standard still accepts but will remove: warnings, never errors."""
     if doc.get("monochromeLogo"):
-        report.warning(
-            "deprecated",
-            "monochromeLogo",
-            "This key is DEPRECATED and will be removed in the future. Use 'logo' instead",
-        )
+        report.warning("deprecated", "monochromeLogo", replacement="logo")
     legal = doc.get("legal") or {}
     if "authorsFile" in legal:
-        report.warning("deprecated", "legal.authorsFile", DROP_IT)
+        report.warning("deprecated", "legal.authorsFile", case=DROP_IT)
     if "repoOwner" in legal:
-        report.warning(
-            "deprecated",
-            "legal.repoOwner",
-            "This key is DEPRECATED and will be removed in the future. Use 'organisation.name' instead",
-        )
+        report.warning("deprecated", "legal.repoOwner", replacement="organisation.name")
     for key in ("inputTypes", "outputTypes"):
         if key in doc:
-            report.warning("deprecated", key, DROP_IT)
+            report.warning("deprecated", key, case=DROP_IT)
     for tag, text in (doc.get("description") or {}).items():
         if text.get("genericName"):
-            report.warning("deprecated", f"description.{tag}.genericName", DROP_IT)
+            report.warning("deprecated", f"description.{tag}.genericName", case=DROP_IT)
 
 
 def check_italy(report: Report, doc: Mapping[str, Any]) -> None:
     """The Italian section, ``IT`` (``it`` is the deprecated spelling)."""
     section, name = doc.get("IT"), "IT"
     if "it" in doc:
-        report.warning(
-            "deprecated",
-            "it",
-            "Lowercase country codes are DEPRECATED and will be removed in the future. Use 'IT' instead",
-        )
+        report.warning("deprecated", "it", case="lowercase-country", replacement="IT")
         if "IT" in doc:
-            report.error("duplicate-section", "it", "'IT' key already present. Remove this key")
+            report.error("duplicate-section", "it", section="IT")
         else:
             section, name = doc["it"], "it"
     if not isinstance(section, Mapping):
@@ -63,7 +52,7 @@ def check_italy(report: Report, doc: Mapping[str, Any]) -> None:
         f"{name}.countryExtensionVersion",
     )
     if "conforme" in section:
-        report.warning("deprecated", f"{name}.conforme", DROP_IT)
+        report.warning("deprecated", f"{name}.conforme", case=DROP_IT)
     code = (section.get("riuso") or {}).get("codiceIPA")
     if not code:
         return
@@ -71,16 +60,12 @@ def check_italy(report: Report, doc: Mapping[str, Any]) -> None:
         report.warning(
             "deprecated",
             f"{name}.riuso.codiceIPA",
-            "This key is DEPRECATED and will be removed in the future. Use 'organisation.uri' and "
-            f"set it to 'urn:x-italian-pa:{code}' instead",
+            case="codice-ipa",
+            replacement="organisation.uri",
+            value=f"urn:x-italian-pa:{code}",
         )
     else:
-        report.error(
-            "invalid-ipa-code",
-            f"{name}.riuso.codiceIPA",
-            f"codiceIPA must be a valid Italian Public Administration Code (iPA) (see {IPA_DOC}); "
-            f"`{code}` is not.",
-        )
+        report.error("invalid-ipa-code", f"{name}.riuso.codiceIPA", value=code, documentation=IPA_DOC)
 
 
 def check_dutch(report: Report, root: MappingNode) -> None:
@@ -88,28 +73,14 @@ def check_dutch(report: Report, root: MappingNode) -> None:
     section = next((v for k, v in mapping_items(root) if isinstance(k, ScalarNode) and k.value == "nl"), None)
     if section is None:
         return
-    report.warning(
-        "nl-section",
-        "nl",
-        "The `nl` section is not part of the publiccode.yml standard: other catalogues ignore it. "
-        "Keep it if you like, but state the Common Ground layer in appstore.yaml (`layer`).",
-    )
+    report.warning("nl-section", "nl")
     commonground = _child(section, "commonground")
     layer, installation = _text(commonground, "layerType"), _text(commonground, "installationType")
     if layer is not None and layer.strip().lower() not in LAYERS:
-        report.warning(
-            "nl-layer",
-            "nl.commonground.layerType",
-            f"`{layer}` is not a Common Ground layer; use one of {', '.join(LAYERS)}.",
-        )
+        report.warning("nl-layer", "nl.commonground.layerType", case="unknown", layer=layer, allowed=list(LAYERS))
     elif layer is not None:
-        how = f", installation type `{installation}`" if installation else ""
-        report.info(
-            "nl-layer",
-            "nl.commonground.layerType",
-            f"Read Common Ground layer `{layer.strip().lower()}`{how} from the `nl` section; "
-            "it is used where appstore.yaml names no layer.",
-        )
+        how = {"case": "installation", "installation": installation} if installation else {}
+        report.info("nl-layer", "nl.commonground.layerType", layer=layer.strip().lower(), **how)
 
 
 def _child(node: Any, key: str) -> Any:

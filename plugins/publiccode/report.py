@@ -1,6 +1,13 @@
-"""Collecting findings about one publiccode.yml, with codes prefixed ``publiccode.``."""
+"""Collecting findings about one publiccode.yml, with codes prefixed ``publiccode.``.
+
+A finding is a code and its data; the words come from the message catalogues
+(``sdk/data/messages``), where ``case`` in the data chooses among a code's
+wordings.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sdk.findings import Finding
 
@@ -18,33 +25,30 @@ class Report:
         self.findings: list[Finding] = []
         self.ignored: set[str] = set()
 
-    def error(self, code: str, key: str, message: str) -> None:
-        self.findings.append(Finding.error(CODE_PREFIX + code, message, key))
+    def error(self, code: str, key: str, /, **data: Any) -> None:
+        self.findings.append(Finding.error(CODE_PREFIX + code, key=key, data=data))
 
-    def warning(self, code: str, key: str, message: str) -> None:
-        self.findings.append(Finding.warning(CODE_PREFIX + code, message, key))
+    def warning(self, code: str, key: str, /, **data: Any) -> None:
+        self.findings.append(Finding.warning(CODE_PREFIX + code, key=key, data=data))
 
-    def info(self, code: str, key: str, message: str) -> None:
-        self.findings.append(Finding.info(CODE_PREFIX + code, message, key))
+    def info(self, code: str, key: str, /, **data: Any) -> None:
+        self.findings.append(Finding.info(CODE_PREFIX + code, key=key, data=data))
 
-    def required(self, key: str, condition: str = "") -> None:
-        """A key that must be present (``condition`` says when, e.g. 'when "type" is "contract"')."""
-        name = key.rsplit(".", 1)[-1]
-        section = key.split(".", 1)[0].split("[", 1)[0]
-        when = f" {condition}" if condition else ""
-        if section in self.ignored:
-            message = (
-                f"{name} is a required field{when}: `{section}` could not be read because of "
-                f"the error above, so `{key}` counts as missing. Fix that error first."
-            )
-        else:
-            message = f"{name} is a required field{when}: add `{key}`."
-        self.error("required", key, message)
+    def required(self, key: str, when_type: str = "") -> None:
+        """A key that must be present (``when_type``: only when maintenance type is that)."""
+        case = ("ignored" if self._in_ignored(key) else "") + ("-when-type" if when_type else "")
+        self.error("required", key, **self._where(key), **({"case": case.strip("-")} if case else {}),
+                   **({"whenType": when_type} if when_type else {}))
 
     def not_empty(self, key: str) -> None:
-        name = key.rsplit(".", 1)[-1]
-        section = key.split(".", 1)[0].split("[", 1)[0]
-        hint = (
-            f" (`{section}` could not be read because of the error above)" if section in self.ignored else ""
-        )
-        self.error("empty", key, f"{name} must contain more than 0 items{hint}: add at least one.")
+        case = {"case": "ignored"} if self._in_ignored(key) else {}
+        self.error("empty", key, **self._where(key), **case)
+
+    def _in_ignored(self, key: str) -> bool:
+        return self._where(key)["section"] in self.ignored
+
+    @staticmethod
+    def _where(key: str) -> dict[str, str]:
+        """The key's own name, its top-level section and its full path, as data."""
+        return {"name": key.rsplit(".", 1)[-1], "section": key.split(".", 1)[0].split("[", 1)[0],
+                "path": key}

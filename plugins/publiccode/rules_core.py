@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from plugins.publiccode import formats, languages
-from plugins.publiccode.checks import DATE, HTTP_URL, URL, check, each, enum, require, require_items
+from plugins.publiccode.checks import HTTP_URL, URL, check, each, enum, require, require_items
 from plugins.publiccode.report import Report
 from plugins.publiccode.vocabularies import (
     CATEGORIES,
@@ -31,7 +31,7 @@ def check_identity(report: Report, doc: Mapping[str, Any]) -> None:
     check(report, doc.get("landingURL"), "landingURL", formats.is_http_url, "invalid-url", HTTP_URL)
     check(report, doc.get("roadmap"), "roadmap", formats.is_http_url, "invalid-url", HTTP_URL)
     each(report, doc.get("isBasedOn") or [], "isBasedOn", formats.is_url, "invalid-url", URL)
-    check(report, doc.get("releaseDate"), "releaseDate", formats.is_date, "invalid-date", DATE)
+    check(report, doc.get("releaseDate"), "releaseDate", formats.is_date, "invalid-date")
     require_items(report, doc, "platforms", "")
     each(
         report,
@@ -39,7 +39,7 @@ def check_identity(report: Report, doc: Mapping[str, Any]) -> None:
         "categories",
         CATEGORIES.__contains__,
         "invalid-category",
-        f"must be a valid category (see {CATEGORIES_DOC})",
+        documentation=CATEGORIES_DOC,
     )
     enum(report, require(report, doc, "developmentStatus", ""), DEVELOPMENT_STATUSES, "developmentStatus")
     enum(report, require(report, doc, "softwareType", ""), SOFTWARE_TYPES, "softwareType")
@@ -49,7 +49,6 @@ def check_identity(report: Report, doc: Mapping[str, Any]) -> None:
         "inputTypes",
         formats.is_mime_type,
         "invalid-mime-type",
-        "is not a valid MIME type: write it as type/subtype, e.g. text/csv",
     )
     each(
         report,
@@ -57,7 +56,6 @@ def check_identity(report: Report, doc: Mapping[str, Any]) -> None:
         "outputTypes",
         formats.is_mime_type,
         "invalid-mime-type",
-        "is not a valid MIME type: write it as type/subtype, e.g. text/csv",
     )
 
 
@@ -76,18 +74,9 @@ def _organisation_uri(report: Report, uri: Any, key: str) -> None:
         return
     if uri.lower().startswith(ITALIAN_PA) and formats.is_uri(uri):
         if not formats.is_ipa_code(uri[len(ITALIAN_PA) :]):
-            report.error(
-                "invalid-ipa-code",
-                key,
-                "uri must be a valid Italian Public Administration Code (iPA) with format "
-                f"'urn:x-italian-pa:[codiceIPA]' (see {IPA_DOC})",
-            )
+            report.error("invalid-ipa-code", key, case="uri", value=uri, documentation=IPA_DOC)
     elif not formats.is_uri(uri):
-        report.error(
-            "invalid-uri",
-            key,
-            f"uri is not a valid URI: `{uri}`; use a URL such as https://example.org or a URN.",
-        )
+        report.error("invalid-uri", key, value=uri)
 
 
 def check_supports(report: Report, doc: Mapping[str, Any]) -> None:
@@ -99,18 +88,9 @@ def check_supports(report: Report, doc: Mapping[str, Any]) -> None:
             continue
         if ident.startswith("alias:"):
             if ident[len("alias:") :] not in SUPPORT_ALIASES:
-                report.error(
-                    "unknown-alias",
-                    f"{path}.id",
-                    f"id contains an unknown alias (see {ALIASES_DOC}); "
-                    f"`{ident}` is not listed there, use a URI instead.",
-                )
+                report.error("unknown-alias", f"{path}.id", value=ident, documentation=ALIASES_DOC)
         elif not formats.is_uri(ident):
-            report.error(
-                "invalid-uri",
-                f"{path}.id",
-                f"id must be `alias:NAME` or a URI; `{ident}` is neither.",
-            )
+            report.error("invalid-uri", f"{path}.id", case="id", value=ident)
 
 
 def check_audience(report: Report, doc: Mapping[str, Any]) -> None:
@@ -124,36 +104,22 @@ def check_audience(report: Report, doc: Mapping[str, Any]) -> None:
         "intendedAudience.scope",
         SCOPES.__contains__,
         "invalid-scope",
-        f"must be a valid scope (see {SCOPES_DOC})",
+        documentation=SCOPES_DOC,
     )
     for name in ("countries", "unsupportedCountries"):
         path = f"intendedAudience.{name}"
         for i, code in enumerate(audience.get(name) or []):
             if not formats.is_country(code):
-                report.error(
-                    "invalid-country",
-                    f"{path}[{i}]",
-                    f"{name}[{i}] must be a valid ISO 3166-1 alpha-2 two-letter country code; "
-                    f"`{code}` is not (e.g. NL, IT).",
-                )
+                report.error("invalid-country", f"{path}[{i}]", name=f"{name}[{i}]", value=code)
             elif code == code.lower():
-                report.warning(
-                    "deprecated",
-                    f"{path}[{i}]",
-                    f"Lowercase country codes are DEPRECATED. Use uppercase instead ('{code.upper()}')",
-                )
+                report.warning("deprecated", f"{path}[{i}]", case="lowercase-country", replacement=code.upper())
 
 
 def check_legal(report: Report, doc: Mapping[str, Any]) -> None:
     legal = doc.get("legal") or {}
     licence = require(report, legal, "license", "legal")
     if isinstance(licence, str) and not formats.is_spdx_expression(licence):
-        report.error(
-            "invalid-license",
-            "legal.license",
-            f"license must be a valid license (see https://spdx.org/licenses); `{licence}` is not an "
-            "SPDX expression such as EUPL-1.2 or `MIT OR Apache-2.0`.",
-        )
+        report.error("invalid-license", "legal.license", value=licence)
 
 
 def check_localisation(report: Report, doc: Mapping[str, Any]) -> None:
@@ -172,7 +138,6 @@ def check_localisation(report: Report, doc: Mapping[str, Any]) -> None:
         "localisation.availableLanguages",
         _available_language,
         "invalid-language",
-        "must be a valid BCP 47 language (e.g. en, nl, en-GB)",
     )
 
 

@@ -22,12 +22,7 @@ def check_description(report: Report, doc: Mapping[str, Any]) -> None:
     bad = [tag for tag in descriptions if not languages.is_language_tag(tag)]
     if bad:
         # The reference checker stops at the keys: sections under a bad tag are not checked.
-        report.error(
-            "invalid-language",
-            "description",
-            f"description must be a valid BCP 47 language: {', '.join(f'`{t}`' for t in bad)} "
-            "is not one (write en-GB, not en_GB).",
-        )
+        report.error("invalid-language", "description", case="description", value=bad)
         return
     for tag, text in descriptions.items():
         _check_language(report, text, f"description.{tag}")
@@ -42,12 +37,8 @@ def _check_language(report: Report, text: Mapping[str, Any], path: str) -> None:
     if isinstance(long, str):
         size = formats.length(long)
         if size < LONG_RANGE[0]:
-            report.error(
-                "too-short",
-                f"{path}.longDescription",
-                f"longDescription must be at least {LONG_RANGE[0]} characters in length; it has {size}. "
-                "Describe what the software does and for whom.",
-            )
+            report.error("too-short", f"{path}.longDescription", name="longDescription",
+                         limit=LONG_RANGE[0], length=size)
         _max_length(report, long, f"{path}.longDescription", LONG_RANGE[1])
     check(
         report,
@@ -70,21 +61,12 @@ def _check_language(report: Report, text: Mapping[str, Any], path: str) -> None:
     for i, video in enumerate(text.get("videos") or []):
         key = f"{path}.videos[{i}]"
         if not formats.is_http_url(video):
-            report.error("invalid-url", key, f"videos[{i}] {HTTP_URL}; `{video}` is not.")
+            report.error("invalid-url", key, name=f"videos[{i}]", value=video)
         if not formats.is_oembed_video(video):
-            report.error(
-                "invalid-video",
-                key,
-                f"'{video}' is not a valid video URL supporting oEmbed: link to the video's page on "
-                "a host such as YouTube or Vimeo.",
-            )
+            report.error("invalid-video", key, value=video)
 
 
 def _max_length(report: Report, value: Any, key: str, limit: int) -> None:
     if isinstance(value, str) and (size := formats.length(value)) > limit:
         name = key.rsplit(".", 1)[-1]
-        report.error(
-            "too-long",
-            key,
-            f"{name} must be a maximum of {limit} characters in length; it has {size}. Shorten it.",
-        )
+        report.error("too-long", key, name=name, limit=limit, length=size)

@@ -30,27 +30,27 @@ from plugins.publiccode.report import Report
 class Text:
     """A string; numbers, dates and booleans are taken as their text."""
 
-    expected: str = "a string"
+    expected: str = "string"
 
 
 @dataclass(frozen=True)
 class Flag:
     """A boolean: only ``true`` or ``false`` (YAML 1.2), never ``yes``/``no`` or quoted."""
 
-    expected: str = "true or false"
+    expected: str = "boolean"
 
 
 @dataclass(frozen=True)
 class TextOrList:
     """One string, or a list of strings (``isBasedOn``); decoded to a list."""
 
-    expected: str = "a string or a list of strings"
+    expected: str = "string-or-list"
 
 
 @dataclass(frozen=True)
 class ListOf:
     item: FieldType
-    expected: str = "a list"
+    expected: str = "list"
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class MapOf:
     """A mapping with free keys (language tags) and values of one type."""
 
     value: FieldType
-    expected: str = "a mapping"
+    expected: str = "mapping"
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,14 @@ class Section:
     """A mapping with a fixed set of keys; any other key is an error."""
 
     fields: Mapping[str, FieldType] = field(default_factory=dict)
-    expected: str = "a mapping"
+    expected: str = "mapping"
 
 
 FieldType = Text | Flag | TextOrList | ListOf | MapOf | Section
 
 TEXT = Text()
 FLAG = Flag()
-TEXTS = ListOf(TEXT, expected="a list of strings")
+TEXTS = ListOf(TEXT, expected="list-of-strings")
 
 ORGANISATION = Section({"name": TEXT, "uri": TEXT})
 CONTRACTOR = Section({"name": TEXT, "email": TEXT, "website": TEXT, "until": TEXT})
@@ -199,7 +199,7 @@ class Decoder:
         for key_node, value_node in mapping_items(root):
             key = str(key_node.value)
             if key in seen:
-                self._error("duplicate-key", key, f"`{key}` appears twice; keep one.")
+                self._error("duplicate-key", key, path=key)
                 broken.add(key)
                 continue
             seen.add(key)
@@ -221,9 +221,7 @@ class Decoder:
         self.visited += 1
         if self.visited > MAX_NODES or depth > MAX_DEPTH:
             if self.visited == MAX_NODES + 1 or depth == MAX_DEPTH + 1:
-                self._error(
-                    "too-complex", path, "The document expands to too many values (aliases?); simplify it."
-                )
+                self._error("too-complex", path)
             return None
         if isinstance(node, ScalarNode) and scalar_kind(node) == "null":
             return None  # an empty value counts as absent, as in the reference checker
@@ -255,7 +253,7 @@ class Decoder:
             key = str(key_node.value)
             where = join(path, key)
             if key in seen:
-                self._error("duplicate-key", where, f"`{where}` appears twice; keep one.")
+                self._error("duplicate-key", where, path=where)
                 continue
             seen.add(key)
             inner = kind.value if isinstance(kind, MapOf) else kind.fields.get(key)
@@ -270,24 +268,15 @@ class Decoder:
         return values
 
     def _wrong(self, node: Node, kind: FieldType, path: str) -> None:
-        hint = ""
+        hint: dict[str, str] = {}
         if isinstance(kind, Flag) and isinstance(node, ScalarNode) and node.value.lower() in YAML11_BOOLEANS:
-            hint = f" YAML 1.2 reads `{node.value}` as text: write true or false."
-        self._error(
-            "wrong-type",
-            path,
-            f"`{path}` must be {kind.expected}, not {describe(node)}: wrong type for this field.{hint}",
-        )
+            hint = {"case": "yaml11-boolean", "value": node.value}
+        self._error("wrong-type", path, path=path, expected=kind.expected, actual=describe(node), **hint)
         return None
 
     def _unknown(self, path: str) -> None:
-        self._error(
-            "unknown-key",
-            path,
-            f'unknown field "{path.rsplit(".", 1)[-1]}": `{path}` is not a key of the '
-            "publiccode.yml standard; remove it or check its spelling and case.",
-        )
+        self._error("unknown-key", path, name=path.rsplit(".", 1)[-1], path=path)
 
-    def _error(self, code: str, path: str, message: str) -> None:
+    def _error(self, code: str, where: str, /, **data: Any) -> None:
         self.failed = True
-        self.report.error(code, path, message)
+        self.report.error(code, where, **data)

@@ -26,12 +26,10 @@ def validate(raw: bytes, package: PackageView | None = None) -> list[Finding]:
     report = Report()
     root, problem = compose(raw)
     if problem is not None:
-        report.error(problem.code, "", problem.message)
+        report.error(problem.code, "", **problem.data)
         return report.findings
     if not isinstance(root, MappingNode):
-        report.error(
-            "not-a-mapping", "", f"publiccode.yml must be a mapping of keys to values, not {describe(root)}."
-        )
+        report.error("not-a-mapping", "", actual=describe(root))
         return report.findings
     check_dutch(report, root)
     if not _version_supported(report, root):
@@ -66,26 +64,15 @@ def _version_supported(report: Report, root: MappingNode) -> bool:
         report.required(VERSION_KEY)
         return False
     if not isinstance(node, ScalarNode):
-        report.error(
-            "wrong-type",
-            VERSION_KEY,
-            f'`{VERSION_KEY}` must be a string such as "0", not {describe(node)}: wrong type for this field.',
-        )
+        report.error("wrong-type", VERSION_KEY, case="version", path=VERSION_KEY, expected="string",
+                     actual=describe(node), latest=LATEST_VERSION)
         return False
     version = node.value
     if version not in SUPPORTED_VERSIONS:
-        report.error(
-            "unsupported-version",
-            VERSION_KEY,
-            f"unsupported version: '{version}'. Supported versions: {', '.join(SUPPORTED_VERSIONS)}. "
-            f'Update the file to the current standard and set {VERSION_KEY}: "{LATEST_VERSION}".',
-        )
+        report.error("unsupported-version", VERSION_KEY, version=version, supported=list(SUPPORTED_VERSIONS),
+                     latest=LATEST_VERSION)
         return False
     if version != LATEST_VERSION:
-        report.warning(
-            "outdated-version",
-            VERSION_KEY,
-            f"v{version} is not the latest version, use '{LATEST_VERSION}'. "
-            f"Parsing this file as v{LATEST_MINOR}.",
-        )
+        report.warning("outdated-version", VERSION_KEY, version=version, latest=LATEST_VERSION,
+                       parsedAs=LATEST_MINOR)
     return True

@@ -64,16 +64,8 @@ def _validate_one(
 ) -> FileResult:
     file_kind = kind or detect_kind(path)
     if file_kind is None:
-        return FileResult(
-            shown,
-            (
-                Finding.error(
-                    "validate.unknown-kind",
-                    f"Cannot tell what {path.name} is: pass --kind publiccode or --kind appstore.",
-                    "",
-                ).stamped("validate"),
-            ),
-        )
+        unknown = Finding.error("validate.unknown-kind", data={"file": path.name})
+        return FileResult(shown, (unknown.stamped("validate"),))
     raw, problem = _read(path)
     if problem is not None or raw is None:
         return FileResult(shown, (problem,) if problem else ())
@@ -86,20 +78,19 @@ def _validate_one(
 
 
 def _read(path: Path) -> tuple[bytes | None, Finding | None]:
-    """The file's bytes, or a finding that says why it cannot be read."""
+    """The file's bytes, or a finding that says why it cannot be read (``case`` in its data)."""
+    data: dict[str, object] = {"file": str(path)}
     try:
         if path.stat().st_size <= MAX_DOCUMENT_BYTES:
             return path.read_bytes(), None
-        reason = f"it is larger than {MAX_DOCUMENT_BYTES // 1024} KiB"
+        data.update(case="too-large", limitKib=MAX_DOCUMENT_BYTES // 1024)
     except FileNotFoundError:
-        reason = "there is no such file"
+        data.update(case="missing")
     except IsADirectoryError:
-        reason = "it is a folder, not a file"
+        data.update(case="folder")
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-    return None, Finding.error(
-        "validate.unreadable", f"Cannot read {path}: {reason}. Check the path.", ""
-    ).stamped("validate")
+        data.update(problem=exc.strerror or str(exc))  # the system's own words
+    return None, Finding.error("validate.unreadable", data=data).stamped("validate")
 
 
 def _verify_manifest(pm: pluggy.PluginManager, raw: bytes, context: VerificationContext) -> list[Finding]:
@@ -107,13 +98,7 @@ def _verify_manifest(pm: pluggy.PluginManager, raw: bytes, context: Verification
     if findings:
         return sorted_findings(f.stamped("manifest") for f in findings)
     if not isinstance(data, dict):
-        return [
-            Finding.error(
-                "manifest.not-a-mapping",
-                f"{MANIFEST_PATH} must be a mapping of keys to values, starting with `manifestVersion: 1`.",
-                "",
-            ).stamped("manifest")
-        ]
+        return [Finding.error("manifest.not-a-mapping").stamped("manifest")]
     return sorted_findings(call_each(pm, "appstore_verify_manifest", manifest=data, context=context))
 
 

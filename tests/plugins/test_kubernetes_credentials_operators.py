@@ -112,7 +112,7 @@ def test_stub_crd_does_not_make_an_operator_resource_run() -> None:
     assert not result.compatible
     (finding,) = by_code(result.findings, "operators.missing")
     assert finding.key == "deploy/db.yaml[0].apiVersion"
-    assert "CloudNativePG" in finding.message and "`operators: [cloudnative-pg]`" in finding.message
+    assert "CloudNativePG" in finding.message and "(operators: [cloudnative-pg])" in finding.message
 
 
 def test_profile_that_runs_the_operator() -> None:

@@ -33,7 +33,7 @@ def test_pod_a_service_selects_needs_a_readiness_probe() -> None:
     result = compatibility(package(app=NO_PROBES, service=service()))
     assert not result.compatible
     (readiness,) = by_code(result.findings, "probes.missing-readiness")
-    assert readiness.key == f"{CONTAINER}.readinessProbe" and "Service `zaken`" in readiness.message
+    assert readiness.key == f"{CONTAINER}.readinessProbe" and "Service zaken " in readiness.message
     (liveness,) = by_code(result.findings, "probes.missing-liveness")
     assert liveness.severity is Severity.WARNING
 
@@ -128,7 +128,7 @@ def test_typed_list_items_take_the_list_kind() -> None:
 def test_list_that_cannot_be_expanded_is_refused_with_a_reason() -> None:
     result = compatibility(package(app="apiVersion: v1\nkind: List\nitems: {a: b}\n"))
     (finding,) = by_code(result.findings, "kubernetes.invalid-list")
-    assert finding.key == "deploy/app.yaml[0].items" and "`items`, a list" in finding.message
+    assert finding.key == "deploy/app.yaml[0].items" and "items, a list" in finding.message
     nested: dict = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "diep"}}
     for _ in range(MAX_LIST_DEPTH + 1):
         nested = {"apiVersion": "v1", "kind": "List", "items": [nested]}

@@ -34,7 +34,7 @@ def test_sysctl_that_became_safe_fails_only_on_older_versions() -> None:
     result = compatibility(package(app=SYSCTL), profile("1.31", "1.32", "1.33"))
     (finding,) = by_code(result.findings, "pod-security.sysctls")
     assert finding.key == f"{POD_SPEC}.securityContext.sysctls[0]"
-    assert finding.message.endswith("(fails on Kubernetes 1.31)")
+    assert finding.message.endswith("(Kubernetes 1.31)")
     assert compatibility(package(app=SYSCTL), profile("1.32", "1.33")).findings == ()
 
 
@@ -42,7 +42,7 @@ def test_probe_host_fails_from_1_34_and_says_where() -> None:
     result = compatibility(package(app=PROBE_HOST), profile("1.33", "1.34", "1.35"))
     (finding,) = by_code(result.findings, "pod-security.host-probes")
     assert finding.key == f"{CONTAINER}.readinessProbe.httpGet.host"
-    assert finding.message.endswith("(fails on Kubernetes 1.34-1.35)")
+    assert finding.message.endswith("(Kubernetes 1.34-1.35)")
     assert not result.compatible
 
 
@@ -104,6 +104,6 @@ def test_user_namespace_pod_may_run_as_root_from_1_35() -> None:
         "    spec:\n      securityContext:", "    spec:\n      hostUsers: false\n      securityContext:")
     result = compatibility(package(app=root), profile("1.34", "1.35"))
     assert {(f.code, f.message.rsplit("(", 1)[-1]) for f in result.findings} == {
-        ("pod-security.run-as-user", "fails on Kubernetes 1.34)"),
-        ("pod-security.run-as-non-root", "fails on Kubernetes 1.34)"),
+        ("pod-security.run-as-user", "Kubernetes 1.34)"),
+        ("pod-security.run-as-non-root", "Kubernetes 1.34)"),
     }

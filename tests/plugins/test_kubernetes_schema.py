@@ -190,7 +190,7 @@ def test_wrong_type_in_second_document_keys_its_index() -> None:
     result = compatibility(package(MANIFEST, **realistic(networking=broken)))
     (finding,) = by_code(result.findings, "kubernetes.schema")
     assert finding.key == "deploy/networking.yaml[0].spec.ports[0].port"
-    assert "whole number" in finding.message and finding.message.startswith("Service/zaken: ")
+    assert "type integer" in finding.message and finding.message.startswith("Service/zaken: ")
 
 
 def test_yaml_boolean_where_text_is_expected_says_to_quote() -> None:

@@ -232,4 +232,4 @@ def test_violation_keeps_field_and_values_for_messages() -> None:
     (found,) = violations(template, "baseline", (1, 31))
     assert (found.code, found.field, found.actual) == (
         "pod-security.sysctls", "spec.securityContext.sysctls[0]", "net.ipv4.tcp_wmem")
-    assert "safe from Kubernetes 1.32 on" in found.text
+    assert found.data["safeFrom"] == "1.32"

@@ -50,7 +50,7 @@ def test_version_wrong_type_and_unsupported():
 def test_older_supported_versions_warn(version):
     findings = run(document(publiccodeYmlVersion=f" {version}"))
     assert [(f.key, f.code) for f in findings] == [("publiccodeYmlVersion", "publiccode.outdated-version")]
-    assert "use '0'" in findings[0].message
+    assert 'use "0"' in findings[0].message
 
 
 def test_yaml_12_keeps_yes_a_string_and_dates_text():
