@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sdk.text import UNSTORABLE, describe
 
 MAX_BYTES = 1024 * 1024
 #: Aliases can make a small file expand enormously; stop walking after this many nodes.
@@ -46,16 +49,43 @@ def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
         return None, DocumentError("encoding", f"Invalid UTF-8 at byte {exc.start}: save the file as UTF-8.")
     yaml = YAML(typ="safe", pure=True)
     yaml.version = (1, 2)  # `yes` stays a string, whatever %YAML the file claims
+    yaml.max_depth = MAX_DEPTH
     try:
         root = yaml.compose(text)
+    except MaxDepthExceededError:
+        return None, DocumentError("yaml-syntax", f"The file nests more than {MAX_DEPTH} levels deep; flatten it.")
     except YAMLError as exc:
         detail = " ".join(str(exc).split())
         return None, DocumentError("yaml-syntax", f"The file is not valid YAML: {detail}")
-    except RecursionError:
-        return None, DocumentError("yaml-syntax", "The file nests too deeply to be read.")
     if root is None:
         return None, DocumentError("empty", 'The file is empty: start it with `publiccodeYmlVersion: "0"`.')
+    bad = _unstorable_scalar(root)
+    if bad is not None:
+        return None, DocumentError(
+            "invalid-character",
+            f"Line {bad.start_mark.line + 1} holds {describe(UNSTORABLE.search(bad.value).group())}, "  # type: ignore[union-attr]
+            'which is not text (an escape such as "\\0" or "\\ud800"); remove it.',
+        )
     return root, None
+
+
+def _unstorable_scalar(root: Node) -> ScalarNode | None:
+    """The first scalar holding NUL or an unpaired surrogate; each node is visited once."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if isinstance(node.value, str) and UNSTORABLE.search(node.value):
+                return node
+        elif isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 def scalar_kind(node: ScalarNode) -> str:

@@ -14,8 +14,8 @@ from datetime import date
 from typing import BinaryIO
 
 import pluggy
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, Forbidden, VerificationFailed
@@ -134,22 +134,27 @@ class PublishService:
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = _publiccode(package)
-        self._claim(manifest, caller)
-        with self.store.lock(upload.sha256):
-            self.store.put(upload.path, upload.sha256)
-            try:
-                release = self._record(upload, package, manifest, publiccode, decision, caller)
-                for result in compatibility:
-                    record_compatibility(release, records[result.profile], result)
-                self.session.commit()
-            except IntegrityError:
-                self.session.rollback()
-                self._forget_unreferenced(upload.sha256)
-                raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
-            except BaseException:
-                self.session.rollback()
-                self._forget_unreferenced(upload.sha256)
-                raise
+        claimed = self._claim(manifest, caller)
+        try:
+            with self.store.lock(upload.sha256):
+                self.store.put(upload.path, upload.sha256)
+                try:
+                    release = self._record(upload, package, manifest, publiccode, decision, caller)
+                    for result in compatibility:
+                        record_compatibility(release, records[result.profile], result)
+                    self.session.commit()
+                except IntegrityError:
+                    self.session.rollback()
+                    self._forget_unreferenced(upload.sha256)
+                    raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
+                except BaseException:
+                    self.session.rollback()
+                    self._forget_unreferenced(upload.sha256)
+                    raise
+        except BaseException:
+            if claimed is not None:
+                release_claim(self.session, claimed)
+            raise
         return release
 
     def _record(
@@ -183,24 +188,31 @@ class PublishService:
                      sha256=upload.sha256, size=upload.size)
         return release
 
-    def _claim(self, manifest: Manifest, caller: Caller) -> None:
-        """Create the app row for a new id in a transaction of its own.
+    def _claim(self, manifest: Manifest, caller: Caller) -> int | None:
+        """Create the app row for a new id in a transaction of its own; its id
+        when this publish created it.
 
         Two first versions of a new app published at the same moment would
         otherwise both try to create it, and one would fail. After the claim,
         ownership is checked again: another organisation may have claimed the
-        id since verification looked.
+        id since verification looked. A publish that fails after its claim
+        gives the id back (``release_claim``); a crash in between leaves an app
+        without releases, which ``fsck`` reports and repairs.
         """
+        claimed = None
         if self._app(manifest.id) is None:
-            self.session.add(App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
-                                 summary=manifest.summary, license=manifest.license, categories=[]))
+            app = App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
+                      summary=manifest.summary, license=manifest.license, categories=[])
+            self.session.add(app)
             try:
                 self.session.commit()
+                claimed = app.id
             except IntegrityError:
                 self.session.rollback()  # claimed by a concurrent publish: fine if it was ours
         owner = self._app(manifest.id).organisation
         if owner.id != caller.organisation_id:
             raise Forbidden(f"The app id `{manifest.id}` belongs to `{owner.slug}`; choose another id.")
+        return claimed
 
     def _forget_unreferenced(self, sha256: str) -> None:
         referenced = self.session.scalars(select(Release.id).where(Release.artifact_sha256 == sha256)).first()
@@ -220,6 +232,24 @@ class PublishService:
 
     def _app(self, slug: str) -> App | None:
         return self.session.scalars(select(App).where(App.slug == slug)).first()
+
+
+def release_claim(session: Session, app_id: int) -> bool:
+    """Give back a claimed app id that has no release, in a transaction of its own.
+
+    Conditional, so that a concurrent publish of the same new app that did
+    get its release in keeps the id. Whether the id was given back.
+    """
+    session.rollback()
+    try:
+        gone = session.execute(delete(App).where(
+            App.id == app_id, ~exists().where(Release.app_id == App.id))).rowcount
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("could not give back the claim of app %s; fsck reports it", app_id)
+        return False
+    return gone == 1
 
 
 def _publiccode(package: PackageView) -> dict | None:
