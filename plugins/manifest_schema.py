@@ -17,6 +17,7 @@ from sdk.manifest import (
     STORAGE_ACCESS_MODES,
     is_slug,
 )
+from sdk.text import hidden_characters
 from sdk.versions import is_range, is_version
 
 PLUGIN_NAME = "manifest-schema"
@@ -60,6 +61,14 @@ class SchemaCheck:
             self.error("too-long", where, f"`{name}` has {len(value)} characters; shorten it to at most {max_len}.")
         return value
 
+    def visible(self, value: str | None, key: str) -> None:
+        """Names and summaries show only what a reader sees: no zero-width, direction or control characters."""
+        hidden = hidden_characters(value) if value else []
+        if hidden:
+            self.error("invisible-character", key,
+                       f"`{key}` holds {', '.join(hidden[:3])}: characters a reader cannot see or that "
+                       "change the reading direction, with which a name can pass for another. Remove them.")
+
     def list_of(self, mapping: Mapping[str, Any], name: str, key: str,
                 each: Callable[[Any, str], None]) -> None:
         if name not in mapping:
@@ -96,9 +105,9 @@ class SchemaCheck:
             self.error("invalid-version", "version",
                        f"`version` must be a SemVer 2.0 version such as 1.4.0 or 1.5.0-rc.1{hint}.")
         if "name" in m:
-            self.text(m, "name", "", max_len=MAX_NAME)
+            self.visible(self.text(m, "name", "", max_len=MAX_NAME), "name")
         if "summary" in m:
-            self.text(m, "summary", "", max_len=MAX_SUMMARY)
+            self.visible(self.text(m, "summary", "", max_len=MAX_SUMMARY), "summary")
         if "publisher" in m and not is_slug(m["publisher"], (2, 64)):
             self.error("invalid-publisher", "publisher",
                        "`publisher` must be the slug of your organisation, for example `dimpact`.")

@@ -136,6 +136,11 @@ class App(Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     latest_version: Mapped[str | None] = mapped_column(String(100))
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Digests of the confusables skeletons (UTS #39) of the id and the name:
+    # look-alikes share them. A digest, because NFKC can make a skeleton far
+    # longer than its text, and an index needs a bounded key.
+    id_skeleton: Mapped[str] = mapped_column(String(64), default="", index=True)
+    name_skeleton: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -25,6 +25,8 @@ from registry.services.catalogue import refresh_latest_version
 from registry.services.compatibility import finding_record
 from registry.services.compatibility import record as record_compatibility
 from registry.services.events import announce
+from registry.services.lookalikes import LookalikeService
+from registry.services.lookalikes import remember as remember_skeletons
 from registry.services.profiles import ProfileService
 from registry.services.receiving import ReceivedUpload, receive
 from registry.services.tokens import Caller
@@ -33,7 +35,7 @@ from sdk.archive import ArchiveLimits, open_package
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
 from sdk.hookspecs import Decision, RegistryFacts, ReleaseEvent, VerificationContext
-from sdk.manifest import Manifest
+from sdk.manifest import Manifest, is_slug
 from sdk.package import PackageView
 from sdk.profiles import PlatformProfile
 from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
@@ -94,13 +96,17 @@ class PublishService:
     def _context(
         self, package: PackageView, caller: Caller, profiles: tuple[PlatformProfile, ...]
     ) -> VerificationContext:
-        app_id = (package.manifest or {}).get("id")
+        manifest = package.manifest or {}
+        app_id, name = manifest.get("id"), manifest.get("name")
         app = self._app(app_id) if isinstance(app_id, str) else None
         facts = RegistryFacts(
             uploader=caller.organisation,
             uploader_kind=caller.kind,
             app_owner=app.organisation.slug if app else None,
             known_versions=frozenset(r.version for r in app.releases) if app else frozenset(),
+            lookalikes=LookalikeService(self.session).of(
+                app_id, name if isinstance(name, str) else None, caller.organisation_id)
+            if isinstance(app_id, str) and is_slug(app_id) else (),
         )
         return VerificationContext(registry=facts, profiles=profiles, today=self.today())
 
@@ -168,6 +174,7 @@ class PublishService:
         app.license = manifest.license
         app.categories = list(manifest.categories)
         app.search_text = _search_text(manifest, publiccode)
+        remember_skeletons(app)
         app.updated_at = utcnow()
         if self.session.get(Artifact, upload.sha256) is None:
             self.session.add(Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest)))
@@ -203,6 +210,7 @@ class PublishService:
         if self._app(manifest.id) is None:
             app = App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
                       summary=manifest.summary, license=manifest.license, categories=[])
+            remember_skeletons(app)
             self.session.add(app)
             try:
                 self.session.commit()
