@@ -151,7 +151,8 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 
 
 @main.command("fsck")
-@click.option("--repair", is_flag=True, help="Remove files that no release points at; give back app ids claimed without a release.")
+@click.option("--repair", is_flag=True, help="Remove files that no release points at; give back app ids claimed "
+              "without a release.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context
 def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:

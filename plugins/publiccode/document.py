@@ -14,7 +14,8 @@ from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sdk.text import UNSTORABLE, describe
+from sdk.text import UNSTORABLE
+from sdk.text import describe as describe_character
 
 MAX_BYTES = 1024 * 1024
 #: Aliases can make a small file expand enormously; stop walking after this many nodes.
@@ -63,7 +64,7 @@ def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
     if bad is not None:
         return None, DocumentError(
             "invalid-character",
-            f"Line {bad.start_mark.line + 1} holds {describe(UNSTORABLE.search(bad.value).group())}, "  # type: ignore[union-attr]
+            f"Line {bad.start_mark.line + 1} holds {describe_character(UNSTORABLE.search(bad.value).group())}, "  # type: ignore[union-attr]
             'which is not text (an escape such as "\\0" or "\\ud800"); remove it.',
         )
     return root, None
