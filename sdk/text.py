@@ -42,6 +42,11 @@ def has_unstorable(text: str) -> bool:
     return UNSTORABLE.search(text) is not None
 
 
+def printable(text: str) -> str:
+    """``text`` with NUL and unpaired surrogates replaced by U+FFFD, so it can be encoded."""
+    return UNSTORABLE.sub("\ufffd", text) if has_unstorable(text) else text
+
+
 def is_hidden(char: str) -> bool:
     """Whether ``char`` is invisible, a control, or changes the reading direction."""
     point = ord(char)

@@ -14,9 +14,10 @@ web = Blueprint("web", __name__, template_folder="templates", static_folder="sta
 
 @web.record_once
 def _init_app(state: BlueprintSetupState) -> None:
-    from web import auth, i18n, labels, security
+    from web import auth, i18n, labels, markup, security
 
     i18n.init_app(state.app)
+    markup.init_app(state.app)
     security.init_app(state.app)
     auth.init_app(state.app)
     labels.init_app(state.app)

@@ -9,10 +9,15 @@ import tarfile
 
 import pytest
 import yaml
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from registry.db import database
+from registry.models import Release
 from sdk.yamldoc import MAX_DEPTH, load_yaml, load_yaml_stream
 from tests import factories
+from tests.conftest import add_organisation
 from tests.registry.test_publish_api import publish
 
 DEEP = "[" * 10_000 + "]" * 10_000
@@ -87,3 +92,17 @@ def test_yaml_loader_bounds_depth_and_refuses_unstorable_text() -> None:
     # Aliases share one list many times: the walk visits it once.
     bomb = b"a: &a [x, y]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
     assert load_yaml(bomb, "aliases.yaml")[1] == []
+
+
+def test_a_release_stored_before_with_a_surrogate_still_shows(sqlite_app: Flask) -> None:
+    """Releases published before the loader refused surrogates keep them in their JSON."""
+    client = sqlite_app.test_client()
+    assert publish(client, add_organisation(sqlite_app, "dimpact"), factories.package()).status_code == 201
+    with database(sqlite_app).session() as session:
+        release = session.scalars(select(Release)).one()
+        release.publiccode = {"descriptions": {"nl": {"shortDescription": "Kort \ud800",
+                                                      "longDescription": "Lang \udfff verhaal"}}}
+        session.commit()
+    page = client.get("/apps/zaakafhandelcomponent")
+    assert page.status_code == 200
+    assert "Lang \ufffd verhaal" in page.get_data(as_text=True)
