@@ -7,8 +7,8 @@ from typing import Any
 
 import nh3
 from flask import Flask
-from markupsafe import Markup
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from sdk.text import has_unstorable, printable
 

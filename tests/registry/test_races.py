@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from registry.db import database
 from registry.models import AuditEvent, Environment, Installation, InstallationEvent, Yank
+from tests import factories
 from tests.registry.installs_support import PROFILE, bearer, municipality, release
 from tests.registry.test_events import YANK, EventRecorder
 from tests.registry.test_profiles import profile_yaml, put_profile
 from tests.registry.test_publish_api import publish
-from tests import factories
 
 CLIENTS = 8
 
