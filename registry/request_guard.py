@@ -2,7 +2,9 @@
 
 It answers 400 before a view runs when the path, the query string, a form
 field, the bearer token or a JSON body holds NUL or an unpaired surrogate
-(PostgreSQL refuses the first, UTF-8 cannot encode the second), or when a
+(PostgreSQL refuses the first, UTF-8 cannot encode the second), when a JSON
+body holds ``NaN`` or ``Infinity`` (which Python reads, and JSON columns do
+not store), or when a
 JSON body nests deeper than ``MAX_JSON_DEPTH`` (Python's parser would run out
 of recursion first). Views then see only text that can be stored and shown.
 """
@@ -82,9 +84,9 @@ def _guard_json() -> None:
     if too_deep(body):
         raise MalformedInput(f"The JSON body nests more than {MAX_JSON_DEPTH} levels deep; send a flatter document.")
     document = request.get_json(silent=True)  # cached: the view reads the same value
-    for key, _text in unstorable_in(document):
-        raise MalformedInput(f"The JSON body holds a NUL character or an unpaired surrogate (\\u0000, "
-                             f"\\ud800) at `{key or '(root)'}`; remove it.")
+    for key, _value in unstorable_in(document):
+        raise MalformedInput(f"The JSON body holds a NUL character, an unpaired surrogate (\\u0000, \\ud800) "
+                             f"or a number that is not finite (NaN, Infinity) at `{key or '(root)'}`; remove it.")
 
 
 def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:

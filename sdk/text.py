@@ -13,6 +13,7 @@ Two kinds of character are the concern here:
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -73,8 +74,10 @@ def shown(text: str, limit: int = 60) -> str:
     return cut.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
-def unstorable_in(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
-    """``(key, text)`` of every string in a parsed document that holds NUL or a surrogate.
+def unstorable_in(value: Any, key: str = "") -> Iterator[tuple[str, str | float]]:
+    """``(key, value)`` of every value in a parsed document that cannot be stored:
+    strings with NUL or a surrogate, and numbers that are not finite (YAML's
+    ``.inf`` and ``.nan``, JSON's ``Infinity``), which JSON columns refuse.
 
     Walks iteratively (no recursion limit) and visits each container once, so
     YAML aliases that share one list many times cost nothing extra.
@@ -85,6 +88,9 @@ def unstorable_in(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
         where, item = stack.pop()
         if isinstance(item, str):
             if has_unstorable(item):
+                yield where, item
+        elif isinstance(item, float):
+            if not math.isfinite(item):
                 yield where, item
         elif isinstance(item, dict):
             if id(item) in seen:

@@ -3,8 +3,8 @@
 YAML 1.2 keeps ``yes`` and ``on`` strings and dates as text, which is what
 authors of these files mean. Duplicate keys are an error, not a silent
 overwrite. Nesting deeper than ``MAX_DEPTH`` is refused before it exhausts the
-parser's recursion, and so is text that cannot be stored or shown: escapes
-such as ``"\\0"`` and ``"\\ud800"`` (NUL, an unpaired surrogate).
+parser's recursion, and so is what cannot be stored or shown: escapes such as
+``"\\0"`` and ``"\\ud800"`` (NUL, an unpaired surrogate), and ``.inf``/``.nan``.
 """
 
 from __future__ import annotations
@@ -36,11 +36,17 @@ def _too_deep(path: str) -> Finding:
 
 
 def _unstorable(document: Any, path: str) -> list[Finding]:
-    """A finding for each text that holds NUL or an unpaired surrogate."""
+    """A finding for each text that holds NUL or an unpaired surrogate, and each
+    number that is not finite."""
     findings = []
-    for key, text in unstorable_in(document):
-        bad = UNSTORABLE.search(text).group()  # type: ignore[union-attr]  (it holds one)
+    for key, value in unstorable_in(document):
         where = f"{path}: {key}" if key else path
+        if isinstance(value, float):
+            findings.append(Finding.error(
+                "yaml.not-finite", f"{where} is {value}, which no registry can store; write a number or quote it.",
+                path))
+            continue
+        bad = UNSTORABLE.search(value).group()  # type: ignore[union-attr]  (it holds one)
         findings.append(Finding.error(
             "yaml.invalid-character",
             f"{where} holds {describe(bad)}, which is not text (an escape such as \"\\0\" or "

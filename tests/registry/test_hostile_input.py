@@ -32,6 +32,8 @@ DEEP_JSON = "[" * 10_000 + "]" * 10_000
 ESCAPES_JSON = ('{"name": "a\\u0000b", "stage": "test", "profile": "\\ud800", "reason": "x\\u0000", '
                 '"app": "\\ud800", "version": "1.0.0\\u0000", "showInAdoption": true, "oin": "\\u0000"}')
 HUGE_PLAN_JSON = json.dumps({"plan": 2**63})
+NOT_FINITE_JSON = '{"name": "x", "stage": "test", "profile": "p", "config": {"replicas": NaN}, "reason": Infinity}'
+
 HOSTILE_FORM = {"q": "a\x00b", "email": "eva\x00@x", "password": "p\x00" * 8, "next": "/x\r\nSet-Cookie: a=b",
                 "app": "\x00", "lang": "nl\x00", "description": "\x00"}
 SKIPPED = {"static", "web.static"}
@@ -92,11 +94,12 @@ def test_no_route_answers_5xx_to_hostile_input(app: Flask, client: FlaskClient, 
         check(method, path, "deep JSON", data=DEEP_JSON, content_type="application/json")
         check(method, path, "escapes in JSON", data=ESCAPES_JSON, content_type="application/json")
         check(method, path, "plan 2**63", data=HUGE_PLAN_JSON, content_type="application/json")
+        check(method, path, "NaN in JSON", data=NOT_FINITE_JSON, content_type="application/json")
         check(method, path, "NUL in form", data={**HOSTILE_FORM, "csrf_token": form_token})
     assert not failures, "\n".join(failures[:30])
 
 
-@pytest.mark.parametrize("body", [DEEP_JSON, ESCAPES_JSON])
+@pytest.mark.parametrize("body", [DEEP_JSON, ESCAPES_JSON, NOT_FINITE_JSON])
 def test_hostile_json_is_a_400_problem(client: FlaskClient, token: str, body: str) -> None:
     response = client.post("/api/v1/apps/zaakafhandelcomponent/releases/1.4.0/yank", data=body,
                            content_type="application/json", headers=bearer(token))

@@ -47,6 +47,16 @@ def test_escapes_that_are_not_text_in_the_manifest_are_findings(client: FlaskCli
     assert "yaml.invalid-character" in codes(response)
 
 
+@pytest.mark.parametrize("number", [".inf", "-.inf", ".nan"])
+def test_numbers_that_are_not_finite_are_findings(client: FlaskClient, token: str, number: str) -> None:
+    """PostgreSQL's JSON refuses them: the release could not be stored."""
+    manifest = yaml.safe_dump(factories.manifest(config=[{"name": "replicas", "default": "2"}]), sort_keys=False)
+    manifest = manifest.replace("default: '2'", f"default: {number}")
+    response = publish(client, token, factories.package(**{"appstore.yaml": manifest}))
+    assert response.status_code == 422, response.json
+    assert "yaml.not-finite" in codes(response)
+
+
 def test_manifest_nested_without_end_is_a_finding(client: FlaskClient, token: str) -> None:
     manifest = yaml.safe_dump(factories.manifest(), sort_keys=False) + f"categories: {DEEP}\n"
     manifest = manifest.replace("categories:\n- case-management\n", "")
