@@ -8,10 +8,10 @@ between leaves an orphaned file that ``fsck`` reports and repairs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pluggy
 from sqlalchemy import delete, exists, select
@@ -34,7 +34,7 @@ from registry.storage import ArtifactStore
 from sdk.archive import ArchiveLimits, open_package
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
-from sdk.hookspecs import Decision, RegistryFacts, ReleaseEvent, VerificationContext
+from sdk.hookspecs import Decision, Lookalike, RegistryFacts, ReleaseEvent, VerificationContext
 from sdk.manifest import Manifest, is_slug
 from sdk.package import PackageView
 from sdk.profiles import PlatformProfile
@@ -97,18 +97,24 @@ class PublishService:
         self, package: PackageView, caller: Caller, profiles: tuple[PlatformProfile, ...]
     ) -> VerificationContext:
         manifest = package.manifest or {}
-        app_id, name = manifest.get("id"), manifest.get("name")
+        app_id = manifest.get("id")
         app = self._app(app_id) if isinstance(app_id, str) else None
         facts = RegistryFacts(
             uploader=caller.organisation,
             uploader_kind=caller.kind,
             app_owner=app.organisation.slug if app else None,
             known_versions=frozenset(r.version for r in app.releases) if app else frozenset(),
-            lookalikes=LookalikeService(self.session).of(
-                app_id, name if isinstance(name, str) else None, caller.organisation_id)
-            if isinstance(app_id, str) and is_slug(app_id) else (),
+            lookalikes=self._lookalikes(manifest, caller),
         )
         return VerificationContext(registry=facts, profiles=profiles, today=self.today())
+
+    def _lookalikes(self, manifest: Mapping[str, Any], caller: Caller) -> tuple[Lookalike, ...]:
+        """Other organisations' apps that the manifest's id or name would pass for."""
+        app_id, name = manifest.get("id"), manifest.get("name")
+        if not is_slug(app_id):
+            return ()  # the schema reports the id; there is nothing to compare
+        return LookalikeService(self.session).of(app_id, name if isinstance(name, str) else None,
+                                                 caller.organisation_id)
 
     def _raise_unless_accepted(self, decision: Decision, package: PackageView) -> None:
         if decision.accepted:
@@ -142,25 +148,33 @@ class PublishService:
         publiccode = _publiccode(package)
         claimed = self._claim(manifest, caller)
         try:
-            with self.store.lock(upload.sha256):
-                self.store.put(upload.path, upload.sha256)
-                try:
-                    release = self._record(upload, package, manifest, publiccode, decision, caller)
-                    for result in compatibility:
-                        record_compatibility(release, records[result.profile], result)
-                    self.session.commit()
-                except IntegrityError:
-                    self.session.rollback()
-                    self._forget_unreferenced(upload.sha256)
-                    raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
-                except BaseException:
-                    self.session.rollback()
-                    self._forget_unreferenced(upload.sha256)
-                    raise
+            return self._store_and_record(upload, package, manifest, publiccode, decision, compatibility,
+                                          records, caller)
         except BaseException:
             if claimed is not None:
-                release_claim(self.session, claimed)
+                release_claim(self.session, claimed)  # no id stays claimed without a release
             raise
+
+    def _store_and_record(
+        self, upload: ReceivedUpload, package: PackageView, manifest: Manifest, publiccode: dict | None,
+        decision: Decision, compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord],
+        caller: Caller,
+    ) -> Release:
+        with self.store.lock(upload.sha256):
+            self.store.put(upload.path, upload.sha256)
+            try:
+                release = self._record(upload, package, manifest, publiccode, decision, caller)
+                for result in compatibility:
+                    record_compatibility(release, records[result.profile], result)
+                self.session.commit()
+            except IntegrityError:
+                self.session.rollback()
+                self._forget_unreferenced(upload.sha256)
+                raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
+            except BaseException:
+                self.session.rollback()
+                self._forget_unreferenced(upload.sha256)
+                raise
         return release
 
     def _record(
