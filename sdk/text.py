@@ -38,9 +38,9 @@ _IGNORABLE_RANGES = (
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
 
 
-def has_unstorable(text: str) -> bool:
-    """Whether ``text`` holds NUL or an unpaired surrogate."""
-    return UNSTORABLE.search(text) is not None
+def has_unstorable(text: object) -> bool:
+    """Whether ``text`` is a string holding NUL or an unpaired surrogate."""
+    return isinstance(text, str) and UNSTORABLE.search(text) is not None
 
 
 def printable(text: str) -> str:
@@ -68,8 +68,9 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {name}".rstrip()
 
 
-def shown(text: str, limit: int = 60) -> str:
+def shown(text: object, limit: int = 60) -> str:
     """``text`` safe to put in a message: escapes for what cannot be encoded, never a page of it."""
+    text = str(text)
     cut = text if len(text) <= limit else text[:limit] + "…"
     return cut.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
