@@ -14,6 +14,7 @@ from registry.migrations import upgrade
 from registry.services.lookalikes import skeleton, skeleton_digest
 from tests import factories
 from tests.conftest import add_organisation
+from tests.registry.test_migrations import seed_app
 from tests.registry.test_publish_api import publish
 
 ZWSP, RLO = "\u200b", "\u202e"
@@ -104,18 +105,11 @@ def test_id_with_a_trailing_newline_is_not_a_slug() -> None:
 
 
 def test_migration_backfills_skeletons(database_url: str) -> None:
-    from datetime import UTC, datetime
-
     upgrade(database_url, "0003")
     engine = create_engine(database_url)
-    now = datetime.now(UTC)
     try:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
-                              "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
-                              "search_text, created_at, updated_at) VALUES (1, 'open-zaak', 1, 'Open Zaak', 's', "
-                              "'EUPL-1.2', '[]', '', :now, :now)"), {"now": now})
+            seed_app(conn, "open-zaak", "Open Zaak")
         upgrade(database_url)
         with engine.connect() as conn:
             row = conn.execute(text("SELECT id_skeleton, name_skeleton FROM app")).one()
