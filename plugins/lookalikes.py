@@ -25,19 +25,10 @@ def appstore_verify_manifest(manifest: Mapping[str, Any], context: VerificationC
         return []  # offline the registry's apps are unknown
     findings = []
     for other in facts.lookalikes:
+        data = {"app": other.app_id, "owner": other.owner}
         if other.field == "id":
-            findings.append(Finding.error(
-                "identity.lookalike-id",
-                f"The id `{manifest.get('id')}` cannot be told apart from `{other.app_id}`, an app of "
-                f"`{other.owner}` (it differs only in look-alike letters, dashes or invisible characters). "
-                "Choose an id that reads differently.",
-                "id",
-            ))
+            findings.append(Finding.error("identity.lookalike-id", key="id", data={**data, "id": manifest.get("id")}))
         else:
-            findings.append(Finding.error(
-                "identity.lookalike-name",
-                f"The name `{manifest.get('name')}` cannot be told apart from `{other.name}`, the name of "
-                f"`{other.app_id}` by `{other.owner}`. Choose a name that reads differently.",
-                "name",
-            ))
+            findings.append(Finding.error("identity.lookalike-name", key="name",
+                                          data={**data, "name": manifest.get("name"), "otherName": other.name}))
     return findings

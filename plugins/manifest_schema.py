@@ -62,9 +62,7 @@ class SchemaCheck:
         """Names and summaries show only what a reader sees: no zero-width, direction or control characters."""
         hidden = hidden_characters(value) if value else []
         if hidden:
-            self.error("invisible-character", key,
-                       f"`{key}` holds {', '.join(hidden[:3])}: characters a reader cannot see or that "
-                       "change the reading direction, with which a name can pass for another. Remove them.")
+            self.error("invisible-character", key, field=key, characters=", ".join(hidden[:3]))
 
     def list_of(self, mapping: Mapping[str, Any], name: str, key: str,
                 each: Callable[[Any, str], None]) -> None:

@@ -31,8 +31,7 @@ def _loader() -> YAML:
 
 
 def _too_deep(path: str) -> Finding:
-    return Finding.error(
-        "yaml.too-deep", f"{path} nests more than {MAX_DEPTH} levels deep; flatten it.", path)
+    return Finding.error("yaml.too-deep", key=path, data={"path": path, "limit": MAX_DEPTH})
 
 
 def _unstorable(document: Any, path: str) -> list[Finding]:
@@ -40,19 +39,13 @@ def _unstorable(document: Any, path: str) -> list[Finding]:
     number that is not finite."""
     findings = []
     for key, value in unstorable_in(document):
-        where = f"{path}: {key}" if key else path
+        place = f"{path}: {key}" if key else path
         if isinstance(value, float):
-            findings.append(Finding.error(
-                "yaml.not-finite", f"{where} is {value}, which no registry can store; write a number or quote it.",
-                path))
+            findings.append(Finding.error("yaml.not-finite", key=path, data={"place": place, "value": str(value)}))
             continue
         bad = UNSTORABLE.search(value).group()  # type: ignore[union-attr]  (it holds one)
-        findings.append(Finding.error(
-            "yaml.invalid-character",
-            f"{where} holds {describe(bad)}, which is not text (an escape such as \"\\0\" or "
-            "\"\\ud800\"); remove it or write the character itself.",
-            path,
-        ))
+        findings.append(Finding.error("yaml.invalid-character", key=path,
+                                      data={"place": place, "character": describe(bad)}))
     return findings
 
 
