@@ -31,6 +31,7 @@ translations: $(BIN)/appstore-registry
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 
 $(BIN)/appstore-registry: setup.cfg pyproject.toml
+	scripts/system-deps --build
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[server]"

@@ -17,6 +17,7 @@ from sdk.manifest import (
     STORAGE_ACCESS_MODES,
     is_slug,
 )
+from sdk.text import hidden_characters
 from sdk.versions import is_range, is_version
 
 PLUGIN_NAME = "manifest-schema"
@@ -57,6 +58,12 @@ class SchemaCheck:
             self.error("too-long", where, field=name, length=len(value), limit=max_len)
         return value
 
+    def visible(self, value: str | None, key: str) -> None:
+        """Names and summaries show only what a reader sees: no zero-width, direction or control characters."""
+        hidden = hidden_characters(value) if value else []
+        if hidden:
+            self.error("invisible-character", key, field=key, characters=", ".join(hidden[:3]))
+
     def list_of(self, mapping: Mapping[str, Any], name: str, key: str,
                 each: Callable[[Any, str], None]) -> None:
         if name not in mapping:
@@ -90,9 +97,9 @@ class SchemaCheck:
             self.error("invalid-version", "version", field="version",
                        quote=isinstance(m["version"], (int, float)))
         if "name" in m:
-            self.text(m, "name", "", max_len=MAX_NAME)
+            self.visible(self.text(m, "name", "", max_len=MAX_NAME), "name")
         if "summary" in m:
-            self.text(m, "summary", "", max_len=MAX_SUMMARY)
+            self.visible(self.text(m, "summary", "", max_len=MAX_SUMMARY), "summary")
         if "publisher" in m and not is_slug(m["publisher"], (2, 64)):
             self.error("invalid-publisher", "publisher", field="publisher")
         if "license" in m:

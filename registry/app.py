@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_database(app)
     init_storage(app)
     init_plugins(app)
+    guard_requests(app)
     register_blueprints(app)
     register_errors(app)
     return app
@@ -77,6 +78,12 @@ def init_storage(app: Flask) -> None:
 
 def init_plugins(app: Flask) -> None:
     app.extensions[PLUGINS] = create_plugin_manager(installed=app.config["LOAD_INSTALLED_PLUGINS"])
+
+
+def guard_requests(app: Flask) -> None:
+    from registry import request_guard
+
+    request_guard.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

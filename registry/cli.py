@@ -204,7 +204,8 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 
 
 @main.command("fsck")
-@click.option("--repair", is_flag=True, help="Remove files that no release points at.")
+@click.option("--repair", is_flag=True, help="Remove files that no release points at; give back app ids claimed "
+              "without a release.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context
 def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
@@ -218,11 +219,12 @@ def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
         click.echo(f"checked {report.checked} release(s)")
         for label, items in (("orphaned file", report.orphans), ("missing file", report.missing),
                              ("corrupt file", report.corrupt), ("stale upload", report.stale_staging),
+                             ("claimed id without a release", report.unreleased_claims),
                              ("repaired", report.repaired)):
             for item in items:
                 click.echo(f"{label}: {item}")
         click.echo("clean" if report.clean else "problems found" + ("" if repair else " (see --repair)"))
-    if report.missing or report.corrupt or (report.orphans and not repair):
+    if report.missing or report.corrupt or ((report.orphans or report.unreleased_claims) and not repair):
         sys.exit(1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,11 +10,14 @@ from pathlib import Path
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.private_files import private_directory, private_file
 
 EXTENSION = "appstore.db"
+#: PostgreSQL's SQLSTATEs for a full disk and for a unique constraint.
+PG_DISK_FULL, PG_UNIQUE_VIOLATION = "53100", "23505"
 
 
 class Database:
@@ -75,7 +79,33 @@ def request_session() -> Session:
     return g.db_session
 
 
+def rollback_request_session() -> None:
+    """End a failed transaction so that the error page can still read (who is signed in)."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _close_request_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def is_database_full(error: DBAPIError) -> bool:
+    """Whether the database refused a write because its disk (or size limit) is full."""
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) == PG_DISK_FULL:
+        return True
+    return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
+def is_unique_violation(error: DBAPIError) -> bool:
+    """Whether a unique constraint refused a row (the trace of a race that another request won)."""
+    if not isinstance(error, IntegrityError):
+        return False
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) == PG_UNIQUE_VIOLATION:
+        return True
+    return getattr(orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_CONSTRAINT_UNIQUE,
+                                                        sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)

@@ -55,3 +55,15 @@ class PayloadTooLarge(RegistryError):
 
 class VerificationFailed(RegistryError):
     status, title, slug = 422, "Verification failed", "verification-failed"
+
+
+class MalformedInput(RegistryError):
+    """Input no view can use: NUL, unpaired surrogates, nesting beyond the limit."""
+
+    status, title, slug = 400, "Malformed input", "malformed-input"
+
+
+class StorageFull(RegistryError):
+    """The disk (or quota) of the artifact store or database is full."""
+
+    status, title, slug = 507, "Insufficient storage", "storage-full"

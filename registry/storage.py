@@ -6,6 +6,7 @@ Backends sit behind the small ``ArtifactStore`` protocol, chosen by
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -16,19 +17,44 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 from urllib.parse import urlparse
 
+from registry.errors import StorageFull
 from registry.private_files import open_private, private_directory
 
 SHA256_HEX = set("0123456789abcdef")
+#: What a full disk or an exhausted quota says.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+STORAGE_FULL_MESSAGE = ("The registry's storage is full, so nothing was saved. Try again later; "
+                        "if it persists, tell the curators.")
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk or the quota is full."""
+    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
+
+
+@contextmanager
+def full_disk_refused() -> Iterator[None]:
+    """Turn a full disk while writing into ``StorageFull`` (507) instead of a generic failure."""
+    try:
+        yield
+    except OSError as error:
+        if is_disk_full(error):
+            raise StorageFull(STORAGE_FULL_MESSAGE) from error
+        raise
 
 
 class ArtifactStore(Protocol):
     """Where package archives live."""
 
     def staging_file(self) -> tuple[BinaryIO, Path]:
-        """A new temporary file on the same volume, for receiving an upload."""
+        """A new temporary file on the same volume, for receiving an upload.
+
+        Writers wrap their writes in ``full_disk_refused()``; a full disk then
+        raises ``StorageFull``."""
 
     def put(self, staged: Path, sha256: str) -> None:
-        """Move a staged file into place under its digest, atomically."""
+        """Move a staged file into place under its digest, atomically;
+        ``StorageFull`` when the disk is full (nothing is then in place)."""
 
     def open(self, sha256: str) -> BinaryIO:
         """The archive for reading; ``FileNotFoundError`` when missing."""
@@ -75,16 +101,18 @@ class FileSystemStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def staging_file(self) -> tuple[BinaryIO, Path]:
-        fd, name = tempfile.mkstemp(dir=self.staging, suffix=".upload")
+        with full_disk_refused():
+            fd, name = tempfile.mkstemp(dir=self.staging, suffix=".upload")
         return os.fdopen(fd, "w+b"), Path(name)
 
     def put(self, staged: Path, sha256: str) -> None:
         target = self._location(sha256)
-        private_directory(target.parent)
-        with staged.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(staged, target)
-        _fsync_dir(target.parent)
+        with full_disk_refused():
+            private_directory(target.parent)
+            with staged.open("rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(staged, target)
+            _fsync_dir(target.parent)
 
     def open(self, sha256: str) -> BinaryIO:
         return self._location(sha256).open("rb")

@@ -18,6 +18,7 @@ from sdk.errors import PackageRejected
 from sdk.findings import Finding
 from sdk.manifest import load_manifest
 from sdk.package import PackageView, normalise
+from sdk.text import has_unstorable, shown
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 64 * 1024
@@ -124,6 +125,10 @@ def _read_members(path: Path, compressed: int, limits: ArchiveLimits) -> tuple[d
 def _check_member(member: tarfile.TarInfo, seen: set[str]) -> tuple[str, Finding | None]:
     raw = member.name
     name = normalise(raw)
+    if has_unstorable(raw):
+        # tarfile keeps bytes that are not UTF-8 as lone surrogates; show them as escapes.
+        return name, Finding.error(
+            "archive.bad-name", f"`{shown(raw)}` is not a UTF-8 file name; rename it.", shown(raw, 500))
     if member.issym() or member.islnk():
         return name, Finding.error(
             "archive.link", f"Links are not allowed in a package: replace {raw} by the file itself.", raw)

@@ -29,18 +29,34 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @dataclass(frozen=True)
+class Lookalike:
+    """Another organisation's app whose id or name a reader cannot tell from this one's.
+
+    ``field`` is ``"id"`` or ``"name"``: which of the two looks alike.
+    """
+
+    field: str
+    app_id: str
+    name: str
+    owner: str
+
+
+@dataclass(frozen=True)
 class RegistryFacts:
     """What the registry knows that a package cannot say about itself.
 
     ``uploader`` is the slug of the organisation whose token publishes;
     ``app_owner`` the organisation that owns the app id (``None`` for a new id);
-    ``known_versions`` every version of the app that exists or ever existed.
+    ``known_versions`` every version of the app that exists or ever existed;
+    ``lookalikes`` the apps of other organisations whose id or name has the
+    same confusables skeleton (UTS #39) as this manifest's.
     """
 
     uploader: str
     uploader_kind: str
     app_owner: str | None = None
     known_versions: frozenset[str] = frozenset()
+    lookalikes: tuple[Lookalike, ...] = ()
 
 
 @dataclass(frozen=True)

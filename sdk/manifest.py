@@ -30,7 +30,7 @@ def is_slug(value: object, lengths: tuple[int, int] = APP_ID_LENGTH) -> bool:
     return (
         isinstance(value, str)
         and lengths[0] <= len(value) <= lengths[1]
-        and SLUG_PATTERN.match(value) is not None
+        and SLUG_PATTERN.fullmatch(value) is not None  # match() with `$` lets "open-zaak\n" through
     )
 
 

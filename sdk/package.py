@@ -45,12 +45,14 @@ class PackageView:
         return self.files.get(normalise(path))
 
     def text(self, path: str) -> str | None:
-        """The file decoded as UTF-8, or ``None`` if absent or not UTF-8."""
+        """The file decoded as UTF-8, or ``None`` if absent or not UTF-8.
+
+        NUL becomes U+FFFD: no text shown or stored holds it (PostgreSQL refuses it)."""
         raw = self.read(path)
         if raw is None:
             return None
         try:
-            return raw.decode("utf-8")
+            return raw.decode("utf-8").replace("\x00", "\ufffd")
         except UnicodeDecodeError:
             return None
 

@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.licence",
     "plugins.version_policy",
     "plugins.ownership",
+    "plugins.lookalikes",
     "plugins.package_layout",
     "plugins.publiccode",
     "plugins.decision",

@@ -2,7 +2,9 @@
 
 YAML 1.2 keeps ``yes`` and ``on`` strings and dates as text, which is what
 authors of these files mean. Duplicate keys are an error, not a silent
-overwrite.
+overwrite. Nesting deeper than ``MAX_DEPTH`` is refused before it exhausts the
+parser's recursion, and so is what cannot be stored or shown: escapes such as
+``"\\0"`` and ``"\\ud800"`` (NUL, an unpaired surrogate), and ``.inf``/``.nan``.
 """
 
 from __future__ import annotations
@@ -10,17 +12,41 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import YAMLError
 
 from sdk.findings import Finding
+from sdk.text import UNSTORABLE, describe, unstorable_in
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
+#: Deeper than any manifest, profile or Kubernetes object needs, far below Python's recursion limit.
+MAX_DEPTH = 64
 
 
 def _loader() -> YAML:
     yaml = YAML(typ="safe", pure=True)
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_DEPTH
     return yaml
+
+
+def _too_deep(path: str) -> Finding:
+    return Finding.error("yaml.too-deep", key=path, data={"path": path, "limit": MAX_DEPTH})
+
+
+def _unstorable(document: Any, path: str) -> list[Finding]:
+    """A finding for each text that holds NUL or an unpaired surrogate, and each
+    number that is not finite."""
+    findings = []
+    for key, value in unstorable_in(document):
+        place = f"{path}: {key}" if key else path
+        if isinstance(value, float):
+            findings.append(Finding.error("yaml.not-finite", key=path, data={"place": place, "value": str(value)}))
+            continue
+        bad = UNSTORABLE.search(value).group()  # type: ignore[union-attr]  (it holds one)
+        findings.append(Finding.error("yaml.invalid-character", key=path,
+                                      data={"place": place, "character": describe(bad)}))
+    return findings
 
 
 def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
@@ -45,9 +71,13 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
     if text is None:
         return None, findings
     try:
-        return _loader().load(text), []
+        document = _loader().load(text)
+    except MaxDepthExceededError:
+        return None, [_too_deep(path)]
     except YAMLError as exc:
         return None, [_syntax(path, exc)]
+    problems = _unstorable(document, path)
+    return (None, problems) if problems else (document, [])
 
 
 def load_yaml_stream(raw: bytes, path: str) -> tuple[list[Any], list[Finding]]:
@@ -56,9 +86,13 @@ def load_yaml_stream(raw: bytes, path: str) -> tuple[list[Any], list[Finding]]:
     if text is None:
         return [], findings
     try:
-        return [doc for doc in _loader().load_all(text) if doc is not None], []
+        documents = [doc for doc in _loader().load_all(text) if doc is not None]
+    except MaxDepthExceededError:
+        return [], [_too_deep(path)]
     except YAMLError as exc:
         return [], [_syntax(path, exc)]
+    problems = _unstorable(documents, path)
+    return ([], problems) if problems else (documents, [])
 
 
 def _syntax(path: str, exc: YAMLError) -> Finding:

@@ -15,10 +15,11 @@ web = Blueprint("web", __name__, template_folder="templates", static_folder="sta
 @web.record_once
 def _init_app(state: BlueprintSetupState) -> None:
     from registry.public_urls import external_url_for, registry_address
-    from web import auth, i18n, labels, security
+    from web import auth, i18n, labels, markup, security
 
     state.app.jinja_env.globals.update(external_url_for=external_url_for, registry_address=registry_address)
     i18n.init_app(state.app)
+    markup.init_app(state.app)
     security.init_app(state.app)
     auth.init_app(state.app)
     labels.init_app(state.app)

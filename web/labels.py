@@ -69,13 +69,22 @@ ERRORS = {
     422: _l("Verification failed"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
+    507: _l("The store is full"),
+}
+#: Details of errors that a page explains in the reader's language (by problem slug).
+ERROR_DETAILS = {
+    "storage-full": _l("The store's storage is full, so nothing was saved. Try again later; "
+                       "if it persists, tell the curators."),
+    "malformed-input": _l("The address or the form holds characters that are not text, such as a "
+                          "NUL character. Remove them and try again."),
 }
 
 
 def labels() -> dict[str, dict]:
     """Every table of words, for templates: ``labels.layer[app.layer]``."""
     return {"layer": LAYERS, "kind": KINDS, "license": LICENCES, "severity": SEVERITIES,
-            "role": ROLES, "status": STATUSES, "error": ERRORS, "stage": STAGES, "plan": PLAN_STATUSES,
+            "role": ROLES, "status": STATUSES, "error": ERRORS, "error_detail": ERROR_DETAILS,
+            "stage": STAGES, "plan": PLAN_STATUSES,
             "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT}
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import nh3
-from markupsafe import Markup
+from flask import Flask
 from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from sdk.text import has_unstorable, printable
 
 # Raw HTML in markdown is shown as text; nh3 then removes whatever is left
 # that could run script (javascript: links, event attributes).
@@ -24,7 +27,7 @@ def render_markdown(source: str | None) -> Markup:
     level, because the page has its own h1."""
     if not source:
         return Markup("")
-    html = _markdown.render(source)
+    html = _markdown.render(printable(source))
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
@@ -38,3 +41,20 @@ def description(publiccode: dict[str, Any] | None, language: str) -> dict[str, A
         if isinstance(texts.get(candidate), dict):
             return texts[candidate]
     return {}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = encodable
+
+
+def encodable(value: Any) -> Any:
+    """Every value a template prints, made encodable as UTF-8.
+
+    Packages can no longer bring NUL or unpaired surrogates in (the YAML loader
+    refuses them), but releases stored before that still may; one such value
+    would otherwise make the whole page a 500.
+    """
+    if isinstance(value, str) and has_unstorable(value):
+        cleaned = printable(value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value

@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sdk.text import UNSTORABLE
+from sdk.text import describe as describe_character
 
 MAX_BYTES = 1024 * 1024
 #: Aliases can make a small file expand enormously; stop walking after this many nodes.
@@ -45,8 +49,11 @@ def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
         return None, DocumentError("encoding", {"offset": exc.start})
     yaml = YAML(typ="safe", pure=True)
     yaml.version = (1, 2)  # `yes` stays a string, whatever %YAML the file claims
+    yaml.max_depth = MAX_DEPTH
     try:
         root = yaml.compose(text)
+    except MaxDepthExceededError:
+        return None, DocumentError("yaml-syntax", {"case": "too-deep"})
     except YAMLError as exc:
         # The parser's own words (English) stay as they are, in data.
         return None, DocumentError("yaml-syntax", {"problem": " ".join(str(exc).split())})
@@ -54,7 +61,31 @@ def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
         return None, DocumentError("yaml-syntax", {"case": "too-deep"})
     if root is None:
         return None, DocumentError("empty", {"case": "empty-file"})
+    bad = _unstorable_scalar(root)
+    if bad is not None:
+        found = UNSTORABLE.search(bad.value)
+        character = describe_character(found.group()) if found else "?"
+        return None, DocumentError("invalid-character", {"line": bad.start_mark.line + 1, "character": character})
     return root, None
+
+
+def _unstorable_scalar(root: Node) -> ScalarNode | None:
+    """The first scalar holding NUL or an unpaired surrogate; each node is visited once."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if isinstance(node.value, str) and UNSTORABLE.search(node.value):
+                return node
+        elif isinstance(node, MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return None
 
 
 def scalar_kind(node: ScalarNode) -> str:

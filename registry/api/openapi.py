@@ -218,7 +218,10 @@ PATHS: dict[str, Any] = {
                 "403": _problem("The token's organisation may not publish this app."),
                 "409": _problem("The version exists or existed; `sha256` names the existing artifact."),
                 "413": _problem("The package is too large."),
-                "422": _problem("Verification failed; `findings` holds every finding."),
+                "422": _problem("Verification failed; `findings` holds every finding (among them "
+                                "`identity.lookalike-id` and `identity.lookalike-name`: the id or name cannot "
+                                "be told apart from another organisation's app)."),
+                "507": _problem("The registry's storage is full; nothing was saved. Try again later."),
             },
         }
     },

@@ -10,12 +10,14 @@ from registry.api.context import caller, store
 from registry.db import request_session
 from registry.errors import NotFound, RegistryError
 from registry.models import Environment
+from registry.request_guard import row_id
 from registry.services.bundles import BundleService
 from registry.services.environments import EnvironmentService, own_organisation
 from registry.services.installations import InstallationService
 from registry.services.planning import PlanRequest, PlanService
 from registry.services.tokens import Caller
 from registry.services.updates import UpdateService
+from sdk.text import shown
 
 PREFIX = "/organisations/<org>/environments/<env>"
 
@@ -27,9 +29,10 @@ def _environment(org: str, env: str) -> tuple[Environment, Caller]:
 
 
 def _plan_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound(f"There is no plan {raw!r}; plan ids are numbers.")
-    return int(raw)
+    plan_id = row_id(raw)
+    if plan_id is None:
+        raise NotFound(f"There is no plan `{shown(raw)}`; plan ids are whole numbers.")
+    return plan_id
 
 
 @api.post(f"{PREFIX}/plans")
@@ -67,7 +70,10 @@ def record_installation(org: str, env: str) -> tuple[Response, int]:
     body = request.get_json(silent=True)
     service = InstallationService(request_session())
     if isinstance(body, dict) and set(body) == {"plan"} and type(body["plan"]) is int:
-        plan = PlanService(request_session()).get(environment, body["plan"])
+        plan_id = row_id(body["plan"])
+        if plan_id is None:
+            raise NotFound(f"There is no plan {body['plan']} in this environment.")
+        plan = PlanService(request_session()).get(environment, plan_id)
         events = service.record_plan(environment, plan, who)
     elif isinstance(body, dict) and set(body) == {"app", "version"} and all(
             isinstance(body[k], str) for k in body):

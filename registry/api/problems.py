@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, json, render_template, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from registry.errors import PayloadTooLarge, RegistryError
+from registry.db import is_database_full, is_unique_violation, rollback_request_session
+from registry.errors import Conflict, PayloadTooLarge, RegistryError, StorageFull
+from registry.storage import STORAGE_FULL_MESSAGE, is_disk_full
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -17,6 +20,8 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(RegistryError, _registry_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OSError, _os_error)
+    app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -54,6 +59,26 @@ def _http_error(error: HTTPException) -> Response:
     if error.code == 405 and error.get_response().headers.get("Allow"):
         response.headers["Allow"] = error.get_response().headers["Allow"]
     return response
+
+
+def _os_error(error: OSError) -> Response:
+    if is_disk_full(error):  # a write outside the store's own guard: the database file, the instance
+        log.error("storage full on %s %s: %s", request.method, request.path, error)
+        return _render(StorageFull(STORAGE_FULL_MESSAGE))
+    return _unexpected(error)
+
+
+def _database_error(error: DBAPIError) -> Response:
+    """A full database is a 507; a unique constraint that a concurrent request
+    won is a 409 (services that expect the race say more); anything else, a 500."""
+    rollback_request_session()
+    if is_database_full(error):
+        log.error("database full on %s %s: %s", request.method, request.path, error.orig)
+        return _render(StorageFull(STORAGE_FULL_MESSAGE))
+    if is_unique_violation(error):
+        log.warning("unique constraint on %s %s: %s", request.method, request.path, error.orig)
+        return _render(Conflict("Someone changed this at the same moment. Look again, then retry if still needed."))
+    return _unexpected(error)
 
 
 def _unexpected(error: Exception) -> Response:

@@ -140,6 +140,11 @@ class App(Base):
     # Whether some release runs on an active platform profile: search ranks such apps first.
     runs_somewhere: Mapped[bool] = mapped_column(default=False)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Digests of the confusables skeletons (UTS #39) of the id and the name:
+    # look-alikes share them. A digest, because NFKC can make a skeleton far
+    # longer than its text, and an index needs a bounded key.
+    id_skeleton: Mapped[str] = mapped_column(String(64), default="", index=True)
+    name_skeleton: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import Conflict, Forbidden, NotFound, RegistryError
@@ -76,10 +77,15 @@ class EnvironmentService:
         problems += self._apply(organisation, environment, data)
         self._raise(problems)
         if self._find(organisation, environment.name) is not None:
-            raise Conflict(f"`{organisation.slug}` has (or had) an environment `{environment.name}`; "
-                           "choose another name.")
+            raise self._taken(organisation, environment.name)
         self.session.add(environment)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:
+            # Created by a concurrent request since _find looked: the unique
+            # constraint decides, and the loser hears the same 409.
+            self.session.rollback()
+            raise self._taken(organisation, environment.name) from None
         audit.record(self.session, actor, "environment.create", f"{organisation.slug}/{environment.name}",
                      stage=environment.stage, profile=environment.profile.slug)
         return environment
@@ -108,6 +114,10 @@ class EnvironmentService:
             raise Conflict(f"{', '.join(followers)} promote(s) from `{name}`; change their `promoteFrom` first.")
         environment.archived_at = utcnow()
         audit.record(self.session, actor, "environment.archive", f"{organisation.slug}/{name}")
+
+    @staticmethod
+    def _taken(organisation: Organisation, name: str) -> Conflict:
+        return Conflict(f"`{organisation.slug}` has (or had) an environment `{name}`; choose another name.")
 
     # -- validation ------------------------------------------------------------
 

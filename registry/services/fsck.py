@@ -4,35 +4,44 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from registry.models import App, Artifact, Release
+from registry.models import App, Artifact, Organisation, Release, utcnow
 from registry.storage import ArtifactStore
+
+#: A publish holds its claim for seconds; an hour-old claim without a release was abandoned.
+CLAIM_GRACE = timedelta(hours=1)
 
 
 @dataclass
 class FsckReport:
-    """What is wrong: files nobody points at, releases whose file is gone or altered."""
+    """What is wrong: files nobody points at, releases whose file is gone or altered,
+    app ids claimed by a publish that never got its release in."""
 
     orphans: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # "app@version sha256"
     corrupt: list[str] = field(default_factory=list)
     stale_staging: list[str] = field(default_factory=list)
+    unreleased_claims: list[str] = field(default_factory=list)  # "app (organisation)"
     repaired: list[str] = field(default_factory=list)
     checked: int = 0
 
     @property
     def clean(self) -> bool:
-        return not (self.orphans or self.missing or self.corrupt or self.stale_staging)
+        return not (self.orphans or self.missing or self.corrupt or self.stale_staging or self.unreleased_claims)
 
 
-def fsck(session: Session, store: ArtifactStore, *, repair: bool = False) -> FsckReport:
+def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
+         claim_grace: timedelta = CLAIM_GRACE) -> FsckReport:
     """Check every release's file and every stored file; ``repair`` removes orphans.
 
     Missing and corrupt files are reported, never "repaired": only the
-    publisher's original can restore them.
+    publisher's original can restore them. App ids claimed longer than
+    ``claim_grace`` ago without any release are reported, and ``repair``
+    gives them back; younger claims may belong to a publish in progress.
     """
     report = FsckReport()
     referenced: set[str] = set()
@@ -62,7 +71,23 @@ def fsck(session: Session, store: ArtifactStore, *, repair: bool = False) -> Fsc
             path.unlink(missing_ok=True)
             report.repaired.append(path.name)
         _forget_unused_artifacts(session, known - referenced)
+    _check_claims(session, report, repair, claim_grace)
     return report
+
+
+def _check_claims(session: Session, report: FsckReport, repair: bool, grace: timedelta) -> None:
+    from registry.services.publishing import release_claim  # publishing imports much; fsck little
+
+    cutoff = utcnow() - grace
+    unreleased = session.execute(
+        select(App.id, App.slug, Organisation.slug).join(Organisation, App.organisation_id == Organisation.id)
+        .where(~exists().where(Release.app_id == App.id), App.created_at < cutoff).order_by(App.slug)
+    ).all()
+    session.rollback()  # end the read before each claim is given back in its own transaction
+    for app_id, slug, owner in unreleased:
+        report.unreleased_claims.append(f"{slug} ({owner})")
+        if repair and release_claim(session, app_id):
+            report.repaired.append(slug)
 
 
 def _digest(store: ArtifactStore, sha256: str) -> str:

@@ -4,9 +4,12 @@ municipalities that chose to be named)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import Conflict, NotFound, RegistryError
@@ -73,9 +76,10 @@ class InstallationService:
                 raise Conflict(f"`{environment.name}` changed since plan {plan.id} was made "
                                f"({step['app']} is now {now.release.version if now else 'not installed'}); "
                                "make a new plan.")
-        events = [self._set(environment, self.session.get(Release, s["releaseId"]), caller, plan.id)
-                  for s in changes]
-        self.session.commit()
+        with _one_recording_at_a_time(self.session, environment):
+            events = [self._set(environment, self.session.get(Release, s["releaseId"]), caller, plan.id)
+                      for s in changes]
+            self.session.commit()
         return events
 
     def record_release(self, environment: Environment, app_id: str, version: str, caller: Caller) -> InstallationEvent:
@@ -84,10 +88,11 @@ class InstallationService:
             App.slug == app_id, Release.version == version)).first()
         if release is None:
             raise NotFound(f"There is no release {version} of `{app_id}`.")
-        event = self._set(environment, release, caller, None)
-        if event is None:
-            raise Conflict(f"{app_id} {version} is recorded in `{environment.name}` already.")
-        self.session.commit()
+        with _one_recording_at_a_time(self.session, environment):
+            event = self._set(environment, release, caller, None)
+            if event is None:
+                raise Conflict(f"{app_id} {version} is recorded in `{environment.name}` already.")
+            self.session.commit()
         return event
 
     def remove(self, environment: Environment, app_id: str, caller: Caller) -> InstallationEvent:
@@ -168,6 +173,19 @@ class PreferenceService:
                      showInAdoption=preference.show_in_adoption)
         self.session.commit()
         return preference
+
+
+@contextmanager
+def _one_recording_at_a_time(session: Session, environment: Environment) -> Iterator[None]:
+    """Two recordings of a first install of one app race for the same row; the
+    unique constraint lets one win, and the other is told to look again (409)."""
+    name = environment.name
+    try:
+        yield
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"`{name}` was changed by another recording at the same moment; "
+                       "list its installations and record again if still needed.") from None
 
 
 def _subject(environment: Environment, app: str) -> str:

@@ -8,14 +8,14 @@ between leaves an orphaned file that ``fsck`` reports and repairs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pluggy
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, Forbidden, VerificationFailed
@@ -25,6 +25,8 @@ from registry.services.catalogue import refresh_latest_version
 from registry.services.compatibility import finding_record
 from registry.services.compatibility import record as record_compatibility
 from registry.services.events import announce
+from registry.services.lookalikes import LookalikeService
+from registry.services.lookalikes import remember as remember_skeletons
 from registry.services.profiles import ProfileService
 from registry.services.receiving import ReceivedUpload, receive
 from registry.services.tokens import Caller
@@ -33,8 +35,8 @@ from sdk.archive import ArchiveLimits, open_package
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
 from sdk.frozen import thaw
-from sdk.hookspecs import Decision, RegistryFacts, ReleaseEvent, VerificationContext
-from sdk.manifest import Manifest
+from sdk.hookspecs import Decision, Lookalike, RegistryFacts, ReleaseEvent, VerificationContext
+from sdk.manifest import Manifest, is_slug
 from sdk.package import PackageView
 from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
 from sdk.verification import Compatibility, check_platforms, verify_package
@@ -92,14 +94,24 @@ class PublishService:
             raise VerificationFailed(rejected.message, findings=findings) from None
 
     def _facts(self, package: PackageView, caller: Caller) -> RegistryFacts:
-        app_id = (package.manifest or {}).get("id")
+        manifest = package.manifest or {}
+        app_id = manifest.get("id")
         app = self._app(app_id) if isinstance(app_id, str) else None
         return RegistryFacts(
             uploader=caller.organisation,
             uploader_kind=caller.kind,
             app_owner=app.organisation.slug if app else None,
             known_versions=frozenset(r.version for r in app.releases) if app else frozenset(),
+            lookalikes=self._lookalikes(manifest, caller),
         )
+
+    def _lookalikes(self, manifest: Mapping[str, Any], caller: Caller) -> tuple[Lookalike, ...]:
+        """Other organisations' apps that the manifest's id or name would pass for."""
+        app_id, name = manifest.get("id"), manifest.get("name")
+        if not is_slug(app_id):
+            return ()  # the schema reports the id; there is nothing to compare
+        return LookalikeService(self.session).of(app_id, name if isinstance(name, str) else None,
+                                                 caller.organisation_id)
 
     def _raise_unless_accepted(self, decision: Decision, package: PackageView, facts: RegistryFacts) -> None:
         """Refuse a rejected package with the status the registry's own facts call for.
@@ -140,7 +152,20 @@ class PublishService:
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = _publiccode(package)
-        self._claim(manifest, caller)
+        claimed = self._claim(manifest, caller)
+        try:
+            return self._store_and_record(upload, package, manifest, publiccode, decision, compatibility,
+                                          records, caller)
+        except BaseException:
+            if claimed is not None:
+                release_claim(self.session, claimed)  # no id stays claimed without a release
+            raise
+
+    def _store_and_record(
+        self, upload: ReceivedUpload, package: PackageView, manifest: Manifest, publiccode: dict | None,
+        decision: Decision, compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord],
+        caller: Caller,
+    ) -> Release:
         with self.store.lock(upload.sha256):
             self.store.put(upload.path, upload.sha256)
             try:
@@ -170,6 +195,7 @@ class PublishService:
         app.license = manifest.license
         app.categories = list(manifest.categories)
         app.search_text = _search_text(manifest, publiccode)
+        remember_skeletons(app)
         app.updated_at = utcnow()
         if self.session.get(Artifact, upload.sha256) is None:
             self.session.add(Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest)))
@@ -189,24 +215,32 @@ class PublishService:
                      sha256=upload.sha256, size=upload.size)
         return release
 
-    def _claim(self, manifest: Manifest, caller: Caller) -> None:
-        """Create the app row for a new id in a transaction of its own.
+    def _claim(self, manifest: Manifest, caller: Caller) -> int | None:
+        """Create the app row for a new id in a transaction of its own; its id
+        when this publish created it.
 
         Two first versions of a new app published at the same moment would
         otherwise both try to create it, and one would fail. After the claim,
         ownership is checked again: another organisation may have claimed the
-        id since verification looked.
+        id since verification looked. A publish that fails after its claim
+        gives the id back (``release_claim``); a crash in between leaves an app
+        without releases, which ``fsck`` reports and repairs.
         """
+        claimed = None
         if self._app(manifest.id) is None:
-            self.session.add(App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
-                                 summary=manifest.summary, license=manifest.license, categories=[]))
+            app = App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
+                      summary=manifest.summary, license=manifest.license, categories=[])
+            remember_skeletons(app)
+            self.session.add(app)
             try:
                 self.session.commit()
+                claimed = app.id
             except IntegrityError:
                 self.session.rollback()  # claimed by a concurrent publish: fine if it was ours
         owner = self._app(manifest.id).organisation
         if owner.id != caller.organisation_id:
             raise Forbidden(f"The app id `{manifest.id}` belongs to `{owner.slug}`; choose another id.")
+        return claimed
 
     def _forget_unreferenced(self, sha256: str) -> None:
         referenced = self.session.scalars(select(Release.id).where(Release.artifact_sha256 == sha256)).first()
@@ -226,6 +260,24 @@ class PublishService:
 
     def _app(self, slug: str) -> App | None:
         return self.session.scalars(select(App).where(App.slug == slug)).first()
+
+
+def release_claim(session: Session, app_id: int) -> bool:
+    """Give back a claimed app id that has no release, in a transaction of its own.
+
+    Conditional, so that a concurrent publish of the same new app that did
+    get its release in keeps the id. Whether the id was given back.
+    """
+    session.rollback()
+    try:
+        gone = session.execute(delete(App).where(
+            App.id == app_id, ~exists().where(Release.app_id == App.id))).rowcount
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("could not give back the claim of app %s; fsck reports it", app_id)
+        return False
+    return gone == 1
 
 
 def _publiccode(package: PackageView) -> dict | None:

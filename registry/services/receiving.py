@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from registry.errors import PayloadTooLarge
-from registry.storage import ArtifactStore
+from registry.storage import ArtifactStore, full_disk_refused
 
 CHUNK = 64 * 1024
 
@@ -27,12 +27,15 @@ class ReceivedUpload:
 
 
 def receive(stream: BinaryIO, filename: str, store: ArtifactStore, max_bytes: int) -> ReceivedUpload:
-    """Copy ``stream`` to staging; past ``max_bytes`` stop reading and refuse."""
+    """Copy ``stream`` to staging; past ``max_bytes`` stop reading and refuse.
+
+    Whatever goes wrong (too large, a full disk, a dropped connection), the
+    staging file is removed: nothing half-written stays behind."""
     digest = hashlib.sha256()
     size = 0
     handle, path = store.staging_file()
     try:
-        with handle:
+        with full_disk_refused(), handle:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 
 import pluggy
+from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.errors import Conflict, Forbidden, RegistryError
 from registry.models import RELEASE_YANKED, Release, Yank
@@ -34,15 +36,27 @@ class YankService:
         app = release.app
         if app.organisation_id != caller.organisation_id:
             raise Forbidden(f"Only `{app.organisation.slug}` may yank releases of `{app_id}`.")
-        if release.yanked:
+        if not self._mark_yanked(release):
+            self.session.rollback()
             raise Conflict(f"{app_id} {version} is yanked already.")
-        release.status = RELEASE_YANKED
         release.yanks.append(Yank(reason=reason, actor=caller.actor))
         refresh_latest_version(self.session, app)
         audit.record(self.session, caller.actor, "release.yank", f"{app_id}@{version}", reason=reason)
         self.session.commit()
         self._notify(release, caller, reason)
         return release
+
+    def _mark_yanked(self, release: Release) -> bool:
+        """Set the status only if no one else has: of two yanks at the same
+        moment the database lets one change the row, and only that one goes on
+        to record, audit and notify."""
+        changed = self.session.execute(
+            update(Release).where(Release.id == release.id, Release.status != RELEASE_YANKED)
+            .values(status=RELEASE_YANKED).execution_options(synchronize_session=False)
+        ).rowcount
+        if changed:
+            set_committed_value(release, "status", RELEASE_YANKED)  # what the row holds now
+        return changed == 1
 
     def _notify(self, release: Release, caller: Caller, reason: str) -> None:
         event = ReleaseEvent(release.app.slug, release.version, release.app.organisation.slug,

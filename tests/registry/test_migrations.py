@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Connection, create_engine, inspect, text
 
 from registry.migrations import alembic_config, upgrade
 from registry.models import Base
@@ -31,10 +31,20 @@ def test_upgrade_is_idempotent_and_downgrade_empties(sqlite_url: str) -> None:
         engine.dispose()
 
 
-def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(database_url: str) -> None:
+def seed_app(conn: Connection, slug: str, name: str) -> None:
+    """An organisation (id 1) and its app (id 1), written as an older schema holds them."""
     from datetime import UTC, datetime
 
-    from sqlalchemy import text
+    now = datetime.now(UTC)
+    conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
+                      "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
+    conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
+                      "search_text, created_at, updated_at) VALUES (1, :slug, 1, :name, 's', "
+                      "'EUPL-1.2', '[]', '', :now, :now)"), {"now": now, "slug": slug, "name": name})
+
+
+def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(database_url: str) -> None:
+    from datetime import UTC, datetime
 
     upgrade(database_url, "0002")
     engine = create_engine(database_url)
@@ -42,11 +52,7 @@ def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(databas
     manifest = '{"id": "catalogi", "version": "1.3.0", "provides": [{"api": "zgw-catalogi", "version": "1.3.0"}]}'
     try:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
-                              "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
-                              "search_text, created_at, updated_at) VALUES (1, 'catalogi', 1, 'Catalogi', 's', "
-                              "'EUPL-1.2', '[]', '', :now, :now)"), {"now": now})
+            seed_app(conn, "catalogi", "Catalogi")
             conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) "
                               "VALUES (:sha, 1, 'c.tar.gz', :now)"), {"sha": "a" * 64, "now": now})
             conn.execute(text("INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, "
