@@ -5,6 +5,12 @@ parsed once (remembered for as long as the package view lives), not once per
 check and profile. Parsing follows YAML 1.1, as kubectl and the API server do
 (sigs.k8s.io/yaml): ``enabled: yes`` is a boolean and ``defaultMode: 0644`` an
 octal number there, and the checks must judge what the cluster will see.
+A file that starts with ``{`` is a stream of JSON objects, as kubectl reads it
+(``sdk.jsonstream``). Every file that ships is read (``deploy_files()``).
+
+Work is bounded: past the document limit of the running verification
+(``sdk.budget``) parsing stops and the package is refused, and the loops over
+documents and objects check its time budget.
 Not a plugin itself: the modules that import it are.
 """
 
@@ -17,7 +23,9 @@ from typing import Any
 
 import yaml
 
+from sdk.budget import checkpoint, document_limit
 from sdk.findings import Finding, join_key
+from sdk.jsonstream import is_json_stream, load_json_stream
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
 from sdk.yamldoc import decode_text, load_yaml_stream
@@ -129,7 +137,10 @@ class Deploy:
 
     def mappings(self) -> Iterator[KubeObject]:
         """Objects that are mappings (others are reported by the schema check)."""
-        return (o for o in self.objects if o.is_mapping)
+        for obj in self.objects:
+            checkpoint()
+            if obj.is_mapping:
+                yield obj
 
 
 _memo: dict[int, tuple[weakref.ref[PackageView], Deploy]] = {}
@@ -148,6 +159,7 @@ def deploy_of(package: PackageView) -> Deploy:
 
 def _load(package: PackageView) -> Deploy:
     values = sample_values(package.manifest)
+    limit = document_limit()
     objects: list[KubeObject] = []
     findings: list[Finding] = []
     for path in package.deploy_files():
@@ -158,19 +170,51 @@ def _load(package: PackageView) -> Deploy:
         rendered = render_text(text, values)
         if package.manifest is not None:  # without one, every placeholder would be "undeclared"
             findings += render_findings(path, rendered)
+        json_stream = is_json_stream(rendered.text)
         try:
-            documents = [d for d in yaml.load_all(rendered.text, Loader=_KubeLoader) if d is not None]
-        except yaml.YAMLError as exc:
-            findings += _parse_problem(path, raw, rendered.text != text, exc)
+            documents = _documents(rendered.text, json_stream, limit - len(objects) + 1)
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:
+            findings += _parse_problem(path, raw, rendered.text != text, json_stream, exc)
             continue
         objects += [KubeObject(path, index, doc) for index, doc in enumerate(documents)]
+        if len(objects) > limit:
+            findings.append(Finding.error(
+                "package.too-many-documents",
+                f"The deploy/ files hold more than {limit} Kubernetes documents (counted up to {path}); "
+                "the registry verifies at most that many per package. Leave out what the app does not "
+                "need, or split it into several apps.", path))
+            del objects[limit:]
+            break
     return Deploy(tuple(objects), tuple(findings))
 
 
-def _parse_problem(path: str, raw: bytes, rendered: bool, exc: yaml.YAMLError) -> list[Finding]:
-    if load_yaml_stream(raw, path)[1]:
+def _documents(text: str, json_stream: bool, room: int) -> list[Any]:
+    """At most ``room`` documents of a rendered file, read as kubectl reads it."""
+    if json_stream:
+        return load_json_stream(text, room)
+    documents = []
+    for document in yaml.load_all(text, Loader=_KubeLoader):
+        checkpoint()
+        if document is not None:
+            documents.append(document)
+            if len(documents) >= room:
+                break
+    return documents
+
+
+def _parse_problem(
+    path: str, raw: bytes, rendered: bool, json_stream: bool, exc: Exception
+) -> list[Finding]:
+    brief = " ".join(str(exc).split())[:300]
+    if isinstance(exc, RecursionError):
+        return [Finding.error(
+            "kubernetes.too-deep", f"{path} nests lists or mappings too deeply to be read; flatten it.", path)]
+    if json_stream:
+        return [Finding.error(
+            "kubernetes.json",
+            f"{path} starts with '{{', so kubectl reads it as JSON, and it is not valid JSON: {brief}.", path)]
+    if load_yaml_stream(raw, path, limit=document_limit() + 1)[1]:
         return []  # a syntax error that package_layout reports already
-    brief = " ".join(str(exc).split())
     if rendered:
         return [Finding.error(
             "render.invalid-yaml",

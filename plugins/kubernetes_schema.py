@@ -20,6 +20,7 @@ from plugins import kubernetes_schema_store as store
 from plugins.kubernetes_objects import Deploy, KubeObject, deploy_of
 from plugins.kubernetes_removed_apis import removal
 from sdk import hookimpl
+from sdk.budget import checkpoint
 from sdk.findings import Finding, join_key
 from sdk.hookspecs import VerificationContext
 from sdk.package import PackageView
@@ -51,6 +52,7 @@ def appstore_verify_platform(
     builtin_groups = frozenset().union(*(store.groups(s) for _, s in versions))
     per_version: dict[tuple[int, str, str, str], list[str]] = defaultdict(list)
     for number, obj in enumerate(deploy.objects):
+        checkpoint()
         problem = _object_problem(obj)
         if problem is not None:
             findings.append(problem)

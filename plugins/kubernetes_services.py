@@ -55,7 +55,9 @@ SERVICES: dict[str, Signs] = {
     "api-gateway": Signs(kinds=("configuration.konghq.com/KongPlugin",
                                 "configuration.konghq.com/KongConsumer")),
 }
-_URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+# Schemes are short; the bound keeps the scan linear (an unbounded run of scheme
+# characters would be scanned again from each of its word boundaries).
+_URL = re.compile(r"\b([a-z][a-z0-9+.-]{0,31})://", re.IGNORECASE)
 
 
 @hookimpl(trylast=True)

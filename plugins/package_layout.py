@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sdk import hookimpl
+from sdk.budget import document_limit
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
+from sdk.jsonstream import is_json_stream
 from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
 from sdk.package import DEPLOY_DIR, MANIFEST_PATH, PUBLICCODE_PATH, PackageView
 from sdk.publiccode import commonground_layer, load_publiccode
-from sdk.yamldoc import load_yaml_stream
+from sdk.yamldoc import decode_text, load_yaml_stream
 
 PLUGIN_NAME = "package-layout"
 MAX_README_BYTES = 512 * 1024
@@ -36,9 +38,20 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
             "install it on their platform. Add them, unless the app is offered only as a service.",
             DEPLOY_DIR,
         ))
+    limit = document_limit() + 1  # past the limit, kubernetes_objects refuses the package
     for path in deploy:
-        _, problems = load_yaml_stream(package.read(path) or b"", path)
+        raw = package.read(path) or b""
+        text, problems = decode_text(raw, path)
+        if text is not None and not is_json_stream(text):  # JSON: kubernetes_objects reads it
+            _, problems = load_yaml_stream(raw, path, limit=limit)
         findings.extend(problems)
+    # Not shipped, so harmless (bundles take only deploy_files()); but the author
+    # may have meant it to be applied (pod.JSON, app.yaml.txt): say so.
+    findings += [Finding.warning(
+        "package.not-a-manifest",
+        f"{path} is in {DEPLOY_DIR} but is not a Kubernetes manifest (.yaml, .yml or .json), so it "
+        f"is neither verified nor installed; rename it if it is one, or move it out of {DEPLOY_DIR}.", path)
+        for path in package.stray_deploy_files()]
     for path in ("README.md", "CHANGELOG.md"):
         raw = package.read(path)
         if raw is not None and len(raw) > MAX_README_BYTES:

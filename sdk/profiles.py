@@ -40,9 +40,9 @@ PROFILE_VERSION = 1
 #: Codes (or prefixes) that no policy can postpone.
 ALWAYS_BINDING: tuple[str, ...] = ("kubernetes", "plugin.crashed")
 
-_MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)$")
-_CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+[a-z0-9]*/[A-Z][A-Za-z0-9]*$")
-_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
+_MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)\Z")
+_CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9][a-z0-9]*/[A-Z][A-Za-z0-9]*\Z")
+_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*\Z")
 _KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
          "services", "customResources", "policies"}
 

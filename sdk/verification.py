@@ -3,6 +3,10 @@
 pluggy stops a hook call at the first exception. Verification must not, so the
 runner calls each implementation itself, stamps the plugin's name on its
 findings and turns an exception into an error finding.
+
+Each run has a ``Budget`` (``sdk.budget``): its time is checked before every
+plugin, and running out refuses the package; the findings kept per code are
+capped, with one summary finding for the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 import pluggy
 
 from sdk import hookspecs
+from sdk.budget import Budget, OutOfTime, checkpoint, summarise
 from sdk.findings import Finding, Severity, has_errors, sorted_findings
 from sdk.hookspecs import Decision, SourceDocument, VerificationContext
 from sdk.package import PUBLICCODE_PATH, PackageView
@@ -97,9 +102,12 @@ def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[F
     findings: list[Finding] = []
     # get_hookimpls() lists implementations in reverse call order.
     for impl in reversed(caller.get_hookimpls()):
+        checkpoint()
         args = {name: kwargs[name] for name in impl.argnames}
         try:
             result = impl.function(**args)
+        except OutOfTime:
+            raise  # not the plugin's fault: the whole verification stops
         except Exception as exc:  # a plugin's bug must not stop the others
             log.exception("plugin %s crashed in %s", impl.plugin_name, hook_name)
             findings.append(
@@ -120,23 +128,33 @@ def verify_package(
     package: PackageView,
     context: VerificationContext,
     preliminary: Sequence[Finding] = (),
+    budget: Budget | None = None,
 ) -> Decision:
     """Run every check on an opened package and decide.
 
     ``preliminary`` holds findings from opening the package (manifest parse
-    errors); they count like any other.
+    errors); they count like any other. ``budget`` limits the work (a fresh
+    default one if not given); out of time, the package is refused with the
+    findings so far and ``verification.too-slow``.
     """
+    budget = budget or Budget()
     findings = list(preliminary)
-    if package.manifest is not None:
-        findings += call_each(pm, "appstore_verify_manifest", manifest=package.manifest, context=context)
-    findings += call_each(pm, "appstore_verify_package", package=package, context=context)
-    raw = package.read(PUBLICCODE_PATH)
-    if raw is not None:
-        document = SourceDocument(PUBLICCODE_PATH, raw)
-        findings += call_each(
-            pm, "appstore_verify_publiccode", document=document, package=package, context=context
-        )
-    return decide(pm, findings, context)
+    try:
+        with budget.active():
+            if package.manifest is not None:
+                findings += call_each(pm, "appstore_verify_manifest", manifest=package.manifest, context=context)
+            findings += call_each(pm, "appstore_verify_package", package=package, context=context)
+            raw = package.read(PUBLICCODE_PATH)
+            if raw is not None:
+                document = SourceDocument(PUBLICCODE_PATH, raw)
+                findings += call_each(
+                    pm, "appstore_verify_publiccode", document=document, package=package, context=context
+                )
+    except OutOfTime as late:
+        findings += late.findings
+        return Decision(False, tuple(summarise(sorted_findings(findings), budget.limits.max_findings_per_code)))
+    decision = decide(pm, findings, context)
+    return Decision(decision.accepted, tuple(summarise(decision.findings, budget.limits.max_findings_per_code)))
 
 
 @dataclass(frozen=True)
@@ -149,7 +167,8 @@ class Compatibility:
 
 
 def check_platforms(
-    pm: pluggy.PluginManager, package: PackageView, context: VerificationContext
+    pm: pluggy.PluginManager, package: PackageView, context: VerificationContext,
+    budget: Budget | None = None,
 ) -> list[Compatibility]:
     """The compatibility of a package with each profile in ``context.profiles``.
 
@@ -162,14 +181,21 @@ def check_platforms(
     a binding are binding at once. Kubernetes API checks (``kubernetes.*``:
     schema, removed APIs, unknown kinds) and crashed plugins are always binding
     (``sdk.profiles.ALWAYS_BINDING``): no date makes a refused manifest run.
+
+    Out of ``budget`` time, ``OutOfTime`` (a ``PackageRejected``) is raised:
+    no compatibility is known then, and the package is refused.
     """
+    budget = budget or Budget()
+    per_code = budget.limits.max_findings_per_code
     results = []
-    for profile in context.profiles:
-        findings = call_each(
-            pm, "appstore_verify_platform", package=package, profile=profile, context=context
-        )
-        findings = [_apply_binding(f, profile, context.today) for f in findings]
-        results.append(Compatibility(profile.id, not has_errors(findings), tuple(sorted_findings(findings))))
+    with budget.active():
+        for profile in context.profiles:
+            findings = call_each(
+                pm, "appstore_verify_platform", package=package, profile=profile, context=context
+            )
+            findings = [_apply_binding(f, profile, context.today) for f in findings]
+            results.append(Compatibility(profile.id, not has_errors(findings),
+                                         tuple(summarise(sorted_findings(findings), per_code))))
     return results
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from sdk.budget import checkpoint
 from sdk.findings import Finding
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -58,17 +59,30 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
         return None, [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
 
 
-def load_yaml_stream(raw: bytes, path: str) -> tuple[list[Any], list[Finding]]:
-    """Parse a multi-document YAML file (Kubernetes manifests); empty documents are dropped."""
+def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[list[Any], list[Finding]]:
+    """Parse a multi-document YAML file (Kubernetes manifests); empty documents are dropped.
+
+    With ``limit``, parsing stops after that many documents: the rest is not
+    read (the caller reports a file with too many).
+    """
     text, findings = decode_text(raw, path)
     if text is None:
         return [], findings
+    documents: list[Any] = []
     try:
-        return [doc for doc in _loader().load_all(text) if doc is not None], []
+        for document in _loader().load_all(text):
+            checkpoint()
+            if document is not None:
+                documents.append(document)
+                if limit is not None and len(documents) >= limit:
+                    break
     except YAMLError as exc:
         return [], [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
+    except RecursionError:
+        return [], [Finding.error("yaml.too-deep", f"{path} nests lists or mappings too deeply; flatten it.", path)]
+    return documents, []
 
 
 def _brief(exc: YAMLError) -> str:
-    """The parser's message on one line, with its position."""
-    return " ".join(str(exc).split())
+    """The parser's message on one line, with its position (cut short: it may quote the text)."""
+    return " ".join(str(exc).split())[:300]

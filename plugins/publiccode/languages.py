@@ -21,9 +21,9 @@ _LANGTAG = re.compile(
     r"(?:-(?P<region>[a-z]{2}|[0-9]{3}))?"
     rf"(?:-(?P<variants>(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}})(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*))?"
     rf"(?:-(?P<extensions>[a-wyz0-9](?:-{_ALNUM}{{2,8}})+(?:-[a-wyz0-9](?:-{_ALNUM}{{2,8}})+)*))?"
-    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?$"
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?\Z"
 )
-_PRIVATE_USE = re.compile(rf"^x(?:-{_ALNUM}{{1,8}})+$")
+_PRIVATE_USE = re.compile(rf"^x(?:-{_ALNUM}{{1,8}})+\Z")
 _GRANDFATHERED = frozenset(
     """
 en-gb-oed i-ami i-bnn i-default i-enochian i-hak i-klingon i-lux i-mingo i-navajo i-pwn
@@ -44,7 +44,7 @@ def _has_two_letter_form(code: str) -> bool:
     return language is not None and hasattr(language, "alpha_2")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # bounded: the values come from uploads
 def is_language_tag(value: str, strict: bool = True) -> bool:
     """A well-formed, registered BCP 47 tag (``en``, ``en-GB``, ``sl-IT-nedis``).
 

@@ -30,6 +30,7 @@ from registry.services.receiving import ReceivedUpload, receive
 from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
 from sdk.archive import ArchiveLimits, open_package
+from sdk.budget import Budget, OutOfTime, WorkLimits
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
 from sdk.hookspecs import Decision, RegistryFacts, ReleaseEvent, VerificationContext
@@ -49,6 +50,7 @@ VERSION_EXISTS = "version.exists"
 class PublishSettings:
     max_upload_bytes: int
     limits: ArchiveLimits
+    work: WorkLimits = WorkLimits()
 
 
 class PublishService:
@@ -71,12 +73,13 @@ class PublishService:
     def publish(self, stream: BinaryIO, filename: str, caller: Caller) -> Release:
         upload = receive(stream, filename, self.store, self.settings.max_upload_bytes)
         try:
+            budget = Budget(self.settings.work)  # one budget for the whole of this upload
             package, preliminary = self._open(upload)
             profiles = ProfileService(self.session).active()
             context = self._context(package, caller, tuple(p for _, p in profiles))
-            decision = verify_package(self.plugins, package, context, preliminary)
+            decision = verify_package(self.plugins, package, context, preliminary, budget)
             self._raise_unless_accepted(decision, package)
-            compatibility = check_platforms(self.plugins, package, context)
+            compatibility = self._platforms(package, context, budget)
             records = {p.id: r for r, p in profiles}
             release = self._persist(upload, package, decision, compatibility, records, caller)
         finally:
@@ -90,6 +93,12 @@ class PublishService:
         except PackageRejected as rejected:
             findings = [f.stamped("archive") for f in rejected.findings]
             raise VerificationFailed(rejected.message, findings=findings) from None
+
+    def _platforms(self, package: PackageView, context: VerificationContext, budget: Budget) -> list[Compatibility]:
+        try:
+            return check_platforms(self.plugins, package, context, budget)
+        except OutOfTime as late:
+            raise VerificationFailed(late.message, findings=late.findings) from None
 
     def _context(
         self, package: PackageView, caller: Caller, profiles: tuple[PlatformProfile, ...]
