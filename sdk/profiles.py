@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -43,6 +43,11 @@ ALWAYS_BINDING: tuple[str, ...] = ("kubernetes", "plugin.crashed")
 _MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)\Z")
 _CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9][a-z0-9]*/[A-Z][A-Za-z0-9]*\Z")
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*\Z")
+
+
+def _short(pattern: re.Pattern[str], limit: int) -> Callable[[str], bool]:
+    """``pattern`` matches and the text is at most ``limit`` long: nothing outsized reaches a regex."""
+    return lambda text: len(text) <= limit and pattern.match(text) is not None
 _KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
          "services", "customResources", "policies"}
 
@@ -149,7 +154,7 @@ class _ProfileReader:
         classes = self.texts(storage, "classes", "storage.classes", [], bool, "a storage class name")
         services = self.texts(d, "services", "services", [], lambda s: is_slug(s, (2, 64)),
                               "a slug such as `postgresql`")
-        kinds = self.texts(d, "customResources", "customResources", [], _CUSTOM_KIND.match,
+        kinds = self.texts(d, "customResources", "customResources", [], _short(_CUSTOM_KIND, 320),
                            "`group/version/Kind`, such as `cert-manager.io/v1/Certificate`")
         policies = self.policies(d.get("policies") or [])
         if self.problems:
@@ -168,7 +173,7 @@ class _ProfileReader:
             if isinstance(item, float):
                 # YAML reads 1.30 as the number 1.3: the author meant text.
                 self.problem(f"`kubernetes[{index}]` must be quoted (\"{item}\" as a number loses its zeros)")
-            elif not isinstance(item, str) or not _MINOR.match(item):
+            elif not isinstance(item, str) or not _short(_MINOR, 8)(item):
                 self.problem(f"`kubernetes[{index}]` must be a minor version such as \"1.31\"")
         if len(set(map(str, value))) != len(value):
             self.problem("`kubernetes` lists a version twice")
@@ -197,7 +202,7 @@ class _ProfileReader:
                 self.problem(f"`{key}` must have exactly `check` and `bindingFrom`")
                 continue
             check, when = item["check"], _date(item["bindingFrom"])
-            if not isinstance(check, str) or not _CODE.match(check):
+            if not isinstance(check, str) or not _short(_CODE, 120)(check):
                 self.problem(f"`{key}.check` must be a finding code or prefix such as `pod-security`")
                 continue
             if is_always_binding(check):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 from urllib.parse import urlsplit
 
@@ -129,9 +130,18 @@ def is_spdx_expression(value: str) -> bool:
     return not unknown and not other_errors
 
 
-def length(value: str) -> int:
-    """Length in characters as displayed (extended grapheme clusters)."""
-    return len(_GRAPHEME.findall(value))
+def length(value: str, at_most: int | None = None) -> int:
+    """Length in characters as displayed (extended grapheme clusters).
+
+    With ``at_most``, counting stops past that many (the answer is then
+    ``at_most + 1``): judging a limit costs time in the limit, not in the text.
+    """
+    if value.isascii():  # the common case, at C speed: only CR LF is one cluster of two
+        return len(value) - value.count("\r\n")
+    if at_most is not None and len(value) <= at_most:
+        return len(_GRAPHEME.findall(value))  # short enough: count it all
+    clusters = _GRAPHEME.finditer(value)
+    return sum(1 for _ in (clusters if at_most is None else itertools.islice(clusters, at_most + 1)))
 
 
 @functools.cache

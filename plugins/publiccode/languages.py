@@ -14,6 +14,8 @@ import langcodes
 import pycountry
 
 _ALNUM = "[a-z0-9]"
+#: Far longer than any registered tag; longer text is refused before a regex sees it.
+MAX_TAG_LENGTH = 128
 # RFC 5646 language tag (without the irregular grandfathered forms, handled below).
 _LANGTAG = re.compile(
     r"^(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
@@ -51,6 +53,8 @@ def is_language_tag(value: str, strict: bool = True) -> bool:
     ``strict`` (description keys) also refuses a three-letter code with a two-letter
     form; ``localisation.availableLanguages`` accepts ``ita`` for ``it``.
     """
+    if len(value) > MAX_TAG_LENGTH:
+        return False
     tag = value.lower()
     if tag in _GRANDFATHERED or _PRIVATE_USE.match(tag):
         return True
