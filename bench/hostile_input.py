@@ -21,6 +21,7 @@ Run from the repository root: ``.venv/bin/python bench/hostile_input.py``
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -157,7 +158,8 @@ def bench_matchers() -> int:
     return report([(what, best_ms(lambda m=matcher, t=text: m(t))) for what, matcher, text in MATCHERS])
 
 
-CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\ndata: {{k: v{n}}}\n"
+CONFIGMAP = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings-{n}, labels: {{app: zaken}}}}\n"
+             "data: {{key: \"{key}\"}}\n")
 ALIASED = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -172,7 +174,8 @@ spec:
 
 
 def hostile_packages() -> dict[str, dict[str, bytes]]:
-    many = "---\n".join(CONFIGMAP.format(n=n) for n in range(30_000))
+    many = "---\n".join(CONFIGMAP.format(n=n, key=hashlib.sha256(b"%d" % n).hexdigest()[:20])
+                         for n in range(30_000))
     fan = ALIASED % ", ".join(["*c"] * 30_000)
     return {
         "30,000 ConfigMaps": factories.package_files(**{"deploy__many.yaml": many}),

@@ -243,6 +243,7 @@ def containers(spec_field: str, spec: Mapping[str, Any]) -> Iterator[Container]:
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
+            checkpoint()  # aliases can make one pod spec hold thousands of containers
             if isinstance(item, dict):
                 yield Container(join_key(join_key(spec_field, list_name), index), item, list_name)
 

@@ -22,7 +22,7 @@ class Defaults:
     # Work per upload (sdk.budget): Kubernetes documents, findings kept per code, seconds.
     VERIFY_MAX_DOCUMENTS = 1000
     VERIFY_MAX_FINDINGS_PER_CODE = 25
-    VERIFY_TIME_BUDGET_SECONDS = 60.0
+    VERIFY_TIME_BUDGET_SECONDS = 20.0
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100

@@ -35,7 +35,7 @@ class WorkLimits:
 
     max_documents: int = 1000
     max_findings_per_code: int = 25
-    max_seconds: float = 60.0
+    max_seconds: float = 20.0
 
 
 class OutOfTime(PackageRejected):
