@@ -1,4 +1,5 @@
-"""Hostile uploads over the API: ambiguous archives and outsized work get a clear 422, bundles ship only what was verified."""
+"""Hostile uploads over the API: ambiguous archives and outsized work get a clear 422;
+bundles ship only what was verified."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import json
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sdk.budget import current
 from sdk import hookimpl
+from sdk.budget import current
 from tests import factories
 from tests.conftest import add_organisation
 from tests.registry.installs_support import PROFILE, municipality

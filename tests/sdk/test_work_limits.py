@@ -58,7 +58,7 @@ def test_past_the_document_limit_the_package_is_refused(tmp_path: Path) -> None:
 
 
 def test_documents_are_counted_over_all_files_and_json_streams(tmp_path: Path) -> None:
-    stream = "\n".join('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "j%d"}}' % n for n in range(3))
+    stream = "\n".join(f'{{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {{"name": "j{n}"}}}}' for n in range(3))
     files = factories.package_files(**{"deploy__a.json": stream, "deploy__b.yaml": configmaps(2)})
     report = check_path(write_project(tmp_path, files), limits=WorkLimits(max_documents=5))
     # a.json (3) and b.yaml (2) fill the limit; deployment.yaml crosses it
