@@ -21,14 +21,27 @@ HIDDEN = {"deploy/hidden.yaml": b"apiVersion: v1\nkind: Pod\nmetadata: {name: hi
 BLOCK = 512
 
 
+def add_files(tar: tarfile.TarFile, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        info = tarfile.TarInfo(name)
+        info.size = len(content)
+        tar.addfile(info, io.BytesIO(content))
+
+
+def tar_gz_with(extra: tarfile.TarInfo, tar_format: int = tarfile.PAX_FORMAT) -> bytes:
+    """A package archive of ``FILES`` and one more, content-less member."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tar_format) as tar:
+        add_files(tar, FILES)
+        tar.addfile(extra)
+    return buffer.getvalue()
+
+
 def tar_bytes(files: dict[str, bytes], *, end: bool = True) -> bytes:
     """An uncompressed tar of ``files``; without ``end`` it stops after the last member's data."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for name, content in files.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
+        add_files(tar, files)
         members_end = tar.offset
     data = buffer.getvalue()
     return data if end else data[:members_end]
@@ -58,27 +71,13 @@ def archive_with_damaged_header_before_a_member() -> bytes:
 def archive_with_sparse_member() -> bytes:
     info = tarfile.TarInfo("deploy/sparse.yaml")
     info.type = tarfile.GNUTYPE_SPARSE
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.GNU_FORMAT) as tar:
-        for name, content in FILES.items():
-            member = tarfile.TarInfo(name)
-            member.size = len(content)
-            tar.addfile(member, io.BytesIO(content))
-        tar.addfile(info)
-    return buffer.getvalue()
+    return tar_gz_with(info, tarfile.GNU_FORMAT)
 
 
 def archive_with_folder_named_like_a_file() -> bytes:
     folder = tarfile.TarInfo("deploy/deployment.yaml")
     folder.type = tarfile.DIRTYPE
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, content in FILES.items():
-            member = tarfile.TarInfo(name)
-            member.size = len(content)
-            tar.addfile(member, io.BytesIO(content))
-        tar.addfile(folder)
-    return buffer.getvalue()
+    return tar_gz_with(folder)
 
 
 AMBIGUOUS = {
