@@ -165,34 +165,14 @@ def open_package(
 
 
 def _read_members(path: Path, compressed: int, limits: ArchiveLimits) -> tuple[dict[str, bytes], list[Finding]]:
-    files: dict[str, bytes] = {}
     problems: list[Finding] = []
-    seen: set[str] = set()
-    unpacked = 0
-    count = 0
     cap = limits.max_unpacked_bytes + limits.max_members * HEADER_ALLOWANCE + END_ALLOWANCE
     try:
         with path.open("rb") as raw:
             stream = _GzipMember(raw, cap)
             tar = tarfile.open(fileobj=stream, mode="r|")
-            for member in tar:
-                count += 1
-                if count > limits.max_members:
-                    raise _LimitCrossed(Finding.error(
-                        "archive.too-many-members",
-                        f"The archive holds more than {limits.max_members} members; "
-                        "leave out what the app does not need.",
-                    ))
-                name, problem = _check_member(member, seen)
-                if problem:
-                    problems.append(problem)
-                    continue
-                if not member.isfile():
-                    continue
-                unpacked += member.size
-                _check_size(unpacked, compressed, limits)
-                files[name] = _read_file(tar, member)
-            stream.drain()
+            files = _walk(tar, compressed, limits, problems)
+            stream.drain()  # what follows the tar's end must be zeros, up to the gzip stream's end
             if stream.last_nonzero >= tar.offset:
                 problems.append(_data_after_end(tar.offset))
     except _LimitCrossed as crossed:
@@ -203,6 +183,30 @@ def _read_members(path: Path, compressed: int, limits: ArchiveLimits) -> tuple[d
             f"The archive cannot be read ({exc}); build it again with `appstore build`.",
         )]
     return files, problems
+
+
+def _walk(tar: tarfile.TarFile, compressed: int, limits: ArchiveLimits, problems: list[Finding]) -> dict[str, bytes]:
+    """The regular files of ``tar``; unsafe members go to ``problems``, crossed limits raise."""
+    files: dict[str, bytes] = {}
+    seen: set[str] = set()
+    unpacked = 0
+    for count, member in enumerate(tar, start=1):
+        if count > limits.max_members:
+            raise _LimitCrossed(Finding.error(
+                "archive.too-many-members",
+                f"The archive holds more than {limits.max_members} members; "
+                "leave out what the app does not need.",
+            ))
+        name, problem = _check_member(member, seen)
+        if problem:
+            problems.append(problem)
+            continue
+        if not member.isfile():
+            continue
+        unpacked += member.size
+        _check_size(unpacked, compressed, limits)
+        files[name] = _read_file(tar, member)
+    return files
 
 
 def _data_after_end(offset: int) -> Finding:
