@@ -14,7 +14,7 @@ from sdk.budget import current
 from tests import factories
 from tests.conftest import add_organisation
 from tests.registry.installs_support import PROFILE, municipality
-from tests.registry.test_profiles import profile_yaml, put_profile
+from tests.registry.test_profiles import profile_yaml, put_profile, reverify
 from tests.registry.test_publish_api import publish, stored_files
 from tests.sdk.test_archive_one_reading import archive_of_two_gzip_members
 from tests.sdk.test_work_limits import FAN_OUT, configmaps
@@ -99,3 +99,14 @@ def test_a_bundle_holds_exactly_the_files_that_were_verified(app: Flask, client:
     assert bundle.status_code == 200, bundle.json
     (item,) = bundle.json["items"]
     assert [f["path"] for f in item["files"]] == ["config.json", "deployment.yaml"]
+
+
+def test_a_stored_release_that_runs_out_of_time_when_verified_again_runs_nowhere(
+        app: Flask, client: FlaskClient, token: str, register_plugin) -> None:  # type: ignore[no-untyped-def]
+    put_profile(app, profile_yaml(PROFILE, ["1.30"]))
+    assert publish(client, token, factories.package()).status_code == 201
+    register_plugin(SlowPlatformCheck())
+    reverify(app)  # no exception: the release is marked, the others go on
+    (platform,) = client.get("/api/v1/apps/zaakafhandelcomponent/releases/1.4.0").json["compatibility"]
+    assert not platform["compatible"]
+    assert [f["code"] for f in platform["findings"]] == ["verification.too-slow"]
