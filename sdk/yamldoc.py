@@ -57,6 +57,8 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
         return _loader().load(text), []
     except YAMLError as exc:
         return None, [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
+    except RecursionError:  # a few hundred `[` are enough: the parser recurses per level
+        return None, [_too_deep(path)]
 
 
 def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[list[Any], list[Finding]]:
@@ -79,8 +81,12 @@ def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[l
     except YAMLError as exc:
         return [], [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
     except RecursionError:
-        return [], [Finding.error("yaml.too-deep", f"{path} nests lists or mappings too deeply; flatten it.", path)]
+        return [], [_too_deep(path)]
     return documents, []
+
+
+def _too_deep(path: str) -> Finding:
+    return Finding.error("yaml.too-deep", f"{path} nests lists or mappings too deeply; flatten it.", path)
 
 
 def _brief(exc: YAMLError) -> str:

@@ -134,3 +134,15 @@ def test_the_budget_is_checked_between_plugins_even_when_a_plugin_never_checks()
     view = PackageView(files=factories.package_files(), manifest=factories.manifest())
     decision = verify_package(pm, view, VerificationContext(), budget=ticking_budget(0))
     assert [f.code for f in decision.findings] == ["verification.too-slow"] and seen.calls == 0
+
+
+def test_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    deep = "a: " + "[" * 1200 + "]" * 1200 + "\n"
+    files = factories.package_files(**{"deploy__deep.yaml": deep, "deploy__deep.json": '{"a":' * 100_000})
+    report = check_path(write_project(tmp_path, files))
+    assert not report.accepted
+    assert {(f.code, f.key) for f in report.findings if f.code.endswith("too-deep")} == {
+        ("yaml.too-deep", "deploy/deep.yaml"), ("kubernetes.too-deep", "deploy/deep.json")}
+    assert "plugin.crashed" not in {f.code for f in report.findings}
+    manifest = write_project(tmp_path / "m", {**factories.package_files(), "appstore.yaml": deep.encode()})
+    assert "yaml.too-deep" in {f.code for f in check_path(manifest).findings}
