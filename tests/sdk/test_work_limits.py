@@ -137,7 +137,7 @@ def test_the_budget_is_checked_between_plugins_even_when_a_plugin_never_checks()
 
 
 def test_deep_nesting_is_a_finding_not_a_crash(tmp_path: Path) -> None:
-    deep = "a: " + "[" * 1200 + "]" * 1200 + "\n"
+    deep = "a: " + "[" * 700 + "]" * 700 + "\n"
     files = factories.package_files(**{"deploy__deep.yaml": deep, "deploy__deep.json": '{"a":' * 100_000})
     report = check_path(write_project(tmp_path, files))
     assert not report.accepted
