@@ -126,4 +126,6 @@ def _summary(code: str, rest: list[Finding]) -> Finding:
                 "check again to see the rest.",
         key=rest[0].key,
         plugin=worst.plugin,
+        kind=worst.kind,
+        data={"code": code, "count": len(rest)},
     )

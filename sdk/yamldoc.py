@@ -32,11 +32,7 @@ def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [
-            Finding.error(
-                "yaml.encoding",
-                f"{path} is not valid UTF-8 (byte {exc.start}): save it as UTF-8.",
-                path,
-            )
+            Finding.error("yaml.encoding", key=path, data={"path": path, "offset": exc.start})
         ]
 
 
@@ -44,11 +40,7 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
     """Parse one YAML document; problems come back as findings keyed by ``path``."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         return None, [
-            Finding.error(
-                "yaml.too-large",
-                f"{path} is larger than {MAX_DOCUMENT_BYTES // 1024} KiB; keep it short.",
-                path,
-            )
+            Finding.error("yaml.too-large", key=path, data={"path": path, "limitKib": MAX_DOCUMENT_BYTES // 1024})
         ]
     text, findings = decode_text(raw, path)
     if text is None:
@@ -56,7 +48,7 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
     try:
         return _loader().load(text), []
     except YAMLError as exc:
-        return None, [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
+        return None, [_syntax(path, exc)]
     except RecursionError:  # a few hundred `[` are enough: the parser recurses per level
         return None, [_too_deep(path)]
 
@@ -79,7 +71,7 @@ def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[l
                 if limit is not None and len(documents) >= limit:
                     break
     except YAMLError as exc:
-        return [], [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
+        return [], [_syntax(path, exc)]
     except RecursionError:
         return [], [_too_deep(path)]
     return documents, []
@@ -87,6 +79,11 @@ def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[l
 
 def _too_deep(path: str) -> Finding:
     return Finding.error("yaml.too-deep", f"{path} nests lists or mappings too deeply; flatten it.", path)
+
+
+def _syntax(path: str, exc: YAMLError) -> Finding:
+    # The parser's own words stay English: they come from the YAML library.
+    return Finding.error("yaml.syntax", key=path, data={"path": path, "problem": _brief(exc)})
 
 
 def _brief(exc: YAMLError) -> str:
