@@ -184,12 +184,8 @@ def _load(package: PackageView) -> Deploy:
         objects += [item for index, doc in enumerate(documents)
                     for item in list_items(KubeObject(path, index, doc))]
         if len(objects) > limit:
-            findings.append(Finding.error(
-                "package.too-many-documents",
-                f"The deploy/ files hold more than {limit} Kubernetes objects (documents and the items "
-                f"of Lists, counted up to {path}); "
-                "the registry verifies at most that many per package. Leave out what the app does not "
-                "need, or split it into several apps.", path))
+            findings.append(Finding.error("package.too-many-documents", key=path,
+                                          data={"limit": limit, "path": path}))
             del objects[limit:]
             break
     return Deploy(tuple(objects), tuple(findings))
@@ -239,12 +235,9 @@ def _parse_problem(
 ) -> list[Finding]:
     brief = " ".join(str(exc).split())[:300]
     if isinstance(exc, RecursionError):
-        return [Finding.error(
-            "kubernetes.too-deep", f"{path} nests lists or mappings too deeply to be read; flatten it.", path)]
-    if json_stream:
-        return [Finding.error(
-            "kubernetes.json",
-            f"{path} starts with '{{', so kubectl reads it as JSON, and it is not valid JSON: {brief}.", path)]
+        return [Finding.error("kubernetes.too-deep", key=path, data={"path": path})]
+    if json_stream:  # the parser's own words stay English
+        return [Finding.error("kubernetes.json", key=path, data={"path": path, "problem": brief})]
     if load_yaml_stream(raw, path, limit=document_limit() + 1)[1]:
         return []  # a syntax error that package_layout reports already
     if rendered:

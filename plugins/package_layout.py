@@ -47,11 +47,8 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
         findings.extend(problems)
     # Not shipped, so harmless (bundles take only deploy_files()); but the author
     # may have meant it to be applied (pod.JSON, app.yaml.txt): say so.
-    findings += [Finding.warning(
-        "package.not-a-manifest",
-        f"{path} is in {DEPLOY_DIR} but is not a Kubernetes manifest (.yaml, .yml or .json), so it "
-        f"is neither verified nor installed; rename it if it is one, or move it out of {DEPLOY_DIR}.", path)
-        for path in package.stray_deploy_files()]
+    findings += [Finding.warning("package.not-a-manifest", key=path, data={"path": path})
+                 for path in package.stray_deploy_files()]
     for path in ("README.md", "CHANGELOG.md"):
         raw = package.read(path)
         if raw is not None and len(raw) > MAX_README_BYTES:

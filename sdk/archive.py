@@ -105,17 +105,9 @@ class _GzipMember:
     def _refuse_what_follows(self) -> None:
         rest = self._inflate.unused_data + self._source.read(len(GZIP_MAGIC))
         if rest.startswith(GZIP_MAGIC):
-            raise _LimitCrossed(Finding.error(
-                "archive.multiple-gzip-members",
-                "The archive is several gzip streams one after the other; GNU tar unpacks them all, "
-                "other readers only the first. Build the package again with `appstore build`.",
-            ))
+            raise _LimitCrossed(Finding.error("archive.multiple-gzip-members"))
         if rest:
-            raise _LimitCrossed(Finding.error(
-                "archive.trailing-data",
-                "The archive has bytes after the end of its gzip stream; build the package again "
-                "with `appstore build`.",
-            ))
+            raise _LimitCrossed(Finding.error("archive.trailing-data"))
 
 
 def sha256_file(path: Path) -> str:
@@ -210,11 +202,7 @@ def _walk(tar: tarfile.TarFile, compressed: int, limits: ArchiveLimits, problems
 
 
 def _data_after_end(offset: int) -> Finding:
-    return Finding.error(
-        "archive.data-after-end",
-        f"The tar archive ends (or has a damaged header) at byte {offset}, but more data follows; "
-        "GNU tar would skip ahead and unpack it. Build the package again with `appstore build`.",
-    )
+    return Finding.error("archive.data-after-end", data={"offset": offset})
 
 
 def _check_member(member: tarfile.TarInfo, seen: set[str]) -> tuple[str, Finding | None]:

@@ -44,11 +44,7 @@ class OutOfTime(PackageRejected):
     def __init__(self, seconds: float) -> None:
         super().__init__(
             "Verifying the package took too long.",
-            [Finding.error(
-                "verification.too-slow",
-                f"Verifying the package took more than {seconds:g} seconds, so it was stopped and the "
-                "package refused. Make the deploy/ files smaller or fewer, or split the app.",
-            ).stamped("verification")],
+            [Finding.error("verification.too-slow", data={"seconds": f"{seconds:g}"}).stamped("verification")],
         )
 
 
@@ -122,8 +118,7 @@ def _summary(code: str, rest: list[Finding]) -> Finding:
     return Finding(
         code="findings.more",
         severity=worst.severity,
-        message=f"{len(rest)} more finding(s) of `{code}` are left out; fix the ones shown and "
-                "check again to see the rest.",
+        message="",  # from the catalogue (sdk.messages), with the count and the code
         key=rest[0].key,
         plugin=worst.plugin,
         kind=worst.kind,

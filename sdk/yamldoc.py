@@ -78,7 +78,7 @@ def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[l
 
 
 def _too_deep(path: str) -> Finding:
-    return Finding.error("yaml.too-deep", f"{path} nests lists or mappings too deeply; flatten it.", path)
+    return Finding.error("yaml.too-deep", key=path, data={"path": path})
 
 
 def _syntax(path: str, exc: YAMLError) -> Finding:
