@@ -18,7 +18,7 @@ from sdk.package import PackageView
 from sdk.profiles import PlatformProfile
 
 PLUGIN_NAME = "images"
-DIGEST = re.compile(r"^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})$")
+DIGEST = re.compile(r"^(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96}|sha512:[0-9a-f]{128})\Z")
 
 
 @hookimpl(trylast=True)

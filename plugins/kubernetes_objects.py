@@ -5,6 +5,12 @@ parsed once (remembered for as long as the package view lives), not once per
 check and profile. Parsing follows YAML 1.1, as kubectl and the API server do
 (sigs.k8s.io/yaml): ``enabled: yes`` is a boolean and ``defaultMode: 0644`` an
 octal number there, and the checks must judge what the cluster will see.
+A file that starts with ``{`` is a stream of JSON objects, as kubectl reads it
+(``sdk.jsonstream``). Every file that ships is read (``deploy_files()``).
+
+Work is bounded: past the document limit of the running verification
+(``sdk.budget``) parsing stops and the package is refused, and the loops over
+documents and objects check its time budget.
 Not a plugin itself: the modules that import it are.
 """
 
@@ -17,7 +23,9 @@ from typing import Any
 
 import yaml
 
+from sdk.budget import checkpoint, document_limit
 from sdk.findings import Finding, FindingData, Severity, join_key
+from sdk.jsonstream import is_json_stream, load_json_stream
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
 from sdk.yamldoc import decode_text, load_yaml_stream
@@ -144,7 +152,10 @@ class Deploy:
 
     def mappings(self) -> Iterator[KubeObject]:
         """Objects that are mappings (others are reported by the schema check)."""
-        return (o for o in self.objects if o.is_mapping)
+        for obj in self.objects:
+            checkpoint()
+            if obj.is_mapping:
+                yield obj
 
 
 _memo: dict[int, tuple[weakref.ref[PackageView], Deploy]] = {}
@@ -163,6 +174,7 @@ def deploy_of(package: PackageView) -> Deploy:
 
 def _load(package: PackageView) -> Deploy:
     values = sample_values(package.manifest)
+    limit = document_limit()
     objects: list[KubeObject] = []
     findings: list[Finding] = []
     for path in package.deploy_files():
@@ -173,13 +185,19 @@ def _load(package: PackageView) -> Deploy:
         rendered = render_text(text, values)
         if package.manifest is not None:  # without one, every placeholder would be "undeclared"
             findings += render_findings(path, rendered)
+        json_stream = is_json_stream(rendered.text)
         try:
-            documents = [d for d in yaml.load_all(rendered.text, Loader=_KubeLoader) if d is not None]
-        except yaml.YAMLError as exc:
-            findings += _parse_problem(path, raw, rendered.text != text, exc)
+            documents = _documents(rendered.text, json_stream, limit - len(objects) + 1)
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:
+            findings += _parse_problem(path, raw, rendered.text != text, json_stream, exc)
             continue
         objects += [item for index, doc in enumerate(documents)
                     for item in list_items(KubeObject(path, index, doc))]
+        if len(objects) > limit:
+            findings.append(Finding.error("package.too-many-documents", key=path,
+                                          data={"limit": limit, "path": path}))
+            del objects[limit:]
+            break
     return Deploy(tuple(objects), tuple(findings))
 
 
@@ -208,13 +226,33 @@ def list_items(obj: KubeObject, depth: int = 0) -> list[KubeObject]:
     return expanded
 
 
-def _parse_problem(path: str, raw: bytes, rendered: bool, exc: yaml.YAMLError) -> list[Finding]:
-    if load_yaml_stream(raw, path)[1]:
+def _documents(text: str, json_stream: bool, room: int) -> list[Any]:
+    """At most ``room`` documents of a rendered file, read as kubectl reads it."""
+    if json_stream:
+        return load_json_stream(text, room)
+    documents = []
+    for document in yaml.load_all(text, Loader=_KubeLoader):
+        checkpoint()
+        if document is not None:
+            documents.append(document)
+            if len(documents) >= room:
+                break
+    return documents
+
+
+def _parse_problem(
+    path: str, raw: bytes, rendered: bool, json_stream: bool, exc: Exception
+) -> list[Finding]:
+    brief = " ".join(str(exc).split())[:300]
+    if isinstance(exc, RecursionError):
+        return [Finding.error("kubernetes.too-deep", key=path, data={"path": path})]
+    if json_stream:  # the parser's own words stay English
+        return [Finding.error("kubernetes.json", key=path, data={"path": path, "problem": brief})]
+    if load_yaml_stream(raw, path, limit=document_limit() + 1)[1]:
         return []  # a syntax error that package_layout reports already
     # The parser's own words (English) stay as they are, in data; the sentence around them is ours.
-    problem = " ".join(str(exc).split())
     code = "render.invalid-yaml" if rendered else "kubernetes.yaml"
-    data = {"path": path, "problem": problem}
+    data = {"path": path, "problem": brief}
     if rendered:
         data["example"] = '"${hostname}"'  # a placeholder as YAML keeps it text
     return [Finding.error(code, key=path, data=data)]
@@ -238,6 +276,7 @@ def containers(spec_field: str, spec: Mapping[str, Any]) -> Iterator[Container]:
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
+            checkpoint()  # aliases can make one pod spec hold thousands of containers
             if isinstance(item, dict):
                 yield Container(join_key(join_key(spec_field, list_name), index), item, list_name)
 

@@ -26,6 +26,7 @@ from plugins.kubernetes_operators import operator_of, profile_runs
 from plugins.kubernetes_removed_apis import BUILTIN_GROUPS, lifecycle, removal
 from plugins.kubernetes_versions import version_facts
 from sdk import hookimpl
+from sdk.budget import checkpoint
 from sdk.findings import Finding, join_key
 from sdk.hookspecs import VerificationContext
 from sdk.package import PackageView
@@ -59,6 +60,7 @@ def appstore_verify_platform(
     builtin_groups = BUILTIN_GROUPS.union(*(store.groups(s) for _, s in versions))
     per_version: dict[tuple[int, str, str, Problem], list[str]] = defaultdict(list)
     for number, obj in enumerate(deploy.objects):
+        checkpoint()
         problem = _object_problem(obj)
         if problem is not None:
             findings.append(problem)

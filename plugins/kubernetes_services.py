@@ -55,7 +55,15 @@ SERVICES: dict[str, Signs] = {
     "api-gateway": Signs(kinds=("configuration.konghq.com/KongPlugin",
                                 "configuration.konghq.com/KongConsumer")),
 }
-_URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+# One search per scheme that is a sign, in lower-cased text: the literal comes
+# first, so the search is a fast scan, and the lookbehind refuses a scheme that
+# is the tail of a longer one (``xpostgres://``, ``my.redis://``). Scanning for
+# every scheme instead (``\b[a-z][a-z0-9+.-]*://``) costs time quadratic in a
+# long run of scheme characters.
+_SCHEME_SIGNS = {
+    scheme: re.compile(rf"{re.escape(scheme)}://(?<![\w+.-]{re.escape(scheme)}://)")
+    for signs in SERVICES.values() for scheme in signs.schemes if ":" not in scheme
+}
 
 
 @hookimpl(trylast=True)
@@ -138,10 +146,14 @@ def _settings(obj: KubeObject) -> Iterator[tuple[str, str, Any]]:
                 yield container.at("env", index), str(env.get("name", "")), env.get("value")
 
 
+def _schemes(text: str) -> set[str]:
+    """The schemes of service addresses in lower-cased ``text``."""
+    found = {scheme for scheme, pattern in _SCHEME_SIGNS.items() if pattern.search(text)}
+    return found | ({"jdbc:postgresql"} if "jdbc:postgresql" in text else set())
+
+
 def _signs_in(name: str, value: Any) -> Iterator[tuple[str, Sign]]:
-    schemes = {m.group(1).lower() for m in _URL.finditer(value)} if isinstance(value, str) else set()
-    if isinstance(value, str) and "jdbc:postgresql" in value.lower():
-        schemes.add("jdbc:postgresql")
+    schemes = _schemes(value.lower()) if isinstance(value, str) else set()
     upper = name.upper()
     for service, signs in SERVICES.items():
         if schemes & set(signs.schemes):

@@ -22,7 +22,7 @@ from sdk.versions import is_range, is_version
 
 PLUGIN_NAME = "manifest-schema"
 
-CONFIG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+CONFIG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 TOP_LEVEL = {
     "manifestVersion", "id", "version", "name", "summary", "publisher", "license",
     "layer", "categories", "provides", "requires", "config",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sdk import hookimpl
+from sdk.budget import document_limit
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
+from sdk.jsonstream import is_json_stream
 from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
 from sdk.package import DEPLOY_DIR, PUBLICCODE_PATH, PackageView
 from sdk.publiccode import commonground_layer, load_publiccode
-from sdk.yamldoc import load_yaml_stream
+from sdk.yamldoc import decode_text, load_yaml_stream
 
 PLUGIN_NAME = "package-layout"
 MAX_README_BYTES = 512 * 1024
@@ -27,9 +29,17 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     deploy = package.deploy_files()
     if not deploy:
         findings.append(Finding.warning("package.no-deploy", key=DEPLOY_DIR, data={"path": DEPLOY_DIR}))
+    limit = document_limit() + 1  # past the limit, kubernetes_objects refuses the package
     for path in deploy:
-        _, problems = load_yaml_stream(package.read(path) or b"", path)
+        raw = package.read(path) or b""
+        text, problems = decode_text(raw, path)
+        if text is not None and not is_json_stream(text):  # JSON: kubernetes_objects reads it
+            _, problems = load_yaml_stream(raw, path, limit=limit)
         findings.extend(problems)
+    # Not shipped, so harmless (bundles take only deploy_files()); but the author
+    # may have meant it to be applied (pod.JSON, app.yaml.txt): say so.
+    findings += [Finding.warning("package.not-a-manifest", key=path, data={"path": path})
+                 for path in package.stray_deploy_files()]
     for path in ("README.md", "CHANGELOG.md"):
         raw = package.read(path)
         if raw is not None and len(raw) > MAX_README_BYTES:

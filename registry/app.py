@@ -23,6 +23,7 @@ from registry.services.sign_in_limits import SignInLimits
 from registry.services.sign_in_sessions import SessionLifetimes, SignInSessions
 from registry.storage import open_store
 from sdk.archive import ArchiveLimits
+from sdk.budget import WorkLimits
 from sdk.verification import create_plugin_manager
 
 
@@ -128,6 +129,11 @@ def publish_service(app: Flask, session: Session) -> PublishService:
                 max_members=config["ARCHIVE_MAX_MEMBERS"],
                 max_unpacked_bytes=config["ARCHIVE_MAX_UNPACKED_BYTES"],
                 max_ratio=config["ARCHIVE_MAX_RATIO"],
+            ),
+            work=WorkLimits(
+                max_documents=config["VERIFY_MAX_DOCUMENTS"],
+                max_findings_per_code=config["VERIFY_MAX_FINDINGS_PER_CODE"],
+                max_seconds=config["VERIFY_TIME_BUDGET_SECONDS"],
             ),
         ),
     )

@@ -20,6 +20,10 @@ class Defaults:
     ARCHIVE_MAX_MEMBERS = 2000
     ARCHIVE_MAX_UNPACKED_BYTES = 50 * MIB
     ARCHIVE_MAX_RATIO = 50.0
+    # Work per upload (sdk.budget): Kubernetes documents, findings kept per code, seconds.
+    VERIFY_MAX_DOCUMENTS = 1000
+    VERIFY_MAX_FINDINGS_PER_CODE = 25
+    VERIFY_TIME_BUDGET_SECONDS = 20.0
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100
@@ -47,6 +51,9 @@ ENVIRONMENT = {
     "ARCHIVE_MAX_MEMBERS": int,
     "ARCHIVE_MAX_UNPACKED_BYTES": int,
     "ARCHIVE_MAX_RATIO": float,
+    "VERIFY_MAX_DOCUMENTS": int,
+    "VERIFY_MAX_FINDINGS_PER_CODE": int,
+    "VERIFY_TIME_BUDGET_SECONDS": float,
     "PUBLIC_URL": str,
     "SECRET_KEY": str,
     "TRUSTED_PROXIES": int,

@@ -3,6 +3,14 @@
 The archive is read as a stream, member by member, and every limit is
 enforced while reading: nothing is extracted to disk, and reading stops as soon
 as a limit is crossed, so a gzip bomb costs no more than the limit.
+
+One reading only: the registry must see exactly the files that ``tar -xzf``
+writes. Where GNU tar and Python's tarfile part ways, the archive is refused
+rather than read one way: a second gzip member (GNU tar extracts it, tarfile
+never sees it), bytes after the gzip stream, and anything but zero bytes after
+the point where tarfile stops (GNU tar skips a damaged header and reads on;
+``tar -i`` reads past the end-of-archive blocks). Sparse members are refused
+too, as their holes are filled differently by different tools.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import tarfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
@@ -36,9 +45,70 @@ class ArchiveLimits:
     ratio_floor_bytes: int = 1024 * 1024
 
 
+#: Bytes a tar stream may hold beyond its files' contents: a header block
+#: (and room for a long-name or pax header) per member, and the end blocks.
+HEADER_ALLOWANCE = 2048
+END_ALLOWANCE = 20 * 1024
+
+
 class _LimitCrossed(Exception):
     def __init__(self, finding: Finding) -> None:
         self.finding = finding
+
+
+class _GzipMember:
+    """The decompressed bytes of exactly one gzip member, read as a file.
+
+    Anything after the member (a second member, other bytes) is refused, and
+    at most ``cap`` bytes are ever decompressed. ``last_nonzero`` is the offset
+    of the last byte that was not zero, to judge what follows the tar's end.
+    """
+
+    def __init__(self, source: BinaryIO, cap: int) -> None:
+        self._source = source
+        self._cap = cap
+        self._inflate = zlib.decompressobj(wbits=31)  # 31: gzip header and trailer
+        self._pending = bytearray()
+        self.total = 0
+        self.last_nonzero = -1
+
+    def read(self, size: int = -1) -> bytes:
+        self._fill(size if size >= 0 else self._cap + 1)
+        size = len(self._pending) if size < 0 else min(size, len(self._pending))
+        data = bytes(self._pending[:size])
+        del self._pending[:size]
+        return data
+
+    def drain(self) -> None:
+        """Read to the end of the member, so that what follows it is judged."""
+        while self.read(CHUNK):
+            pass
+
+    def _fill(self, wanted: int) -> None:
+        while len(self._pending) < wanted and not self._inflate.eof:
+            data = self._inflate.unconsumed_tail or self._source.read(CHUNK)
+            if not data:
+                raise EOFError("the gzip stream ends before its end marker")
+            chunk = self._inflate.decompress(data, CHUNK)
+            self._count(chunk)
+            self._pending += chunk
+            if self._inflate.eof:
+                self._refuse_what_follows()
+
+    def _count(self, chunk: bytes) -> None:
+        kept = len(chunk.rstrip(b"\0"))
+        if kept:
+            self.last_nonzero = self.total + kept - 1
+        self.total += len(chunk)
+        if self.total > self._cap:
+            raise _LimitCrossed(_too_large(self._cap))
+
+    def _refuse_what_follows(self) -> None:
+        rest = self._inflate.unused_data + self._source.read(len(GZIP_MAGIC))
+        if rest.startswith(GZIP_MAGIC):
+            raise _LimitCrossed(Finding.error("archive.multiple-gzip-members"))
+        if rest:
+            raise _LimitCrossed(Finding.error("archive.trailing-data"))
 
 
 def sha256_file(path: Path) -> str:
@@ -88,30 +158,16 @@ def open_package(
 
 
 def _read_members(path: Path, compressed: int, limits: ArchiveLimits) -> tuple[dict[str, bytes], list[Finding]]:
-    files: dict[str, bytes] = {}
     problems: list[Finding] = []
-    seen: set[str] = set()
-    unpacked = 0
-    count = 0
+    cap = limits.max_unpacked_bytes + limits.max_members * HEADER_ALLOWANCE + END_ALLOWANCE
     try:
-        with tarfile.open(path, mode="r|gz") as tar:
-            for member in tar:
-                count += 1
-                if count > limits.max_members:
-                    raise _LimitCrossed(Finding.error(
-                        "archive.too-many-members",
-                        f"The archive holds more than {limits.max_members} members; "
-                        "leave out what the app does not need.",
-                    ))
-                name, problem = _check_member(member, seen)
-                if problem:
-                    problems.append(problem)
-                    continue
-                if not member.isfile():
-                    continue
-                unpacked += member.size
-                _check_size(unpacked, compressed, limits)
-                files[name] = _read_file(tar, member)
+        with path.open("rb") as raw:
+            stream = _GzipMember(raw, cap)
+            tar = tarfile.open(fileobj=stream, mode="r|")
+            files = _walk(tar, compressed, limits, problems)
+            stream.drain()  # what follows the tar's end must be zeros, up to the gzip stream's end
+            if stream.last_nonzero >= tar.offset:
+                problems.append(_data_after_end(tar.offset))
     except _LimitCrossed as crossed:
         return {}, [*problems, crossed.finding]
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
@@ -120,6 +176,34 @@ def _read_members(path: Path, compressed: int, limits: ArchiveLimits) -> tuple[d
             f"The archive cannot be read ({exc}); build it again with `appstore build`.",
         )]
     return files, problems
+
+
+def _walk(tar: tarfile.TarFile, compressed: int, limits: ArchiveLimits, problems: list[Finding]) -> dict[str, bytes]:
+    """The regular files of ``tar``; unsafe members go to ``problems``, crossed limits raise."""
+    files: dict[str, bytes] = {}
+    seen: set[str] = set()
+    unpacked = 0
+    for count, member in enumerate(tar, start=1):
+        if count > limits.max_members:
+            raise _LimitCrossed(Finding.error(
+                "archive.too-many-members",
+                f"The archive holds more than {limits.max_members} members; "
+                "leave out what the app does not need.",
+            ))
+        name, problem = _check_member(member, seen)
+        if problem:
+            problems.append(problem)
+            continue
+        if not member.isfile():
+            continue
+        unpacked += member.size
+        _check_size(unpacked, compressed, limits)
+        files[name] = _read_file(tar, member)
+    return files
+
+
+def _data_after_end(offset: int) -> Finding:
+    return Finding.error("archive.data-after-end", data={"offset": offset})
 
 
 def _check_member(member: tarfile.TarInfo, seen: set[str]) -> tuple[str, Finding | None]:
@@ -132,6 +216,9 @@ def _check_member(member: tarfile.TarInfo, seen: set[str]) -> tuple[str, Finding
     if member.issym() or member.islnk():
         return name, Finding.error(
             "archive.link", f"Links are not allowed in a package: replace {raw} by the file itself.", raw)
+    if member.issparse():
+        return name, Finding.error(
+            "archive.special-file", f"{raw} is stored as a sparse file; pack it as a plain file.", raw)
     if not (member.isfile() or member.isdir()):
         return name, Finding.error(
             "archive.special-file", f"{raw} is a device, pipe or other special file; remove it.", raw)
@@ -146,20 +233,26 @@ def _check_member(member: tarfile.TarInfo, seen: set[str]) -> tuple[str, Finding
             return name, None  # the root folder entry some tools write
         return name, Finding.error(
             "archive.bad-name", f"{raw!r} is not a usable file name; rename it.", raw)
-    if name in seen and not member.isdir():
+    if name in seen and not (member.isdir() and name + "/" in seen):
         return name, Finding.error(
             "archive.duplicate-member", f"{raw} occurs twice in the archive; keep one.", raw)
     seen.add(name)
+    if member.isdir():
+        seen.add(name + "/")  # a folder may be listed twice, a file never, nor both
     return name, None
+
+
+def _too_large(limit: int) -> Finding:
+    return Finding.error(
+        "archive.too-large",
+        f"The package unpacks to more than {limit // (1024 * 1024)} MiB; "
+        "leave out large files the app does not need.",
+    )
 
 
 def _check_size(unpacked: int, compressed: int, limits: ArchiveLimits) -> None:
     if unpacked > limits.max_unpacked_bytes:
-        raise _LimitCrossed(Finding.error(
-            "archive.too-large",
-            f"The package unpacks to more than {limits.max_unpacked_bytes // (1024 * 1024)} MiB; "
-            "leave out large files the app does not need.",
-        ))
+        raise _LimitCrossed(_too_large(limits.max_unpacked_bytes))
     if unpacked > limits.ratio_floor_bytes and unpacked > limits.max_ratio * max(compressed, 1):
         raise _LimitCrossed(Finding.error(
             "archive.compression-ratio",

@@ -20,6 +20,7 @@ from typing import Any
 import pluggy
 
 from sdk.archive import open_package
+from sdk.budget import Budget, OutOfTime, WorkLimits
 from sdk.builder import archive_bytes
 from sdk.errors import AppstoreError, PackageRejected
 from sdk.findings import Finding, has_errors, sorted_findings
@@ -138,37 +139,45 @@ def check_path(
     path: Path,
     pm: pluggy.PluginManager | None = None,
     context: VerificationContext | None = None,
+    limits: WorkLimits | None = None,
 ) -> CheckReport:
-    """Check a project folder or a built package archive."""
+    """Check a project folder or a built package archive, within the work ``limits``."""
     path = Path(path)
     if not path.exists():
         raise AppstoreError(f"{path} does not exist.",
                             hint="Give a project folder or a .tar.gz package built by `appstore build`.")
     pm = pm or create_plugin_manager()
     context = context or offline_context()
+    limits = limits or WorkLimits()
     if path.is_dir():
         data = archive_bytes(select_files(path))
         with tempfile.TemporaryDirectory(prefix="appstore-check-") as tmp:
             archive = Path(tmp) / "package.tar.gz"
             archive.write_bytes(data)
-            return _check_archive(archive, str(path), pm, context, origin="folder")
+            return _check_archive(archive, str(path), pm, context, origin="folder", limits=limits)
     try:
-        return _check_archive(path, str(path), pm, context, origin="archive")
+        return _check_archive(path, str(path), pm, context, origin="archive", limits=limits)
     except OSError as exc:
         raise AppstoreError(f"{path} cannot be read: {exc.strerror or exc}.",
                             hint="Check the file's permissions.") from exc
 
 
 def _check_archive(
-    archive: Path, source: str, pm: pluggy.PluginManager, context: VerificationContext, origin: str
+    archive: Path, source: str, pm: pluggy.PluginManager, context: VerificationContext, origin: str,
+    limits: WorkLimits,
 ) -> CheckReport:
     try:
         view, preliminary = open_package(archive, filename=Path(source).name)
     except PackageRejected as rejected:
         return CheckReport(source, False, tuple(sorted_findings(rejected.findings)))
     view = dataclasses.replace(view, origin=origin)
-    decision = verify_package(pm, view, context, preliminary)
-    compatibility = check_platforms(pm, view, context) if view.manifest is not None else []
+    budget = Budget(limits)  # the registry's default limits, met here before publishing
+    decision = verify_package(pm, view, context, preliminary, budget)
+    try:
+        compatibility = check_platforms(pm, view, context, budget) if view.manifest is not None else []
+    except OutOfTime as late:
+        findings = sorted_findings([*decision.findings, *late.findings])
+        return CheckReport(source, False, tuple(findings), files=tuple(view.names()))
     return CheckReport(
         source=source,
         accepted=decision.accepted,

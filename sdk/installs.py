@@ -17,8 +17,10 @@ import requests
 
 from sdk.client import Forbidden, NotFound, RegistryClient, RegistryError
 from sdk.errors import AppstoreError
+from sdk.manifest import is_slug
+from sdk.package import is_manifest_name
 
-ENV_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)$")
+ENV_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)\Z")
 
 
 @dataclass(frozen=True)
@@ -91,22 +93,29 @@ class InstallClient(RegistryClient):
 
 
 def write_bundle(bundle: dict[str, Any], output: Path) -> list[Path]:
-    """Write each app's rendered files to ``output/NN-app/``, in the plan's order."""
-    written = []
-    output.mkdir(parents=True, exist_ok=True)
+    """Write each app's rendered files to ``output/NN-app/``, in the plan's order.
+
+    Every path is checked before anything is written: only manifests below
+    the app's folder (the files verification checked), never a path outside it.
+    """
+    planned = []
     for number, item in enumerate(bundle.get("items") or [], start=1):
+        if not is_slug(item.get("app"), (1, 64)):
+            raise AppstoreError(f"The bundle names an app {item.get('app')!r} that is no app id; nothing was "
+                                "written.", hint="Tell the registry's administrators.")
         folder = output / f"{number:02d}-{item['app']}"
         for file in item.get("files") or []:
             relative = PurePosixPath(file["path"])
-            if relative.is_absolute() or ".." in relative.parts:
-                raise AppstoreError(f"The bundle names an unsafe path {file['path']!r}; nothing more was written.",
+            if relative.is_absolute() or ".." in relative.parts or not is_manifest_name(file["path"]):
+                raise AppstoreError(f"The bundle names an unsafe path {file['path']!r}; nothing was written.",
                                     hint="Tell the registry's administrators.")
-            target = folder.joinpath(*relative.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(file["content"], encoding="utf-8")
-            written.append(target)
+            planned.append((folder.joinpath(*relative.parts), file["content"]))
+    output.mkdir(parents=True, exist_ok=True)
+    for target, content in planned:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
     (output / "plan.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return written
+    return [target for target, _ in planned]
 
 
 def plan_failure(plan: dict[str, Any]) -> AppstoreError:

@@ -17,7 +17,7 @@ from sdk.package import MANIFEST_PATH
 from sdk.yamldoc import load_yaml
 
 MANIFEST_VERSION = 1
-SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 APP_ID_LENGTH = (3, 64)
 MAX_SUMMARY = 150
 MAX_NAME = 100

@@ -14,6 +14,8 @@ from sdk.frozen import freeze
 MANIFEST_PATH = "appstore.yaml"
 PUBLICCODE_PATH = "publiccode.yml"
 DEPLOY_DIR = "deploy/"
+#: The files ``kubectl apply -f`` takes from a folder (it compares case-sensitively).
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,21 @@ class PackageView:
         return sorted(name for name in self.files if name.startswith(prefix))
 
     def deploy_files(self) -> list[str]:
-        """The Kubernetes manifests in ``deploy/``."""
-        return [n for n in self.under(DEPLOY_DIR) if n.endswith((".yaml", ".yml"))]
+        """The files that ship: the Kubernetes manifests in ``deploy/``, YAML and JSON.
+
+        The one list that verification checks, and that install bundles and
+        ``appstore install`` write: nothing ships that was not verified.
+        """
+        return [n for n in self.under(DEPLOY_DIR) if is_manifest_name(n)]
+
+    def stray_deploy_files(self) -> list[str]:
+        """Files in ``deploy/`` that are not manifests: they never ship and are refused."""
+        return [n for n in self.under(DEPLOY_DIR) if not is_manifest_name(n)]
+
+
+def is_manifest_name(path: str) -> bool:
+    """A file that ships from ``deploy/``: ``kubectl apply`` would read it."""
+    return path.endswith(MANIFEST_SUFFIXES)
 
 
 def normalise(path: str) -> str:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -60,9 +60,16 @@ RUNS_CHECKS: tuple[str, ...] = (
 )
 POLICY_MODES = ("binding", "advisory")
 
-_MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)$")
-_CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+[a-z0-9]*/[A-Z][A-Za-z0-9]*$")
-_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
+_MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)\Z")
+_CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9][a-z0-9]*/[A-Z][A-Za-z0-9]*\Z")
+_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*\Z")
+
+
+def _short(pattern: re.Pattern[str], limit: int) -> Callable[[str], bool]:
+    """``pattern`` matches and the text is at most ``limit`` long: nothing outsized reaches a regex."""
+    return lambda text: len(text) <= limit and pattern.match(text) is not None
+
+
 _KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
          "services", "customResources", "operators", "podSecurity", "policies"}
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
@@ -185,7 +192,7 @@ class _ProfileReader:
         classes = self.texts(storage, "classes", "storage.classes", [], bool, "a storage class name")
         services = self.texts(d, "services", "services", [], lambda s: is_slug(s, (2, 64)),
                               "a slug such as `postgresql`")
-        kinds = self.texts(d, "customResources", "customResources", [], _CUSTOM_KIND.match,
+        kinds = self.texts(d, "customResources", "customResources", [], _short(_CUSTOM_KIND, 320),
                            "`group/version/Kind`, such as `cert-manager.io/v1/Certificate`")
         operators = self.texts(d, "operators", "operators", [], lambda s: is_slug(s, (2, 64)),
                                "a slug such as `cert-manager`")
@@ -210,7 +217,7 @@ class _ProfileReader:
             if isinstance(item, float):
                 # YAML reads 1.30 as the number 1.3: the author meant text.
                 self.problem(f"`kubernetes[{index}]` must be quoted (\"{item}\" as a number loses its zeros)")
-            elif not isinstance(item, str) or not _MINOR.match(item):
+            elif not isinstance(item, str) or not _short(_MINOR, 8)(item):
                 self.problem(f"`kubernetes[{index}]` must be a minor version such as \"1.31\"")
         if len(set(map(str, value))) != len(value):
             self.problem("`kubernetes` lists a version twice")
@@ -240,7 +247,7 @@ class _ProfileReader:
                 continue
             check, mode = item["check"], item.get("mode", "binding")
             when = _date(item["bindingFrom"]) if "bindingFrom" in item else None
-            if not isinstance(check, str) or not _CODE.match(check):
+            if not isinstance(check, str) or not _short(_CODE, 120)(check):
                 self.problem(f"`{key}.check` must be a finding code or prefix such as `pod-security`")
                 continue
             if is_always_binding(check):

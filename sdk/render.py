@@ -6,20 +6,21 @@ example) and install bundles (with a municipality's real values). A value
 lands as written, so ``replicas: ${replicas}`` becomes a number and
 ``host: "${hostname}"`` stays text. ``$${name}`` writes a literal ``${name}``,
 for shell scripts in ConfigMaps.
+
+Package text is hostile input: the scanner takes linear time whatever the
+text (``${${${...`` included), and line numbers are counted as it goes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sdk.findings import Finding
 
-#: ``$${...}`` (escaped) or ``${...}``; a placeholder never spans lines.
-PLACEHOLDER = re.compile(r"\$(\$?)\{([^}\n]*)\}")
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,17 @@ def render_text(text: str, values: Mapping[str, str | None]) -> Rendered:
     undeclared: list[Placeholder] = []
     unfilled: list[Placeholder] = []
     invalid: list[Placeholder] = []
-
-    def fill(match: re.Match[str]) -> str:
-        escaped, name = match.group(1), match.group(2)
+    pieces: list[str] = []
+    done = 0
+    line, counted = 1, 0
+    for start, end, escaped, name in placeholders(text):
+        pieces.append(text[done:start])
+        done = end
         if escaped:
-            return match.group(0)[1:]
-        line = text.count("\n", 0, match.start()) + 1
+            pieces.append(text[start + 1:end])
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
         if not NAME.match(name):
             invalid.append(Placeholder(name, line))
         elif name not in values:
@@ -77,11 +83,32 @@ def render_text(text: str, values: Mapping[str, str | None]) -> Rendered:
         elif values[name] is None:
             unfilled.append(Placeholder(name, line))
         else:
-            return str(values[name])
-        return match.group(0)
+            pieces.append(str(values[name]))
+            continue
+        pieces.append(text[start:end])
+    pieces.append(text[done:])
+    return Rendered("".join(pieces), tuple(undeclared), tuple(unfilled), tuple(invalid))
 
-    rendered = PLACEHOLDER.sub(fill, text)
-    return Rendered(rendered, tuple(undeclared), tuple(unfilled), tuple(invalid))
+
+def placeholders(text: str) -> Iterator[tuple[int, int, bool, str]]:
+    """``(start, end, escaped, name)`` of each ``${name}`` or ``$${name}``, left to right.
+
+    A placeholder closes with the first ``}`` on its line. Each character is
+    looked at a bounded number of times: when no ``}`` closes a ``${`` before
+    the line ends, no later ``${`` on that line can close either.
+    """
+    position, line_end = 0, -1
+    while (opening := text.find("${", position)) >= 0:
+        if opening > line_end:
+            line_end = text.find("\n", opening)
+            line_end = len(text) if line_end < 0 else line_end
+        closing = text.find("}", opening + 2, line_end)
+        if closing < 0:
+            position = line_end
+            continue
+        escaped = opening > position and text[opening - 1] == "$"
+        yield opening - escaped, closing + 1, escaped, text[opening + 2:closing]
+        position = closing + 1
 
 
 def render_findings(path: str, rendered: Rendered) -> list[Finding]:
@@ -89,7 +116,7 @@ def render_findings(path: str, rendered: Rendered) -> list[Finding]:
     findings = [
         Finding.error(
             "render.undeclared",
-            f"{path} line {p.line}: ${{{p.name}}} is not a config value; declare `{p.name}` "
+            f"{path} line {p.line}: ${{{_shown(p.name)}}} is not a config value; declare `{_shown(p.name)}` "
             "under `config` in appstore.yaml or correct the placeholder.",
             path,
         )
@@ -98,7 +125,7 @@ def render_findings(path: str, rendered: Rendered) -> list[Finding]:
     findings += [
         Finding.error(
             "render.invalid-placeholder",
-            f"{path} line {p.line}: ${{{p.name}}} is not a valid placeholder; config names are "
+            f"{path} line {p.line}: ${{{_shown(p.name)}}} is not a valid placeholder; config names are "
             "letters, digits and underscores. Write $${...} for a literal ${...}.",
             path,
         )
@@ -107,10 +134,15 @@ def render_findings(path: str, rendered: Rendered) -> list[Finding]:
     findings += [
         Finding.warning(
             "render.no-sample",
-            f"{path} line {p.line}: config value `{p.name}` has no default or example, so "
-            f"verification kept ${{{p.name}}} as written; give it an `example`.",
+            f"{path} line {p.line}: config value `{_shown(p.name)}` has no default or example, so "
+            f"verification kept ${{{_shown(p.name)}}} as written; give it an `example`.",
             path,
         )
         for p in rendered.unfilled
     ]
     return findings
+
+
+def _shown(name: str, limit: int = 60) -> str:
+    """A placeholder's text as a message quotes it: a whole line of junk is cut short."""
+    return name if len(name) <= limit else name[:limit] + "..."

@@ -3,6 +3,10 @@
 pluggy stops a hook call at the first exception. Verification must not, so the
 runner calls each implementation itself, stamps the plugin's name on its
 findings and turns an exception into an error finding.
+
+Each run has a ``Budget`` (``sdk.budget``): its time is checked before every
+plugin, and running out refuses the package; the findings kept per code are
+capped, with one summary finding for the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 import pluggy
 
 from sdk import hookspecs
+from sdk.budget import Budget, OutOfTime, checkpoint, summarise
 from sdk.findings import Finding, Kind, Severity, sorted_findings
 from sdk.hookspecs import Decision, SourceDocument, VerificationContext
 from sdk.messages import ADVISORY, NOTE, POSTPONED, render
@@ -113,13 +118,18 @@ def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[F
     for impl in impls:
         if impl.wrapper or impl.hookwrapper:
             continue
+        checkpoint()
         try:
             findings.extend(_checked(impl, impl.function(**_arguments(impl, kwargs)), hook_name))
+        except OutOfTime:
+            raise  # not the plugin's fault: the whole verification stops
         except Exception as exc:  # a plugin's bug must not stop the others
             crashes.append(_crashed(impl, hook_name, exc))
     for impl in reversed(wrappers):  # the first wrapper is the outermost
         try:
             findings = _run_wrapper(impl, _arguments(impl, kwargs), findings, hook_name)
+        except OutOfTime:
+            raise
         except Exception as exc:
             crashes.append(_crashed(impl, hook_name, exc))
     return findings + crashes
@@ -168,23 +178,33 @@ def verify_package(
     package: PackageView,
     context: VerificationContext,
     preliminary: Sequence[Finding] = (),
+    budget: Budget | None = None,
 ) -> Decision:
     """Run every check on an opened package and decide.
 
     ``preliminary`` holds findings from opening the package (manifest parse
-    errors); they count like any other.
+    errors); they count like any other. ``budget`` limits the work (a fresh
+    default one if not given); out of time, the package is refused with the
+    findings so far and ``verification.too-slow``.
     """
+    budget = budget or Budget()
     findings = list(preliminary)
-    if package.manifest is not None:
-        findings += call_each(pm, "appstore_verify_manifest", manifest=package.manifest, context=context)
-    findings += call_each(pm, "appstore_verify_package", package=package, context=context)
-    raw = package.read(PUBLICCODE_PATH)
-    if raw is not None:
-        document = SourceDocument(PUBLICCODE_PATH, raw)
-        findings += call_each(
-            pm, "appstore_verify_publiccode", document=document, package=package, context=context
-        )
-    return decide(pm, findings, context)
+    try:
+        with budget.active():
+            if package.manifest is not None:
+                findings += call_each(pm, "appstore_verify_manifest", manifest=package.manifest, context=context)
+            findings += call_each(pm, "appstore_verify_package", package=package, context=context)
+            raw = package.read(PUBLICCODE_PATH)
+            if raw is not None:
+                document = SourceDocument(PUBLICCODE_PATH, raw)
+                findings += call_each(
+                    pm, "appstore_verify_publiccode", document=document, package=package, context=context
+                )
+    except OutOfTime as late:
+        findings += late.findings
+        return Decision(False, tuple(summarise(sorted_findings(findings), budget.limits.max_findings_per_code)))
+    decision = decide(pm, findings, context)
+    return Decision(decision.accepted, tuple(summarise(decision.findings, budget.limits.max_findings_per_code)))
 
 
 @dataclass(frozen=True)
@@ -209,7 +229,8 @@ class Compatibility:
 
 
 def check_platforms(
-    pm: pluggy.PluginManager, package: PackageView, context: VerificationContext
+    pm: pluggy.PluginManager, package: PackageView, context: VerificationContext,
+    budget: Budget | None = None,
 ) -> list[Compatibility]:
     """The verdict on each profile in ``context.profiles``.
 
@@ -223,15 +244,22 @@ def check_platforms(
     (``context.today``) a warning that says from when it binds; never binding,
     and so advice, when the policy is advisory. Warnings and information are
     advice.
+
+    The verdict is taken on every finding; then the findings kept are capped
+    per code (``budget``). Out of ``budget`` time, ``OutOfTime`` (a
+    ``PackageRejected``) is raised: no verdict is known then.
     """
+    budget = budget or Budget()
+    per_code = budget.limits.max_findings_per_code
     results = []
-    for profile in context.profiles:
-        raw = call_each(pm, "appstore_verify_platform", package=package, profile=profile, context=context)
-        findings = sorted_findings(judge(f, profile, context.today) for f in raw)
-        failed = tuple(dict.fromkeys(policy_name(f.code, profile) for f in findings
-                                     if f.kind is Kind.POLICY and f.is_error))
-        runs = not any(f.is_error for f in findings if f.kind is Kind.RUNS)
-        results.append(Compatibility(profile.id, runs, not failed, tuple(findings), failed))
+    with budget.active():
+        for profile in context.profiles:
+            raw = call_each(pm, "appstore_verify_platform", package=package, profile=profile, context=context)
+            findings = sorted_findings(judge(f, profile, context.today) for f in raw)
+            failed = tuple(dict.fromkeys(policy_name(f.code, profile) for f in findings
+                                         if f.kind is Kind.POLICY and f.is_error))
+            runs = not any(f.is_error for f in findings if f.kind is Kind.RUNS)
+            results.append(Compatibility(profile.id, runs, not failed, tuple(summarise(findings, per_code)), failed))
     return results
 
 

@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import YAMLError
 
+from sdk.budget import checkpoint
 from sdk.findings import Finding
 from sdk.text import UNSTORABLE, describe, unstorable_in
 
@@ -76,21 +77,35 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
         return None, [_too_deep(path)]
     except YAMLError as exc:
         return None, [_syntax(path, exc)]
+    except RecursionError:  # a few hundred `[` are enough: the parser recurses per level
+        return None, [_too_deep(path)]
     problems = _unstorable(document, path)
     return (None, problems) if problems else (document, [])
 
 
-def load_yaml_stream(raw: bytes, path: str) -> tuple[list[Any], list[Finding]]:
-    """Parse a multi-document YAML file (Kubernetes manifests); empty documents are dropped."""
+def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[list[Any], list[Finding]]:
+    """Parse a multi-document YAML file (Kubernetes manifests); empty documents are dropped.
+
+    With ``limit``, parsing stops after that many documents: the rest is not
+    read (the caller reports a file with too many).
+    """
     text, findings = decode_text(raw, path)
     if text is None:
         return [], findings
+    documents: list[Any] = []
     try:
-        documents = [doc for doc in _loader().load_all(text) if doc is not None]
+        for document in _loader().load_all(text):
+            checkpoint()
+            if document is not None:
+                documents.append(document)
+                if limit is not None and len(documents) >= limit:
+                    break
     except MaxDepthExceededError:
         return [], [_too_deep(path)]
     except YAMLError as exc:
         return [], [_syntax(path, exc)]
+    except RecursionError:
+        return [], [_too_deep(path)]
     problems = _unstorable(documents, path)
     return ([], problems) if problems else (documents, [])
 
@@ -101,5 +116,5 @@ def _syntax(path: str, exc: YAMLError) -> Finding:
 
 
 def _brief(exc: YAMLError) -> str:
-    """The parser's message on one line, with its position."""
-    return " ".join(str(exc).split())
+    """The parser's message on one line, with its position (cut short: it may quote the text)."""
+    return " ".join(str(exc).split())[:300]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 from urllib.parse import urlsplit
 
@@ -15,12 +16,12 @@ from license_expression import ExpressionError, get_spdx_licensing
 from plugins.publiccode.vocabularies import OEMBED_VIDEO_SCHEMES
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 # type/subtype as RFC 2045 allows them, optional surrounding spaces (jshttp/media-typer).
-_MIME = re.compile(r"^ *[A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126} *$")
-_URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$", re.I)
+_MIME = re.compile(r"^ *[A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126} *\Z")
+_URN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+\Z", re.I)
 # iPA codes (indicepa.gov.it) are at most 8 letters, digits or underscores.
-_IPA_CODE = re.compile(r"^[A-Za-z0-9_]{1,8}$")
+_IPA_CODE = re.compile(r"^[A-Za-z0-9_]{1,8}\Z")
 _GRAPHEME = regex.compile(r"\X")
 
 
@@ -123,24 +124,53 @@ def is_spdx_expression(value: str) -> bool:
     unknown = [
         s
         for s in info.invalid_symbols
-        if not re.match(r"^(DocumentRef-[^:]+:)?LicenseRef-[A-Za-z0-9.-]+$", s)
+        if not re.match(r"^(DocumentRef-[^:]+:)?LicenseRef-[A-Za-z0-9.-]+\Z", s)
     ]
     other_errors = [e for e in info.errors if not e.startswith("Unknown license key")]
     return not unknown and not other_errors
 
 
-def length(value: str) -> int:
-    """Length in characters as displayed (extended grapheme clusters)."""
-    return len(_GRAPHEME.findall(value))
+def length(value: str, at_most: int | None = None) -> int:
+    """Length in characters as displayed (extended grapheme clusters).
+
+    With ``at_most``, counting stops past that many (the answer is then
+    ``at_most + 1``): judging a limit costs time in the limit, not in the text.
+    """
+    if value.isascii():  # the common case, at C speed: only CR LF is one cluster of two
+        return len(value) - value.count("\r\n")
+    if at_most is not None and len(value) <= at_most:
+        return len(_GRAPHEME.findall(value))  # short enough: count it all
+    clusters = _GRAPHEME.finditer(value)
+    return sum(1 for _ in (clusters if at_most is None else itertools.islice(clusters, at_most + 1)))
 
 
 @functools.cache
-def _oembed_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(
-        re.compile("^" + re.escape(scheme).replace(r"\*", ".*") + "$") for scheme in OEMBED_VIDEO_SCHEMES
-    )
+def _oembed_patterns() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(scheme.split("*")) for scheme in OEMBED_VIDEO_SCHEMES)
+
+
+def _glob_matches(parts: tuple[str, ...], value: str) -> bool:
+    """``value`` matches the pattern ``"*".join(parts)``, where ``*`` is any run of characters.
+
+    Leftmost matching of each fixed part is exact for ``*``-only patterns and
+    takes linear time, where a regex of several ``.*`` backtracks.
+    """
+    if len(parts) == 1:
+        return value == parts[0]
+    head, *middle, tail = parts
+    if len(value) < len(head) + len(tail) or not (value.startswith(head) and value.endswith(tail)):
+        return False
+    position, end = len(head), len(value) - len(tail)
+    for part in middle:
+        found = value.find(part, position, end)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def is_oembed_video(value: str) -> bool:
     """The URL is on a video host that supports oEmbed."""
-    return any(pattern.match(value) for pattern in _oembed_patterns())
+    if "\n" in value:
+        return False  # a URL is one line
+    return any(_glob_matches(parts, value) for parts in _oembed_patterns())

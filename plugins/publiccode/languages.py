@@ -14,6 +14,8 @@ import langcodes
 import pycountry
 
 _ALNUM = "[a-z0-9]"
+#: Far longer than any registered tag; longer text is refused before a regex sees it.
+MAX_TAG_LENGTH = 128
 # RFC 5646 language tag (without the irregular grandfathered forms, handled below).
 _LANGTAG = re.compile(
     r"^(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
@@ -21,9 +23,9 @@ _LANGTAG = re.compile(
     r"(?:-(?P<region>[a-z]{2}|[0-9]{3}))?"
     rf"(?:-(?P<variants>(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}})(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*))?"
     rf"(?:-(?P<extensions>[a-wyz0-9](?:-{_ALNUM}{{2,8}})+(?:-[a-wyz0-9](?:-{_ALNUM}{{2,8}})+)*))?"
-    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?$"
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?\Z"
 )
-_PRIVATE_USE = re.compile(rf"^x(?:-{_ALNUM}{{1,8}})+$")
+_PRIVATE_USE = re.compile(rf"^x(?:-{_ALNUM}{{1,8}})+\Z")
 _GRANDFATHERED = frozenset(
     """
 en-gb-oed i-ami i-bnn i-default i-enochian i-hak i-klingon i-lux i-mingo i-navajo i-pwn
@@ -44,13 +46,15 @@ def _has_two_letter_form(code: str) -> bool:
     return language is not None and hasattr(language, "alpha_2")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # bounded: the values come from uploads
 def is_language_tag(value: str, strict: bool = True) -> bool:
     """A well-formed, registered BCP 47 tag (``en``, ``en-GB``, ``sl-IT-nedis``).
 
     ``strict`` (description keys) also refuses a three-letter code with a two-letter
     form; ``localisation.availableLanguages`` accepts ``ita`` for ``it``.
     """
+    if len(value) > MAX_TAG_LENGTH:
+        return False
     tag = value.lower()
     if tag in _GRANDFATHERED or _PRIVATE_USE.match(tag):
         return True

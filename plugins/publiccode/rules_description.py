@@ -35,7 +35,7 @@ def _check_language(report: Report, text: Mapping[str, Any], path: str) -> None:
     )
     long = require(report, text, "longDescription", path)
     if isinstance(long, str):
-        size = formats.length(long)
+        size = formats.length(long, LONG_RANGE[0])
         if size < LONG_RANGE[0]:
             report.error("too-short", f"{path}.longDescription", name="longDescription",
                          limit=LONG_RANGE[0], length=size)
@@ -67,6 +67,10 @@ def _check_language(report: Report, text: Mapping[str, Any], path: str) -> None:
 
 
 def _max_length(report: Report, value: Any, key: str, limit: int) -> None:
-    if isinstance(value, str) and (size := formats.length(value)) > limit:
+    # Counting stops past the limit, so a huge text costs no more than the limit.
+    if isinstance(value, str) and len(value) > limit and formats.length(value, limit) > limit:
         name = key.rsplit(".", 1)[-1]
-        report.error("too-long", key, name=name, limit=limit, length=size)
+        if value.isascii():
+            report.error("too-long", key, name=name, limit=limit, length=formats.length(value))
+        else:  # not counted to the end: the count stopped past the limit
+            report.error("too-long", key, name=name, limit=limit, case="over")

@@ -14,7 +14,7 @@ from registry.errors import RegistryError
 from registry.services.compatibility import CompatibilityService
 from registry.services.profiles import ProfileService
 
-MINOR_VERSION = re.compile(r"^1\.(0|[1-9][0-9]?)$")
+MINOR_VERSION = re.compile(r"^1\.(0|[1-9][0-9]?)\Z")
 
 
 @api.get("/profiles")

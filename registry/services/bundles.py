@@ -2,7 +2,9 @@
 
 Each release's deploy/ files are read from its stored package (checked
 against its sha256) and their ``${name}`` placeholders filled, per app and in
-the plan's order, ready for ``kubectl apply``.
+the plan's order, ready for ``kubectl apply``. A bundle holds exactly the files
+that verification checked (``PackageView.deploy_files()``), nothing else of
+deploy/.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ class BundleService:
         values = _values(environment, app, release.manifest)
         view = self._package(release)
         item = BundleItem(app, release.version, action, release.artifact_sha256)
-        for path in view.under(DEPLOY_DIR):
+        for path in view.deploy_files():
             text = view.text(path)
             if text is None:
                 item.warnings.append(f"{path} is not UTF-8 text; it was left out.")

@@ -30,7 +30,8 @@ from registry.services.catalogue import refresh_latest_version
 from registry.services.profiles import ProfileService, as_profile
 from registry.storage import ArtifactStore
 from sdk.archive import open_package
-from sdk.findings import Finding
+from sdk.budget import OutOfTime
+from sdk.findings import Finding, Kind
 from sdk.hookspecs import VerificationContext
 from sdk.package import PackageView
 from sdk.verification import Compatibility, check_platforms
@@ -94,7 +95,7 @@ class CompatibilityService:
         records = {p.id: r for r, p in profiles}
         for release in self._releases():
             package = self._package(release)
-            for result in check_platforms(self.plugins, package, context):
+            for result in self._check(package, context):
                 record(release, records[result.profile], result)
             refresh_latest_version(self.session, release.app)
             self.session.commit()
@@ -126,11 +127,19 @@ class CompatibilityService:
             now = next((c for c in release.compatibility if c.profile_id == record_of.id), None)
             if now is not None and not now.compatible:
                 continue  # does not run there today: nothing to lose
-            result = check_platforms(self.plugins, self._package(release), context)[0]
+            result = self._check(self._package(release), context)[0]
             if not result.compatible:
                 errors = tuple(f for f in result.findings if f.is_error)
                 affected.append(ImpactEntry(release.app.slug, release.version, errors))
         return affected
+
+    def _check(self, package: PackageView, context: VerificationContext) -> list[Compatibility]:
+        """The platform checks of a stored package; out of time, it runs on none of the profiles."""
+        try:
+            return check_platforms(self.plugins, package, context)
+        except OutOfTime as late:
+            stopped = tuple(replace(f, kind=Kind.RUNS) for f in late.findings)
+            return [Compatibility(p.id, runs=False, meets_policy=True, findings=stopped) for p in context.profiles]
 
     def _package(self, release: Release) -> PackageView:
         path = self.store.path(release.artifact_sha256)

@@ -139,7 +139,8 @@ def _text(data: dict[str, Any] | None, key: str, path: str, limit: int, problems
     value = value.strip()
     if len(value) > limit:
         problems.add(name, "too-long", f"Keep this to {limit} characters; it has {len(value)}.")
-    elif _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
+        return None  # not judged further: no format check runs over outsized text
+    if _CONTROL.search(value) or (not multiline and _LINE_BREAK.search(value)):
         problems.add(name, "characters", "Remove control characters" + ("" if multiline else " and line breaks") + ".")
     return value
 

@@ -32,6 +32,7 @@ from registry.services.receiving import ReceivedUpload, receive
 from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
 from sdk.archive import ArchiveLimits, open_package
+from sdk.budget import Budget, OutOfTime, WorkLimits
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
 from sdk.frozen import thaw
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 class PublishSettings:
     max_upload_bytes: int
     limits: ArchiveLimits
+    work: WorkLimits = WorkLimits()
 
 
 class PublishService:
@@ -72,13 +74,14 @@ class PublishService:
     def publish(self, stream: BinaryIO, filename: str, caller: Caller) -> Release:
         upload = receive(stream, filename, self.store, self.settings.max_upload_bytes)
         try:
+            budget = Budget(self.settings.work)  # one budget for the whole of this upload
             package, preliminary = self._open(upload)
             profiles = ProfileService(self.session).active()
             facts = self._facts(package, caller)
             context = VerificationContext(registry=facts, profiles=tuple(p for _, p in profiles), today=self.today())
-            decision = verify_package(self.plugins, package, context, preliminary)
+            decision = verify_package(self.plugins, package, context, preliminary, budget)
             self._raise_unless_accepted(decision, package, facts)
-            compatibility = check_platforms(self.plugins, package, context)
+            compatibility = self._platforms(package, context, budget)
             records = {p.id: r for r, p in profiles}
             release = self._persist(upload, package, decision, compatibility, records, caller)
         finally:
@@ -92,6 +95,12 @@ class PublishService:
         except PackageRejected as rejected:
             findings = [f.stamped("archive") for f in rejected.findings]
             raise VerificationFailed(rejected.message, findings=findings) from None
+
+    def _platforms(self, package: PackageView, context: VerificationContext, budget: Budget) -> list[Compatibility]:
+        try:
+            return check_platforms(self.plugins, package, context, budget)
+        except OutOfTime as late:
+            raise VerificationFailed(late.message, findings=late.findings) from None
 
     def _facts(self, package: PackageView, caller: Caller) -> RegistryFacts:
         manifest = package.manifest or {}

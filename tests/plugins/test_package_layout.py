@@ -42,7 +42,8 @@ def test_commercial_module_needs_no_publiccode() -> None:
 def test_package_without_deploy_manifests_is_warned_about() -> None:
     files = without(factories.package_files(), "deploy/deployment.yaml")
     files["deploy/README.md"] = b"not a manifest"
-    assert findings(files) == {("package.no-deploy", "warning", "deploy/")}
+    assert findings(files) == {("package.no-deploy", "warning", "deploy/"),
+                               ("package.not-a-manifest", "warning", "deploy/README.md")}
 
 
 def test_deploy_file_that_is_no_yaml_is_an_error_with_its_path() -> None:

@@ -89,4 +89,4 @@ def test_shipped_profiles_state_their_pod_security_level() -> None:
     for profile in default_profiles():
         assert profile.pod_security in ("baseline", "restricted")
     (haven,) = [p for p in default_profiles() if p.id == "haven"]
-    assert haven.pod_security == "restricted" and haven.operators == ()
+    assert haven.pod_security == "baseline" and haven.operators == ()
