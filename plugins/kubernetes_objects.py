@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from sdk.findings import Finding, join_key
+from sdk.helm import default_renderer
+from sdk.helm.package_chart import has_chart, render_for_verification
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
 from sdk.yamldoc import decode_text, load_yaml_stream
@@ -164,6 +166,18 @@ def _load(package: PackageView) -> Deploy:
             findings += _parse_problem(path, raw, rendered.text != text, exc)
             continue
         objects += [KubeObject(path, index, doc) for index, doc in enumerate(documents)]
+    if has_chart(package):  # the seam: rendered chart objects join the deploy/ ones
+        chart = render_for_verification(package, default_renderer(), values)
+        findings += chart.findings
+        for manifest in chart.manifests:
+            try:
+                documents = [d for d in yaml.load_all(manifest.text, Loader=_KubeLoader) if d is not None]
+            except yaml.YAMLError as exc:
+                findings.append(Finding.error(
+                    "helm.invalid-yaml", f"{manifest.template_path} renders to text that is not "
+                    f"valid YAML: {' '.join(str(exc).split())}.", manifest.template_path))
+                continue
+            objects += [KubeObject(manifest.template_path, i, doc) for i, doc in enumerate(documents)]
     return Deploy(tuple(objects), tuple(findings))
 
 
