@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sdk import hookimpl
 from sdk.findings import Finding
+from sdk.helm.package_chart import CHART_DIR, has_chart
 from sdk.hookspecs import VerificationContext
 from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
-from sdk.package import DEPLOY_DIR, MANIFEST_PATH, PUBLICCODE_PATH, PackageView
+from sdk.package import DEPLOY_DIR, MANIFEST_PATH, PUBLICCODE_ALIAS, PUBLICCODE_PATH, PackageView
 from sdk.publiccode import commonground_layer, load_publiccode
 from sdk.yamldoc import load_yaml_stream
 
@@ -19,7 +20,8 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     manifest = package.manifest or {}
     findings: list[Finding] = []
     proprietary = manifest.get("license") == PROPRIETARY_LICENCE
-    if not proprietary and not package.exists(PUBLICCODE_PATH):
+    findings += _publiccode_name(package)
+    if not proprietary and not package.exists(package.publiccode_path()):
         findings.append(Finding.error(
             "package.publiccode-missing",
             f"Open-source apps carry a {PUBLICCODE_PATH} at the package root; "
@@ -29,11 +31,12 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     if package.manifest is not None and manifest.get("layer") is None:
         findings.extend(_layer_from_publiccode(package))
     deploy = package.deploy_files()
-    if not deploy:
+    if not deploy and not has_chart(package) and not package.charts_in_deploy():
         findings.append(Finding.warning(
             "package.no-deploy",
-            f"The package has no Kubernetes manifests in {DEPLOY_DIR}; municipalities cannot "
-            "install it on their platform. Add them, unless the app is offered only as a service.",
+            f"The package has no Kubernetes manifests in {DEPLOY_DIR} and no Helm chart in "
+            f"{CHART_DIR}; municipalities cannot install it on their platform. Add them, unless "
+            "the app is offered only as a service.",
             DEPLOY_DIR,
         ))
     for path in deploy:
@@ -48,8 +51,25 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     return findings
 
 
+def _publiccode_name(package: PackageView) -> list[Finding]:
+    """``publiccode.yaml`` is read when it is the only one, but the standard's name is .yml."""
+    if not package.exists(PUBLICCODE_ALIAS):
+        return []
+    if package.publiccode_path() == PUBLICCODE_ALIAS:
+        return [Finding.warning(
+            "package.publiccode-yaml",
+            f"The standard names the file {PUBLICCODE_PATH}; it was read as {PUBLICCODE_ALIAS}, "
+            f"but other catalogues look for {PUBLICCODE_PATH} only: rename it.",
+            PUBLICCODE_ALIAS)]
+    return [Finding.warning(
+        "package.publiccode-both",
+        f"The package has both {PUBLICCODE_PATH} and {PUBLICCODE_ALIAS}; only {PUBLICCODE_PATH} "
+        f"is read. Remove {PUBLICCODE_ALIAS}.",
+        PUBLICCODE_ALIAS)]
+
+
 def _layer_from_publiccode(package: PackageView) -> list[Finding]:
-    raw = package.read(PUBLICCODE_PATH)
+    raw = package.read(package.publiccode_path())
     data = load_publiccode(raw)[0] if raw is not None else None
     if commonground_layer(data) is not None:
         return [Finding.info(

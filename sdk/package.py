@@ -11,7 +11,10 @@ from typing import Any
 
 MANIFEST_PATH = "appstore.yaml"
 PUBLICCODE_PATH = "publiccode.yml"
+#: The name most repositories give the file; read when publiccode.yml is absent, with a warning.
+PUBLICCODE_ALIAS = "publiccode.yaml"
 DEPLOY_DIR = "deploy/"
+CHART_FILE = "Chart.yaml"
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,27 @@ class PackageView:
         return sorted(name for name in self.files if name.startswith(prefix))
 
     def deploy_files(self) -> list[str]:
-        """The Kubernetes manifests in ``deploy/``."""
-        return [n for n in self.under(DEPLOY_DIR) if n.endswith((".yaml", ".yml"))]
+        """The Kubernetes manifests in ``deploy/`` (a Helm chart's files there are not manifests)."""
+        charts = tuple(self.charts_in_deploy())
+        return [n for n in self.under(DEPLOY_DIR)
+                if n.endswith((".yaml", ".yml")) and not (charts and n.startswith(charts))]
+
+    def charts_in_deploy(self) -> list[str]:
+        """Folders of ``deploy/`` that hold a Helm chart (a Chart.yaml), ending in ``/``;
+        a chart's own subcharts are part of it, not listed apart."""
+        folders = sorted((n.removesuffix(CHART_FILE) for n in self.under(DEPLOY_DIR)
+                          if posixpath.basename(n) == CHART_FILE), key=len)
+        outermost: list[str] = []
+        for folder in folders:
+            if not folder.startswith(tuple(outermost)):
+                outermost.append(folder)
+        return sorted(outermost)
+
+    def publiccode_path(self) -> str:
+        """``publiccode.yml``, or ``publiccode.yaml`` when only that one is present."""
+        if PUBLICCODE_PATH not in self.files and PUBLICCODE_ALIAS in self.files:
+            return PUBLICCODE_ALIAS
+        return PUBLICCODE_PATH
 
 
 def normalise(path: str) -> str:

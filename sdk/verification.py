@@ -20,7 +20,7 @@ import pluggy
 from sdk import hookspecs
 from sdk.findings import Finding, Severity, has_errors, sorted_findings
 from sdk.hookspecs import Decision, SourceDocument, VerificationContext
-from sdk.package import PUBLICCODE_PATH, PackageView
+from sdk.package import PackageView
 from sdk.profiles import PlatformProfile, is_always_binding
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.kubernetes_images",
     "plugins.kubernetes_storage",
     "plugins.kubernetes_services",
+    "plugins.helm_chart",
 )
 
 
@@ -130,9 +131,9 @@ def verify_package(
     if package.manifest is not None:
         findings += call_each(pm, "appstore_verify_manifest", manifest=package.manifest, context=context)
     findings += call_each(pm, "appstore_verify_package", package=package, context=context)
-    raw = package.read(PUBLICCODE_PATH)
+    raw = package.read(package.publiccode_path())
     if raw is not None:
-        document = SourceDocument(PUBLICCODE_PATH, raw)
+        document = SourceDocument(package.publiccode_path(), raw)
         findings += call_each(
             pm, "appstore_verify_publiccode", document=document, package=package, context=context
         )

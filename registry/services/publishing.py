@@ -223,7 +223,7 @@ class PublishService:
 
 
 def _publiccode(package: PackageView) -> dict | None:
-    raw = package.read("publiccode.yml")
+    raw = package.read(package.publiccode_path())
     return load_publiccode(raw)[0] if raw is not None else None
 
 

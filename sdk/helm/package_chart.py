@@ -18,10 +18,9 @@ from typing import Any
 from sdk.findings import Finding
 from sdk.helm import ChartRenderer, HelmUnavailable, RenderedManifest, RenderFailure, ValueSet
 from sdk.helm.values_path import Segment, ValuesPathError, parse_values_path, typed
-from sdk.package import PackageView
+from sdk.package import CHART_FILE, PackageView
 
 CHART_DIR = "chart/"
-CHART_FILE = "Chart.yaml"
 CI_VALUES_SUFFIX = "-values.yaml"
 #: Release name and namespace for verification; install plans use the app id
 #: and the environment's namespace.
