@@ -23,6 +23,7 @@ from typing import Any
 from sdk.helm import HelmUnavailable, RenderedManifest, RenderFailure, RenderResult, ValueSet
 from sdk.helm.worker import MISSING_ENGINE, OUTPUT_TOO_LARGE
 
+WORKER = Path(__file__).resolve().with_name("worker.py")
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024
 DEFAULT_MAX_MEMORY = 3 * 1024 * 1024 * 1024
@@ -33,10 +34,11 @@ _KEPT_ENV = ("PATH", "HELM_C_LIB", "LANG", "LC_ALL")
 
 
 class IsolatedRenderer:
-    """A :class:`sdk.helm.ChartRenderer` that runs ``sdk.helm.worker`` per chart."""
+    """A :class:`sdk.helm.ChartRenderer` that runs ``worker.py`` once per chart."""
 
     def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, max_output: int = DEFAULT_MAX_OUTPUT,
-                 max_memory: int = DEFAULT_MAX_MEMORY) -> None:
+                 max_memory: int = DEFAULT_MAX_MEMORY, python: Sequence[str] = (sys.executable,)) -> None:
+        self.python = tuple(python)
         self.timeout = timeout
         self.max_output = max_output
         self.max_memory = max_memory
@@ -67,10 +69,10 @@ class IsolatedRenderer:
         env = {name: os.environ[name] for name in _KEPT_ENV if name in os.environ}
         env.update(HOME=str(home), XDG_CONFIG_HOME=str(home), XDG_CACHE_HOME=str(home),
                    XDG_DATA_HOME=str(home), KUBECONFIG=str(home / "none"), GOMAXPROCS="2")
-        command = [sys.executable, "-m", "sdk.helm.worker", str(work / "request.json"), str(output)]
+        command = [*self.python, str(WORKER), str(work / "request.json"), str(output)]
         try:
             done = subprocess.run(  # noqa: S603 - our own interpreter and module
-                command, env=env, cwd=_project_root(), stdin=subprocess.DEVNULL,
+                command, env=env, cwd=work, stdin=subprocess.DEVNULL,
                 capture_output=True, timeout=self.timeout, preexec_fn=self._limits, check=False,
             )
         except subprocess.TimeoutExpired as exc:
@@ -95,11 +97,6 @@ class IsolatedRenderer:
         resource.setrlimit(resource.RLIMIT_AS, (self.max_memory, self.max_memory))
         cpu = int(self.timeout) + 5
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-
-
-def _project_root() -> str:
-    """The folder that holds the ``sdk`` package, so ``-m sdk.helm.worker`` resolves."""
-    return str(Path(__file__).resolve().parents[2])
 
 
 def _result(value_set: ValueSet, item: Any) -> RenderResult:

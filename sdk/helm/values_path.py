@@ -92,6 +92,15 @@ def apply_values(
     return touched
 
 
+def merged(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``overrides`` on ``base`` as Helm merges values: mappings key by key, the rest replaced."""
+    result = dict(base)
+    for key, value in overrides.items():
+        below = result.get(key)
+        result[key] = merged(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return result
+
+
 def _set(node: Any, segments: tuple[Segment, ...], value: Any) -> Any:
     head, rest = segments[0], segments[1:]
     if isinstance(head, int):

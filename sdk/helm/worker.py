@@ -1,11 +1,12 @@
-"""The child process that runs Helm's engine: ``python -m sdk.helm.worker REQUEST OUTPUT``.
+"""The child process that runs Helm's engine: ``python worker.py REQUEST OUTPUT``.
 
 Kept apart from the caller because Helm's Go code runs in-process and cannot be
 interrupted: a template that loops, or one that produces gigabytes, must cost
 only this process, which the parent limits and kills. The request is JSON
 (``chart``, ``release``, ``namespace``, ``valueSets``, ``maxOutput``); the
 answer, written to OUTPUT, is JSON with one entry per value set. Exit status
-3 means Helm's engine is not installed.
+3 means Helm's engine is not installed. It runs as a script, so it needs
+nothing of the SDK but its sibling ``values_path``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from __future__ import annotations
 import json
 import sys
 from typing import Any
+
+if __package__:
+    from sdk.helm.values_path import apply_values, merged
+else:  # run as a script: the sibling module is on the path
+    from values_path import apply_values, merged  # type: ignore[import-not-found,no-redef]
 
 MISSING_ENGINE = 3
 OUTPUT_TOO_LARGE = 4
@@ -49,12 +55,10 @@ def _render_all(request: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _values(helm: Any, chart: Any, value_set: dict[str, Any]) -> dict[str, Any]:
     """One value set's values: its file (parsed by Helm), its paths, its plain values."""
-    from sdk.helm.values_path import apply_values
-
     values = helm.values_from_yaml(value_set["yaml"]) if value_set["yaml"].strip() else {}
     settings = {tuple(path): value for path, value in value_set["settings"]}
     if settings:
-        values.update(apply_values(chart.values, settings))
+        values.update(apply_values(merged(chart.values, values), settings))
     values.update(value_set["values"])
     return values
 
@@ -64,7 +68,9 @@ def main(argv: list[str]) -> int:
     with open(request_path, encoding="utf-8") as handle:
         request = json.load(handle)
     try:
-        import helm_python  # noqa: F401
+        import helm_python
+
+        helm_python.helm_sdk_version()  # loads the native library, which may be missing
     except Exception as exc:  # ImportError, or a native library that will not load
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return MISSING_ENGINE
