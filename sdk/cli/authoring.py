@@ -117,7 +117,9 @@ def build(folder: Path, dist_dir: Path | None, fmt: str) -> None:
     """Pack FOLDER into dist/<id>-<version>.tar.gz, byte for byte reproducibly.
 
     Leaves out .git, dist/, what .appstoreignore lists and secret files
-    (.env, *.pem, *.key, id_rsa*).
+    (.env, *.pem, *.key, id_rsa*); in chart/, what its .helmignore lists.
+    Chart dependencies pinned in chart/Chart.lock but missing from
+    chart/charts/ are packed from the local Helm cache.
     """
     built = build_package(folder, dist_dir)
     if fmt == "json":
@@ -125,5 +127,7 @@ def build(folder: Path, dist_dir: Path | None, fmt: str) -> None:
         return
     for secret in built.secrets_left_out:
         click.secho(f"left out {secret}: it looks like a secret", fg="yellow", err=True)
+    for archive in built.vendored:
+        click.echo(f"vendored {archive} from the local Helm cache (Chart.lock)", err=True)
     click.echo(f"{built.path}")
     click.echo(f"sha256 {built.sha256}  ({built.size} bytes)")
