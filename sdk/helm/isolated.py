@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import resource
 import subprocess
 import sys
 import tempfile
@@ -54,6 +53,7 @@ class IsolatedRenderer:
             request = {
                 "chart": str(chart_dir), "release": release, "namespace": namespace,
                 "valueSets": [v.to_request() for v in value_sets], "maxOutput": self.max_output,
+                "maxMemory": self.max_memory, "cpuSeconds": int(self.timeout) + 5,
             }
             (work / "request.json").write_text(json.dumps(request), encoding="utf-8")
             answer = self._run(work)
@@ -73,30 +73,35 @@ class IsolatedRenderer:
         try:
             done = subprocess.run(  # noqa: S603 - our own interpreter and module
                 command, env=env, cwd=work, stdin=subprocess.DEVNULL,
-                capture_output=True, timeout=self.timeout, preexec_fn=self._limits, check=False,
+                capture_output=True, timeout=self.timeout, check=False,
             )
         except subprocess.TimeoutExpired as exc:
             raise RenderFailure(
                 f"Helm did not finish rendering within {self.timeout:g} seconds; a template may "
                 "loop (range over a huge list, recursive include)."
             ) from exc
-        stderr = done.stderr.decode("utf-8", "replace").strip()[-_STDERR_SHOWN:]
+        stderr = done.stderr.decode("utf-8", "replace").strip()
         if done.returncode == MISSING_ENGINE:
-            raise HelmUnavailable(stderr)
+            raise HelmUnavailable(stderr[-_STDERR_SHOWN:])
         if done.returncode == OUTPUT_TOO_LARGE:
             raise RenderFailure(
                 f"The rendered chart is larger than {self.max_output // (1024 * 1024)} MiB.")
         if done.returncode != 0:
-            raise RenderFailure(f"Helm stopped with exit status {done.returncode}: {stderr or 'no message'}")
+            raise RenderFailure(self._crash(done.returncode, stderr))
         if output.stat().st_size > self.max_output * 2:  # JSON escaping at most doubles most text
             raise RenderFailure("The Helm worker's answer is larger than allowed.")
         return json.loads(output.read_text(encoding="utf-8"))
 
-    def _limits(self) -> None:
-        """In the child: cap memory and CPU, so a runaway chart costs only itself."""
-        resource.setrlimit(resource.RLIMIT_AS, (self.max_memory, self.max_memory))
-        cpu = int(self.timeout) + 5
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+    def _crash(self, status: int, stderr: str) -> str:
+        """What a crashed child says, in one line, not a goroutine dump."""
+        if "out of memory" in stderr[:_STDERR_SHOWN * 4]:
+            return (f"Helm ran out of memory ({self.max_memory // 2**20} MiB) rendering the chart; "
+                    "a template may build an enormous value.")
+        first = next((line for line in stderr.splitlines()
+                      if line.startswith(("fatal error:", "panic:", "Traceback"))), "")
+        detail = first or stderr[-_STDERR_SHOWN:] or "no message"
+        return f"Helm stopped with exit status {status}: {detail}"
 
 
 def _result(value_set: ValueSet, item: Any) -> RenderResult:

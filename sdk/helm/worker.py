@@ -12,6 +12,7 @@ nothing of the SDK but its sibling ``values_path``.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 from typing import Any
 
@@ -67,6 +68,10 @@ def main(argv: list[str]) -> int:
     request_path, output_path = argv[1], argv[2]
     with open(request_path, encoding="utf-8") as handle:
         request = json.load(handle)
+    # Limits set here rather than by the parent (no preexec_fn in a threaded server):
+    # a runaway chart costs only this process.
+    resource.setrlimit(resource.RLIMIT_AS, (request["maxMemory"], request["maxMemory"]))
+    resource.setrlimit(resource.RLIMIT_CPU, (request["cpuSeconds"], request["cpuSeconds"]))
     try:
         import helm_python
 

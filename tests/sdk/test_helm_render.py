@@ -13,7 +13,10 @@ from tests import helm_charts
 
 pytest.importorskip("helm_python", reason="helm-python-sdk is not installed (pip install '.[helm]')")
 
-LOOPING = '{{ range $i := until 100000000 }}{{ range $j := until 100000000 }}x{{ end }}{{ end }}\n'
+#: Billions of steps, no output and little memory: only the time limit stops it.
+LOOPING = "{{ range until 50000 }}{{ range until 50000 }}{{ end }}{{ end }}\n"
+#: A text that doubles forty times: only the memory limit stops it.
+EXPLODING = '{{ $s := "x" }}{{ range until 40 }}{{ $s = print $s $s }}{{ end }}{{ $s }}\n'
 
 
 def paths(result) -> list[str]:
@@ -53,6 +56,12 @@ def test_a_looping_template_is_stopped_by_the_time_limit():
     files = helm_charts.chart(**{"templates/loop.yaml": LOOPING})
     with pytest.raises(RenderFailure, match="did not finish rendering within 3 seconds"):
         IsolatedRenderer(timeout=3).render(files, "zaken", "ns", [ValueSet("defaults")])
+
+
+def test_a_template_that_explodes_is_stopped_by_the_memory_limit():
+    files = helm_charts.chart(**{"templates/bomb.yaml": EXPLODING})
+    with pytest.raises(RenderFailure, match="ran out of memory"):
+        IsolatedRenderer(timeout=60).render(files, "zaken", "ns", [ValueSet("defaults")])
 
 
 def test_output_beyond_the_cap_is_refused():
