@@ -1,0 +1,71 @@
+"""Benchmark of chart rendering: how long Helm takes on each real chart of the corpus.
+
+For each chart in ``../shared/corpus/charts`` (beside the checkout, or the
+folder given as the first argument) it prints the time of one render through
+:class:`sdk.helm.isolated.IsolatedRenderer` (a fresh child process, as on the
+registry and in ``appstore check``) with the chart's defaults, the number of
+manifests, and the time of the whole verification render of a package holding
+the chart (defaults plus ``ci/*-values.yaml``, objects parsed). Best of
+``--repeat`` runs (3).
+
+Run from the repository root: ``.venv/bin/python bench/helm_render.py``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from plugins.kubernetes_objects import deploy_of  # noqa: E402
+from sdk.helm import ValueSet  # noqa: E402
+from sdk.helm.isolated import IsolatedRenderer  # noqa: E402
+from sdk.package import PackageView  # noqa: E402
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "charts"
+
+
+def chart_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def best(repeat: int, run) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    charts = sorted(p for p in args.corpus.iterdir() if (p / "Chart.yaml").is_file())
+    if not charts:
+        print(f"no charts in {args.corpus}", file=sys.stderr)
+        return 1
+    renderer = IsolatedRenderer()
+    print(f"{'chart':<20} {'files':>5} {'render':>9} {'manifests':>9} {'verify render':>14} {'objects':>7}")
+    for folder in charts:
+        files = chart_files(folder)
+        seconds, results = best(args.repeat, lambda: renderer.render(
+            files, folder.name, "bench", [ValueSet("defaults")]))
+        manifests = len(results[0].manifests)  # type: ignore[index]
+        package_files = {f"chart/{name}": data for name, data in files.items()}
+        manifest = {"id": folder.name, "config": []}
+        verify_seconds, deploy = best(args.repeat, lambda: deploy_of(
+            PackageView(files=dict(package_files), manifest=manifest)))
+        print(f"{folder.name:<20} {len(files):>5} {seconds * 1000:>7.0f}ms {manifests:>9} "
+              f"{verify_seconds * 1000:>12.0f}ms {len(deploy.objects):>7}")  # type: ignore[attr-defined]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
