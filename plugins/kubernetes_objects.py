@@ -19,6 +19,7 @@ import yaml
 
 from sdk.findings import Finding, join_key
 from sdk.helm import default_renderer
+from sdk.helm.install_order import is_test_hook
 from sdk.helm.package_chart import has_chart, render_for_verification
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
@@ -177,7 +178,8 @@ def _load(package: PackageView) -> Deploy:
                     "helm.invalid-yaml", f"{manifest.template_path} renders to text that is not "
                     f"valid YAML: {' '.join(str(exc).split())}.", manifest.template_path))
                 continue
-            objects += [KubeObject(manifest.template_path, i, doc) for i, doc in enumerate(documents)]
+            objects += [KubeObject(manifest.template_path, i, doc) for i, doc in enumerate(documents)
+                        if not is_test_hook(doc)]
     return Deploy(tuple(objects), tuple(findings))
 
 

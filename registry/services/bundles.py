@@ -2,7 +2,9 @@
 
 Each release's deploy/ files are read from its stored package (checked
 against its sha256) and their ``${name}`` placeholders filled, per app and in
-the plan's order, ready for ``kubectl apply``.
+the plan's order, ready for ``kubectl apply``. A release's Helm chart is
+rendered with the environment's values (``sdk.helm.bundle``): release name =
+app id, namespace = the environment's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from registry.services.plan_checks import CHANGES, config_value, missing_config
 from registry.services.planning import READY
 from registry.storage import ArtifactStore
 from sdk.archive import open_package, sha256_file
+from sdk.helm.bundle import ChartNotRendered, chart_documents, environment_namespace
 from sdk.package import DEPLOY_DIR
 from sdk.render import render_text
 
@@ -74,6 +77,11 @@ class BundleService:
                 item.warnings.append(f"{path} line {placeholder.line}: `{placeholder.name}` has no value; "
                                      "set it in the environment to fill it.")
             item.files.append({"path": path.removeprefix(DEPLOY_DIR), "content": rendered.text})
+        try:
+            item.files += chart_documents(view, values, environment_namespace(environment.name,
+                                                                              environment.config))
+        except ChartNotRendered as exc:
+            raise RegistryError(f"{app} {release.version}: {exc}") from exc
         return item
 
     def _package(self, release: Release) -> Any:

@@ -1,0 +1,85 @@
+"""Bundles of chart-based releases: rendered for the environment, in install order."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import factories, helm_charts
+from tests.conftest import add_organisation
+from tests.registry.installs_support import bearer, municipality
+from tests.registry.test_profiles import profile_yaml, put_profile
+from tests.registry.test_publish_api import publish
+
+pytest.importorskip("helm_python", reason="helm-python-sdk is not installed (pip install '.[helm]')")
+
+PROFILE = "gemeentecloud"
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-settings
+  namespace: {{ .Release.Namespace }}
+data: {replicas: "{{ .Values.replicaCount }}"}
+"""
+TEST_HOOK = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ .Release.Name }}-smoke
+  annotations: {"helm.sh/hook": test}
+spec:
+  containers: [{name: smoke, image: "registry.example/curl@sha256:{{ repeat 64 "d" }}"}]
+"""
+CONFIG = [
+    {"name": "hostname", "required": True, "example": "zaken.example.nl", "helmValue": "ingress.hosts[0].host"},
+    {"name": "replicas", "default": "1", "helmValue": "replicaCount"},
+]
+
+
+def publish_chart_release(app: Flask, client: FlaskClient) -> None:
+    put_profile(app, profile_yaml(PROFILE, ["1.34"], services=["postgresql"]))
+    token = add_organisation(app, "dimpact")
+    manifest = factories.manifest(id="zaakportaal", version="1.0.0", config=CONFIG)
+    files = factories.package_files(manifest)
+    del files["deploy/deployment.yaml"]
+    values = helm_charts.VALUES.format(digest="c" * 64).replace("enabled: false", "enabled: true")
+    files.update(helm_charts.in_package(helm_charts.chart(**{
+        "values.yaml": values, "templates/configmap.yaml": CONFIGMAP, "templates/tests/smoke.yaml": TEST_HOOK})))
+    response = publish(client, token, factories.tar_gz(files))
+    assert response.status_code == 201, response.json
+
+
+def test_a_chart_is_rendered_with_the_environments_values_in_install_order(app: Flask, client: FlaskClient):
+    publish_chart_release(app, client)
+    town = municipality(app, client)
+    town.environment("test", config={"replicas": "3"},
+                     appConfig={"zaakportaal": {"hostname": "zaken.utrecht.nl"}})
+    plan = town.plan("test", "zaakportaal")
+    bundle = town.get(f"test/plans/{plan['id']}/bundle")
+    assert bundle.status_code == 200, str(plan)
+    (item,) = bundle.json["items"]
+    objects = [(f["path"], yaml.safe_load(f["content"])) for f in item["files"]]
+    assert [(path, body["kind"]) for path, body in objects] == [
+        ("chart/templates/configmap.yaml", "ConfigMap"),
+        ("chart/templates/deployment.yaml", "Deployment"),
+        ("chart/templates/ingress.yaml", "Ingress"),
+    ]  # install order, and the test hook left out
+    configmap, deployment, ingress = (body for _, body in objects)
+    assert configmap["metadata"] == {"name": "zaakportaal-settings", "namespace": "test"}
+    assert deployment["metadata"]["name"] == "zaakportaal" and deployment["spec"]["replicas"] == 3
+    assert ingress["spec"]["rules"][0]["host"] == "zaken.utrecht.nl"
+    assert ingress["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/"
+
+
+def test_the_environments_namespace_value_names_the_namespace(app: Flask, client: FlaskClient):
+    publish_chart_release(app, client)
+    town = municipality(app, client)
+    town.environment("acceptatie", config={"namespace": "utrecht-zaken"},
+                     appConfig={"zaakportaal": {"hostname": "zaken.utrecht.nl"}})
+    plan = town.plan("acceptatie", "zaakportaal")
+    files = town.get(f"acceptatie/plans/{plan['id']}/bundle").json["items"][0]["files"]
+    assert yaml.safe_load(files[0]["content"])["metadata"]["namespace"] == "utrecht-zaken"
+    assert town.client.get(f"{town.base}/acceptatie", headers=bearer(town.token)).status_code == 200
