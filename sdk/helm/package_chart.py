@@ -95,9 +95,12 @@ def render_for_verification(
     seen: set[tuple[str, str]] = set()
     manifests: list[RenderedManifest] = []
     findings: list[Finding] = []
+    errors: set[str] = set()
     for result in results:
         if not result.ok:
-            findings.append(render_error(result.value_set.label, result.error))
+            if result.error not in errors:  # a chart that cannot load fails every value set alike
+                errors.add(result.error)
+                findings.append(render_error(result.value_set.label, result.error))
             continue
         for manifest in result.manifests:
             path = CHART_DIR + manifest.template_path

@@ -1,13 +1,17 @@
-"""Building chart-based projects: .helmignore, and dependencies vendored from Chart.lock."""
+"""Chart-based projects: `init --helm`, .helmignore, and dependencies vendored from Chart.lock."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from plugins.kubernetes_objects import deploy_of
 from sdk.archive import open_package
 from sdk.builder import build_package
+from sdk.cli import main
 from sdk.errors import AppstoreError
 from sdk.folder import select_files
 from tests import factories, helm_charts
@@ -72,3 +76,25 @@ def test_vendored_folder_needs_nothing_from_the_cache(tmp_path: Path, monkeypatc
         "Chart.lock": LOCK, "charts/cache/Chart.yaml": "apiVersion: v2\nname: cache\nversion: 1.2.0\n"})
     monkeypatch.setenv("HELM_CACHE_HOME", str(tmp_path / "empty-cache"))
     assert build_package(root).vendored == ()
+
+
+def test_init_helm_scaffolds_a_chart_project_that_passes_every_check(tmp_path: Path) -> None:
+    pytest.importorskip("helm_python", reason="helm-python-sdk is not installed (pip install '.[helm]')")
+    runner = CliRunner()
+    flags = ["--id", "mijn-app", "--name", 'Mijn App: "zaken"', "--publisher", "utrecht",
+             "--layer", "process", "--license", "EUPL-1.2"]
+    result = runner.invoke(main, ["init", str(tmp_path / "app"), "--helm", *flags])
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "app"
+    assert not (root / "deploy").exists()
+    assert (root / "chart" / ".helmignore").is_file()
+    check = runner.invoke(main, ["check", str(root), "--format", "json", "--strict"])
+    assert check.exit_code == 0, check.output
+    report = json.loads(check.output)
+    assert report["findings"] == [] and all(c["compatible"] for c in report["compatibility"])
+    view, _ = open_package(build_package(root).path)
+    kinds = {o.kind for o in deploy_of(view).objects}
+    assert kinds == {"Deployment", "Service", "Ingress"}  # the Ingress from ci/ and config values
+    (ingress,) = [o for o in deploy_of(view).objects if o.kind == "Ingress"
+                  and o.body["spec"]["rules"][0]["host"] == "mijn-app.gemeente.example"]
+    assert ingress.path == "chart/templates/ingress.yaml"
