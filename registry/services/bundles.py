@@ -23,6 +23,7 @@ from registry.services.plan_checks import CHANGES, config_value, missing_config
 from registry.services.planning import READY
 from registry.storage import ArtifactStore
 from sdk.archive import open_package, sha256_file
+from sdk.helm import HelmUnavailable, RenderFailure
 from sdk.helm.bundle import ChartNotRendered, chart_documents, environment_namespace
 from sdk.package import DEPLOY_DIR
 from sdk.render import render_text
@@ -80,8 +81,10 @@ class BundleService:
         try:
             item.files += chart_documents(view, values, environment_namespace(environment.name,
                                                                               environment.config))
-        except ChartNotRendered as exc:
-            raise RegistryError(f"{app} {release.version}: {exc}") from exc
+        except ChartNotRendered as exc:  # the environment's values break the chart: fix them
+            raise Conflict(f"{app} {release.version}: {exc}") from exc
+        except (HelmUnavailable, RenderFailure) as exc:
+            raise RegistryError(f"{app} {release.version}: the chart cannot be rendered here: {exc}") from exc
         return item
 
     def _package(self, release: Release) -> Any:

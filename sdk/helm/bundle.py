@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sdk.helm import ChartRenderer, HelmUnavailable, RenderFailure, ValueSet, default_renderer
+from sdk.helm import ChartRenderer, ValueSet, default_renderer
 from sdk.helm.install_order import install_order
 from sdk.helm.package_chart import CHART_DIR, chart_files, config_settings, has_chart
 from sdk.package import PackageView
@@ -23,7 +23,7 @@ MAX_NAMESPACE = 63  # a DNS label
 
 
 class ChartNotRendered(Exception):
-    """The chart could not be rendered for the environment; the message says why."""
+    """A template fails with the environment's values; the message is Helm's."""
 
 
 def environment_namespace(name: str, config: Mapping[str, Any] | None) -> str:
@@ -42,10 +42,8 @@ def chart_documents(
     manifest = package.manifest or {}
     release = str(manifest.get("id") or "app")
     value_set = ValueSet("the environment's values", settings=config_settings(manifest, values))
-    try:
-        (result,) = (renderer or default_renderer()).render(chart_files(package), release, namespace, [value_set])
-    except (HelmUnavailable, RenderFailure) as exc:
-        raise ChartNotRendered(str(exc)) from exc
+    # HelmUnavailable and RenderFailure pass through: they are the registry's problem.
+    (result,) = (renderer or default_renderer()).render(chart_files(package), release, namespace, [value_set])
     if not result.ok:
         raise ChartNotRendered(f"Helm cannot render the chart with the environment's values: {result.error}")
     return [{"path": CHART_DIR + d.template_path, "content": d.text} for d in install_order(result.manifests)]

@@ -24,6 +24,7 @@ metadata:
   namespace: {{ .Release.Namespace }}
 data: {replicas: "{{ .Values.replicaCount }}"}
 """
+GUARD = '{{ if lt (int .Values.replicaCount) 1 }}{{ fail "replicaCount must be at least 1" }}{{ end }}\n'
 TEST_HOOK = """\
 apiVersion: v1
 kind: Pod
@@ -47,7 +48,8 @@ def publish_chart_release(app: Flask, client: FlaskClient) -> None:
     del files["deploy/deployment.yaml"]
     values = helm_charts.VALUES.format(digest="c" * 64).replace("enabled: false", "enabled: true")
     files.update(helm_charts.in_package(helm_charts.chart(**{
-        "values.yaml": values, "templates/configmap.yaml": CONFIGMAP, "templates/tests/smoke.yaml": TEST_HOOK})))
+        "values.yaml": values, "templates/configmap.yaml": CONFIGMAP, "templates/tests/smoke.yaml": TEST_HOOK,
+        "templates/guard.yaml": GUARD})))
     response = publish(client, token, factories.tar_gz(files))
     assert response.status_code == 201, response.json
 
@@ -83,3 +85,15 @@ def test_the_environments_namespace_value_names_the_namespace(app: Flask, client
     files = town.get(f"acceptatie/plans/{plan['id']}/bundle").json["items"][0]["files"]
     assert yaml.safe_load(files[0]["content"])["metadata"]["namespace"] == "utrecht-zaken"
     assert town.client.get(f"{town.base}/acceptatie", headers=bearer(town.token)).status_code == 200
+
+
+
+def test_values_that_break_the_chart_make_the_bundle_a_conflict_with_helms_message(app: Flask,
+                                                                                  client: FlaskClient):
+    publish_chart_release(app, client)
+    town = municipality(app, client)
+    town.environment("test", config={"replicas": "0"}, appConfig={"zaakportaal": {"hostname": "zaken.utrecht.nl"}})
+    plan = town.plan("test", "zaakportaal")
+    response = town.get(f"test/plans/{plan['id']}/bundle")
+    assert response.status_code == 409
+    assert "replicaCount must be at least 1" in response.json["detail"]
