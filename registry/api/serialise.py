@@ -9,6 +9,7 @@ from flask import url_for
 
 from registry.models import App, FindingRecord, PlatformProfileRecord, Release
 from registry.services.profiles import as_profile
+from sdk.profiles import PolicyBinding
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -19,7 +20,7 @@ def timestamp(moment: datetime | None) -> str | None:
 
 def finding(record: FindingRecord) -> dict[str, Any]:
     return {"code": record.code, "severity": record.severity, "message": record.message,
-            "key": record.key, "plugin": record.plugin}
+            "key": record.key, "plugin": record.plugin, "kind": record.kind, "data": record.data or {}}
 
 
 def app_summary(app: App) -> dict[str, Any]:
@@ -68,6 +69,9 @@ def compatibility(release: Release) -> list[dict[str, Any]]:
         {
             "profile": entry.profile.slug,
             "profileStatus": entry.profile.status,
+            "runs": entry.runs,
+            "meetsPolicy": entry.meets_policy,
+            "failedPolicies": list(entry.failed_policies or []),
             "compatible": entry.compatible,
             "checkedAt": timestamp(entry.checked_at),
             "findings": [finding(r) for r in findings.get(entry.profile.slug, [])],
@@ -89,10 +93,15 @@ def profile(record: PlatformProfileRecord) -> dict[str, Any]:
         "storageClasses": list(parsed.storage_classes),
         "services": list(parsed.services),
         "customResources": list(parsed.custom_kinds),
-        "policies": [{"check": p.code_prefix, "bindingFrom": p.binding_from.isoformat()} for p in parsed.policies],
+        "policies": [policy(p) for p in parsed.policies],
         "updatedAt": timestamp(record.updated_at),
         "links": {"self": url_for("api.get_profile", profile_id=record.slug, _external=True)},
     }
+
+
+def policy(binding: PolicyBinding) -> dict[str, Any]:
+    return {"check": binding.code_prefix, "mode": "advisory" if binding.advisory else "binding",
+            "bindingFrom": binding.binding_from.isoformat() if binding.binding_from else None}
 
 
 def release(release: Release) -> dict[str, Any]:

@@ -141,6 +141,7 @@ class PublishService:
                 release = self._record(upload, package, manifest, publiccode, decision, caller)
                 for result in compatibility:
                     record_compatibility(release, records[result.profile], result)
+                refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
                 self.session.commit()
             except IntegrityError:
                 self.session.rollback()
@@ -178,7 +179,6 @@ class PublishService:
         )
         release.findings = [finding_record(f) for f in decision.findings]
         self.session.add(release)
-        refresh_latest_version(self.session, app)
         audit.record(self.session, caller.actor, "release.publish", f"{manifest.id}@{manifest.version}",
                      sha256=upload.sha256, size=upload.size)
         return release

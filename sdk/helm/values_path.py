@@ -21,15 +21,28 @@ Segment = str | int
 
 
 class ValuesPathError(ValueError):
-    """A values path that cannot be parsed; the message says what is wrong."""
+    """A values path that cannot be parsed; the message says what is wrong.
+
+    ``reason`` is a stable slug (``syntax``, ``too-long``, ``too-deep``,
+    ``index-too-large``) with ``position`` (from 1) or ``limit``, so that
+    findings can word it in any language.
+    """
+
+    def __init__(self, message: str, reason: str = "syntax", *, position: int = 0, limit: int = 0) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.position = position
+        self.limit = limit
 
 
 def parse_values_path(path: str) -> tuple[Segment, ...]:
     """``"ingress.hosts[0].host"`` -> ``("ingress", "hosts", 0, "host")``."""
     if not isinstance(path, str) or not path:
-        raise ValuesPathError("a values path is a non-empty text such as `ingress.hosts[0].host`")
+        raise ValuesPathError("a values path is a non-empty text such as `ingress.hosts[0].host`",
+                              position=1)
     if len(path) > MAX_PATH_LENGTH:
-        raise ValuesPathError(f"a values path has at most {MAX_PATH_LENGTH} characters")
+        raise ValuesPathError(f"a values path has at most {MAX_PATH_LENGTH} characters", "too-long",
+                              limit=MAX_PATH_LENGTH)
     segments: list[Segment] = []
     i, n = 0, len(path)
     while i < n:
@@ -37,23 +50,26 @@ def parse_values_path(path: str) -> tuple[Segment, ...]:
         while i < n and path[i] in _NAME_CHARS:
             i += 1
         if i == start:
-            raise ValuesPathError(f"a name is expected at position {i + 1} of `{path}`")
+            raise ValuesPathError(f"a name is expected at position {i + 1} of `{path}`", position=i + 1)
         segments.append(path[start:i])
         while i < n and path[i] == "[":
             close = path.find("]", i)
             digits = path[i + 1:close] if close > 0 else ""
             if not digits.isdigit() or not digits.isascii():
-                raise ValuesPathError(f"`[` at position {i + 1} of `{path}` must hold a list index, e.g. [0]")
+                raise ValuesPathError(f"`[` at position {i + 1} of `{path}` must hold a list index, e.g. [0]",
+                                      position=i + 1)
             if int(digits) > MAX_INDEX:
-                raise ValuesPathError(f"list indexes in a values path go up to {MAX_INDEX}")
+                raise ValuesPathError(f"list indexes in a values path go up to {MAX_INDEX}", "index-too-large",
+                                      limit=MAX_INDEX)
             segments.append(int(digits))
             i = close + 1
         if i < n:
             if path[i] != "." or i == n - 1:
-                raise ValuesPathError(f"`{path[i]}` at position {i + 1} of `{path}` is not allowed here")
+                raise ValuesPathError(f"`{path[i]}` at position {i + 1} of `{path}` is not allowed here",
+                                      position=i + 1)
             i += 1
     if len(segments) > MAX_DEPTH:
-        raise ValuesPathError(f"a values path has at most {MAX_DEPTH} parts")
+        raise ValuesPathError(f"a values path has at most {MAX_DEPTH} parts", "too-deep", limit=MAX_DEPTH)
     return tuple(segments)
 
 

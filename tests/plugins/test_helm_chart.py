@@ -7,6 +7,7 @@ import pytest
 
 from plugins.kubernetes_objects import deploy_of
 from sdk.hookspecs import VerificationContext
+from sdk.messages import describe
 from sdk.package import PackageView
 from sdk.verification import create_plugin_manager, verify_package
 from tests import factories, helm_charts
@@ -138,3 +139,15 @@ def test_a_malformed_helm_value_path_is_a_manifest_error(path):
     view = chart_package(config=[{"name": "hostname", "example": "x", "helmValue": path}])
     (finding,) = by_code(package_findings(view), "manifest.invalid-helm-value")
     assert finding.key == "config[0].helmValue"
+
+
+@pytest.mark.parametrize(("path", "english", "dutch"), [
+    ("ingress..host", "character 9 does not fit", "teken 9 past daar niet"),
+    ("a" * 300, "at most 256 characters", "hoogstens 256 tekens"),
+    ("hosts[5000]", "go up to 1000", "gaan tot 1000"),
+])
+def test_helm_value_findings_are_worded_in_both_languages(path, english, dutch):
+    view = chart_package(config=[{"name": "hostname", "example": "x", "helmValue": path}])
+    (finding,) = by_code(package_findings(view), "manifest.invalid-helm-value")
+    assert english in finding.message
+    assert dutch in describe(finding.code, finding.data, finding.message, "nl")[0]
