@@ -13,6 +13,8 @@ A profile is a YAML file (``profileVersion: 1``) that curators keep::
     services: [https-certificates, metrics, log-aggregation, postgresql]
     customResources:                   # kinds the platform declares: group/version/Kind
       - cert-manager.io/v1/Certificate
+    operators: [cert-manager]          # operators the platform runs (see plugins.kubernetes_operators)
+    podSecurity: restricted            # Pod Security level it enforces: privileged | baseline | restricted
     policies:                          # how the platform treats each policy check
       - check: pod-security            # a finding code or a prefix of codes
         bindingFrom: "2027-01-01"      # before it a failure is a warning
@@ -27,6 +29,13 @@ whatever the date. *Meets the policy*: every other check whose errors the
 profile enforces; a policy check without an entry here is binding at once,
 one with ``bindingFrom`` from that date, one with ``mode: advisory`` never.
 *Advice*: warnings, and failures of advisory policies.
+
+``podSecurity`` is the level Pod Security admission enforces in the
+namespaces apps are installed in; it is evaluated at each Kubernetes version
+of the profile. Without it the level is ``restricted``, the Haven default.
+``operators`` names the operators the platform runs: their custom resources
+need no CustomResourceDefinition in the package, and a package that ships one
+still needs the operator (``plugins.kubernetes_operators``).
 """
 
 from __future__ import annotations
@@ -55,7 +64,8 @@ _MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)$")
 _CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+[a-z0-9]*/[A-Z][A-Za-z0-9]*$")
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
 _KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
-         "services", "customResources", "policies"}
+         "services", "customResources", "operators", "podSecurity", "policies"}
+POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,8 @@ class PlatformProfile:
     storage_classes: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     custom_kinds: tuple[str, ...] = ()  # "cert-manager.io/v1/Certificate"
+    operators: tuple[str, ...] = ()  # "cert-manager", "cloudnative-pg"
+    pod_security: str = "restricted"  # one of POD_SECURITY_LEVELS
     policies: tuple[PolicyBinding, ...] = field(default_factory=tuple)
     description: str = ""
 
@@ -175,13 +187,19 @@ class _ProfileReader:
                               "a slug such as `postgresql`")
         kinds = self.texts(d, "customResources", "customResources", [], _CUSTOM_KIND.match,
                            "`group/version/Kind`, such as `cert-manager.io/v1/Certificate`")
+        operators = self.texts(d, "operators", "operators", [], lambda s: is_slug(s, (2, 64)),
+                               "a slug such as `cert-manager`")
+        level = d.get("podSecurity", "restricted")
+        if level not in POD_SECURITY_LEVELS:
+            self.problem(f"`podSecurity` must be one of {', '.join(POD_SECURITY_LEVELS)}")
         policies = self.policies(d.get("policies") or [])
         if self.problems:
             return None
         return PlatformProfile(
             id=d["id"], name=d["name"].strip(), kubernetes_versions=versions,
             storage_access_modes=modes, storage_classes=classes, services=services,
-            custom_kinds=kinds, policies=policies, description=str(d.get("description") or "").strip(),
+            custom_kinds=kinds, operators=operators, pod_security=level, policies=policies,
+            description=str(d.get("description") or "").strip(),
         )
 
     def kubernetes(self, value: Any) -> tuple[str, ...]:

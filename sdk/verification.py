@@ -43,6 +43,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.kubernetes_images",
     "plugins.kubernetes_storage",
     "plugins.kubernetes_services",
+    "plugins.kubernetes_operators",
+    "plugins.kubernetes_credentials",
     "plugins.helm_chart",
 )
 
@@ -94,21 +96,71 @@ def describe_plugins(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
 
 
 def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[Finding]:
-    """Call every implementation of a verification hook, surviving crashes."""
+    """Call every implementation of a verification hook, surviving misbehaving plugins.
+
+    Plain implementations run one by one; wrappers (``wrapper=True`` or the older
+    ``hookwrapper=True``) run around all of them, as pluggy would run them. A
+    plugin that raises, or returns anything but a list of findings, gives one
+    ``plugin.crashed`` error and the others go on: a plugin's fault never
+    becomes a server error, nor silences another check.
+    """
     caller = getattr(pm.hook, hook_name)
-    findings: list[Finding] = []
     # get_hookimpls() lists implementations in reverse call order.
-    for impl in reversed(caller.get_hookimpls()):
-        args = {name: kwargs[name] for name in impl.argnames}
-        try:
-            result = impl.function(**args)
-        except Exception as exc:  # a plugin's bug must not stop the others
-            log.exception("plugin %s crashed in %s", impl.plugin_name, hook_name)
-            error = f"{type(exc).__name__}: {exc}"
-            findings.append(Finding.error("plugin.crashed", data={"error": error}).stamped(impl.plugin_name))
+    impls = list(reversed(caller.get_hookimpls()))
+    wrappers = [impl for impl in impls if impl.wrapper or impl.hookwrapper]
+    findings: list[Finding] = []
+    crashes: list[Finding] = []
+    for impl in impls:
+        if impl.wrapper or impl.hookwrapper:
             continue
-        findings.extend(f.stamped(impl.plugin_name) for f in result or ())
-    return findings
+        try:
+            findings.extend(_checked(impl, impl.function(**_arguments(impl, kwargs)), hook_name))
+        except Exception as exc:  # a plugin's bug must not stop the others
+            crashes.append(_crashed(impl, hook_name, exc))
+    for impl in reversed(wrappers):  # the first wrapper is the outermost
+        try:
+            findings = _run_wrapper(impl, _arguments(impl, kwargs), findings, hook_name)
+        except Exception as exc:
+            crashes.append(_crashed(impl, hook_name, exc))
+    return findings + crashes
+
+
+def _arguments(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {name: kwargs[name] for name in impl.argnames}
+
+
+def _run_wrapper(impl: pluggy.HookImpl, args: dict[str, Any], findings: list[Finding],
+                 hook_name: str) -> list[Finding]:
+    """Run a wrapper around the findings of the plain implementations."""
+    generator = impl.function(**args)
+    next(generator)  # the part before the call
+    if impl.hookwrapper:  # old style: it may force another result on the outcome
+        outcome = pluggy.Result(findings, None)
+        try:
+            generator.send(outcome)
+        except StopIteration:
+            pass
+        return _checked(impl, outcome.get_result(), hook_name)
+    try:
+        generator.send(findings)
+    except StopIteration as done:
+        return _checked(impl, done.value, hook_name)
+    raise RuntimeError("the wrapper yielded more than once")
+
+
+def _checked(impl: pluggy.HookImpl, result: object, hook_name: str) -> list[Finding]:
+    """The findings a plugin returned, stamped with its name; anything else is its fault."""
+    if result is None:
+        return []
+    if not isinstance(result, list | tuple) or not all(isinstance(f, Finding) for f in result):
+        raise TypeError(f"{hook_name} returned {type(result).__name__} instead of a list of findings")
+    return [f.stamped(impl.plugin_name) for f in result]
+
+
+def _crashed(impl: pluggy.HookImpl, hook_name: str, exc: Exception) -> Finding:
+    log.error("plugin %s failed in %s", impl.plugin_name, hook_name, exc_info=exc)
+    error = f"{type(exc).__name__}: {exc}"
+    return Finding.error("plugin.crashed", data={"error": error}).stamped(impl.plugin_name)
 
 
 def verify_package(
@@ -244,9 +296,10 @@ def decide(
     """Ask the decision hook; the built-in decision always answers."""
     try:
         decision = pm.hook.appstore_decide(findings=list(findings), context=context)
-    except Exception as exc:
-        log.exception("decision plugin crashed")
-        crash = Finding.error("plugin.crashed", f"The decision policy crashed: {exc}", "")
+        if not isinstance(decision, Decision) or not all(isinstance(f, Finding) for f in decision.findings):
+            raise TypeError(f"appstore_decide returned {type(decision).__name__} instead of a Decision")
+    except Exception as exc:  # a policy's fault rejects the package, never the request
+        log.exception("decision plugin failed")
+        crash = Finding.error("plugin.crashed", data={"error": f"{type(exc).__name__}: {exc}"})
         return Decision(False, tuple(sorted_findings([*findings, crash.stamped("decision")])))
-    assert decision is not None, "the built-in decision plugin always answers"
     return Decision(decision.accepted, tuple(sorted_findings(decision.findings)))

@@ -144,6 +144,8 @@ SCHEMAS: dict[str, Any] = {
             "storageClasses": {"type": "array", "items": {"type": "string"}},
             "services": {"type": "array", "items": {"type": "string"}},
             "customResources": {"type": "array", "items": {"type": "string"}},
+            "operators": {"type": "array", "items": {"type": "string"}},
+            "podSecurity": {"type": "string", "enum": ["privileged", "baseline", "restricted"]},
             "policies": {"type": "array", "items": {
                 "type": "object", "properties": {
                     "check": {"type": "string"}, "mode": {"type": "string", "enum": ["binding", "advisory"]},

@@ -93,6 +93,8 @@ def profile(record: PlatformProfileRecord) -> dict[str, Any]:
         "storageClasses": list(parsed.storage_classes),
         "services": list(parsed.services),
         "customResources": list(parsed.custom_kinds),
+        "operators": list(parsed.operators),
+        "podSecurity": parsed.pod_security,
         "policies": [policy(p) for p in parsed.policies],
         "updatedAt": timestamp(record.updated_at),
         "links": {"self": url_for("api.get_profile", profile_id=record.slug, _external=True)},

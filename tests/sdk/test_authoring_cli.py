@@ -152,7 +152,9 @@ def test_a_missed_policy_passes_unless_strict(runner: CliRunner, tmp_path: Path)
     root = tmp_path / "app"
     assert runner.invoke(main, ["init", str(root), *INIT_FLAGS]).exit_code == 0
     deployment = root / "deploy" / "deployment.yaml"
-    deployment.write_text(deployment.read_text().replace("runAsNonRoot: true", "runAsNonRoot: false"))
+    text = deployment.read_text()
+    assert "allowPrivilegeEscalation: false" in text
+    deployment.write_text(text.replace("allowPrivilegeEscalation: false", "privileged: true"))
     result = runner.invoke(main, ["check", str(root)])
     assert result.exit_code == 0, result.output
     assert "runs on haven, but does not meet policy pod-security" in result.output
