@@ -9,7 +9,6 @@ needs: a ``Chart.yaml`` of apiVersion v2 and every dependency vendored under
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,20 +29,12 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     if package.exists(CHART_YAML):
         findings += _chart_metadata(package)
     elif package.under(CHART_DIR):
-        findings.append(Finding.error(
-            "helm.chart-yaml-missing",
-            f"{CHART_DIR} holds files but no {CHART_FILE}; put the whole chart there, as its "
-            "maintainers publish it.", CHART_DIR))
+        findings.append(Finding.error("helm.chart-yaml-missing", key=CHART_DIR))
     return findings
 
 
 def _chart_in_deploy(folder: str) -> Finding:
-    return Finding.error(
-        "helm.chart-in-deploy",
-        f"This is a Helm chart: move it to {CHART_DIR} (the chart unmodified, its dependencies "
-        f"vendored in {CHART_DIR}charts/). {folder} holds plain Kubernetes manifests only; "
-        f"the registry renders a chart in {CHART_DIR} with Helm.",
-        folder + CHART_FILE)
+    return Finding.error("helm.chart-in-deploy", key=folder + CHART_FILE, data={"folder": folder})
 
 
 def _chart_metadata(package: PackageView) -> list[Finding]:
@@ -51,19 +42,15 @@ def _chart_metadata(package: PackageView) -> list[Finding]:
     if problems:
         return problems
     if not isinstance(data, dict):
-        return [Finding.error("helm.chart-yaml", f"{CHART_YAML} must be a mapping (apiVersion, "
-                              "name, version, ...).", CHART_YAML)]
+        return [Finding.error("helm.chart-yaml-not-a-mapping", key=CHART_YAML)]
     findings: list[Finding] = []
     if data.get("apiVersion") != "v2":
-        findings.append(Finding.error(
-            "helm.chart-api-version",
-            f"{CHART_YAML} must say `apiVersion: v2` (Helm 3 and later); charts of apiVersion "
-            "v1 keep their dependencies in requirements.yaml, which is not supported.",
-            CHART_YAML + "#apiVersion"))
+        findings.append(Finding.error("helm.chart-api-version", key=CHART_YAML + "#apiVersion",
+                                      data={"apiVersion": str(data.get("apiVersion"))}))
     for field in ("name", "version"):
         if not isinstance(data.get(field), str) or not data[field].strip():
-            findings.append(Finding.error(
-                "helm.chart-yaml", f"{CHART_YAML} needs a `{field}`.", f"{CHART_YAML}#{field}"))
+            findings.append(Finding.error("helm.chart-yaml-missing-key", key=f"{CHART_YAML}#{field}",
+                                          data={"field": field}))
     findings += _missing_dependencies(package, data)
     return findings
 
@@ -87,11 +74,6 @@ def _missing_dependencies(package: PackageView, chart: Mapping[str, Any]) -> lis
         repository = str(item.get("repository") or "")
         if repository.startswith("file://"):
             continue  # a local path; Helm reports it if it is not there
-        findings.append(Finding.error(
-            "helm.dependency-missing",
-            f"Dependency `{name}` ({item.get('version', 'any version')}) of {CHART_YAML} is not "
-            f"vendored in {CHART_DIR}charts/: nothing is downloaded at verify time. Run "
-            f"`helm dependency build {posixpath.dirname(CHART_YAML)}` before `appstore build`, "
-            "or let `appstore build` copy the archives of Chart.lock from a local Helm cache.",
-            f"{CHART_YAML}#dependencies[{index}]"))
+        findings.append(Finding.error("helm.dependency-missing", key=f"{CHART_YAML}#dependencies[{index}]",
+                                      data={"name": name, "version": str(item.get("version") or "*")}))
     return findings

@@ -180,9 +180,8 @@ def _load(package: PackageView) -> Deploy:
             try:
                 documents = [d for d in yaml.load_all(manifest.text, Loader=_KubeLoader) if d is not None]
             except yaml.YAMLError as exc:
-                findings.append(Finding.error(
-                    "helm.invalid-yaml", f"{manifest.template_path} renders to text that is not "
-                    f"valid YAML: {' '.join(str(exc).split())}.", manifest.template_path))
+                findings.append(Finding.error("helm.invalid-yaml", key=manifest.template_path, data={
+                    "template": manifest.template_path, "detail": " ".join(str(exc).split())}))
                 continue
             objects += [item for index, doc in enumerate(documents) if not is_test_hook(doc)
                         for item in list_items(KubeObject(manifest.template_path, index, doc))]

@@ -56,16 +56,8 @@ def _publiccode_name(package: PackageView) -> list[Finding]:
     if not package.exists(PUBLICCODE_ALIAS):
         return []
     if package.publiccode_path() == PUBLICCODE_ALIAS:
-        return [Finding.warning(
-            "package.publiccode-yaml",
-            f"The standard names the file {PUBLICCODE_PATH}; it was read as {PUBLICCODE_ALIAS}, "
-            f"but other catalogues look for {PUBLICCODE_PATH} only: rename it.",
-            PUBLICCODE_ALIAS)]
-    return [Finding.warning(
-        "package.publiccode-both",
-        f"The package has both {PUBLICCODE_PATH} and {PUBLICCODE_ALIAS}; only {PUBLICCODE_PATH} "
-        f"is read. Remove {PUBLICCODE_ALIAS}.",
-        PUBLICCODE_ALIAS)]
+        return [Finding.warning("package.publiccode-yaml", key=PUBLICCODE_ALIAS)]
+    return [Finding.warning("package.publiccode-both", key=PUBLICCODE_ALIAS)]
 
 
 def _layer_from_publiccode(package: PackageView) -> list[Finding]:

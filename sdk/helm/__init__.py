@@ -32,7 +32,8 @@ class RenderedManifest:
 
 @dataclass(frozen=True)
 class ValueSet:
-    """Values to render with, and what to call them in messages ("the chart's defaults").
+    """Values to render with, and what findings call them: ``defaults``, ``config``,
+    ``environment`` or the path of a values file.
 
     ``values_yaml`` is a values file as written (Helm parses it); ``settings``
     are values paths (``("ingress", "hosts", 0, "host")``) set on the chart's
@@ -72,7 +73,16 @@ class HelmUnavailable(Exception):
 
 
 class RenderFailure(Exception):
-    """The renderer itself failed (timeout, output too large, crash), not a template."""
+    """The renderer itself failed, not a template.
+
+    ``reason`` is a stable slug: ``timeout`` and ``out-of-memory`` and
+    ``too-large`` (with ``limit``: seconds or MiB), ``bad-path``, ``crashed``.
+    """
+
+    def __init__(self, message: str, reason: str = "crashed", limit: int = 0) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.limit = limit
 
 
 class ChartRenderer(Protocol):

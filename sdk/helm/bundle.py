@@ -41,7 +41,7 @@ def chart_documents(
         return []
     manifest = package.manifest or {}
     release = str(manifest.get("id") or "app")
-    value_set = ValueSet("the environment's values", settings=config_settings(manifest, values))
+    value_set = ValueSet("environment", settings=config_settings(manifest, values))
     # HelmUnavailable and RenderFailure pass through: they are the registry's problem.
     (result,) = (renderer or default_renderer()).render(chart_files(package), release, namespace, [value_set])
     if not result.ok:

@@ -78,30 +78,33 @@ class IsolatedRenderer:
         except subprocess.TimeoutExpired as exc:
             raise RenderFailure(
                 f"Helm did not finish rendering within {self.timeout:g} seconds; a template may "
-                "loop (range over a huge list, recursive include)."
+                "loop (range over a huge list, recursive include).", "timeout", int(self.timeout)
             ) from exc
         stderr = done.stderr.decode("utf-8", "replace").strip()
         if done.returncode == MISSING_ENGINE:
             raise HelmUnavailable(stderr[-_STDERR_SHOWN:])
         if done.returncode == OUTPUT_TOO_LARGE:
             raise RenderFailure(
-                f"The rendered chart is larger than {self.max_output // (1024 * 1024)} MiB.")
+                f"The rendered chart is larger than {self.max_output // 2**20} MiB.", "too-large",
+                self.max_output // 2**20)
         if done.returncode != 0:
-            raise RenderFailure(self._crash(done.returncode, stderr))
+            raise self._crash(done.returncode, stderr)
         if output.stat().st_size > self.max_output * 2:  # JSON escaping at most doubles most text
-            raise RenderFailure("The Helm worker's answer is larger than allowed.")
+            raise RenderFailure("The Helm worker's answer is larger than allowed.", "too-large",
+                                self.max_output // 2**20)
         return json.loads(output.read_text(encoding="utf-8"))
 
 
-    def _crash(self, status: int, stderr: str) -> str:
+    def _crash(self, status: int, stderr: str) -> RenderFailure:
         """What a crashed child says, in one line, not a goroutine dump."""
         if "out of memory" in stderr[:_STDERR_SHOWN * 4]:
-            return (f"Helm ran out of memory ({self.max_memory // 2**20} MiB) rendering the chart; "
-                    "a template may build an enormous value.")
+            limit = self.max_memory // 2**20
+            return RenderFailure(f"Helm ran out of memory ({limit} MiB) rendering the chart; "
+                                 "a template may build an enormous value.", "out-of-memory", limit)
         first = next((line for line in stderr.splitlines()
                       if line.startswith(("fatal error:", "panic:", "Traceback"))), "")
         detail = first or stderr[-_STDERR_SHOWN:] or "no message"
-        return f"Helm stopped with exit status {status}: {detail}"
+        return RenderFailure(f"Helm stopped with exit status {status}: {detail}")
 
 
 def _result(value_set: ValueSet, item: Any) -> RenderResult:
@@ -133,7 +136,7 @@ def write_chart(root: Path, files: Mapping[str, bytes]) -> None:
     for name, data in files.items():
         clean = posixpath.normpath(name)
         if clean.startswith(("/", "../")) or clean in (".", "..") or "\\" in name:
-            raise RenderFailure(f"The chart file name {name!r} is not a plain relative path.")
+            raise RenderFailure(f"The chart file name {name!r} is not a plain relative path.", "bad-path")
         target = root / clean
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # O_EXCL and O_NOFOLLOW: never write through something already there.

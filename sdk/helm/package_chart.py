@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sdk.findings import Finding
-from sdk.helm import ChartRenderer, HelmUnavailable, RenderedManifest, RenderFailure, ValueSet
+from sdk.helm import (
+    INSTALL_HINT,
+    ChartRenderer,
+    HelmUnavailable,
+    RenderedManifest,
+    RenderFailure,
+    ValueSet,
+)
 from sdk.helm.values_path import Segment, ValuesPathError, parse_values_path, typed
 from sdk.package import CHART_FILE, PackageView
 
@@ -69,14 +76,14 @@ def config_settings(
 
 def verification_value_sets(package: PackageView, samples: Mapping[str, str | None]) -> list[ValueSet]:
     """Defaults, each ``ci/*-values.yaml`` and the mapped config samples, in that order."""
-    sets = [ValueSet("the chart's defaults")]
+    sets = [ValueSet("defaults")]
     ci_files = [n for n in package.under(CHART_DIR + "ci") if n.endswith(CI_VALUES_SUFFIX)
                 and posixpath.dirname(n) == CHART_DIR + "ci"]
     for name in ci_files[:MAX_CI_VALUE_FILES]:
         sets.append(ValueSet(name, values_yaml=(package.read(name) or b"").decode("utf-8", "replace")))
     settings = config_settings(package.manifest, samples)
     if settings:
-        sets.append(ValueSet("the config values of appstore.yaml", settings=settings))
+        sets.append(ValueSet("config", settings=settings))
     return sets
 
 
@@ -89,9 +96,11 @@ def render_for_verification(
     try:
         results = renderer.render(chart_files(package), release, CHECK_NAMESPACE, sets)
     except HelmUnavailable as exc:
-        return ChartRender((), (Finding.error("helm.unavailable", str(exc), CHART_DIR),))
+        return ChartRender((), (Finding.error("helm.unavailable", key=CHART_DIR, data={
+            "install": INSTALL_HINT, "detail": str(exc)}),))
     except RenderFailure as exc:
-        return ChartRender((), (Finding.error("helm.render-failed", f"{CHART_DIR}: {exc}", CHART_DIR),))
+        return ChartRender((), (Finding.error("helm.renderer-stopped", key=CHART_DIR, data={
+            "reason": exc.reason, "limit": exc.limit, "detail": str(exc)}),))
     seen: set[tuple[str, str]] = set()
     manifests: list[RenderedManifest] = []
     findings: list[Finding] = []
@@ -111,13 +120,13 @@ def render_for_verification(
 
 
 def render_error(label: str, message: str) -> Finding:
-    """Helm's message as an error finding, keyed by the template it names."""
+    """Helm's message as an error finding, keyed by the template it names.
+
+    ``values`` in its data is ``defaults``, ``config`` or a values file's path.
+    """
     key = template_in_message(message)
-    return Finding.error(
-        "helm.render-failed",
-        f"Helm cannot render the chart with {label}: {message}",
-        CHART_DIR + key if key else CHART_DIR,
-    )
+    return Finding.error("helm.render-failed", key=CHART_DIR + key if key else CHART_DIR,
+                         data={"values": label, "helmMessage": message})
 
 
 def template_in_message(message: str) -> str:

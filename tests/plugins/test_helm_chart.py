@@ -110,6 +110,8 @@ def test_a_chart_in_deploy_gets_one_finding_instead_of_yaml_errors():
     (finding,) = [f for f in findings if f.is_error]
     assert finding.code == "helm.chart-in-deploy" and finding.key == "deploy/Chart.yaml"
     assert finding.message.startswith("This is a Helm chart: move it to chart/")
+    assert describe(finding.code, finding.data, finding.message, "nl")[0].startswith(
+        "Dit is een Helm-chart: verplaats hem naar chart/")
     assert "package.no-deploy" not in codes(findings)
 
 

@@ -54,14 +54,16 @@ def test_template_error_names_the_template():
 
 def test_a_looping_template_is_stopped_by_the_time_limit():
     files = helm_charts.chart(**{"templates/loop.yaml": LOOPING})
-    with pytest.raises(RenderFailure, match="did not finish rendering within 3 seconds"):
+    with pytest.raises(RenderFailure, match="did not finish rendering within 3 seconds") as caught:
         IsolatedRenderer(timeout=3).render(files, "zaken", "ns", [ValueSet("defaults")])
+    assert (caught.value.reason, caught.value.limit) == ("timeout", 3)
 
 
 def test_a_template_that_explodes_is_stopped_by_the_memory_limit():
     files = helm_charts.chart(**{"templates/bomb.yaml": EXPLODING})
-    with pytest.raises(RenderFailure, match="ran out of memory"):
+    with pytest.raises(RenderFailure, match="ran out of memory") as caught:
         IsolatedRenderer(timeout=60).render(files, "zaken", "ns", [ValueSet("defaults")])
+    assert caught.value.reason == "out-of-memory"
 
 
 def test_output_beyond_the_cap_is_refused():
