@@ -3,9 +3,13 @@ findings keyed by template, chart shape, and real-repository habits."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from plugins.kubernetes_objects import deploy_of
+from sdk.helm.isolated import IsolatedRenderer
+from sdk.helm.package_chart import render_for_verification
 from sdk.hookspecs import VerificationContext
 from sdk.messages import describe
 from sdk.package import PackageView
@@ -153,3 +157,13 @@ def test_helm_value_findings_are_worded_in_both_languages(path, english, dutch):
     (finding,) = by_code(package_findings(view), "manifest.invalid-helm-value")
     assert english in finding.message
     assert dutch in describe(finding.code, finding.data, finding.message, "nl")[0]
+
+
+def test_without_helms_engine_the_finding_says_what_to_install():
+    # `python -S` has no site-packages: Helm's engine cannot be imported there.
+    renderer = IsolatedRenderer(python=(sys.executable, "-S"))
+    result = render_for_verification(chart_package(), renderer, {})
+    (finding,) = result.findings
+    assert finding.code == "helm.unavailable" and finding.is_error and finding.key == "chart/"
+    assert "pip install 'gemeente-appstore[helm]'" in finding.message
+    assert result.manifests == ()
