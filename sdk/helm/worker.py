@@ -64,14 +64,22 @@ def _values(helm: Any, chart: Any, value_set: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _limit(which: int, value: int) -> None:
+    """Set here rather than by the parent (no preexec_fn in a threaded server), so a
+    runaway chart costs only this process. Where the system refuses (macOS and
+    RLIMIT_AS), the parent's time limit still holds."""
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass
+
+
 def main(argv: list[str]) -> int:
     request_path, output_path = argv[1], argv[2]
     with open(request_path, encoding="utf-8") as handle:
         request = json.load(handle)
-    # Limits set here rather than by the parent (no preexec_fn in a threaded server):
-    # a runaway chart costs only this process.
-    resource.setrlimit(resource.RLIMIT_AS, (request["maxMemory"], request["maxMemory"]))
-    resource.setrlimit(resource.RLIMIT_CPU, (request["cpuSeconds"], request["cpuSeconds"]))
+    _limit(resource.RLIMIT_AS, request["maxMemory"])
+    _limit(resource.RLIMIT_CPU, request["cpuSeconds"])
     try:
         import helm_python
 
