@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -25,6 +27,7 @@ from sdk.helm import ValueSet  # noqa: E402
 from sdk.helm.isolated import IsolatedRenderer  # noqa: E402
 from sdk.package import PackageView  # noqa: E402
 
+T = TypeVar("T")
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "charts"
 
 
@@ -33,8 +36,9 @@ def chart_files(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
 
 
-def best(repeat: int, run) -> tuple[float, object]:
-    times, result = [], None
+def best(repeat: int, run: Callable[[], T]) -> tuple[float, T]:
+    """The shortest time of ``repeat`` runs, and the last run's result."""
+    times: list[float] = []
     for _ in range(repeat):
         start = time.perf_counter()
         result = run()
@@ -42,28 +46,31 @@ def best(repeat: int, run) -> tuple[float, object]:
     return min(times), result
 
 
+def measure(folder: Path, renderer: IsolatedRenderer, repeat: int) -> str:
+    """One line of figures for the chart in ``folder``."""
+    files = chart_files(folder)
+    seconds, results = best(repeat, lambda: renderer.render(files, folder.name, "bench", [ValueSet("defaults")]))
+    package_files = {f"chart/{name}": data for name, data in files.items()}
+    manifest = {"id": folder.name, "config": []}
+    verify_seconds, deploy = best(repeat, lambda: deploy_of(PackageView(files=dict(package_files),
+                                                                        manifest=manifest)))
+    return (f"{folder.name:<20} {len(files):>5} {seconds * 1000:>7.0f}ms {len(results[0].manifests):>9} "
+            f"{verify_seconds * 1000:>12.0f}ms {len(deploy.objects):>7}")
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    charts = sorted(p for p in args.corpus.iterdir() if (p / "Chart.yaml").is_file())
+    charts = sorted(p for p in args.corpus.iterdir() if (p / "Chart.yaml").is_file()) if args.corpus.is_dir() else []
     if not charts:
         print(f"no charts in {args.corpus}", file=sys.stderr)
         return 1
     renderer = IsolatedRenderer()
     print(f"{'chart':<20} {'files':>5} {'render':>9} {'manifests':>9} {'verify render':>14} {'objects':>7}")
     for folder in charts:
-        files = chart_files(folder)
-        seconds, results = best(args.repeat, lambda: renderer.render(
-            files, folder.name, "bench", [ValueSet("defaults")]))
-        manifests = len(results[0].manifests)  # type: ignore[index]
-        package_files = {f"chart/{name}": data for name, data in files.items()}
-        manifest = {"id": folder.name, "config": []}
-        verify_seconds, deploy = best(args.repeat, lambda: deploy_of(
-            PackageView(files=dict(package_files), manifest=manifest)))
-        print(f"{folder.name:<20} {len(files):>5} {seconds * 1000:>7.0f}ms {manifests:>9} "
-              f"{verify_seconds * 1000:>12.0f}ms {len(deploy.objects):>7}")  # type: ignore[attr-defined]
+        print(measure(folder, renderer, args.repeat))
     return 0
 
 
