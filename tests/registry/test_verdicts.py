@@ -83,3 +83,19 @@ def test_search_ranks_apps_that_run_above_those_that_do_not(app: Flask, client: 
     assert publish(client, token, release_of("zaken", "1.0.0", REMOVED_API, name="Zaken")).status_code == 201
     items = client.get("/api/v1/apps?q=zaken").json["items"]
     assert [item["id"] for item in items] == ["zaken-beheer", "zaken"]
+
+
+def test_a_plan_is_refused_only_for_what_the_environments_profile_enforces(app: Flask, client: FlaskClient,
+                                                                           token: str) -> None:
+    from tests.registry.installs_support import municipality
+
+    put_profile(app, profile_yaml("streng", ["1.35"], policies="[{check: pod-security}]"))
+    put_profile(app, profile_yaml("ruim", ["1.35"], policies="[{check: pod-security, mode: advisory}]"))
+    assert publish(client, token, release_of("meldingen", "1.0.0", PRIVILEGED)).status_code == 201
+    town = municipality(app, client)
+    town.environment("strict", profile="streng")
+    town.environment("lenient", profile="ruim")
+    refused = town.plan("strict", "meldingen")
+    assert refused["status"] == "impossible"
+    assert "1.0.0 runs on platform profile `streng` but does not meet its policy" in refused["problems"][0]["message"]
+    assert town.plan("lenient", "meldingen")["status"] == "ready"
