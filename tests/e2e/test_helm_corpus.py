@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,12 @@ def build(folder: Path) -> Path:
 def test_real_chart_is_published_with_its_objects_verified(registry: RegistryServer, tmp_path: Path, chart):
     corpus_or_skip()
     archive = build(project(tmp_path, chart))
+    with tarfile.open(archive) as tar:
+        members = set(tar.getnames())
+    helmignore = CORPUS / "charts" / chart / ".helmignore"
+    if helmignore.is_file() and "CHANGELOG.md" in helmignore.read_text().split():
+        assert "chart/CHANGELOG.md" not in members  # the maintainers' .helmignore is honoured
+    assert "chart/Chart.yaml" in members and "chart/templates/deployment.yaml" in members
     response = publish(registry, archive.read_bytes(), archive.name)
     assert response.status_code == 201, response.text
     app_id, version, _ = CHARTS[chart]
