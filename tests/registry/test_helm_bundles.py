@@ -51,13 +51,17 @@ def publish_chart_release(app: Flask, client: FlaskClient) -> None:
     assert response.status_code == 201, response.json
 
 
-def bundle_for(app: Flask, client: FlaskClient, config: dict[str, str]) -> TestResponse:
-    """The bundle of a plan for the chart release in an environment with ``config``."""
+def plan_and_bundle(app: Flask, client: FlaskClient, config: dict[str, str]) -> tuple[dict, TestResponse]:
+    """A plan for the chart release in an environment with ``config``, and its bundle."""
     publish_chart_release(app, client)
     town = municipality(app, client)
     town.environment("test", config=config, appConfig={"zaakportaal": {"hostname": "zaken.utrecht.nl"}})
     plan = town.plan("test", "zaakportaal")
-    return town.get(f"test/plans/{plan['id']}/bundle")
+    return plan, town.get(f"test/plans/{plan['id']}/bundle")
+
+
+def bundle_for(app: Flask, client: FlaskClient, config: dict[str, str]) -> TestResponse:
+    return plan_and_bundle(app, client, config)[1]
 
 
 def test_a_chart_is_rendered_with_the_environments_values_in_install_order(app: Flask, client: FlaskClient):
@@ -82,8 +86,16 @@ def test_the_environments_namespace_value_names_the_namespace(app: Flask, client
     assert yaml.safe_load(files[0]["content"])["metadata"]["namespace"] == "utrecht-zaken"
 
 
-def test_values_that_break_the_chart_make_the_bundle_a_conflict_with_helms_message(app: Flask,
-                                                                                  client: FlaskClient):
-    response = bundle_for(app, client, {"replicas": "0"})
-    assert response.status_code == 409
-    assert "replicaCount must be at least 1" in response.json["detail"]
+def test_values_that_break_the_chart_block_the_plan_with_helms_message(app: Flask, client: FlaskClient):
+    plan, bundle = plan_and_bundle(app, client, {"replicas": "0"})
+    assert plan["status"] == "blocked"
+    (problem,) = [p for p in plan["problems"] if p["code"] == "plan.chart-does-not-render"]
+    assert problem["severity"] == "error" and problem["app"] == "zaakportaal"
+    assert "replicaCount must be at least 1" in problem["message"]
+    assert bundle.status_code == 409  # a blocked plan has no bundle
+
+
+def test_plans_render_the_chart_with_the_environments_values(app: Flask, client: FlaskClient):
+    plan, _ = plan_and_bundle(app, client, {"replicas": "2"})
+    assert plan["status"] == "ready"
+    assert not [p for p in plan["problems"] if p["code"] == "plan.chart-does-not-render"]
