@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import url_for
-
 from registry.models import App, FindingRecord, PlatformProfileRecord, Release
+from registry.public_urls import external_url_for
 from registry.services.profiles import as_profile
 from sdk.profiles import PolicyBinding
 
@@ -36,7 +35,7 @@ def app_summary(app: App) -> dict[str, Any]:
         "license": app.license,
         "latestVersion": app.latest_version,
         "updatedAt": timestamp(app.updated_at),
-        "links": {"self": url_for("api.get_app", app_id=app.slug, _external=True)},
+        "links": {"self": external_url_for("api.get_app", app_id=app.slug)},
     }
 
 
@@ -52,7 +51,7 @@ def app_detail(app: App) -> dict[str, Any]:
             "status": r.status,
             "publishedAt": timestamp(r.published_at),
             "sha256": r.artifact_sha256,
-            "links": {"self": url_for("api.get_release", app_id=app.slug, version=r.version, _external=True)},
+            "links": {"self": external_url_for("api.get_release", app_id=app.slug, version=r.version)},
         }
         for r in sorted(app.releases, key=lambda r: r.id, reverse=True)
     ]
@@ -97,7 +96,7 @@ def profile(record: PlatformProfileRecord) -> dict[str, Any]:
         "podSecurity": parsed.pod_security,
         "policies": [policy(p) for p in parsed.policies],
         "updatedAt": timestamp(record.updated_at),
-        "links": {"self": url_for("api.get_profile", profile_id=record.slug, _external=True)},
+        "links": {"self": external_url_for("api.get_profile", profile_id=record.slug)},
     }
 
 
@@ -124,8 +123,8 @@ def release(release: Release) -> dict[str, Any]:
         "compatibility": compatibility(release),
         "yank": {"reason": yank.reason, "yankedAt": timestamp(yank.created_at)} if yank and release.yanked else None,
         "links": {
-            "self": url_for("api.get_release", app_id=app.slug, version=release.version, _external=True),
-            "package": url_for("api.download_package", app_id=app.slug, version=release.version, _external=True),
-            "app": url_for("api.get_app", app_id=app.slug, _external=True),
+            "self": external_url_for("api.get_release", app_id=app.slug, version=release.version),
+            "package": external_url_for("api.download_package", app_id=app.slug, version=release.version),
+            "app": external_url_for("api.get_app", app_id=app.slug),
         },
     }

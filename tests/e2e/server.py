@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,9 +52,14 @@ def registry_environment(data_dir: Path) -> dict[str, str]:
 class RegistryServer:
     """One registry data dir, its admin command line and a server process on it."""
 
-    def __init__(self, data_dir: Path, *, workers: int = 2) -> None:
+    def __init__(self, data_dir: Path, *, workers: int = 2, environment: dict[str, str] | None = None,
+                 command: Callable[[int], list[str]] | None = None) -> None:
+        """``environment`` adds settings (``APPSTORE_SERVE_HEADER_TIMEOUT``, ...) to the server's;
+        ``command`` gives another server command line for a port (benchmarks compare servers)."""
         self.data_dir = data_dir
         self.workers = workers
+        self.environment = environment or {}
+        self.command = command or self.serve_command
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.token = ""  # set by setup()
@@ -104,15 +109,19 @@ class RegistryServer:
         log = self.log_path.open("ab")
         try:
             self.process = subprocess.Popen(
-                [console_script("appstore-registry"), "serve", "--host", HOST, "--port", str(self.port),
-                 "--workers", str(self.workers)],
-                env=registry_environment(self.data_dir), cwd=self.data_dir.parent,
+                self.command(self.port),
+                env=registry_environment(self.data_dir) | self.environment, cwd=self.data_dir.parent,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group: workers die with the master
             )
         finally:
             log.close()
         self._wait_until_ready()
+
+    def serve_command(self, port: int) -> list[str]:
+        """``appstore-registry serve`` on ``port``: the production server."""
+        return [console_script("appstore-registry"), "serve", "--host", HOST, "--port", str(port),
+                "--workers", str(self.workers)]
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
