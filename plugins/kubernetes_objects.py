@@ -25,6 +25,9 @@ import yaml
 
 from sdk.budget import checkpoint, document_limit
 from sdk.findings import Finding, FindingData, Severity, join_key
+from sdk.helm import default_renderer
+from sdk.helm.install_order import is_test_hook
+from sdk.helm.package_chart import has_chart, render_for_verification
 from sdk.jsonstream import is_json_stream, load_json_stream
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
@@ -193,11 +196,22 @@ def _load(package: PackageView) -> Deploy:
             continue
         objects += [item for index, doc in enumerate(documents)
                     for item in list_items(KubeObject(path, index, doc))]
-        if len(objects) > limit:
-            findings.append(Finding.error("package.too-many-documents", key=path,
-                                          data={"limit": limit, "path": path}))
-            del objects[limit:]
-            break
+        if _over_limit(objects, limit, path, findings):
+            return Deploy(tuple(objects), tuple(findings))
+    if has_chart(package):  # the seam: rendered chart objects join the deploy/ ones
+        chart = render_for_verification(package, default_renderer(), values)
+        findings += chart.findings
+        for manifest in chart.manifests:
+            try:
+                documents = _documents(manifest.text, False, limit - len(objects) + 1)
+            except (yaml.YAMLError, RecursionError) as exc:
+                findings.append(Finding.error("helm.invalid-yaml", key=manifest.template_path, data={
+                    "template": manifest.template_path, "detail": " ".join(str(exc).split())[:300]}))
+                continue
+            objects += [item for index, doc in enumerate(documents) if not is_test_hook(doc)
+                        for item in list_items(KubeObject(manifest.template_path, index, doc))]
+            if _over_limit(objects, limit, manifest.template_path, findings):
+                break
     return Deploy(tuple(objects), tuple(findings))
 
 
@@ -224,6 +238,15 @@ def list_items(obj: KubeObject, depth: int = 0) -> list[KubeObject]:
         within = join_key(join_key(obj.within, "items"), number)
         expanded += list_items(KubeObject(obj.path, obj.index, item, within), depth + 1)
     return expanded
+
+
+def _over_limit(objects: list[KubeObject], limit: int, path: str, findings: list[Finding]) -> bool:
+    """Whether the objects read so far pass the package's limit (then cut, with a finding)."""
+    if len(objects) <= limit:
+        return False
+    findings.append(Finding.error("package.too-many-documents", key=path, data={"limit": limit, "path": path}))
+    del objects[limit:]
+    return True
 
 
 def _documents(text: str, json_stream: bool, room: int) -> list[Any]:

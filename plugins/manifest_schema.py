@@ -8,6 +8,7 @@ from typing import Any
 
 from sdk import hookimpl
 from sdk.findings import Finding, join_key
+from sdk.helm.values_path import ValuesPathError, parse_values_path
 from sdk.hookspecs import VerificationContext
 from sdk.manifest import (
     LAYERS,
@@ -183,7 +184,8 @@ class SchemaCheck:
         item = self.mapping(value, key)
         if item is None:
             return
-        self.unknown_keys(item, {"name", "required", "default", "example", "description"}, key)
+        self.unknown_keys(item, {"name", "required", "default", "example", "description", "helmValue"},
+                          key)
         name = item.get("name")
         if not isinstance(name, str) or not CONFIG_NAME.match(name):
             self.error("invalid-config-name", join_key(key, "name"), field=join_key(key, "name"))
@@ -193,6 +195,16 @@ class SchemaCheck:
             value = item.get(field)
             if field in item and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
                 self.error("type", join_key(key, field), field=field, expected="quoted-text")
+        if "helmValue" in item:
+            self.helm_value(item["helmValue"], join_key(key, "helmValue"))
+
+    def helm_value(self, value: Any, key: str) -> None:
+        """The Helm values path a config value sets, e.g. ``ingress.hosts[0].host``."""
+        try:
+            parse_values_path(value)
+        except ValuesPathError as exc:
+            self.error("invalid-helm-value", key, field=key, reason=exc.reason, position=exc.position,
+                       limit=exc.limit)
 
     def unique_config_names(self) -> None:
         seen: set[str] = set()

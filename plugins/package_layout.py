@@ -5,10 +5,11 @@ from __future__ import annotations
 from sdk import hookimpl
 from sdk.budget import document_limit
 from sdk.findings import Finding
+from sdk.helm.package_chart import CHART_DIR, has_chart
 from sdk.hookspecs import VerificationContext
 from sdk.jsonstream import is_json_stream
 from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
-from sdk.package import DEPLOY_DIR, PUBLICCODE_PATH, PackageView
+from sdk.package import DEPLOY_DIR, PUBLICCODE_ALIAS, PUBLICCODE_PATH, PackageView
 from sdk.publiccode import commonground_layer, load_publiccode
 from sdk.yamldoc import decode_text, load_yaml_stream
 
@@ -21,14 +22,16 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     manifest = package.manifest or {}
     findings: list[Finding] = []
     proprietary = manifest.get("license") == PROPRIETARY_LICENCE
-    if not proprietary and not package.exists(PUBLICCODE_PATH):
+    findings += _publiccode_name(package)
+    if not proprietary and not package.exists(package.publiccode_path()):
         findings.append(Finding.error("package.publiccode-missing", key=PUBLICCODE_PATH,
                                       data={"path": PUBLICCODE_PATH}))
     if package.manifest is not None and manifest.get("layer") is None:
         findings.extend(_layer_from_publiccode(package))
     deploy = package.deploy_files()
-    if not deploy:
-        findings.append(Finding.warning("package.no-deploy", key=DEPLOY_DIR, data={"path": DEPLOY_DIR}))
+    if not deploy and not has_chart(package) and not package.charts_in_deploy():
+        findings.append(Finding.warning("package.no-deploy", key=DEPLOY_DIR,
+                                        data={"path": DEPLOY_DIR, "chart": CHART_DIR}))
     limit = document_limit() + 1  # past the limit, kubernetes_objects refuses the package
     for path in deploy:
         raw = package.read(path) or b""
@@ -48,8 +51,17 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     return findings
 
 
+def _publiccode_name(package: PackageView) -> list[Finding]:
+    """``publiccode.yaml`` is read when it is the only one, but the standard's name is .yml."""
+    if not package.exists(PUBLICCODE_ALIAS):
+        return []
+    if package.publiccode_path() == PUBLICCODE_ALIAS:
+        return [Finding.warning("package.publiccode-yaml", key=PUBLICCODE_ALIAS)]
+    return [Finding.warning("package.publiccode-both", key=PUBLICCODE_ALIAS)]
+
+
 def _layer_from_publiccode(package: PackageView) -> list[Finding]:
-    raw = package.read(PUBLICCODE_PATH)
+    raw = package.read(package.publiccode_path())
     data = load_publiccode(raw)[0] if raw is not None else None
     if commonground_layer(data) is not None:
         return [Finding.info("manifest.layer-from-publiccode", key="layer")]

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 
 from sdk.errors import AppstoreError
 from sdk.folder import DIST_DIR, FolderSelection, select_files
+from sdk.helm import vendoring
 from sdk.manifest import is_slug, load_manifest
 from sdk.package import MANIFEST_PATH
 from sdk.versions import is_version
@@ -40,6 +41,7 @@ class BuiltPackage:
     sha256: str
     size: int
     secrets_left_out: tuple[str, ...] = ()
+    vendored: tuple[str, ...] = ()  # chart dependencies packed from the local Helm cache
 
 
 def package_filename(app_id: str, version: str) -> str:
@@ -76,8 +78,10 @@ def write_archive(
 
 def archive_bytes(selection: FolderSelection) -> bytes:
     """The archive of a folder selection, in memory (for ``check``)."""
+    files = _read(selection)
+    vendoring.vendor(files)  # what is still missing, verification reports
     buffer = io.BytesIO()
-    write_archive(_read(selection), buffer, _executables(selection))
+    write_archive(files, buffer, _executables(selection))
     return buffer.getvalue()
 
 
@@ -106,6 +110,10 @@ def build_package(root: Path, dist_dir: Path | None = None) -> BuiltPackage:
     selection = select_files(root)
     files = _read(selection)
     app_id, version = identify(files)
+    vendored = vendoring.vendor(files)
+    if vendored.missing:
+        raise AppstoreError(vendoring.missing_message(vendored.missing),
+                            hint="Run `helm dependency build chart` in the project folder, then build again.")
     target_dir = Path(dist_dir) if dist_dir is not None else Path(root) / DIST_DIR
     buffer = io.BytesIO()
     write_archive(files, buffer, _executables(selection))
@@ -115,7 +123,7 @@ def build_package(root: Path, dist_dir: Path | None = None) -> BuiltPackage:
     return BuiltPackage(
         path=target, app_id=app_id, version=version,
         sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-        secrets_left_out=selection.secrets,
+        secrets_left_out=selection.secrets, vendored=vendored.added,
     )
 
 
@@ -152,4 +160,5 @@ def describe(built: BuiltPackage) -> dict[str, Any]:
     return {
         "path": str(built.path), "app": built.app_id, "version": built.version,
         "sha256": built.sha256, "size": built.size, "secretsLeftOut": list(built.secrets_left_out),
+        "vendored": list(built.vendored),
     }

@@ -26,7 +26,7 @@ from sdk.errors import AppstoreError, PackageRejected
 from sdk.findings import Finding, has_errors, sorted_findings
 from sdk.folder import select_files
 from sdk.hookspecs import VerificationContext
-from sdk.package import MANIFEST_PATH, PUBLICCODE_PATH, PackageView
+from sdk.package import MANIFEST_PATH, PUBLICCODE_ALIAS, PUBLICCODE_PATH, PackageView
 from sdk.profiles import PlatformProfile, default_profiles, load_profile
 from sdk.verdicts import Verdict, runs_nowhere
 from sdk.verification import Compatibility, check_platforms, create_plugin_manager, verify_package
@@ -202,10 +202,11 @@ def file_of(finding: Finding, files: tuple[str, ...] | list[str] | PackageView) 
             return name
     if key in KNOWN_FILES:
         return key
-    if key.startswith(("deploy/", "openapi/")) or key.endswith("/"):
+    if key.startswith(("deploy/", "chart/", "openapi/")) or key.endswith("/"):
         return key.split("[", 1)[0]
     if finding.code.startswith("publiccode.") or finding.plugin == "publiccode":
-        return PUBLICCODE_PATH
+        return PUBLICCODE_ALIAS if PUBLICCODE_ALIAS in names and PUBLICCODE_PATH not in names \
+            else PUBLICCODE_PATH
     if finding.code.startswith(("archive.", "plugin.")) or not key:
         return PACKAGE_GROUP
     return MANIFEST_PATH

@@ -8,6 +8,9 @@ module selects, so the two always agree. The rules, in order:
 - secret-looking files (``.env``, ``*.pem``, ``*.key``, ``id_rsa*`` ...) are never
   packed, whatever ``.appstoreignore`` says: a leaked key cannot be unpublished;
 - ``.appstoreignore`` at the root excludes more, in gitignore syntax;
+- a ``.helmignore`` in ``chart/`` (or in a vendored subchart folder below it)
+  excludes files of that chart, as ``helm package`` does; its patterns are
+  read in gitignore syntax, which covers Helm's (globs, ``dir/``, ``!``);
 - symbolic links are refused: a package holds files, and a link could point
   outside the project.
 """
@@ -23,6 +26,8 @@ import pathspec
 from sdk.errors import AppstoreError
 
 IGNORE_FILE = ".appstoreignore"
+HELM_IGNORE_FILE = ".helmignore"
+CHART_FOLDER = "chart"
 DIST_DIR = "dist"
 
 #: Never packed, and not overridable by ``!pattern`` in ``.appstoreignore``.
@@ -74,6 +79,26 @@ def load_ignore(root: Path) -> pathspec.PathSpec:
         ) from exc
 
 
+def _helm_ignores(base: Path, rel_dir: str, inherited: list[tuple[str, pathspec.PathSpec]]
+                  ) -> list[tuple[str, pathspec.PathSpec]]:
+    """The ``.helmignore`` specs that apply below ``rel_dir``, with the folder each is relative to."""
+    inside_chart = rel_dir == CHART_FOLDER or rel_dir.startswith(CHART_FOLDER + "/")
+    path = base / HELM_IGNORE_FILE
+    if not inside_chart or not path.is_file() or path.is_symlink():
+        return inherited
+    try:
+        spec = _spec(path.read_text(encoding="utf-8").splitlines())
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise AppstoreError(f"{rel_dir}/{HELM_IGNORE_FILE} cannot be read: {exc}.",
+                            hint="Save it as UTF-8 text with one pattern per line.") from exc
+    return [*inherited, (rel_dir + "/", spec)]
+
+
+def _helm_ignored(rel: str, ignores: list[tuple[str, pathspec.PathSpec]]) -> bool:
+    return any(spec.match_file(rel.removeprefix(folder)) for folder, spec in ignores
+               if rel.startswith(folder))
+
+
 def _unreadable(exc: OSError) -> None:
     # os.walk skips folders it cannot list; a package silently missing files is worse.
     raise AppstoreError(f"{exc.filename} cannot be read: {exc.strerror}.",
@@ -89,20 +114,25 @@ def select_files(root: Path) -> FolderSelection:
     files: dict[str, Path] = {}
     secrets: list[str] = []
     links: list[str] = []
+    helm: dict[str, list[tuple[str, pathspec.PathSpec]]] = {".": []}
     for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable, followlinks=False):
         base = Path(dirpath)
         rel_dir = base.relative_to(root).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"
+        helm_ignores = _helm_ignores(base, rel_dir, helm.pop(rel_dir, []))
         # Prune excluded folders so .git or node_modules are never walked.
         kept = []
         for name in sorted(dirnames):
             rel = f"{prefix}{name}/"
             if _ALWAYS.match_file(rel) or ignore.match_file(rel) or ignore.match_file(rel[:-1]):
                 continue
+            if _helm_ignored(rel, helm_ignores):
+                continue
             if (base / name).is_symlink():
                 links.append(rel[:-1])
             else:
                 kept.append(name)
+                helm[prefix + name] = helm_ignores
         dirnames[:] = kept
         for name in filenames:
             rel = prefix + name
@@ -115,7 +145,7 @@ def select_files(root: Path) -> FolderSelection:
                 continue
             if _SECRETS.match_file(rel):
                 secrets.append(rel)
-            elif not ignore.match_file(rel) and path.is_file():
+            elif not ignore.match_file(rel) and not _helm_ignored(rel, helm_ignores) and path.is_file():
                 files[rel] = path
     if links:
         raise AppstoreError(

@@ -56,6 +56,7 @@ class ConfigValue:
     default: str | None = None
     example: str | None = None
     description: str = ""
+    helm_value: str = ""  # the chart's values path this value sets, e.g. ingress.hosts[0].host
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Manifest:
                     default=None if c.get("default") is None else str(c["default"]),
                     example=None if c.get("example") is None else str(c["example"]),
                     description=str(c.get("description") or ""),
+                    helm_value=str(c.get("helmValue") or ""),
                 )
                 for c in data.get("config") or ()
             ),

@@ -13,9 +13,12 @@ from sdk.frozen import freeze
 
 MANIFEST_PATH = "appstore.yaml"
 PUBLICCODE_PATH = "publiccode.yml"
+#: The name most repositories give the file; read when publiccode.yml is absent, with a warning.
+PUBLICCODE_ALIAS = "publiccode.yaml"
 DEPLOY_DIR = "deploy/"
 #: The files ``kubectl apply -f`` takes from a folder (it compares case-sensitively).
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+CHART_FILE = "Chart.yaml"
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,35 @@ class PackageView:
         """The files that ship: the Kubernetes manifests in ``deploy/``, YAML and JSON.
 
         The one list that verification checks, and that install bundles and
-        ``appstore install`` write: nothing ships that was not verified.
+        ``appstore install`` write: nothing ships that was not verified. A Helm
+        chart's files there are not manifests (package_layout says where it belongs).
         """
-        return [n for n in self.under(DEPLOY_DIR) if is_manifest_name(n)]
+        return [n for n in self._deploy_entries() if is_manifest_name(n)]
 
     def stray_deploy_files(self) -> list[str]:
         """Files in ``deploy/`` that are not manifests: they never ship and are refused."""
-        return [n for n in self.under(DEPLOY_DIR) if not is_manifest_name(n)]
+        return [n for n in self._deploy_entries() if not is_manifest_name(n)]
+
+    def _deploy_entries(self) -> list[str]:
+        charts = tuple(self.charts_in_deploy())
+        return [n for n in self.under(DEPLOY_DIR) if not (charts and n.startswith(charts))]
+
+    def charts_in_deploy(self) -> list[str]:
+        """Folders of ``deploy/`` that hold a Helm chart (a Chart.yaml), ending in ``/``;
+        a chart's own subcharts are part of it, not listed apart."""
+        folders = sorted((n.removesuffix(CHART_FILE) for n in self.under(DEPLOY_DIR)
+                          if posixpath.basename(n) == CHART_FILE), key=len)
+        outermost: list[str] = []
+        for folder in folders:
+            if not folder.startswith(tuple(outermost)):
+                outermost.append(folder)
+        return sorted(outermost)
+
+    def publiccode_path(self) -> str:
+        """``publiccode.yml``, or ``publiccode.yaml`` when only that one is present."""
+        if PUBLICCODE_PATH not in self.files and PUBLICCODE_ALIAS in self.files:
+            return PUBLICCODE_ALIAS
+        return PUBLICCODE_PATH
 
 
 def is_manifest_name(path: str) -> bool:

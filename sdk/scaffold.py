@@ -31,6 +31,21 @@ TEMPLATES = {
     "README.md": "README.md",
     "appstoreignore": IGNORE_FILE,
 }
+#: ``appstore init --helm``: the same project with a Helm chart in chart/ instead of deploy/.
+HELM_TEMPLATES = {
+    "appstore-helm.yaml": "appstore.yaml",
+    "publiccode.yml": "publiccode.yml",
+    "chart/Chart.yaml": "chart/Chart.yaml",
+    "chart/helmignore": "chart/.helmignore",
+    "chart/values.yaml": "chart/values.yaml",
+    "chart/ci/ingress-values.yaml": "chart/ci/ingress-values.yaml",
+    "chart/templates/_helpers.tpl": "chart/templates/_helpers.tpl",
+    "chart/templates/deployment.yaml": "chart/templates/deployment.yaml",
+    "chart/templates/service.yaml": "chart/templates/service.yaml",
+    "chart/templates/ingress.yaml": "chart/templates/ingress.yaml",
+    "README.md": "README.md",
+    "appstoreignore": IGNORE_FILE,
+}
 #: The image of the example Deployment: a placeholder that is clearly not real.
 PLACEHOLDER_DIGEST = "sha256:" + "0" * 64
 DEFAULT_LICENCE = "EUPL-1.2"
@@ -47,6 +62,7 @@ class InitAnswers:
     license: str = DEFAULT_LICENCE
     summary: str = ""
     url: str = ""
+    helm: bool = False  # a Helm chart in chart/ instead of manifests in deploy/
     today: date = field(default_factory=date.today)
 
     @property
@@ -80,9 +96,10 @@ def render(answers: InitAnswers) -> dict[str, str]:
         "image": f"ghcr.io/{answers.publisher}/{answers.app_id}@{PLACEHOLDER_DIGEST}",
     }
     folder = resources.files("sdk") / "templates" / "init"
+    templates = HELM_TEMPLATES if answers.helm else TEMPLATES
     return {
         target: Template(folder.joinpath(source).read_text(encoding="utf-8")).substitute(values)
-        for source, target in TEMPLATES.items()
+        for source, target in templates.items()
     }
 
 

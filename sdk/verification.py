@@ -26,7 +26,7 @@ from sdk.budget import Budget, OutOfTime, checkpoint, summarise
 from sdk.findings import Finding, Kind, Severity, sorted_findings
 from sdk.hookspecs import Decision, SourceDocument, VerificationContext
 from sdk.messages import ADVISORY, NOTE, POSTPONED, render
-from sdk.package import PUBLICCODE_PATH, PackageView
+from sdk.package import PackageView
 from sdk.profiles import PlatformProfile, PolicyBinding, is_runs_check
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.kubernetes_services",
     "plugins.kubernetes_operators",
     "plugins.kubernetes_credentials",
+    "plugins.helm_chart",
 )
 
 
@@ -194,9 +195,9 @@ def verify_package(
             if package.manifest is not None:
                 findings += call_each(pm, "appstore_verify_manifest", manifest=package.manifest, context=context)
             findings += call_each(pm, "appstore_verify_package", package=package, context=context)
-            raw = package.read(PUBLICCODE_PATH)
+            raw = package.read(package.publiccode_path())
             if raw is not None:
-                document = SourceDocument(PUBLICCODE_PATH, raw)
+                document = SourceDocument(package.publiccode_path(), raw)
                 findings += call_each(
                     pm, "appstore_verify_publiccode", document=document, package=package, context=context
                 )

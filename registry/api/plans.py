@@ -39,7 +39,7 @@ def _plan_id(raw: str) -> int:
 def create_plan(org: str, env: str) -> tuple[Response, int, dict[str, str]]:
     environment, who = _environment(org, env)
     plan_request = PlanRequest.from_json(request.get_json(silent=True))
-    record = PlanService(request_session()).plan(environment, plan_request, who)
+    record = PlanService(request_session(), store()).plan(environment, plan_request, who)
     body = out.plan(record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 

@@ -4,25 +4,24 @@ Each release's deploy/ files are read from its stored package (checked
 against its sha256) and their ``${name}`` placeholders filled, per app and in
 the plan's order, ready for ``kubectl apply``. A bundle holds exactly the files
 that verification checked (``PackageView.deploy_files()``), nothing else of
-deploy/.
+deploy/. A release's Helm chart is rendered with the environment's values
+(``sdk.helm.bundle``): release name = app id, namespace = the environment's.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, RegistryError
 from registry.models import Environment, InstallPlanRecord, Release
-from registry.services.plan_checks import CHANGES, config_value, missing_config
+from registry.services.plan_checks import CHANGES, environment_values, missing_config
 from registry.services.planning import READY
+from registry.services.release_charts import open_release, rendered_chart
 from registry.storage import ArtifactStore
-from sdk.archive import open_package, sha256_file
+from sdk.helm import HelmUnavailable, RenderFailure
+from sdk.helm.bundle import ChartNotRendered
 from sdk.package import DEPLOY_DIR
 from sdk.render import render_text
 
@@ -63,8 +62,8 @@ class BundleService:
 
     def _render(self, environment: Environment, release: Release, action: str) -> BundleItem:
         app = release.app.slug
-        values = _values(environment, app, release.manifest)
-        view = self._package(release)
+        values = environment_values(environment, app, release.manifest)
+        view = open_release(self.store, release)
         item = BundleItem(app, release.version, action, release.artifact_sha256)
         for path in view.deploy_files():
             text = view.text(path)
@@ -76,29 +75,10 @@ class BundleService:
                 item.warnings.append(f"{path} line {placeholder.line}: `{placeholder.name}` has no value; "
                                      "set it in the environment to fill it.")
             item.files.append({"path": path.removeprefix(DEPLOY_DIR), "content": rendered.text})
+        try:
+            item.files += rendered_chart(view, environment, app)
+        except ChartNotRendered as exc:  # the environment's values break the chart: fix them
+            raise Conflict(f"{app} {release.version}: {exc}") from exc
+        except (HelmUnavailable, RenderFailure) as exc:
+            raise RegistryError(f"{app} {release.version}: the chart cannot be rendered here: {exc}") from exc
         return item
-
-    def _package(self, release: Release) -> Any:
-        local = self.store.path(release.artifact_sha256)
-        with tempfile.TemporaryDirectory() as folder:
-            if local is None:  # an object store: fetch a copy first
-                local = Path(folder) / release.artifact.filename
-                with self.store.open(release.artifact_sha256) as source, local.open("wb") as target:
-                    shutil.copyfileobj(source, target)
-            if sha256_file(local) != release.artifact_sha256:
-                raise RegistryError(f"The stored package of {release.app.slug} {release.version} is damaged; "
-                                    "tell the registry's curators (appstore-registry fsck).")
-            view, _ = open_package(local, filename=release.artifact.filename, sha256=release.artifact_sha256)
-        return view
-
-
-def _values(environment: Environment, app: str, manifest: dict[str, Any]) -> dict[str, str | None]:
-    """Each declared config value: the environment's, else the manifest's default, else none."""
-    values: dict[str, str | None] = {}
-    for item in manifest.get("config") or ():
-        if isinstance(item, dict) and isinstance(item.get("name"), str):
-            value = config_value(environment, app, item["name"])
-            if value is None and item.get("default") is not None:
-                value = str(item["default"])
-            values[item["name"]] = value
-    return values

@@ -22,6 +22,7 @@ from registry.services.installations import InstallationService
 from registry.services.planning import PlanRequest, PlanService
 from registry.services.tokens import Caller
 from registry.services.updates import Update, UpdateService
+from registry.storage import ArtifactStore
 
 USER_ACTOR = re.compile(r"^[a-z0-9-]+:user-(\d+)$")
 
@@ -41,9 +42,10 @@ class EnvironmentOverview:
 
 
 class LandscapeService:
-    def __init__(self, session: Session, caller: Caller) -> None:
+    def __init__(self, session: Session, caller: Caller, store: ArtifactStore | None = None) -> None:
         self.session = session
         self.caller = caller
+        self.store = store  # lets plans render charts with the environment's values
 
     def environments(self, slug: str) -> list[Environment]:
         return EnvironmentService(self.session).list(own_organisation(self.session, slug, self.caller))
@@ -64,7 +66,7 @@ class LandscapeService:
         return EnvironmentOverview(environment, rows, apps)
 
     def plan(self, slug: str, name: str, request: PlanRequest) -> InstallPlanRecord:
-        return PlanService(self.session).plan(self.environment(slug, name), request, self.caller)
+        return PlanService(self.session, self.store).plan(self.environment(slug, name), request, self.caller)
 
     def get_plan(self, slug: str, name: str, plan_id: int) -> InstallPlanRecord:
         return PlanService(self.session).get(self.environment(slug, name), plan_id)

@@ -1,4 +1,5 @@
-"""What a resolved plan must still pass: downloads, promotion, config values.
+"""What a resolved plan must still pass: downloads, promotion, config values,
+and a Helm chart that renders with the environment's values.
 
 Each check adds to the steps what a municipality needs to read (sha256,
 missing config, promotion) and returns the problems that block the plan.
@@ -6,6 +7,7 @@ missing config, promotion) and returns the problems that block the plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +28,18 @@ def config_value(environment: Environment, app: str, name: str) -> str | None:
     return (environment.config or {}).get(name)
 
 
+def environment_values(environment: Environment, app: str, manifest: dict[str, Any]) -> dict[str, str | None]:
+    """Each declared config value: the environment's, else the manifest's default, else none."""
+    values: dict[str, str | None] = {}
+    for item in manifest.get("config") or ():
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            value = config_value(environment, app, item["name"])
+            if value is None and item.get("default") is not None:
+                value = str(item["default"])
+            values[item["name"]] = value
+    return values
+
+
 def missing_config(environment: Environment, app: str, manifest: dict[str, Any]) -> list[dict[str, Any]]:
     """Required config values without a default that the environment does not set."""
     missing = []
@@ -38,11 +52,17 @@ def missing_config(environment: Environment, app: str, manifest: dict[str, Any])
     return missing
 
 
+#: Renders a release's chart for an environment: ``(severity, message)`` when it fails.
+ChartCheck = Callable[[Environment, Release], tuple[str, str] | None]
+
+
 class PlanChecks:
-    def __init__(self, session: Session, environment: Environment, caller: Caller) -> None:
+    def __init__(self, session: Session, environment: Environment, caller: Caller,
+                 chart_check: ChartCheck | None = None) -> None:
         self.session = session
         self.environment = environment
         self.caller = caller
+        self.chart_check = chart_check  # without one, charts are not rendered (bundles still are)
 
     def check(self, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         releases = self._releases([s["releaseId"] for s in steps])
@@ -68,6 +88,8 @@ class PlanChecks:
             for item in step["missingConfig"]:
                 problems.append(_problem("plan.missing-config", f"{label} needs config value `{item['name']}`; "
                                          f"set it in the environment's `config` or `appConfig.{step['app']}`.", step))
+            if self.chart_check is not None and not step["missingConfig"]:
+                problems += self._chart(release, label, step)
             step["promotion"] = None
             if source is not None:
                 met = release.id in ran_before
@@ -77,6 +99,15 @@ class PlanChecks:
                                              f"install it there first: `{self.environment.name}` promotes "
                                              f"from `{source.name}`.", step))
         return problems
+
+    def _chart(self, release: Release, label: str, step: dict[str, Any]) -> list[dict[str, Any]]:
+        assert self.chart_check is not None
+        found = self.chart_check(self.environment, release)
+        if found is None:
+            return []
+        severity, message = found
+        make = _problem if severity == "error" else _warning
+        return [make("plan.chart-does-not-render", f"{label}: {message}", step)]
 
     def _releases(self, ids: list[int]) -> dict[int, Release]:
         rows = self.session.scalars(

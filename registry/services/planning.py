@@ -9,6 +9,7 @@ bundle and the record are exactly what was shown.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +24,10 @@ from registry.models import App, Environment, Installation, InstallPlanRecord, R
 from registry.services.candidates import CandidateIndex
 from registry.services.explain import Explainer
 from registry.services.plan_checks import PlanChecks
+from registry.services.release_charts import chart_problem
 from registry.services.resolver import INSTALLED, REQUEST, PlanProvider, app_need, resolve
 from registry.services.tokens import Caller
+from registry.storage import ArtifactStore
 from sdk.manifest import is_slug
 from sdk.versions import is_range, sort_key
 
@@ -70,8 +73,9 @@ def installed_versions(session: Session, environment: Environment) -> dict[str, 
 
 
 class PlanService:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, store: ArtifactStore | None = None) -> None:
         self.session = session
+        self.store = store  # lets plan checks render charts with the environment's values
 
     def plan(self, environment: Environment, request: PlanRequest, caller: Caller) -> InstallPlanRecord:
         """Compute, keep and return a plan (its ``result`` is the JSON body)."""
@@ -117,7 +121,8 @@ class PlanService:
                 "plan.choice-needed", f"Several apps provide API {c['api']} ({', '.join(c['providers'])}); "
                 f'pick one with "choices": {{"{c["api"]}": "APP"}}.') for c in open_choices])
         steps = _steps(result, request.app, installed, explainer)
-        problems = PlanChecks(self.session, environment, caller).check(steps)
+        chart_check = functools.partial(chart_problem, self.store) if self.store is not None else None
+        problems = PlanChecks(self.session, environment, caller, chart_check).check(steps)
         blocked = any(p["severity"] == "error" for p in problems)
         return self._body(BLOCKED if blocked else READY, steps, [], problems)
 

@@ -290,7 +290,7 @@ def release_claim(session: Session, app_id: int) -> bool:
 
 
 def _publiccode(package: PackageView) -> dict | None:
-    raw = package.read("publiccode.yml")
+    raw = package.read(package.publiccode_path())
     return load_publiccode(raw)[0] if raw is not None else None
 
 

@@ -44,14 +44,15 @@ def _slug_from(text: str) -> str:
 @click.option("--license", "licence", help=f"SPDX licence expression, e.g. {DEFAULT_LICENCE}.")
 @click.option("--summary", help="One sentence about what the app does (at most 150 characters).")
 @click.option("--url", help="URL of the source code repository, for publiccode.yml.")
+@click.option("--helm", is_flag=True, help="Deploy with a Helm chart in chart/ instead of deploy/.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 def init(folder: Path, app_id: str | None, name: str | None, publisher: str | None,
          layer: str | None, licence: str | None, summary: str | None, url: str | None,
-         force: bool) -> None:
+         helm: bool, force: bool) -> None:
     """Start a new app in FOLDER (default: here).
 
-    Writes appstore.yaml, publiccode.yml, an example deploy/ and a README that
-    pass the registry's checks. Asks for what is missing when run in a
+    Writes appstore.yaml, publiccode.yml, an example deploy/ (or, with --helm,
+    a Helm chart in chart/) and a README that pass the registry's checks. Asks for what is missing when run in a
     terminal; without one, --id, --name, --publisher, --layer and --license are
     required. Never overwrites a file without --force.
     """
@@ -64,11 +65,12 @@ def init(folder: Path, app_id: str | None, name: str | None, publisher: str | No
         values = _ask(folder, values)
     answers = InitAnswers(app_id=values["id"], name=values["name"], publisher=values["publisher"],
                           layer=values["layer"], license=values["license"], summary=summary or "",
-                          url=url or "")
+                          url=url or "", helm=helm)
     written = scaffold(folder, answers, force=force)
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo("\nNext: replace the image in deploy/deployment.yaml by yours, edit the summary and "
+    where = "chart/values.yaml" if helm else "deploy/deployment.yaml"
+    click.echo(f"\nNext: replace the image in {where} by yours, edit the summary and "
                "descriptions, then run `appstore check`.")
 
 
@@ -133,7 +135,9 @@ def build(folder: Path, dist_dir: Path | None, fmt: str) -> None:
     """Pack FOLDER into dist/<id>-<version>.tar.gz, byte for byte reproducibly.
 
     Leaves out .git, dist/, what .appstoreignore lists and secret files
-    (.env, *.pem, *.key, id_rsa*).
+    (.env, *.pem, *.key, id_rsa*); in chart/, what its .helmignore lists.
+    Chart dependencies pinned in chart/Chart.lock but missing from
+    chart/charts/ are packed from the local Helm cache.
     """
     built = build_package(folder, dist_dir)
     if fmt == "json":
@@ -141,5 +145,7 @@ def build(folder: Path, dist_dir: Path | None, fmt: str) -> None:
         return
     for secret in built.secrets_left_out:
         click.secho(f"left out {secret}: it looks like a secret", fg="yellow", err=True)
+    for archive in built.vendored:
+        click.echo(f"vendored {archive} from the local Helm cache (Chart.lock)", err=True)
     click.echo(f"{built.path}")
     click.echo(f"sha256 {built.sha256}  ({built.size} bytes)")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
+from registry.api.context import store
 from registry.db import request_session
 from registry.services.explain import YOUR_REQUEST
 from registry.services.landscape import LandscapeService
@@ -26,7 +27,7 @@ def _landscape(slug: str) -> tuple[LandscapeService, str]:
     """The landscape as seen by the signed-in member (403 for anyone else), and their role."""
     access = OrganisationAccess(request_session(), current_user())
     role = access.membership(slug).role
-    return LandscapeService(request_session(), access.member_caller(slug)), role
+    return LandscapeService(request_session(), access.member_caller(slug), store()), role
 
 
 @web.get(PREFIX)
