@@ -29,4 +29,4 @@ def _protect_forms() -> None:
     protect_forms()
 
 
-from web.views import accounts, apps, catalogue, environments, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)
+from web.views import accounts, apps, catalogue, content, environments, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)

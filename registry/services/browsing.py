@@ -27,7 +27,8 @@ from registry.models import (
     Release,
 )
 from registry.services.catalogue import MAX_QUERY_LENGTH, MAX_TERMS, AppPage, AppQuery, CatalogueService
-from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+from sdk.licences import OPEN
+from sdk.manifest import LAYERS
 
 LICENCE_KINDS = ("open", "proprietary")
 
@@ -112,7 +113,7 @@ class BrowseService(CatalogueService):
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue]]:
         """The total and the layer, licence and kind counts, from one scan of the apps."""
         publisher = aliased(Organisation)
-        licence = case((App.license == PROPRIETARY_LICENCE, "proprietary"), else_="open")
+        licence = case((App.license_kind == OPEN, "open"), else_="proprietary")
         chosen = {
             "layer": App.layer == query.layer if query.layer else None,
             "license": licence == query.license if query.license in LICENCE_KINDS else None,

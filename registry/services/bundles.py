@@ -7,20 +7,20 @@ the plan's order, ready for ``kubectl apply``.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from registry.errors import Conflict, RegistryError
+from registry.errors import Conflict
 from registry.models import Environment, InstallPlanRecord, Release
+from registry.services.download_log import BUNDLE
+from registry.services.package_content import PackageContent
 from registry.services.plan_checks import CHANGES, config_value, missing_config
 from registry.services.planning import READY
+from registry.services.stored_packages import open_stored_package
+from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
-from sdk.archive import open_package, sha256_file
 from sdk.package import DEPLOY_DIR
 from sdk.render import render_text
 
@@ -42,14 +42,22 @@ class BundleService:
         self.session = session
         self.store = store
 
-    def bundle(self, environment: Environment, plan: InstallPlanRecord) -> list[BundleItem]:
+    def bundle(self, environment: Environment, plan: InstallPlanRecord, caller: Caller,
+               *, method: str = "GET") -> list[BundleItem]:
+        """The plan's rendered manifests, for ``caller`` (of the environment's organisation).
+
+        Every release goes through the download door: one that ``caller`` may no longer
+        have (its entitlement was revoked since the plan was made) refuses the whole
+        bundle, naming the app; each commercial release sent is logged as a bundle.
+        """
         if plan.status != READY:
             raise Conflict(f"Plan {plan.id} is {plan.status}; solve its problems and make a new plan.")
+        steps = [s for s in plan.result["steps"] if s["action"] in CHANGES]
+        releases = [self.session.get(Release, s["releaseId"]) for s in steps]
+        door = PackageContent(self.session)
+        admissions = door.admit_all([r for r in releases if r is not None], caller, BUNDLE)
         items = []
-        for step in plan.result["steps"]:
-            if step["action"] not in CHANGES:
-                continue
-            release = self.session.get(Release, step["releaseId"])
+        for step, release in zip(steps, releases, strict=True):
             assert release is not None  # releases are never deleted
             missing = missing_config(environment, step["app"], release.manifest)
             if missing:
@@ -57,12 +65,14 @@ class BundleService:
                 raise Conflict(f"{step['app']} needs config value(s) {names} that `{environment.name}` no "
                                "longer sets; set them and make a new plan.")
             items.append(self._render(environment, release, step["action"]))
+        for admission in admissions:
+            door.sent(admission, method)
         return items
 
     def _render(self, environment: Environment, release: Release, action: str) -> BundleItem:
         app = release.app.slug
         values = _values(environment, app, release.manifest)
-        view = self._package(release)
+        view = open_stored_package(self.store, release)
         item = BundleItem(app, release.version, action, release.artifact_sha256)
         for path in view.under(DEPLOY_DIR):
             text = view.text(path)
@@ -75,19 +85,6 @@ class BundleService:
                                      "set it in the environment to fill it.")
             item.files.append({"path": path.removeprefix(DEPLOY_DIR), "content": rendered.text})
         return item
-
-    def _package(self, release: Release) -> Any:
-        local = self.store.path(release.artifact_sha256)
-        with tempfile.TemporaryDirectory() as folder:
-            if local is None:  # an object store: fetch a copy first
-                local = Path(folder) / release.artifact.filename
-                with self.store.open(release.artifact_sha256) as source, local.open("wb") as target:
-                    shutil.copyfileobj(source, target)
-            if sha256_file(local) != release.artifact_sha256:
-                raise RegistryError(f"The stored package of {release.app.slug} {release.version} is damaged; "
-                                    "tell the registry's curators (appstore-registry fsck).")
-            view, _ = open_package(local, filename=release.artifact.filename, sha256=release.artifact_sha256)
-        return view
 
 
 def _values(environment: Environment, app: str, manifest: dict[str, Any]) -> dict[str, str | None]:

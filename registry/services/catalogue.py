@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
 from registry.models import RELEASE_PUBLISHED, App, Organisation, Release, utcnow
-from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+from sdk.licences import OPEN
+from sdk.manifest import LAYERS
 from sdk.versions import sort_key
 
 MAX_QUERY_LENGTH = 200
@@ -68,9 +69,9 @@ class CatalogueService:
         if query.publisher:
             statement = statement.join(Organisation, App.organisation).where(Organisation.slug == query.publisher)
         if query.license == "open":
-            statement = statement.where(App.license != PROPRIETARY_LICENCE)
+            statement = statement.where(App.license_kind == OPEN)
         elif query.license == "proprietary":
-            statement = statement.where(App.license == PROPRIETARY_LICENCE)
+            statement = statement.where(App.license_kind != OPEN)
         elif query.license:
             statement = statement.where(App.license == query.license)
         return statement
@@ -112,8 +113,10 @@ def refresh_latest_version(session: Session, app: App) -> None:
     """
     app.updated_at = utcnow()
     session.flush()
-    versions = session.scalars(
-        select(Release.version).where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
+    rows = session.execute(
+        select(Release.version, Release.license, Release.license_kind)
+        .where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
     ).all()
-    if versions:
-        app.latest_version = max(versions, key=sort_key)
+    if rows:
+        # The catalogue's licence facet follows the latest release; access is per release.
+        app.latest_version, app.license, app.license_kind = max(rows, key=lambda row: sort_key(row[0]))
