@@ -63,7 +63,8 @@ def scene(sqlite_app: Flask) -> Scene:
     add_person(app, ENTITLED_PERSON, "utrecht")
     add_person(app, UNENTITLED_PERSON, "zeist")
     clients: dict[str, tuple[FlaskClient, dict[str, str]]] = {"anonymous": (app.test_client(), {})}
-    for role, token in (("entitled-token", market.tokens["entitled"]), ("unentitled-token", market.tokens["unentitled"])):
+    for role, token in (("entitled-token", market.tokens["entitled"]),
+                        ("unentitled-token", market.tokens["unentitled"])):
         clients[role] = (app.test_client(), bearer(str(token)))
     for role, email in (("entitled-person", ENTITLED_PERSON), ("unentitled-person", UNENTITLED_PERSON)):
         client = app.test_client()
