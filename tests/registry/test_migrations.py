@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
@@ -56,5 +58,51 @@ def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(databas
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT release_id, api, version FROM api_provision")).all()
         assert [tuple(r) for r in rows] == [(1, "zgw-catalogi", "1.3.0")]
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_decides_each_releases_licence_from_its_manifest(database_url: str) -> None:
+    """Releases stored before 0004 get their normalised licence and kind; an app the latest one's."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    upgrade(database_url, "0003")
+    engine = create_engine(database_url)
+    now = datetime.now(UTC)
+    releases = [  # id, version, licence as written in the manifest
+        (1, "1.0.0", "LicenseRef-Proprietary "), (2, "1.1.0", "licenseref-proprietary"),
+        (3, "2.0.0", "eupl-1.2"), (4, "2.1.0", "MIT OR"),
+    ]
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
+                              "VALUES (1, 'acme', 'Acme', 'vendor', false, :now)"), {"now": now})
+            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
+                              "search_text, latest_version, created_at, updated_at) VALUES (1, 'acme-zaken', 1, "
+                              "'Acme', 's', 'MIT OR', '[]', '', '2.0.0', :now, :now)"), {"now": now})
+            conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) "
+                              "VALUES (:sha, 1, 'a.tar.gz', :now)"), {"sha": "a" * 64, "now": now})
+            for release_id, version, licence in releases:
+                conn.execute(text(
+                    "INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, published_by, "
+                    "published_at) VALUES (:id, 1, :version, 'published', :manifest, :sha, 1, :now)"),
+                    {"id": release_id, "version": version, "manifest": json.dumps({"license": licence}),
+                     "sha": "a" * 64, "now": now})
+            conn.execute(text("INSERT INTO commercial_download (id, app_id, release_id, organisation_id, actor, at) "
+                              "VALUES (1, 1, 1, 1, 'acme:token-1', :now)"), {"now": now})
+        upgrade(database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, license, license_kind, assets_extracted_at FROM release "
+                                     "ORDER BY id")).all()
+            app_row = conn.execute(text("SELECT license, license_kind FROM app")).one()
+            kind = conn.execute(text("SELECT kind FROM commercial_download")).scalar_one()
+        assert [tuple(r) for r in rows] == [
+            (1, "LicenseRef-Proprietary", "commercial", None), (2, "LicenseRef-Proprietary", "commercial", None),
+            (3, "EUPL-1.2", "open", None), (4, "MIT OR", "commercial", None),  # unreadable: never open
+        ]
+        assert tuple(app_row) == ("EUPL-1.2", "open")  # from its latest release, 2.0.0
+        assert kind == "package"
     finally:
         engine.dispose()
