@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Connection, create_engine, inspect, text
 
 from registry.migrations import alembic_config, upgrade
 from registry.models import Base
@@ -33,27 +34,32 @@ def test_upgrade_is_idempotent_and_downgrade_empties(sqlite_url: str) -> None:
         engine.dispose()
 
 
+def seed_releases(conn: Connection, app: str, latest: str, manifests: dict[str, dict]) -> None:
+    """An organisation, its app and one release per version (ids from 1), written as a
+    registry from before the migration under test stored them."""
+    now = datetime.now(UTC)
+    conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
+                      "VALUES (1, 'acme', 'Acme', 'vendor', false, :now)"), {"now": now})
+    conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, search_text, "
+                      "latest_version, created_at, updated_at) VALUES (1, :app, 1, :app, 's', 'EUPL-1.2', '[]', '', "
+                      ":latest, :now, :now)"), {"app": app, "latest": latest, "now": now})
+    conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) VALUES (:sha, 1, 'a.tar.gz', :now)"),
+                 {"sha": "a" * 64, "now": now})
+    for release_id, (version, manifest) in enumerate(manifests.items(), start=1):
+        conn.execute(text("INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, "
+                          "published_by, published_at) VALUES (:id, 1, :version, 'published', :manifest, :sha, "
+                          "1, :now)"),
+                     {"id": release_id, "version": version, "manifest": json.dumps(manifest), "sha": "a" * 64,
+                      "now": now})
+
+
 def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(database_url: str) -> None:
-    from datetime import UTC, datetime
-
-    from sqlalchemy import text
-
     upgrade(database_url, "0002")
     engine = create_engine(database_url)
-    now = datetime.now(UTC)
-    manifest = '{"id": "catalogi", "version": "1.3.0", "provides": [{"api": "zgw-catalogi", "version": "1.3.0"}]}'
+    manifest = {"id": "catalogi", "version": "1.3.0", "provides": [{"api": "zgw-catalogi", "version": "1.3.0"}]}
     try:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
-                              "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
-                              "search_text, created_at, updated_at) VALUES (1, 'catalogi', 1, 'Catalogi', 's', "
-                              "'EUPL-1.2', '[]', '', :now, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) "
-                              "VALUES (:sha, 1, 'c.tar.gz', :now)"), {"sha": "a" * 64, "now": now})
-            conn.execute(text("INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, "
-                              "published_by, published_at) VALUES (1, 1, '1.3.0', 'published', :manifest, :sha, "
-                              "1, :now)"), {"manifest": manifest, "sha": "a" * 64, "now": now})
+            seed_releases(conn, "catalogi", "1.3.0", {"1.3.0": manifest})
         upgrade(database_url)
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT release_id, api, version FROM api_provision")).all()
@@ -64,34 +70,15 @@ def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(databas
 
 def test_upgrade_decides_each_releases_licence_from_its_manifest(database_url: str) -> None:
     """Releases stored before 0004 get their normalised licence and kind; an app the latest one's."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import text
-
     upgrade(database_url, "0003")
     engine = create_engine(database_url)
-    now = datetime.now(UTC)
-    releases = [  # id, version, licence as written in the manifest
-        (1, "1.0.0", "LicenseRef-Proprietary "), (2, "1.1.0", "licenseref-proprietary"),
-        (3, "2.0.0", "eupl-1.2"), (4, "2.1.0", "MIT OR"),
-    ]
+    written = {"1.0.0": "LicenseRef-Proprietary ", "1.1.0": "licenseref-proprietary", "2.0.0": "eupl-1.2",
+               "2.1.0": "MIT OR"}
     try:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
-                              "VALUES (1, 'acme', 'Acme', 'vendor', false, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
-                              "search_text, latest_version, created_at, updated_at) VALUES (1, 'acme-zaken', 1, "
-                              "'Acme', 's', 'MIT OR', '[]', '', '2.0.0', :now, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) "
-                              "VALUES (:sha, 1, 'a.tar.gz', :now)"), {"sha": "a" * 64, "now": now})
-            for release_id, version, licence in releases:
-                conn.execute(text(
-                    "INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, published_by, "
-                    "published_at) VALUES (:id, 1, :version, 'published', :manifest, :sha, 1, :now)"),
-                    {"id": release_id, "version": version, "manifest": json.dumps({"license": licence}),
-                     "sha": "a" * 64, "now": now})
+            seed_releases(conn, "acme-zaken", "2.0.0", {v: {"license": licence} for v, licence in written.items()})
             conn.execute(text("INSERT INTO commercial_download (id, app_id, release_id, organisation_id, actor, at) "
-                              "VALUES (1, 1, 1, 1, 'acme:token-1', :now)"), {"now": now})
+                              "VALUES (1, 1, 1, 1, 'acme:token-1', :now)"), {"now": datetime.now(UTC)})
         upgrade(database_url)
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT id, license, license_kind, assets_extracted_at FROM release "
