@@ -5,7 +5,8 @@ from __future__ import annotations
 from sdk import hookimpl
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
-from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+from sdk.licences import names_proprietary
+from sdk.manifest import LAYERS
 from sdk.package import DEPLOY_DIR, MANIFEST_PATH, PUBLICCODE_PATH, PackageView
 from sdk.publiccode import commonground_layer, load_publiccode
 from sdk.yamldoc import load_yaml_stream
@@ -18,7 +19,7 @@ MAX_README_BYTES = 512 * 1024
 def appstore_verify_package(package: PackageView, context: VerificationContext) -> list[Finding]:
     manifest = package.manifest or {}
     findings: list[Finding] = []
-    proprietary = manifest.get("license") == PROPRIETARY_LICENCE
+    proprietary = names_proprietary(manifest.get("license"))
     if not proprietary and not package.exists(PUBLICCODE_PATH):
         findings.append(Finding.error(
             "package.publiccode-missing",

@@ -69,6 +69,16 @@ def normalise_licence(text: str) -> Licence:
     return Licence(expression, kind)
 
 
+def names_proprietary(text: object) -> bool:
+    """True when a manifest's licence names ``LicenseRef-Proprietary``, in any spelling."""
+    if not isinstance(text, str):
+        return False
+    try:
+        return PROPRIETARY_LICENCE in normalise_licence(text).expression
+    except LicenceError:
+        return False
+
+
 def is_open_source(expression: str) -> bool:
     """True when the expression leaves the user an OSI-approved or FSF-free licence."""
     return _open(_licensing().parse(expression))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sdk.licences import COMMERCIAL, OPEN, Licence, LicenceError, licence_kind, normalise_licence
+from sdk.licences import COMMERCIAL, OPEN, Licence, LicenceError, licence_kind, names_proprietary, normalise_licence
+from sdk.manifest import Manifest
+from tests import factories
 
 
 @pytest.mark.parametrize(("written", "expected"), [
@@ -40,3 +42,13 @@ def test_what_cannot_be_read_is_an_error(written: str) -> None:
 @pytest.mark.parametrize("manifest", [None, {}, {"license": 12}, {"license": "MIT OR"}])
 def test_a_stored_manifest_without_a_readable_licence_counts_as_commercial(manifest: object) -> None:
     assert licence_kind(manifest).kind == COMMERCIAL  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("written", "named"), [
+    ("LicenseRef-Proprietary ", True), ("MIT OR licenseref-proprietary", True),
+    ("EUPL-1.2", False), ("MIT OR", False), (None, False),
+])
+def test_every_reader_of_a_manifest_sees_proprietary_the_same_way(written: object, named: bool) -> None:
+    assert names_proprietary(written) is named
+    if isinstance(written, str):
+        assert Manifest.from_mapping(factories.manifest(license=written)).is_proprietary is named
