@@ -138,9 +138,9 @@ class BrowseService(CatalogueService):
         kinds = row[1 + len(LAYERS) + len(LICENCE_KINDS):]
         return (
             row[0],
-            [FacetValue(v, n) for v, n in zip(LAYERS, layers)],
-            [FacetValue(v, n) for v, n in zip(LICENCE_KINDS, licences)],
-            [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds) if n],
+            [FacetValue(v, n) for v, n in zip(LAYERS, layers, strict=True)],
+            [FacetValue(v, n) for v, n in zip(LICENCE_KINDS, licences, strict=True)],
+            [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds, strict=True) if n],
         )
 
     def _category_counts(self, query: AppQuery, filters: StoreFilters, terms: list[str]) -> list[FacetValue]:
