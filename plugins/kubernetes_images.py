@@ -34,6 +34,17 @@ def appstore_verify_platform(
     return findings
 
 
+def own_images(package: PackageView) -> set[str]:
+    """Image repositories (without tag or digest) that the package's own workloads run."""
+    images = set()
+    for _, field, spec in workloads(package):
+        for container in containers(field, spec):
+            image = container.body.get("image")
+            if isinstance(image, str):
+                images.add(split_image(image.strip())[0])
+    return images
+
+
 def split_image(image: str) -> tuple[str, str | None, str | None]:
     """``registry/path:tag@digest`` as (name, tag, digest); a port is not a tag."""
     name, _, digest = image.partition("@")

@@ -38,6 +38,8 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
 #: Kinds whose pods keep running, so that probes make sense for them.
 LONG_RUNNING = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
                           "ReplicationController"})
+#: How deeply List documents may be nested in one another before they are refused.
+MAX_LIST_DEPTH = 4
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
 
@@ -59,6 +61,7 @@ class KubeObject:
     path: str
     index: int
     body: Any
+    within: str = ""  # "items[2]" for an item of a List document
 
     @property
     def is_mapping(self) -> bool:
@@ -92,6 +95,8 @@ class KubeObject:
     def key(self, field: str = "") -> str:
         """``deploy/app.yaml[0].spec.replicas``: the key of a field of this object."""
         base = f"{self.path}[{self.index}]"
+        if self.within:
+            base = f"{base}.{self.within}"
         return f"{base}.{field}" if field else base
 
     def error(self, code: str, field: str, text: str) -> Finding:
@@ -163,8 +168,34 @@ def _load(package: PackageView) -> Deploy:
         except yaml.YAMLError as exc:
             findings += _parse_problem(path, raw, rendered.text != text, exc)
             continue
-        objects += [KubeObject(path, index, doc) for index, doc in enumerate(documents)]
+        objects += [item for index, doc in enumerate(documents)
+                    for item in list_items(KubeObject(path, index, doc))]
     return Deploy(tuple(objects), tuple(findings))
+
+
+def is_list(obj: KubeObject) -> bool:
+    """A ``List`` (or typed ``ConfigMapList``) document: kubectl applies its items."""
+    return obj.is_mapping and obj.kind.endswith("List") and "items" in obj.body
+
+
+def list_items(obj: KubeObject, depth: int = 0) -> list[KubeObject]:
+    """``obj``, or the items of a List, as kubectl expands them.
+
+    Items of a typed list that name neither apiVersion nor kind take the list's
+    (a ``ConfigMapList`` holds ConfigMaps). A List whose ``items`` is no list, or
+    that is nested deeper than ``MAX_LIST_DEPTH``, stays whole: the schema check
+    says why it is refused.
+    """
+    items = obj.body.get("items") if is_list(obj) else None
+    if not isinstance(items, list) or depth >= MAX_LIST_DEPTH:
+        return [obj]
+    expanded: list[KubeObject] = []
+    for number, item in enumerate(items):
+        if isinstance(item, dict) and obj.kind != "List" and "kind" not in item and "apiVersion" not in item:
+            item = {"apiVersion": obj.api_version, "kind": obj.kind.removesuffix("List"), **item}
+        within = join_key(join_key(obj.within, "items"), number)
+        expanded += list_items(KubeObject(obj.path, obj.index, item, within), depth + 1)
+    return expanded
 
 
 def _parse_problem(path: str, raw: bytes, rendered: bool, exc: yaml.YAMLError) -> list[Finding]:

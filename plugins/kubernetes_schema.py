@@ -1,15 +1,19 @@
 """Kubernetes API checks: every deploy/ object, rendered with the config
 samples, against the upstream schema of each Kubernetes version a profile runs.
 
-Removed API versions are named with their replacement. Custom resources pass
-when the package ships their CustomResourceDefinition or the profile declares
-the kind. A problem found in several versions is reported once, naming them.
+Removed and deprecated built-in API versions are named with the release that
+removes them and their replacement, at every version of the profile (also
+those older than the bundled schemas), before the schemas are asked: a removed
+built-in API is never taken for a custom resource. Custom resources pass when
+the package ships their CustomResourceDefinition or the profile declares the
+kind. A problem found in several versions is reported once, naming them.
 Rendering problems (undeclared placeholders) are package findings: they make
 the release uninstallable anywhere.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -17,8 +21,10 @@ from typing import Any
 import jsonschema
 
 from plugins import kubernetes_schema_store as store
-from plugins.kubernetes_objects import Deploy, KubeObject, deploy_of
-from plugins.kubernetes_removed_apis import removal
+from plugins.kubernetes_objects import MAX_LIST_DEPTH, Deploy, KubeObject, deploy_of, is_list
+from plugins.kubernetes_operators import operator_of, profile_runs
+from plugins.kubernetes_removed_apis import BUILTIN_GROUPS, lifecycle, removal
+from plugins.kubernetes_versions import only_on
 from sdk import hookimpl
 from sdk.findings import Finding, join_key
 from sdk.hookspecs import VerificationContext
@@ -45,10 +51,11 @@ def appstore_verify_platform(
     deploy = deploy_of(package)
     findings, versions = _schema_versions(profile)
     findings += _version_range(package, profile)
+    findings += api_lifecycle(deploy, profile)
     if not versions:
         return findings  # no schemas to tell built-in kinds from custom ones
     declared = package_custom_kinds(deploy) | set(profile.custom_kinds)
-    builtin_groups = frozenset().union(*(store.groups(s) for _, s in versions))
+    builtin_groups = BUILTIN_GROUPS.union(*(store.groups(s) for _, s in versions))
     per_version: dict[tuple[int, str, str, str], list[str]] = defaultdict(list)
     for number, obj in enumerate(deploy.objects):
         problem = _object_problem(obj)
@@ -56,16 +63,38 @@ def appstore_verify_platform(
             findings.append(problem)
             continue
         if obj.group not in builtin_groups:
-            if f"{obj.api_version}/{obj.kind}" not in declared:
+            # A kind is offered when declared, or when the profile runs its operator.
+            if f"{obj.api_version}/{obj.kind}" not in declared and not profile_runs(profile, obj.group):
                 findings.append(_undeclared_custom(obj, profile))
             continue
         for version, schema in versions:
+            if removal(obj.api_version, obj.kind, version) is not None:
+                continue  # reported by api_lifecycle, with its replacement
             for code, field, text in _check(obj, version, schema):
                 per_version[(number, code, field, text)].append(version)
     for (number, code, field, text), seen in per_version.items():
         # Name the versions only when the problem is not in all of them.
         where = "" if len(seen) == len(versions) else f" (Kubernetes {', '.join(seen)})"
         findings.append(deploy.objects[number].error(code, field, text + where))
+    return findings
+
+
+def api_lifecycle(deploy: Deploy, profile: PlatformProfile) -> list[Finding]:
+    """Removed (error) and deprecated (warning) built-in APIs, at each profile version."""
+    findings = []
+    for obj in deploy.mappings():
+        entry = lifecycle(obj.api_version, obj.kind)
+        if entry is None or _object_problem(obj) is not None:
+            continue
+        every = profile.kubernetes_versions
+        removed = [v for v in every if entry.removed(v)]
+        deprecated = [v for v in every if entry.deprecated(v)]
+        if removed:
+            findings.append(obj.error("kubernetes.removed-api", "apiVersion",
+                                      entry.removal_message() + only_on(removed, every)))
+        if deprecated:
+            findings.append(obj.warning("kubernetes.deprecated-api", "apiVersion",
+                                        entry.deprecation_message() + only_on(deprecated, every)))
     return findings
 
 
@@ -131,9 +160,11 @@ def _object_problem(obj: KubeObject) -> Finding | None:
     if not obj.api_version or not obj.kind:
         return obj.error("kubernetes.invalid-object", "",
                          "the object needs `apiVersion` and `kind` (texts), e.g. apps/v1 and Deployment.")
-    if obj.kind == "List" or obj.kind.endswith("List") and "items" in obj.body:
-        return obj.error("kubernetes.invalid-object", "kind",
-                         "write the items of a List as separate documents, divided by `---`.")
+    if is_list(obj) or obj.kind == "List":
+        # Lists with a list of items were expanded into their items, as kubectl does.
+        return obj.error("kubernetes.invalid-list", "items",
+                         f"a {obj.kind} must hold its objects in `items`, a list, nested at most "
+                         f"{MAX_LIST_DEPTH} deep; or write them as separate documents divided by `---`.")
     if not obj.name:
         return obj.error("kubernetes.invalid-object", "metadata.name",
                          "`metadata.name` is required; give the object a name.")
@@ -141,6 +172,13 @@ def _object_problem(obj: KubeObject) -> Finding | None:
 
 
 def _undeclared_custom(obj: KubeObject, profile: PlatformProfile) -> Finding:
+    operator = operator_of(obj.group)
+    if operator is not None:
+        return obj.error(
+            "kubernetes.undeclared-custom-resource", "apiVersion",
+            f"{obj.kind} ({obj.api_version}) needs the {operator.name} operator, which platform "
+            f"`{profile.id}` does not run; use a platform that runs it (`operators: "
+            f"[{operator.slug}]`) or rely only on kinds the platform offers.")
     return obj.error(
         "kubernetes.undeclared-custom-resource", "apiVersion",
         f"{obj.kind} ({obj.api_version}) is a custom resource that platform `{profile.id}` does "
@@ -154,10 +192,6 @@ def _check(obj: KubeObject, version: str, schema: str) -> Iterator[tuple[str, st
     if validator is not None:
         for error in validator.iter_errors(obj.body):
             yield from _describe(error)
-        return
-    removed = removal(obj.api_version, obj.kind, version)
-    if removed is not None:
-        yield "kubernetes.removed-api", "apiVersion", removed.message()
         return
     served = store.api_versions_of(schema, obj.kind)
     hint = f"use {' or '.join(served)}" if served else "check the kind and apiVersion for typing errors"
@@ -217,8 +251,8 @@ def _quote_hint(error: jsonschema.ValidationError) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, bool) else str(value).lower()
-    return _short(text)
+    """A value as the author wrote it in YAML terms (``null``, ``true``, ``"text"``), never Python's."""
+    return _short(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _short(text: str) -> str:

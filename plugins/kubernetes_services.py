@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plugins.kubernetes_images import split_image
+from plugins.kubernetes_images import own_images
 from plugins.kubernetes_objects import KubeObject, containers, deploy_of, pod_spec
 from sdk import hookimpl
 from sdk.findings import Finding, join_key
@@ -99,13 +99,7 @@ def _declared(package: PackageView) -> list[str]:
 
 def _own_services(package: PackageView) -> set[str]:
     """Services the package runs itself, judged by its images."""
-    names = set()
-    for obj in deploy_of(package).mappings():
-        found = pod_spec(obj)
-        for container in containers(*found) if found else ():
-            image = container.body.get("image")
-            if isinstance(image, str):
-                names.add(split_image(image)[0].rsplit("/", 1)[-1])
+    names = {image.rsplit("/", 1)[-1] for image in own_images(package)}
     return {service for service, signs in SERVICES.items() if names & set(signs.images)}
 
 

@@ -87,17 +87,59 @@ def claims(package: PackageView) -> Iterator[tuple[KubeObject, str, Mapping[str,
 
 def storage_class(obj: KubeObject, field: str, claim: Mapping[str, Any],
                   profile: PlatformProfile) -> list[Finding]:
-    if "storageClassName" not in claim:
-        return []
-    name = claim["storageClassName"]
+    """What the claim's ``storageClassName`` means on ``profile``.
+
+    Left out or null, the claim gets the platform's default class: nothing to
+    say. An empty text turns dynamic provisioning off.
+    """
+    name = claim.get("storageClassName")
     at = join_key(field, "storageClassName")
-    if profile.storage_classes and name in profile.storage_classes:
-        return []
-    if profile.storage_classes and name:
+    if name is None or not isinstance(name, str) or name in profile.storage_classes:
+        return []  # default class, a type error (the schema check), or offered
+    if name == "":
+        return [obj.warning("storage.no-class", at,
+                            "`storageClassName: \"\"` turns dynamic provisioning off, so the claim waits "
+                            "for a volume that an administrator made by hand; leave storageClassName "
+                            "out to use the platform's default class.")]
+    provider = CLOUD_ONLY_CLASSES.get(name)
+    if provider is not None:
+        return [obj.error("storage.cloud-class", at,
+                          f"storage class `{name}` exists only at {provider}, so the claim stays Pending "
+                          f"on the other platforms of `{profile.id}`; leave storageClassName out to use "
+                          "the platform's default class.")]
+    if profile.storage_classes:
         return [obj.error("storage.class", at,
                           f"storage class `{name}` does not exist on platform `{profile.id}` "
                           f"(it has {', '.join(profile.storage_classes)}); leave storageClassName "
-                          "unset to use the default class.")]
+                          "out to use the default class.")]
     return [obj.warning("storage.class", at,
                         f"storageClassName `{name}` ties the claim to one platform's naming; leave it "
-                        "unset so that every platform provisions it from its default class.")]
+                        "out so that every platform provisions it from its default class.")]
+
+
+def _classes(provider: str, *names: str) -> dict[str, str]:
+    return dict.fromkeys(names, provider)
+
+
+#: Storage classes that one cloud provider's managed Kubernetes creates, and
+#: no other platform has. Generic names (``standard``, ``default``) are not
+#: here: kind, minikube and others use them too.
+CLOUD_ONLY_CLASSES: dict[str, str] = {
+    **_classes("Amazon EKS", "gp2", "gp3", "io1", "io2", "st1", "sc1", "ebs-sc", "efs-sc",
+               "gp2-csi", "gp3-csi"),
+    **_classes("Google GKE", "standard-rwo", "premium-rwo", "standard-rwx", "premium-rwx",
+               "enterprise-rwx", "enterprise-multishare-rwx", "hyperdisk-balanced"),
+    **_classes("Azure AKS", "managed", "managed-premium", "managed-standard", "managed-csi",
+               "managed-csi-premium", "azurefile", "azurefile-premium", "azurefile-csi",
+               "azurefile-csi-premium", "azureblob-nfs-premium", "azureblob-fuse-premium"),
+    **_classes("DigitalOcean", "do-block-storage", "do-block-storage-retain", "do-block-storage-xfs"),
+    **_classes("Linode", "linode-block-storage", "linode-block-storage-retain"),
+    **_classes("Hetzner Cloud", "hcloud-volumes"),
+    **_classes("Scaleway", "scw-bssd", "scw-bssd-retain", "sbs-default", "sbs-15k"),
+    **_classes("OVHcloud", "csi-cinder-classic", "csi-cinder-high-speed", "csi-cinder-high-speed-gen2"),
+    **_classes("IBM Cloud", "ibmc-block-gold", "ibmc-block-silver", "ibmc-block-bronze",
+               "ibmc-file-gold", "ibmc-file-silver", "ibmc-file-bronze", "ibmc-vpc-block-10iops-tier"),
+    **_classes("Oracle OKE", "oci", "oci-bv"),
+    **_classes("Alibaba Cloud", "alicloud-disk-ssd", "alicloud-disk-efficiency", "alicloud-disk-essd",
+               "alicloud-disk-available"),
+}

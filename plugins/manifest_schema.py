@@ -36,28 +36,25 @@ class SchemaCheck:
         self.manifest = manifest
         self.findings: list[Finding] = []
 
-    def error(self, code: str, key: str, message: str) -> None:
-        self.findings.append(Finding.error(f"manifest.{code}", message, key))
+    def error(self, code: str, key: str, **data: Any) -> None:
+        """An error whose words come from the catalogue (``manifest.<code>``)."""
+        self.findings.append(Finding.error(f"manifest.{code}", key=key, data=data))
 
     def unknown_keys(self, mapping: Mapping[str, Any], allowed: set[str], key: str) -> None:
         for name in mapping:
             if name not in allowed:
                 where = join_key(key, str(name))
-                self.error(
-                    "unknown-key", where,
-                    f"`{name}` is not a manifest key here; remove it or fix its spelling "
-                    f"(allowed: {', '.join(sorted(allowed))}).",
-                )
+                self.error("unknown-key", where, field=str(name), allowed=sorted(allowed))
 
     def text(self, mapping: Mapping[str, Any], name: str, key: str, *, max_len: int | None = None) -> str | None:
         value = mapping.get(name)
         where = join_key(key, name)
         if not isinstance(value, str) or not value.strip():
-            hint = " (quote it)" if isinstance(value, (int, float, bool)) else ""
-            self.error("type", where, f"`{name}` must be a non-empty text{hint}.")
+            expected = "quoted-text" if isinstance(value, (int, float, bool)) else "text"
+            self.error("type", where, field=name, expected=expected)
             return None
         if max_len is not None and len(value) > max_len:
-            self.error("too-long", where, f"`{name}` has {len(value)} characters; shorten it to at most {max_len}.")
+            self.error("too-long", where, field=name, length=len(value), limit=max_len)
         return value
 
     def list_of(self, mapping: Mapping[str, Any], name: str, key: str,
@@ -67,14 +64,14 @@ class SchemaCheck:
         value = mapping[name]
         where = join_key(key, name)
         if not isinstance(value, list):
-            self.error("type", where, f"`{name}` must be a list.")
+            self.error("type", where, field=name, expected="list")
             return
         for index, item in enumerate(value):
             each(item, join_key(where, index))
 
-    def mapping(self, value: Any, key: str, what: str) -> Mapping[str, Any] | None:
+    def mapping(self, value: Any, key: str) -> Mapping[str, Any] | None:
         if not isinstance(value, dict):
-            self.error("type", key, f"{what} must be a mapping of keys to values.")
+            self.error("type", key, field=key, expected="mapping")
             return None
         return value
 
@@ -82,31 +79,26 @@ class SchemaCheck:
         m = self.manifest
         for name in REQUIRED:
             if name not in m:
-                self.error("missing-key", name, f"`{name}` is required; add it to appstore.yaml.")
+                self.error("missing-key", name, field=name)
         self.unknown_keys(m, TOP_LEVEL, "")
         declared = m.get("manifestVersion")
         if "manifestVersion" in m and (declared != MANIFEST_VERSION or isinstance(declared, bool)):
-            self.error("unsupported-version", "manifestVersion",
-                       f"`manifestVersion` must be {MANIFEST_VERSION}, the only version this registry reads.")
+            self.error("unsupported-version", "manifestVersion", supported=MANIFEST_VERSION)
         if "id" in m and not is_slug(m["id"]):
-            self.error("invalid-id", "id", "`id` must be 3 to 64 lowercase letters, digits and single "
-                       "hyphens, starting with a letter (for example `open-zaak`).")
+            self.error("invalid-id", "id", field="id")
         if "version" in m and not is_version(m["version"]):
-            hint = "; quote it so YAML keeps it as text" if isinstance(m["version"], (int, float)) else ""
-            self.error("invalid-version", "version",
-                       f"`version` must be a SemVer 2.0 version such as 1.4.0 or 1.5.0-rc.1{hint}.")
+            self.error("invalid-version", "version", field="version",
+                       quote=isinstance(m["version"], (int, float)))
         if "name" in m:
             self.text(m, "name", "", max_len=MAX_NAME)
         if "summary" in m:
             self.text(m, "summary", "", max_len=MAX_SUMMARY)
         if "publisher" in m and not is_slug(m["publisher"], (2, 64)):
-            self.error("invalid-publisher", "publisher",
-                       "`publisher` must be the slug of your organisation, for example `dimpact`.")
+            self.error("invalid-publisher", "publisher", field="publisher")
         if "license" in m:
             self.text(m, "license", "")
         if "layer" in m and m["layer"] not in LAYERS:
-            self.error("invalid-layer", "layer",
-                       f"`layer` must be one of the Common Ground layers: {', '.join(LAYERS)}.")
+            self.error("invalid-layer", "layer", field="layer", allowed=list(LAYERS))
         self.list_of(m, "categories", "", self.category)
         self.list_of(m, "provides", "", self.provided_api)
         if "requires" in m:
@@ -117,22 +109,20 @@ class SchemaCheck:
 
     def category(self, value: Any, key: str) -> None:
         if not is_slug(value, (2, 64)):
-            self.error("invalid-category", key, "A category is a lowercase slug such as `case-management`.")
+            self.error("invalid-category", key, field=key)
 
     def provided_api(self, value: Any, key: str) -> None:
-        item = self.mapping(value, key, "Each entry of `provides`")
+        item = self.mapping(value, key)
         if item is None:
             return
         self.unknown_keys(item, {"api", "version"}, key)
         if not is_slug(item.get("api"), (2, 64)):
-            self.error("invalid-api", join_key(key, "api"),
-                       "`api` must name the standard API as a slug, e.g. `zgw-zaken`.")
+            self.error("invalid-api", join_key(key, "api"), field=join_key(key, "api"))
         if not is_version(item.get("version")):
-            self.error("invalid-version", join_key(key, "version"),
-                       "`version` of a provided API must be a SemVer version such as 1.5.0 (quoted).")
+            self.error("invalid-version", join_key(key, "version"), field=join_key(key, "version"), quote=True)
 
     def requires(self, value: Any) -> None:
-        requires = self.mapping(value, "requires", "`requires`")
+        requires = self.mapping(value, "requires")
         if requires is None:
             return
         self.unknown_keys(requires, {"apps", "apis", "platform"}, "requires")
@@ -142,72 +132,67 @@ class SchemaCheck:
             self.platform(requires["platform"])
 
     def required_app(self, value: Any, key: str) -> None:
-        item = self.mapping(value, key, "Each required app")
+        item = self.mapping(value, key)
         if item is None:
             return
         self.unknown_keys(item, {"id", "version"}, key)
         if not is_slug(item.get("id")):
-            self.error("invalid-id", join_key(key, "id"), "`id` must be the id of the required app.")
+            self.error("invalid-id", join_key(key, "id"), field=join_key(key, "id"))
         self.version_range(item, key)
 
     def required_api(self, value: Any, key: str) -> None:
-        item = self.mapping(value, key, "Each required API")
+        item = self.mapping(value, key)
         if item is None:
             return
         self.unknown_keys(item, {"api", "version"}, key)
         if not is_slug(item.get("api"), (2, 64)):
-            self.error("invalid-api", join_key(key, "api"), "`api` must name the standard API as a slug.")
+            self.error("invalid-api", join_key(key, "api"), field=join_key(key, "api"))
         self.version_range(item, key)
 
     def version_range(self, item: Mapping[str, Any], key: str) -> None:
         if "version" in item and not is_range(item["version"]):
-            self.error("invalid-range", join_key(key, "version"),
-                       "`version` must be a range such as \">=1.4.0 <2.0.0\", \"^1.2\" or \"1.x\".")
+            self.error("invalid-range", join_key(key, "version"), field=join_key(key, "version"))
 
     def platform(self, value: Any) -> None:
         key = "requires.platform"
-        platform = self.mapping(value, key, "`requires.platform`")
+        platform = self.mapping(value, key)
         if platform is None:
             return
         self.unknown_keys(platform, {"kubernetes", "services", "storage"}, key)
         if "kubernetes" in platform and not is_range(platform["kubernetes"]):
-            self.error("invalid-range", f"{key}.kubernetes",
-                       "`kubernetes` must be a range of Kubernetes versions such as \">=1.29\".")
+            self.error("invalid-range", f"{key}.kubernetes", field=f"{key}.kubernetes")
         self.list_of(platform, "services", key, self.service)
         self.list_of(platform, "storage", key, self.storage_mode)
 
     def service(self, value: Any, key: str) -> None:
         if not is_slug(value, (2, 64)):
-            self.error("invalid-service", key, "A platform service is a slug such as `postgresql` or `redis`.")
+            self.error("invalid-service", key, field=key)
 
     def storage_mode(self, value: Any, key: str) -> None:
         if value not in STORAGE_ACCESS_MODES:
-            self.error("invalid-storage", key,
-                       f"Storage must be an access mode: {', '.join(STORAGE_ACCESS_MODES)}.")
+            self.error("invalid-storage", key, field=key, allowed=list(STORAGE_ACCESS_MODES))
 
     def config_value(self, value: Any, key: str) -> None:
-        item = self.mapping(value, key, "Each config value")
+        item = self.mapping(value, key)
         if item is None:
             return
         self.unknown_keys(item, {"name", "required", "default", "example", "description"}, key)
         name = item.get("name")
         if not isinstance(name, str) or not CONFIG_NAME.match(name):
-            self.error("invalid-config-name", join_key(key, "name"),
-                       "`name` must be letters, digits and underscores, starting with a letter.")
+            self.error("invalid-config-name", join_key(key, "name"), field=join_key(key, "name"))
         if "required" in item and not isinstance(item["required"], bool):
-            self.error("type", join_key(key, "required"), "`required` must be true or false.")
+            self.error("type", join_key(key, "required"), field="required", expected="boolean")
         for field in ("default", "example", "description"):
             value = item.get(field)
             if field in item and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
-                self.error("type", join_key(key, field), f"`{field}` must be text; quote it.")
+                self.error("type", join_key(key, field), field=field, expected="quoted-text")
 
     def unique_config_names(self) -> None:
         seen: set[str] = set()
         for index, item in enumerate(self.manifest.get("config") or []):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 if item["name"] in seen:
-                    self.error("duplicate-config", f"config[{index}].name",
-                               f"Config value `{item['name']}` is declared twice; keep one.")
+                    self.error("duplicate-config", f"config[{index}].name", name=item["name"])
                 seen.add(item["name"])
 
 

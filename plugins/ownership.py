@@ -20,17 +20,9 @@ def appstore_verify_manifest(manifest: Mapping[str, Any], context: VerificationC
     findings: list[Finding] = []
     publisher = manifest.get("publisher")
     if isinstance(publisher, str) and publisher != facts.uploader:
-        findings.append(Finding.error(
-            "ownership.publisher-mismatch",
-            f"The manifest names publisher `{publisher}`, but the token belongs to `{facts.uploader}`. "
-            "Publish with a token of the publishing organisation.",
-            "publisher",
-        ))
+        findings.append(Finding.error("ownership.publisher-mismatch", key="publisher",
+                                      data={"publisher": publisher, "uploader": facts.uploader}))
     if facts.app_owner is not None and facts.app_owner != facts.uploader:
-        findings.append(Finding.error(
-            "ownership.app-owned-elsewhere",
-            f"The app id `{manifest.get('id')}` belongs to `{facts.app_owner}`. "
-            "Choose another id, or ask that organisation to publish.",
-            "id",
-        ))
+        findings.append(Finding.error("ownership.app-owned-elsewhere", key="id",
+                                      data={"app": manifest.get("id"), "owner": facts.app_owner}))
     return findings

@@ -24,16 +24,7 @@ def appstore_verify_manifest(manifest: Mapping[str, Any], context: VerificationC
     if context.registry is not None:
         taken = {precedence_key(v) for v in context.registry.known_versions}
         if precedence_key(version) in taken:
-            findings.append(Finding.error(
-                EXISTS,
-                f"Version {version} of this app exists or existed before; versions are never "
-                "reused. Raise the version in appstore.yaml and publish again.",
-                "version",
-            ))
+            findings.append(Finding.error(EXISTS, key="version", data={"version": version}))
     if parsed.prerelease:
-        findings.append(Finding.info(
-            "version.prerelease",
-            f"{version} is a pre-release: install plans choose it only when asked for explicitly.",
-            "version",
-        ))
+        findings.append(Finding.info("version.prerelease", key="version", data={"version": version}))
     return findings

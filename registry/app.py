@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config as settings
 from registry.db import Database
-from registry.extensions import PLUGINS, STORE
+from registry.extensions import CLOCK, PLUGINS, STORE
+from registry.models import utcnow
+from registry.private_files import FILE_MODE, private_directory
+from registry.services.accounts import AccountService
 from registry.services.publishing import PublishService, PublishSettings
+from registry.services.sign_in_limits import SignInLimits
+from registry.services.sign_in_sessions import SessionLifetimes, SignInSessions
 from registry.storage import open_store
 from sdk.archive import ArchiveLimits
 from sdk.verification import create_plugin_manager
@@ -22,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build a registry app; ``test_config`` overrides every other setting."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
+    init_proxies(app)
     init_database(app)
     init_storage(app)
     init_plugins(app)
@@ -36,13 +45,26 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.update(settings.from_environment())
     if test_config:
         app.config.update(test_config)
+    settings.check(app.config)
     settings.resolve_paths(app.config)
+    private_directory(Path(app.config["DATA_DIR"]))
+    app.extensions[CLOCK] = utcnow
     # Werkzeug refuses larger request bodies before they are read; the margin
     # leaves room for the multipart framing around the package.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
     app.json.sort_keys = False  # keep the documented order of keys
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.config["DATA_DIR"]))
+
+
+def init_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` proxies, take the client's address and scheme from the
+    headers they add (rate limits, secure cookies, HSTS). X-Forwarded-Host is not
+    trusted: absolute links come from PUBLIC_URL, so nothing needs the host."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=0, x_port=0, x_prefix=0)
 
 
 def init_database(app: Flask) -> None:
@@ -75,9 +97,14 @@ def _instance_secret(data_dir: Path) -> str:
     """A secret key kept in the data dir, made on first start."""
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        private_directory(data_dir)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:  # another worker made it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
@@ -97,3 +124,21 @@ def publish_service(app: Flask, session: Session) -> PublishService:
             ),
         ),
     )
+
+
+def account_service(app: Flask, session: Session) -> AccountService:
+    """The account service with the sign-in limits of this app instance."""
+    config = app.config
+    return AccountService(session, SignInLimits(
+        per_account_address=config["SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS"],
+        per_address=config["SIGN_IN_LIMIT_PER_ADDRESS"],
+        window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
+    ))
+
+
+def sign_in_sessions(app: Flask, session: Session) -> SignInSessions:
+    """The signed-in browsers, with the lifetimes of this app instance."""
+    return SignInSessions(session, SessionLifetimes(
+        idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
+    ))

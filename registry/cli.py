@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,11 +18,13 @@ from registry.errors import RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.migrations import upgrade
 from registry.models import ORGANISATION_KINDS
+from registry.private_files import make_private, sqlite_files
 from registry.services.compatibility import CompatibilityService
 from registry.services.fsck import fsck
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
+from registry.storage import FileSystemStore
 from sdk.verification import describe_plugins
 
 ADMIN = "admin-cli"
@@ -57,6 +62,8 @@ def init(ctx: click.Context) -> None:
     app = _app(ctx)
     upgrade(app.config["DATABASE_URL"])
     click.echo(f"database ready: {database(app).engine.url.render_as_string(hide_password=True)}")
+    for line in make_private(_private_paths(app)):
+        click.echo(line)
     with database(app).session() as session:
         for slug in ProfileService(session).seed_defaults(ADMIN):
             click.echo(f"platform profile {slug} added")
@@ -76,7 +83,40 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> 
         return
     from registry.wsgi_server import run_gunicorn
 
+    if not _app(ctx).config["PUBLIC_URL"]:
+        if not _is_loopback(host):
+            raise RegistryError(
+                "Set APPSTORE_PUBLIC_URL to the address people use to reach the registry, such as "
+                "https://appstore.gemeente.example: links in the API and on the pages are built on it, "
+                "never on the Host header that a client sends.")
+        # Only this machine can connect, so its own address is the public one.
+        os.environ["APPSTORE_PUBLIC_URL"] = f"http://{_url_host(host)}:{port}"
+
     run_gunicorn(host=host, port=port, workers=workers)
+
+
+def _private_paths(app: Flask) -> list[Path]:
+    """What an older version may have left readable to every local user."""
+    data_dir = Path(app.config["DATA_DIR"])
+    paths = [data_dir, data_dir / "secret_key"]
+    store = app.extensions[STORE]
+    if isinstance(store, FileSystemStore):
+        paths.append(store.root)  # a private folder keeps every package in it private
+    engine_url = database(app).engine.url
+    if engine_url.get_backend_name() == "sqlite" and engine_url.database not in (None, "", ":memory:"):
+        paths += sqlite_files(Path(engine_url.database))
+    return paths
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 @main.group()
@@ -124,6 +164,9 @@ def token_create(ctx: click.Context, slug: str, description: str) -> None:
         session.commit()
         click.echo(secret)
         click.echo(f"token {record.id} for {slug}: store it now, it is not shown again", err=True)
+        public_url = _app(ctx).config["PUBLIC_URL"]
+        if public_url:
+            click.echo(f"use it with APPSTORE_REGISTRY={public_url} and APPSTORE_TOKEN set to it", err=True)
 
 
 @token.command("list")
@@ -283,6 +326,25 @@ def user_create(ctx: click.Context, email: str, name: str, password: str) -> Non
         created = AccountService(session).create_user(email, name, password, actor=ADMIN)
         session.commit()
         click.echo(f"user {created.email} created")
+
+
+@user.command("set-password")
+@click.argument("email")
+@click.password_option(envvar="APPSTORE_USER_PASSWORD",
+                       help="At least 12 characters; asked for when not given (or set APPSTORE_USER_PASSWORD).")
+@click.pass_context
+def user_set_password(ctx: click.Context, email: str, password: str) -> None:
+    """Give a user a new password; every browser where they are signed in is signed out."""
+    from registry.services.accounts import AccountService, normalise_email
+
+    with database(_app(ctx)).session() as session:
+        accounts = AccountService(session)
+        found = accounts.find(email)
+        if found is None:
+            raise RegistryError(f"There is no user {normalise_email(email)}; see `appstore-registry user create`.")
+        accounts.set_password(found, password, actor=ADMIN)
+        session.commit()
+    click.echo(f"password of {found.email} changed; their sessions are ended")
 
 
 @user.command("add-member")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 MIB = 1024 * 1024
 
@@ -23,7 +24,13 @@ class Defaults:
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100
     LOAD_INSTALLED_PLUGINS = True
-    PUBLIC_URL = ""  # e.g. https://appstore.example; empty: from the request
+    PUBLIC_URL = ""  # e.g. https://appstore.example; empty: from the request (development and tests only)
+    TRUSTED_PROXIES = 0  # how many proxies in front set X-Forwarded-For and -Proto
+    SESSION_IDLE_MINUTES = 120
+    SESSION_LIFETIME_HOURS = 12
+    SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS = 5
+    SIGN_IN_LIMIT_PER_ADDRESS = 30
+    SIGN_IN_WINDOW_MINUTES = 15
 
 
 #: Environment variables that configure the registry, with their types.
@@ -37,7 +44,14 @@ ENVIRONMENT = {
     "ARCHIVE_MAX_RATIO": float,
     "PUBLIC_URL": str,
     "SECRET_KEY": str,
+    "TRUSTED_PROXIES": int,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_LIFETIME_HOURS": int,
+    "SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS": int,
+    "SIGN_IN_LIMIT_PER_ADDRESS": int,
+    "SIGN_IN_WINDOW_MINUTES": int,
 }
+MAX_TRUSTED_PROXIES = 10
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) -> dict[str, Any]:
@@ -51,6 +65,31 @@ def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) ->
             except ValueError as exc:
                 raise SystemExit(f"APPSTORE_{name}={value!r} is not a valid {kind.__name__}") from exc
     return settings
+
+
+def check(config: dict[str, Any]) -> None:
+    """Refuse settings that would quietly do the wrong thing, saying how to fix them."""
+    config["PUBLIC_URL"] = public_url(config.get("PUBLIC_URL") or "")
+    proxies = config["TRUSTED_PROXIES"]
+    if not isinstance(proxies, int) or not 0 <= proxies <= MAX_TRUSTED_PROXIES:
+        raise SystemExit(f"APPSTORE_TRUSTED_PROXIES={proxies!r}: give the number of proxies in front of the "
+                         f"registry, 0 to {MAX_TRUSTED_PROXIES} (0 when clients connect directly)")
+    for name in ("SESSION_IDLE_MINUTES", "SESSION_LIFETIME_HOURS", "SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS",
+                 "SIGN_IN_LIMIT_PER_ADDRESS", "SIGN_IN_WINDOW_MINUTES"):
+        if not isinstance(config[name], int) or config[name] < 1:
+            raise SystemExit(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
+
+
+def public_url(value: str) -> str:
+    """The registry's address as people reach it, without a trailing slash; empty stays empty."""
+    if not value:
+        return ""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or parts.username is not None or parts.password is not None:
+        raise SystemExit(f"APPSTORE_PUBLIC_URL={value!r}: give the address people use, such as "
+                         "https://appstore.gemeente.example (http or https, a host, optionally a path)")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 def resolve_paths(config: dict[str, Any]) -> None:

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.private_files import private_directory, private_file
+
 EXTENSION = "appstore.db"
 
 
@@ -40,8 +42,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, future=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+        # Made here, 0600, before SQLite creates it with the umask's mode; its -wal
+        # and -shm files take the database's mode.
+        private_file(private_directory(Path(parsed.database).parent) / Path(parsed.database).name)
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, future=True)
 
     @event.listens_for(engine, "connect")

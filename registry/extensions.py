@@ -2,3 +2,4 @@
 
 STORE = "appstore.store"
 PLUGINS = "appstore.plugins"
+CLOCK = "appstore.clock"  # a callable giving the current time (aware, UTC); tests replace it

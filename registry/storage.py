@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 from urllib.parse import urlparse
 
+from registry.private_files import open_private, private_directory
+
 SHA256_HEX = set("0123456789abcdef")
 
 
@@ -55,6 +57,9 @@ def _check_digest(sha256: str) -> str:
 class FileSystemStore:
     """Content-addressed files: ``<root>/ab/cd/<sha256>``.
 
+    Folders are 0700 and files 0600 (``mkstemp``'s mode, kept by the rename):
+    commercial modules are not for every user of the machine.
+
     A write goes to a temporary file in ``<root>/.staging``, is fsynced, then
     renamed into place, so a reader never sees half a file and a crash leaves
     at worst a staging file (which fsck removes).
@@ -63,7 +68,7 @@ class FileSystemStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.staging = root / ".staging"
-        self.staging.mkdir(parents=True, exist_ok=True)
+        private_directory(self.staging)
 
     def _location(self, sha256: str) -> Path:
         _check_digest(sha256)
@@ -75,7 +80,7 @@ class FileSystemStore:
 
     def put(self, staged: Path, sha256: str) -> None:
         target = self._location(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_directory(target.parent)
         with staged.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(staged, target)
@@ -102,9 +107,8 @@ class FileSystemStore:
     def lock(self, sha256: str) -> Iterator[None]:
         # One lock file per two-hex-digit shard keeps the number of lock files
         # bounded; fcntl locks work across gunicorn worker processes.
-        locks = self.staging / "locks"
-        locks.mkdir(exist_ok=True)
-        with (locks / _check_digest(sha256)[:2]).open("a") as handle:
+        locks = private_directory(self.staging / "locks")
+        with os.fdopen(open_private(locks / _check_digest(sha256)[:2]), "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

@@ -35,4 +35,9 @@ def run_gunicorn(*, host: str, port: int, workers: int) -> None:
         # Each worker builds its own app (plugin manager, engine): nothing is
         # shared across a fork.
         "preload_app": False,
+        # Which forwarded headers to believe is the app's decision (APPSTORE_TRUSTED_PROXIES,
+        # werkzeug's ProxyFix); gunicorn would otherwise take X-Forwarded-Proto from any
+        # client on 127.0.0.1 as proof of HTTPS.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
     }).run()

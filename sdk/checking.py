@@ -9,7 +9,10 @@ registry see the same files.
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +26,12 @@ from sdk.findings import Finding, has_errors, sorted_findings
 from sdk.folder import select_files
 from sdk.hookspecs import VerificationContext
 from sdk.package import MANIFEST_PATH, PUBLICCODE_PATH, PackageView
-from sdk.profiles import PlatformProfile, default_profiles
+from sdk.profiles import PlatformProfile, default_profiles, load_profile
+from sdk.verdicts import Verdict, runs_nowhere
 from sdk.verification import Compatibility, check_platforms, create_plugin_manager, verify_package
 
 PACKAGE_GROUP = "(package)"
+_MINOR_VERSION = re.compile(r"^1\.[0-9]{1,3}$")
 KNOWN_FILES = (MANIFEST_PATH, PUBLICCODE_PATH, "README.md", "CHANGELOG.md")
 
 
@@ -59,13 +64,69 @@ class CheckReport:
             "accepted": self.accepted,
             "sha256": self.sha256,
             "size": self.size,
+            "runsNowhere": runs_nowhere(self.verdicts()),
             "findings": [f.to_dict() for f in self.findings],
-            "compatibility": [
-                {"profile": c.profile, "compatible": c.compatible,
-                 "findings": [f.to_dict() for f in c.findings]}
-                for c in self.compatibility
-            ],
+            "compatibility": [v.to_dict() for v in self.verdicts()],
         }
+
+    def verdicts(self) -> list[Verdict]:
+        return [Verdict.of(c) for c in self.compatibility]
+
+
+def choose_profiles(
+    names: Sequence[str] = (),
+    kubernetes: Sequence[str] = (),
+    fetch: Callable[[str], Mapping[str, Any]] | None = None,
+) -> tuple[PlatformProfile, ...]:
+    """The profiles ``check`` judges against: each name is a profile file, a profile
+    shipped with the SDK, or (with ``fetch``) one the registry keeps; none means the
+    shipped ones. ``kubernetes`` narrows each to those Kubernetes minor versions."""
+    shipped = {p.id: p for p in default_profiles()}
+    chosen = [_profile(name, shipped, fetch) for name in names] or list(shipped.values())
+    if kubernetes:
+        wanted = tuple(dict.fromkeys(kubernetes))
+        bad = [v for v in wanted if not _MINOR_VERSION.match(v)]
+        if bad:
+            raise AppstoreError(f"--kubernetes {bad[0]} is not a minor version.", hint="Write it as 1.34.")
+        chosen = [dataclasses.replace(p, kubernetes_versions=wanted) for p in chosen]
+    return tuple(chosen)
+
+
+def _profile(name: str, shipped: Mapping[str, PlatformProfile],
+             fetch: Callable[[str], Mapping[str, Any]] | None) -> PlatformProfile:
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        try:
+            return load_profile(path.read_bytes(), str(path))
+        except OSError as exc:
+            raise AppstoreError(f"{path} cannot be read: {exc.strerror or exc}.",
+                                hint="Give a profile file or the id of a platform profile.") from exc
+    if name in shipped:
+        return shipped[name]
+    if fetch is None:
+        raise AppstoreError(f"There is no platform profile {name!r} here.",
+                            hint=f"Give a profile file, one of {', '.join(sorted(shipped))}, or a registry "
+                                 "with --registry to use the profiles it keeps.")
+    return load_profile(json.dumps(profile_document(fetch(name))), f"profile {name}")
+
+
+def profile_document(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A profile in the registry's API as the profile file it was loaded from."""
+    policies = []
+    for policy in entry.get("policies") or ():
+        item = {"check": policy.get("check")}
+        if policy.get("mode") == "advisory":
+            item["mode"] = "advisory"
+        elif policy.get("bindingFrom"):
+            item["bindingFrom"] = policy["bindingFrom"]
+        policies.append(item)
+    return {
+        "profileVersion": 1, "id": entry.get("id"), "name": entry.get("name"),
+        "description": entry.get("description") or "", "kubernetes": entry.get("kubernetesVersions"),
+        "storage": {"accessModes": entry.get("storageAccessModes") or [], "classes": entry.get("storageClasses") or []},
+        "services": entry.get("services") or [], "customResources": entry.get("customResources") or [],
+        "policies": policies,
+    }
 
 
 def offline_context(profiles: tuple[PlatformProfile, ...] | None = None) -> VerificationContext:

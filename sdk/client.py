@@ -146,6 +146,10 @@ class RegistryClient:
         """One app with its releases."""
         return self._json("GET", f"/apps/{_seg(app_id)}", what=f"App {app_id!r}")
 
+    def profile(self, profile_id: str) -> dict[str, Any]:
+        """One platform profile as the registry's curators keep it."""
+        return self._json("GET", f"/profiles/{_seg(profile_id)}", what=f"Platform profile {profile_id!r}")
+
     def release(self, app_id: str, version: str) -> dict[str, Any]:
         """One release: manifest, sha256, status, findings, compatibility."""
         return self._json("GET", f"/apps/{_seg(app_id)}/releases/{_seg(version)}",

@@ -38,20 +38,12 @@ def load_manifest(files: Mapping[str, bytes]) -> tuple[dict[str, Any] | None, li
     """Parse the manifest of a package's files; problems come back as findings."""
     raw = files.get(MANIFEST_PATH)
     if raw is None:
-        return None, [Finding.error(
-            "manifest.missing",
-            f"The package has no {MANIFEST_PATH} at its root; run `appstore init` to create one.",
-            MANIFEST_PATH,
-        ).stamped("manifest")]
+        return None, [Finding.error("manifest.missing", key=MANIFEST_PATH).stamped("manifest")]
     data, findings = load_yaml(raw, MANIFEST_PATH)
     if findings:
         return None, [f.stamped("manifest") for f in findings]
     if not isinstance(data, dict):
-        return None, [Finding.error(
-            "manifest.not-a-mapping",
-            f"{MANIFEST_PATH} must be a mapping of keys to values, starting with `manifestVersion: 1`.",
-            MANIFEST_PATH,
-        ).stamped("manifest")]
+        return None, [Finding.error("manifest.not-a-mapping", key=MANIFEST_PATH).stamped("manifest")]
     return data, []
 
 

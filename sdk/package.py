@@ -9,6 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from sdk.frozen import freeze
+
 MANIFEST_PATH = "appstore.yaml"
 PUBLICCODE_PATH = "publiccode.yml"
 DEPLOY_DIR = "deploy/"
@@ -33,9 +35,11 @@ class PackageView:
     origin: str = field(default="archive", compare=False)
 
     def __post_init__(self) -> None:
-        # A plain dict is wrapped so plugins cannot change what others see.
+        # Plugins read what others read and what is stored: none of it may change under them.
         if isinstance(self.files, dict):
             object.__setattr__(self, "files", MappingProxyType(self.files))
+        if self.manifest is not None:
+            object.__setattr__(self, "manifest", freeze(self.manifest))
 
     def read(self, path: str) -> bytes | None:
         return self.files.get(normalise(path))

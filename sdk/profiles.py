@@ -13,13 +13,29 @@ A profile is a YAML file (``profileVersion: 1``) that curators keep::
     services: [https-certificates, metrics, log-aggregation, postgresql]
     customResources:                   # kinds the platform declares: group/version/Kind
       - cert-manager.io/v1/Certificate
-    policies:                          # checks that become binding on a date
+    operators: [cert-manager]          # operators the platform runs (see plugins.kubernetes_operators)
+    podSecurity: restricted            # Pod Security level it enforces: privileged | baseline | restricted
+    policies:                          # how the platform treats each policy check
       - check: pod-security            # a finding code or a prefix of codes
         bindingFrom: "2027-01-01"      # before it a failure is a warning
+      - check: resources
+        mode: advisory                 # reported as advice, never refuses an install
 
-Checks without a policy are binding at once. Kubernetes API checks
-(``kubernetes.*``) are always binding: a manifest the API server refuses cannot
-run, whatever the date, so a policy for them is refused.
+A verdict has three parts (``sdk.verification``). *Runs*: the hard
+requirements a cluster enforces (``RUNS_CHECKS``: Kubernetes API versions and
+schemas, custom resources and operators, storage, platform services); no
+policy can change those, since a manifest the cluster refuses cannot run,
+whatever the date. *Meets the policy*: every other check whose errors the
+profile enforces; a policy check without an entry here is binding at once,
+one with ``bindingFrom`` from that date, one with ``mode: advisory`` never.
+*Advice*: warnings, and failures of advisory policies.
+
+``podSecurity`` is the level Pod Security admission enforces in the
+namespaces apps are installed in; it is evaluated at each Kubernetes version
+of the profile. Without it the level is ``restricted``, the Haven default.
+``operators`` names the operators the platform runs: their custom resources
+need no CustomResourceDefinition in the package, and a package that ships one
+still needs the operator (``plugins.kubernetes_operators``).
 """
 
 from __future__ import annotations
@@ -37,23 +53,36 @@ from sdk.manifest import STORAGE_ACCESS_MODES, is_slug
 from sdk.yamldoc import load_yaml
 
 PROFILE_VERSION = 1
-#: Codes (or prefixes) that no policy can postpone.
-ALWAYS_BINDING: tuple[str, ...] = ("kubernetes", "plugin.crashed")
+#: Families of checks whose errors mean that an app cannot run on a platform: the
+#: cluster refuses the object or lacks what it needs. No policy can postpone them.
+RUNS_CHECKS: tuple[str, ...] = (
+    "kubernetes", "storage", "services", "operators", "render", "helm", "chart", "plugin.crashed",
+)
+POLICY_MODES = ("binding", "advisory")
 
 _MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)$")
 _CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9]+[a-z0-9]*/[A-Z][A-Za-z0-9]*$")
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$")
 _KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
-         "services", "customResources", "policies"}
+         "services", "customResources", "operators", "podSecurity", "policies"}
+POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 
 
 @dataclass(frozen=True)
 class PolicyBinding:
-    """From ``binding_from`` on, failures of checks whose code starts with
-    ``code_prefix`` are errors on this profile; before it they are warnings."""
+    """How a profile enforces the policy checks whose code starts with ``code_prefix``.
+
+    From ``binding_from`` on (at once when ``None``) their failures are errors
+    that make a release miss the policy; before it they are warnings. An
+    ``advisory`` policy is never enforced: its failures are advice.
+    """
 
     code_prefix: str
-    binding_from: date
+    binding_from: date | None = None
+    advisory: bool = False
+
+    def binding_on(self, today: date) -> bool:
+        return not self.advisory and (self.binding_from is None or today >= self.binding_from)
 
     def covers(self, code: str) -> bool:
         """Whether ``code`` is this check or one below it (``pod-security`` covers
@@ -72,6 +101,8 @@ class PlatformProfile:
     storage_classes: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     custom_kinds: tuple[str, ...] = ()  # "cert-manager.io/v1/Certificate"
+    operators: tuple[str, ...] = ()  # "cert-manager", "cloudnative-pg"
+    pod_security: str = "restricted"  # one of POD_SECURITY_LEVELS
     policies: tuple[PolicyBinding, ...] = field(default_factory=tuple)
     description: str = ""
 
@@ -82,9 +113,14 @@ def code_covered(code: str, prefix: str) -> bool:
     return code == prefix or code.startswith(prefix + ".")
 
 
+def is_runs_check(code: str) -> bool:
+    """Whether ``code`` belongs to a check of what a cluster enforces (``RUNS_CHECKS``)."""
+    return any(code_covered(code, family) for family in RUNS_CHECKS)
+
+
 def is_always_binding(prefix: str) -> bool:
-    """Whether a policy on ``prefix`` would touch a check that is always binding."""
-    return any(code_covered(fixed, prefix) or code_covered(prefix, fixed) for fixed in ALWAYS_BINDING)
+    """Whether a policy on ``prefix`` would touch a check of what a cluster enforces."""
+    return any(code_covered(fixed, prefix) or code_covered(prefix, fixed) for fixed in RUNS_CHECKS)
 
 
 def load_profile(raw: bytes | str, source: str = "profile") -> PlatformProfile:
@@ -151,13 +187,19 @@ class _ProfileReader:
                               "a slug such as `postgresql`")
         kinds = self.texts(d, "customResources", "customResources", [], _CUSTOM_KIND.match,
                            "`group/version/Kind`, such as `cert-manager.io/v1/Certificate`")
+        operators = self.texts(d, "operators", "operators", [], lambda s: is_slug(s, (2, 64)),
+                               "a slug such as `cert-manager`")
+        level = d.get("podSecurity", "restricted")
+        if level not in POD_SECURITY_LEVELS:
+            self.problem(f"`podSecurity` must be one of {', '.join(POD_SECURITY_LEVELS)}")
         policies = self.policies(d.get("policies") or [])
         if self.problems:
             return None
         return PlatformProfile(
             id=d["id"], name=d["name"].strip(), kubernetes_versions=versions,
             storage_access_modes=modes, storage_classes=classes, services=services,
-            custom_kinds=kinds, policies=policies, description=str(d.get("description") or "").strip(),
+            custom_kinds=kinds, operators=operators, pod_security=level, policies=policies,
+            description=str(d.get("description") or "").strip(),
         )
 
     def kubernetes(self, value: Any) -> tuple[str, ...]:
@@ -188,24 +230,30 @@ class _ProfileReader:
 
     def policies(self, value: Any) -> tuple[PolicyBinding, ...]:
         if not isinstance(value, list):
-            self.problem("`policies` must be a list of {check, bindingFrom}")
+            self.problem("`policies` must be a list of {check, bindingFrom or mode}")
             return ()
         bindings = []
         for index, item in enumerate(value):
             key = f"policies[{index}]"
-            if not isinstance(item, dict) or set(item) != {"check", "bindingFrom"}:
-                self.problem(f"`{key}` must have exactly `check` and `bindingFrom`")
+            if not isinstance(item, dict) or "check" not in item or not set(item) <= {"check", "bindingFrom", "mode"}:
+                self.problem(f"`{key}` must have `check`, and `bindingFrom` or `mode`")
                 continue
-            check, when = item["check"], _date(item["bindingFrom"])
+            check, mode = item["check"], item.get("mode", "binding")
+            when = _date(item["bindingFrom"]) if "bindingFrom" in item else None
             if not isinstance(check, str) or not _CODE.match(check):
                 self.problem(f"`{key}.check` must be a finding code or prefix such as `pod-security`")
                 continue
             if is_always_binding(check):
-                self.problem(f"`{key}.check` {check} is always binding and cannot be given a date")
-            if when is None:
+                self.problem(f"`{key}.check` {check} is about whether the app runs at all; "
+                             "it is always binding and cannot be a policy")
+            if mode not in POLICY_MODES:
+                self.problem(f"`{key}.mode` must be one of {', '.join(POLICY_MODES)}")
+            if "bindingFrom" in item and when is None:
                 self.problem(f"`{key}.bindingFrom` must be a date such as \"2027-01-01\"")
                 continue
-            bindings.append(PolicyBinding(check, when))
+            if mode == "advisory" and when is not None:
+                self.problem(f"`{key}` is advisory, so it has no `bindingFrom`")
+            bindings.append(PolicyBinding(check, when, advisory=mode == "advisory"))
         return tuple(bindings)
 
 

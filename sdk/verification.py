@@ -18,10 +18,11 @@ from typing import Any
 import pluggy
 
 from sdk import hookspecs
-from sdk.findings import Finding, Severity, has_errors, sorted_findings
+from sdk.findings import Finding, Kind, Severity, sorted_findings
 from sdk.hookspecs import Decision, SourceDocument, VerificationContext
+from sdk.messages import ADVISORY, NOTE, POSTPONED, render
 from sdk.package import PUBLICCODE_PATH, PackageView
-from sdk.profiles import PlatformProfile, is_always_binding
+from sdk.profiles import PlatformProfile, PolicyBinding, is_runs_check
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.kubernetes_images",
     "plugins.kubernetes_storage",
     "plugins.kubernetes_services",
+    "plugins.kubernetes_operators",
+    "plugins.kubernetes_credentials",
 )
 
 
@@ -92,27 +95,71 @@ def describe_plugins(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
 
 
 def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[Finding]:
-    """Call every implementation of a verification hook, surviving crashes."""
+    """Call every implementation of a verification hook, surviving misbehaving plugins.
+
+    Plain implementations run one by one; wrappers (``wrapper=True`` or the older
+    ``hookwrapper=True``) run around all of them, as pluggy would run them. A
+    plugin that raises, or returns anything but a list of findings, gives one
+    ``plugin.crashed`` error and the others go on: a plugin's fault never
+    becomes a server error, nor silences another check.
+    """
     caller = getattr(pm.hook, hook_name)
-    findings: list[Finding] = []
     # get_hookimpls() lists implementations in reverse call order.
-    for impl in reversed(caller.get_hookimpls()):
-        args = {name: kwargs[name] for name in impl.argnames}
-        try:
-            result = impl.function(**args)
-        except Exception as exc:  # a plugin's bug must not stop the others
-            log.exception("plugin %s crashed in %s", impl.plugin_name, hook_name)
-            findings.append(
-                Finding.error(
-                    "plugin.crashed",
-                    f"The check crashed ({type(exc).__name__}: {exc}). "
-                    "This is a fault in the plugin, not necessarily in your package; "
-                    "report it to the plugin's maintainers.",
-                ).stamped(impl.plugin_name)
-            )
+    impls = list(reversed(caller.get_hookimpls()))
+    wrappers = [impl for impl in impls if impl.wrapper or impl.hookwrapper]
+    findings: list[Finding] = []
+    crashes: list[Finding] = []
+    for impl in impls:
+        if impl.wrapper or impl.hookwrapper:
             continue
-        findings.extend(f.stamped(impl.plugin_name) for f in result or ())
-    return findings
+        try:
+            findings.extend(_checked(impl, impl.function(**_arguments(impl, kwargs)), hook_name))
+        except Exception as exc:  # a plugin's bug must not stop the others
+            crashes.append(_crashed(impl, hook_name, exc))
+    for impl in reversed(wrappers):  # the first wrapper is the outermost
+        try:
+            findings = _run_wrapper(impl, _arguments(impl, kwargs), findings, hook_name)
+        except Exception as exc:
+            crashes.append(_crashed(impl, hook_name, exc))
+    return findings + crashes
+
+
+def _arguments(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {name: kwargs[name] for name in impl.argnames}
+
+
+def _run_wrapper(impl: pluggy.HookImpl, args: dict[str, Any], findings: list[Finding],
+                 hook_name: str) -> list[Finding]:
+    """Run a wrapper around the findings of the plain implementations."""
+    generator = impl.function(**args)
+    next(generator)  # the part before the call
+    if impl.hookwrapper:  # old style: it may force another result on the outcome
+        outcome = pluggy.Result(findings, None)
+        try:
+            generator.send(outcome)
+        except StopIteration:
+            pass
+        return _checked(impl, outcome.get_result(), hook_name)
+    try:
+        generator.send(findings)
+    except StopIteration as done:
+        return _checked(impl, done.value, hook_name)
+    raise RuntimeError("the wrapper yielded more than once")
+
+
+def _checked(impl: pluggy.HookImpl, result: object, hook_name: str) -> list[Finding]:
+    """The findings a plugin returned, stamped with its name; anything else is its fault."""
+    if result is None:
+        return []
+    if not isinstance(result, list | tuple) or not all(isinstance(f, Finding) for f in result):
+        raise TypeError(f"{hook_name} returned {type(result).__name__} instead of a list of findings")
+    return [f.stamped(impl.plugin_name) for f in result]
+
+
+def _crashed(impl: pluggy.HookImpl, hook_name: str, exc: Exception) -> Finding:
+    log.error("plugin %s failed in %s", impl.plugin_name, hook_name, exc_info=exc)
+    error = f"{type(exc).__name__}: {exc}"
+    return Finding.error("plugin.crashed", data={"error": error}).stamped(impl.plugin_name)
 
 
 def verify_package(
@@ -141,50 +188,94 @@ def verify_package(
 
 @dataclass(frozen=True)
 class Compatibility:
-    """Whether a package runs on one platform profile, and the findings that decide it."""
+    """The verdict on one platform profile: whether the package runs there, whether it
+    meets the policies the profile enforces, and the findings that decide it (each
+    with its ``kind``: runs, policy or advice)."""
 
     profile: str
-    compatible: bool
+    runs: bool
+    meets_policy: bool
     findings: tuple[Finding, ...]
+    failed_policies: tuple[str, ...] = ()
+
+    @property
+    def compatible(self) -> bool:
+        """Whether it may be installed there: it runs and meets every enforced policy."""
+        return self.runs and self.meets_policy
+
+    def of_kind(self, kind: Kind) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.kind is kind)
 
 
 def check_platforms(
     pm: pluggy.PluginManager, package: PackageView, context: VerificationContext
 ) -> list[Compatibility]:
-    """The compatibility of a package with each profile in ``context.profiles``.
+    """The verdict on each profile in ``context.profiles``.
 
-    Binding dates: a profile's ``PolicyBinding`` names a finding code or a
-    prefix of codes (``pod-security`` covers ``pod-security.privileged``).
-    Before its ``binding_from`` date (``context.today``) an error of a covered
-    check is reported as a warning that says from when it binds, so it does not
-    make the release incompatible; from that date on it is an error. When
-    several bindings cover a code, the longest prefix decides. Checks without
-    a binding are binding at once. Kubernetes API checks (``kubernetes.*``:
-    schema, removed APIs, unknown kinds) and crashed plugins are always binding
-    (``sdk.profiles.ALWAYS_BINDING``): no date makes a refused manifest run.
+    Each finding gets its kind (``judge``). *Runs* findings come from the checks
+    of what a cluster enforces (``sdk.profiles.RUNS_CHECKS``: schemas and API
+    versions, custom resources and operators, storage, services, crashed
+    plugins); no policy or date changes them. Every other error is a policy
+    failure, judged by the profile's ``PolicyBinding`` for its code (the
+    longest prefix decides; ``pod-security`` covers ``pod-security.privileged``):
+    binding at once without one; before its ``binding_from`` date
+    (``context.today``) a warning that says from when it binds; never binding,
+    and so advice, when the policy is advisory. Warnings and information are
+    advice.
     """
     results = []
     for profile in context.profiles:
-        findings = call_each(
-            pm, "appstore_verify_platform", package=package, profile=profile, context=context
-        )
-        findings = [_apply_binding(f, profile, context.today) for f in findings]
-        results.append(Compatibility(profile.id, not has_errors(findings), tuple(sorted_findings(findings))))
+        raw = call_each(pm, "appstore_verify_platform", package=package, profile=profile, context=context)
+        findings = sorted_findings(judge(f, profile, context.today) for f in raw)
+        failed = tuple(dict.fromkeys(policy_name(f.code, profile) for f in findings
+                                     if f.kind is Kind.POLICY and f.is_error))
+        runs = not any(f.is_error for f in findings if f.kind is Kind.RUNS)
+        results.append(Compatibility(profile.id, runs, not failed, tuple(findings), failed))
     return results
 
 
-def _apply_binding(finding: Finding, profile: PlatformProfile, today: date) -> Finding:
-    """``finding`` as the profile's binding dates make it on ``today``."""
-    if not finding.is_error or is_always_binding(finding.code):
-        return finding
-    covering = [p for p in profile.policies if p.covers(finding.code)]
-    if not covering:
-        return finding
-    binding = max(covering, key=lambda p: len(p.code_prefix))
-    if today >= binding.binding_from:
-        return finding
-    note = f" (Not binding on {profile.name} until {binding.binding_from.isoformat()}.)"
-    return replace(finding, severity=Severity.WARNING, message=finding.message + note)
+def judge(finding: Finding, profile: PlatformProfile, today: date) -> Finding:
+    """``finding`` with its kind on ``profile``, as its policy makes it on ``today``."""
+    if is_runs_check(finding.code):
+        return replace(finding, kind=Kind.RUNS)
+    if not finding.is_error:
+        return replace(finding, kind=Kind.ADVICE)
+    policy = governing_policy(finding.code, profile)
+    if policy is None or policy.binding_on(today):
+        return replace(finding, kind=Kind.POLICY)
+    if policy.advisory:
+        return noted(replace(finding, kind=Kind.ADVICE), ADVISORY, profile=profile.name)
+    assert policy.binding_from is not None  # binding_on() is only false before that date
+    return noted(replace(finding, kind=Kind.POLICY), POSTPONED, profile=profile.name,
+                 bindingFrom=policy.binding_from.isoformat())
+
+
+def governing_policy(code: str, profile: PlatformProfile) -> PolicyBinding | None:
+    """The profile's policy entry for ``code``: the one with the longest prefix."""
+    covering = [p for p in profile.policies if p.covers(code)]
+    return max(covering, key=lambda p: len(p.code_prefix)) if covering else None
+
+
+def policy_name(code: str, profile: PlatformProfile) -> str:
+    """The name of the policy a code belongs to: its profile entry, else its check family."""
+    policy = governing_policy(code, profile)
+    return policy.code_prefix if policy else code.split(".", 1)[0]
+
+
+def noted(finding: Finding, note: str, **values: str) -> Finding:
+    """An error that does not bind (yet) on a profile, as the warning it is.
+
+    The data names the note and its values, so that the note is rendered in
+    the reader's language around the finding's own words (``sdk.messages``).
+    """
+    data = {**finding.data, NOTE: note, **values}
+    text = render(note, {**data, "text": finding.message})
+    return replace(finding, severity=Severity.WARNING, message=text or finding.message, data=data)
+
+
+def postponed(finding: Finding, profile: str, binding_from: date) -> Finding:
+    """An error of a check that binds only from ``binding_from``, as the warning it is until then."""
+    return noted(finding, POSTPONED, profile=profile, bindingFrom=binding_from.isoformat())
 
 
 def verify_publiccode_file(
@@ -204,9 +295,10 @@ def decide(
     """Ask the decision hook; the built-in decision always answers."""
     try:
         decision = pm.hook.appstore_decide(findings=list(findings), context=context)
-    except Exception as exc:
-        log.exception("decision plugin crashed")
-        crash = Finding.error("plugin.crashed", f"The decision policy crashed: {exc}", "")
+        if not isinstance(decision, Decision) or not all(isinstance(f, Finding) for f in decision.findings):
+            raise TypeError(f"appstore_decide returned {type(decision).__name__} instead of a Decision")
+    except Exception as exc:  # a policy's fault rejects the package, never the request
+        log.exception("decision plugin failed")
+        crash = Finding.error("plugin.crashed", data={"error": f"{type(exc).__name__}: {exc}"})
         return Decision(False, tuple(sorted_findings([*findings, crash.stamped("decision")])))
-    assert decision is not None, "the built-in decision plugin always answers"
     return Decision(decision.accepted, tuple(sorted_findings(decision.findings)))

@@ -31,11 +31,7 @@ def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [
-            Finding.error(
-                "yaml.encoding",
-                f"{path} is not valid UTF-8 (byte {exc.start}): save it as UTF-8.",
-                path,
-            )
+            Finding.error("yaml.encoding", key=path, data={"path": path, "offset": exc.start})
         ]
 
 
@@ -43,11 +39,7 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
     """Parse one YAML document; problems come back as findings keyed by ``path``."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         return None, [
-            Finding.error(
-                "yaml.too-large",
-                f"{path} is larger than {MAX_DOCUMENT_BYTES // 1024} KiB; keep it short.",
-                path,
-            )
+            Finding.error("yaml.too-large", key=path, data={"path": path, "limitKib": MAX_DOCUMENT_BYTES // 1024})
         ]
     text, findings = decode_text(raw, path)
     if text is None:
@@ -55,7 +47,7 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
     try:
         return _loader().load(text), []
     except YAMLError as exc:
-        return None, [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
+        return None, [_syntax(path, exc)]
 
 
 def load_yaml_stream(raw: bytes, path: str) -> tuple[list[Any], list[Finding]]:
@@ -66,7 +58,12 @@ def load_yaml_stream(raw: bytes, path: str) -> tuple[list[Any], list[Finding]]:
     try:
         return [doc for doc in _loader().load_all(text) if doc is not None], []
     except YAMLError as exc:
-        return [], [Finding.error("yaml.syntax", f"{path} is not valid YAML: {_brief(exc)}", path)]
+        return [], [_syntax(path, exc)]
+
+
+def _syntax(path: str, exc: YAMLError) -> Finding:
+    # The parser's own words stay English: they come from the YAML library.
+    return Finding.error("yaml.syntax", key=path, data={"path": path, "problem": _brief(exc)})
 
 
 def _brief(exc: YAMLError) -> str:

@@ -14,8 +14,10 @@ web = Blueprint("web", __name__, template_folder="templates", static_folder="sta
 
 @web.record_once
 def _init_app(state: BlueprintSetupState) -> None:
+    from registry.public_urls import external_url_for, registry_address
     from web import auth, i18n, labels, security
 
+    state.app.jinja_env.globals.update(external_url_for=external_url_for, registry_address=registry_address)
     i18n.init_app(state.app)
     security.init_app(state.app)
     auth.init_app(state.app)
@@ -27,6 +29,16 @@ def _protect_forms() -> None:
     from web.security import protect_forms
 
     protect_forms()
+
+
+@web.before_request
+def _load_user() -> None:
+    from flask import request
+
+    from web.auth import load_user
+
+    if request.endpoint != "web.static":  # assets need nobody's session
+        load_user()
 
 
 from web.views import accounts, apps, catalogue, content, environments, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)

@@ -1,69 +1,107 @@
-"""Who is signed in: the user id in the signed session cookie, checked on each request.
+"""Who is signed in: a server-side session whose id the signed cookie carries.
 
-The session also holds a fingerprint of the password hash, so changing a
-password signs out every other browser.
+The id is checked against the database on every request of the pages, so a
+session ended on the server (signed out, password changed, idle or too old)
+stops working at once, also in a copy of the cookie.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 
+from registry.app import account_service, sign_in_sessions
 from registry.db import request_session
+from registry.extensions import CLOCK
 from registry.models import User
-from registry.services.accounts import AccountService
 
-SESSION_LIFETIME = timedelta(hours=12)
+SESSION_KEY = "sid"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_LIFETIME)
+    # The cookie may live as long as a session can; the server decides sooner.
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]))
     app.context_processor(lambda: {"current_user": current_user()})
 
 
-def _fingerprint(user: User) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+def now() -> datetime:
+    """The app's clock (replaceable in tests, so that nobody waits for a session to expire)."""
+    return current_app.extensions[CLOCK]()
+
+
+def client_address() -> str:
+    """The client's address: the peer's, or, behind APPSTORE_TRUSTED_PROXIES proxies, the one they report."""
+    return request.remote_addr or "unknown"
+
+
+def load_user() -> None:
+    """Check the browser's session at the start of a request of the pages: this is
+    where last-seen is written and an ended session removed, before the view has
+    begun any work of its own in the request's database session."""
+    g.current_user = _load_user(write=True)
 
 
 def current_user() -> User | None:
-    """The signed-in user, or None."""
+    """The signed-in user, or None. Outside the pages' requests (an error page) it
+    is only read, never written."""
     if "current_user" not in g:
-        user = None
-        user_id = session.get("user_id")
-        if isinstance(user_id, int):
-            user = AccountService(request_session()).get(user_id)
-            if user is not None and not hmac.compare_digest(session.get("auth", ""), _fingerprint(user)):
-                user = None
-        g.current_user = user
+        g.current_user = _load_user(write=False)
     return g.current_user
 
 
+def _load_user(*, write: bool) -> User | None:
+    session_id = session.get(SESSION_KEY)
+    if not isinstance(session_id, str):
+        return None
+    user_id = sign_in_sessions(current_app, request_session()).user_of(session_id, now(), write=write)
+    user = account_service(current_app, request_session()).get(user_id) if user_id is not None else None
+    if user is None:
+        _clear_cookie_session()  # ended on the server: the cookie forgets it too
+    return user
+
+
 def sign_in(user: User) -> None:
-    language = session.get("lang")
-    session.clear()  # a fresh session: nothing from before the sign-in carries over
-    if language:
-        session["lang"] = language
+    """Start a new session for ``user``. Its id is new whatever the browser had
+    before, so an id planted before the sign-in (session fixation) is worthless."""
+    sessions = sign_in_sessions(current_app, request_session())
+    old = session.get(SESSION_KEY)
+    if isinstance(old, str):
+        sessions.end(old)
+    session_id = sessions.start(user, now(), address=client_address(),
+                                user_agent=request.headers.get("User-Agent", ""))
+    request_session().commit()
+    _clear_cookie_session()  # nothing from before the sign-in carries over
     session.permanent = True
-    session["user_id"] = user.id
-    session["auth"] = _fingerprint(user)
+    session[SESSION_KEY] = session_id
     g.current_user = user
 
 
+def rotate(user: User) -> None:
+    """A new session id for the browser that changed the password (all others ended)."""
+    session.pop(SESSION_KEY, None)
+    sign_in(user)
+
+
 def sign_out() -> None:
+    session_id = session.get(SESSION_KEY)
+    if isinstance(session_id, str):
+        sign_in_sessions(current_app, request_session()).end(session_id)
+        request_session().commit()
+    _clear_cookie_session()
+    g.current_user = None
+
+
+def _clear_cookie_session() -> None:
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
-    g.current_user = None
 
 
 def signed_in(view: F) -> F:

@@ -6,17 +6,27 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from sdk.manifest import is_slug
 from sdk.versions import is_range
 from web.i18n import LANGUAGES
+
+FILLED_IN = DataRequired(_l("Fill this in."))
 
 
 class SignInForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[FILLED_IN, Length(max=1024)])
+    new = PasswordField(_l("New password"), description=_l("At least 12 characters."), validators=[
+        FILLED_IN, Length(min=12, max=1024, message=_l("Choose a new password of 12 to 1024 characters."))])
+    repeat = PasswordField(_l("New password again"), validators=[
+        FILLED_IN, EqualTo("new", message=_l("The two new passwords are not the same."))])
 
 
 class SignOutForm(FlaskForm):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from sdk.messages import describe
 
 LAYERS = {
     "interaction": _l("Interaction"),
@@ -82,5 +88,18 @@ def labels() -> dict[str, dict]:
             "content": CONTENT}
 
 
+def finding_text(finding: Any) -> Markup:
+    """A finding's words in the page's language, from its code and data.
+
+    A finding the catalogues do not know (an installed plugin's) keeps the
+    English its check wrote, marked with ``lang="en"`` for screen readers.
+    """
+    language = str(get_locale() or "nl")
+    text, spoken = describe(finding.code, finding.data or {}, finding.message, language)
+    if spoken == language:
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(spoken, text)
+
+
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"labels": labels()})
+    app.context_processor(lambda: {"labels": labels(), "finding_text": finding_text})

@@ -23,8 +23,22 @@ class ProfileVerdict:
     slug: str
     name: str
     retired: bool
-    compatible: bool
+    runs: bool
+    meets_policy: bool
+    failed_policies: list[str]
     findings: list[FindingRecord]
+
+    @property
+    def compatible(self) -> bool:
+        return self.runs and self.meets_policy
+
+    def of_kind(self, kind: str) -> list[FindingRecord]:
+        return [f for f in self.findings if f.kind == kind]
+
+    def reasons(self) -> list[FindingRecord]:
+        """What decides a negative verdict: what stops it running, else the missed policies."""
+        kind = "runs" if not self.runs else "policy"
+        return [f for f in self.of_kind(kind) if f.severity == "error"]
 
 
 def releases_newest_first(app: App) -> list[Release]:
@@ -58,11 +72,18 @@ def verdicts(release: Release) -> list[ProfileVerdict]:
         if finding.profile is not None:
             by_profile.setdefault(finding.profile, []).append(finding)
     return [
-        ProfileVerdict(c.profile.slug, c.profile.name, c.profile.status != "active", c.compatible,
+        ProfileVerdict(c.profile.slug, c.profile.name, c.profile.status != "active", c.runs, c.meets_policy,
+                       list(c.failed_policies or []),
                        sorted(by_profile.get(c.profile.slug, []),
                               key=lambda f: SEVERITY_ORDER.get(f.severity, 3)))
         for c in sorted(release.compatibility, key=lambda c: c.profile.name)
     ]
+
+
+def runs_nowhere(verdicts: list[ProfileVerdict]) -> bool:
+    """Verified on active profiles and running on none of them."""
+    active = [v for v in verdicts if not v.retired]
+    return bool(active) and not any(v.runs for v in active)
 
 
 def config_values(release: Release) -> list[dict[str, Any]]:

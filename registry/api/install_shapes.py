@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from registry.api.serialise import timestamp
 from registry.models import Environment, Installation, InstallationEvent, InstallPlanRecord, OrganisationPreference
+from registry.public_urls import external_url_for
 from registry.services.bundles import BundleItem
 from registry.services.installations import Adoption
 from registry.services.updates import Update
@@ -28,10 +27,10 @@ def environment(env: Environment) -> dict[str, Any]:
         "createdAt": timestamp(env.created_at),
         "updatedAt": timestamp(env.updated_at),
         "links": {
-            "self": url_for("api.get_environment", org=org, env=env.name, _external=True),
-            "plans": url_for("api.create_plan", org=org, env=env.name, _external=True),
-            "installations": url_for("api.list_installations", org=org, env=env.name, _external=True),
-            "updates": url_for("api.list_updates", org=org, env=env.name, _external=True),
+            "self": external_url_for("api.get_environment", org=org, env=env.name),
+            "plans": external_url_for("api.create_plan", org=org, env=env.name),
+            "installations": external_url_for("api.list_installations", org=org, env=env.name),
+            "updates": external_url_for("api.list_updates", org=org, env=env.name),
         },
     }
 
@@ -55,8 +54,8 @@ def plan(record: InstallPlanRecord) -> dict[str, Any]:
         "createdAt": timestamp(record.created_at),
         "createdBy": record.created_by,
         "links": {
-            "self": url_for("api.get_plan", org=org, env=env.name, plan_id=record.id, _external=True),
-            "bundle": url_for("api.get_bundle", org=org, env=env.name, plan_id=record.id, _external=True),
+            "self": external_url_for("api.get_plan", org=org, env=env.name, plan_id=record.id),
+            "bundle": external_url_for("api.get_bundle", org=org, env=env.name, plan_id=record.id),
         },
     }
 

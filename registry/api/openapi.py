@@ -47,13 +47,19 @@ SCHEMAS: dict[str, Any] = {
     },
     "Finding": {
         "type": "object",
-        "required": ["code", "severity", "message", "key", "plugin"],
+        "required": ["code", "severity", "message", "key", "plugin", "data"],
         "properties": {
             "code": {"type": "string"},
             "severity": {"type": "string", "enum": ["error", "warning", "info"]},
             "message": {"type": "string"},
             "key": {"type": "string"},
             "plugin": {"type": "string"},
+            "kind": {"type": ["string", "null"], "enum": ["runs", "policy", "advice", None],
+                     "description": "For platform findings: whether it is about running at all, about a "
+                                    "policy the profile enforces, or advice."},
+            "data": {"type": "object", "additionalProperties": True,
+                     "description": "The values the message is made from (object kind and name, field, "
+                                    "versions, expected and actual values); the keys depend on the code."},
         },
     },
     "AppSummary": {
@@ -110,12 +116,16 @@ SCHEMAS: dict[str, Any] = {
     },
     "Compatibility": {
         "type": "object",
-        "required": ["profile", "compatible", "findings"],
+        "required": ["profile", "runs", "meetsPolicy", "failedPolicies", "compatible", "findings"],
         "properties": {
             "profile": {"type": "string"},
             "profileStatus": {"type": "string", "enum": ["active", "retired"]},
             "checkedAt": NULLABLE_STRING,
-            "compatible": {"type": "boolean"},
+            "runs": {"type": "boolean", "description": "The cluster can run it: API versions, custom "
+                     "resources and operators, storage and platform services are there."},
+            "meetsPolicy": {"type": "boolean", "description": "It meets every policy the profile enforces."},
+            "failedPolicies": {"type": "array", "items": {"type": "string"}},
+            "compatible": {"type": "boolean", "description": "runs and meetsPolicy: it may be installed there."},
             "findings": {"type": "array", "items": _ref("Finding")},
         },
     },
@@ -134,8 +144,12 @@ SCHEMAS: dict[str, Any] = {
             "storageClasses": {"type": "array", "items": {"type": "string"}},
             "services": {"type": "array", "items": {"type": "string"}},
             "customResources": {"type": "array", "items": {"type": "string"}},
+            "operators": {"type": "array", "items": {"type": "string"}},
+            "podSecurity": {"type": "string", "enum": ["privileged", "baseline", "restricted"]},
             "policies": {"type": "array", "items": {
-                "type": "object", "properties": {"check": {"type": "string"}, "bindingFrom": {"type": "string"}}}},
+                "type": "object", "properties": {
+                    "check": {"type": "string"}, "mode": {"type": "string", "enum": ["binding", "advisory"]},
+                    "bindingFrom": NULLABLE_STRING}}},
             "updatedAt": NULLABLE_STRING,
             "links": {"type": "object"},
         },

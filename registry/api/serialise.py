@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import url_for
-
 from registry.models import App, FindingRecord, PlatformProfileRecord, Release
+from registry.public_urls import external_url_for
 from registry.services.profiles import as_profile
+from sdk.profiles import PolicyBinding
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -19,7 +19,7 @@ def timestamp(moment: datetime | None) -> str | None:
 
 def finding(record: FindingRecord) -> dict[str, Any]:
     return {"code": record.code, "severity": record.severity, "message": record.message,
-            "key": record.key, "plugin": record.plugin}
+            "key": record.key, "plugin": record.plugin, "kind": record.kind, "data": record.data or {}}
 
 
 def app_summary(app: App) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def app_summary(app: App) -> dict[str, Any]:
         "license": app.license,
         "latestVersion": app.latest_version,
         "updatedAt": timestamp(app.updated_at),
-        "links": {"self": url_for("api.get_app", app_id=app.slug, _external=True)},
+        "links": {"self": external_url_for("api.get_app", app_id=app.slug)},
     }
 
 
@@ -51,7 +51,7 @@ def app_detail(app: App) -> dict[str, Any]:
             "status": r.status,
             "publishedAt": timestamp(r.published_at),
             "sha256": r.artifact_sha256,
-            "links": {"self": url_for("api.get_release", app_id=app.slug, version=r.version, _external=True)},
+            "links": {"self": external_url_for("api.get_release", app_id=app.slug, version=r.version)},
         }
         for r in sorted(app.releases, key=lambda r: r.id, reverse=True)
     ]
@@ -68,6 +68,9 @@ def compatibility(release: Release) -> list[dict[str, Any]]:
         {
             "profile": entry.profile.slug,
             "profileStatus": entry.profile.status,
+            "runs": entry.runs,
+            "meetsPolicy": entry.meets_policy,
+            "failedPolicies": list(entry.failed_policies or []),
             "compatible": entry.compatible,
             "checkedAt": timestamp(entry.checked_at),
             "findings": [finding(r) for r in findings.get(entry.profile.slug, [])],
@@ -89,10 +92,17 @@ def profile(record: PlatformProfileRecord) -> dict[str, Any]:
         "storageClasses": list(parsed.storage_classes),
         "services": list(parsed.services),
         "customResources": list(parsed.custom_kinds),
-        "policies": [{"check": p.code_prefix, "bindingFrom": p.binding_from.isoformat()} for p in parsed.policies],
+        "operators": list(parsed.operators),
+        "podSecurity": parsed.pod_security,
+        "policies": [policy(p) for p in parsed.policies],
         "updatedAt": timestamp(record.updated_at),
-        "links": {"self": url_for("api.get_profile", profile_id=record.slug, _external=True)},
+        "links": {"self": external_url_for("api.get_profile", profile_id=record.slug)},
     }
+
+
+def policy(binding: PolicyBinding) -> dict[str, Any]:
+    return {"check": binding.code_prefix, "mode": "advisory" if binding.advisory else "binding",
+            "bindingFrom": binding.binding_from.isoformat() if binding.binding_from else None}
 
 
 def release(release: Release) -> dict[str, Any]:
@@ -113,8 +123,8 @@ def release(release: Release) -> dict[str, Any]:
         "compatibility": compatibility(release),
         "yank": {"reason": yank.reason, "yankedAt": timestamp(yank.created_at)} if yank and release.yanked else None,
         "links": {
-            "self": url_for("api.get_release", app_id=app.slug, version=release.version, _external=True),
-            "package": url_for("api.download_package", app_id=app.slug, version=release.version, _external=True),
-            "app": url_for("api.get_app", app_id=app.slug, _external=True),
+            "self": external_url_for("api.get_release", app_id=app.slug, version=release.version),
+            "package": external_url_for("api.download_package", app_id=app.slug, version=release.version),
+            "app": external_url_for("api.get_app", app_id=app.slug),
         },
     }

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from registry.api.serialise import timestamp
 from registry.models import App, CommercialDownload, Entitlement, Interest, Organisation
+from registry.public_urls import external_url_for
 from registry.services.interest import InterestSummary
 
 
@@ -21,7 +20,7 @@ def organisation(record: Organisation) -> dict[str, Any]:
         "verified": record.verified,
         "identifierType": record.identifier_type if record.verified else None,
         "verifiedAt": timestamp(record.verified_at) if record.verified else None,
-        "links": {"self": url_for("api.get_organisation", org=record.slug, _external=True)},
+        "links": {"self": external_url_for("api.get_organisation", org=record.slug)},
     }
 
 

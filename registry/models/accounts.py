@@ -1,15 +1,17 @@
-"""Accounts of people: users, their memberships of organisations, sign-in attempts."""
+"""Accounts of people: users, their memberships of organisations, their signed-in
+browsers and the counts that slow down password guessing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.models.core import Base, Organisation, utcnow
 
-__all__ = ["ROLES", "ROLE_OWNER", "ROLE_MAINTAINER", "ROLE_MEMBER", "User", "Membership", "SignInAttempt"]
+__all__ = ["ROLES", "ROLE_OWNER", "ROLE_MAINTAINER", "ROLE_MEMBER", "User", "Membership", "SignInSession",
+           "SignInThrottle"]
 
 ROLE_OWNER = "owner"
 ROLE_MAINTAINER = "maintainer"
@@ -49,19 +51,35 @@ class Membership(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
-class SignInAttempt(Base):
-    """A failed sign-in, counted per address and per account to slow down guessing.
+class SignInSession(Base):
+    """A browser that is signed in. The cookie carries a random id; only its sha256 is kept,
+    so a copy of the database does not let anyone take over a session."""
 
-    Kept in the database so that every worker and host sees the same count.
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)  # the absolute end, whatever the activity
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins in the current window, of one (e-mail address, client address)
+    pair, or of one client address across accounts (``email`` empty).
+
+    One row per key, raised with a single atomic statement, so that concurrent
+    attempts on every worker and host can never see more than the limit.
     """
 
-    __tablename__ = "sign_in_attempt"
-    __table_args__ = (
-        Index("ix_sign_in_attempt_email_at", "email", "at"),
-        Index("ix_sign_in_attempt_address_at", "address", "at"),
-    )
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (UniqueConstraint("email", "address", name="uq_sign_in_throttle_email_address"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    window_start: Mapped[datetime] = mapped_column(index=True)
+    failures: Mapped[int]

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from sdk.findings import Finding, Kind, Severity
+
 __all__ = [
     "NAMING_CONVENTION",
     "ORGANISATION_KINDS",
@@ -139,6 +141,8 @@ class App(Base):
     license_kind: Mapped[str] = mapped_column(String(12), default="open")
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     latest_version: Mapped[str | None] = mapped_column(String(100))
+    # Whether some release runs on an active platform profile: search ranks such apps first.
+    runs_somewhere: Mapped[bool] = mapped_column(default=False)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -233,8 +237,15 @@ class FindingRecord(Base):
     key: Mapped[str] = mapped_column(String(500), default="")
     plugin: Mapped[str] = mapped_column(String(100), default="")
     profile: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(10))  # runs | policy | advice, for platform findings
+    # The values the message is made from, so that pages render it in the reader's language.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     release: Mapped[Release] = relationship(back_populates="findings")
+
+    def as_finding(self) -> Finding:
+        return Finding(self.code, Severity(self.severity), self.message, self.key, self.plugin,
+                       kind=Kind(self.kind) if self.kind else None, data=self.data or {})
 
 
 class Yank(Base):
@@ -281,7 +292,11 @@ class CompatibilityRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     release_id: Mapped[int] = mapped_column(ForeignKey("release.id"), index=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("platform_profile.id"), index=True)
+    # Whether it may be installed there: it runs and meets the policies the profile enforces.
     compatible: Mapped[bool]
+    runs: Mapped[bool] = mapped_column(default=True)
+    meets_policy: Mapped[bool] = mapped_column(default=True)
+    failed_policies: Mapped[list[str]] = mapped_column(JSON, default=list)
     profile_revision: Mapped[int]
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,41 +1,30 @@
-"""Accounts: creating users, checking passwords, slowing down guessing, memberships.
+"""Accounts: creating users, checking and changing passwords, memberships.
 
 Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106).
-Failed sign-ins are counted in the database per account and per address, so
-that every worker and every host behind the load balancer sees one count; an
-in-process limiter would give an attacker one allowance per worker.
+How often a password may be tried is up to ``sign_in_limits``; which browsers
+are signed in is up to ``sign_in_sessions``: changing a password ends them all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import Conflict, NotFound, RegistryError, Unauthorized
-from registry.models import ROLES, Membership, Organisation, SignInAttempt, User, utcnow
+from registry.models import ROLES, Membership, Organisation, User, utcnow
 from registry.services import audit
+from registry.services.sign_in_limits import SignInLimiter, SignInLimits, TooManySignInAttempts
+from registry.services.sign_in_sessions import SignInSessions
+
+__all__ = ["AccountService", "SignInLimits", "TooManySignInAttempts", "hash_password", "normalise_email"]
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work per request
-
-
-@dataclass(frozen=True)
-class SignInLimits:
-    """How many failed sign-ins are allowed within ``window`` before waiting."""
-
-    per_account: int = 5
-    per_address: int = 20
-    window: timedelta = timedelta(minutes=15)
-
-
-class TooManySignInAttempts(RegistryError):
-    status, title, slug = 429, "Too many sign-in attempts", "too-many-sign-in-attempts"
 
 
 _hasher = PasswordHasher()
@@ -49,9 +38,9 @@ def normalise_email(email: str) -> str:
 
 
 class AccountService:
-    def __init__(self, session: Session, limits: SignInLimits = SignInLimits()) -> None:
+    def __init__(self, session: Session, limits: SignInLimits | None = None) -> None:
         self.session = session
-        self.limits = limits
+        self.limits = limits or SignInLimits()
 
     def create_user(self, email: str, name: str, password: str, actor: str = "admin") -> User:
         address = _valid_email(email)
@@ -66,8 +55,16 @@ class AccountService:
         return user
 
     def set_password(self, user: User, password: str, actor: str = "admin") -> None:
+        """Give a user a new password and end every session they have: whoever knew
+        the old password, or holds a copy of a session cookie, is out."""
         user.password_hash = hash_password(password)
-        audit.record(self.session, actor, "user.password", user.email)
+        ended = SignInSessions(self.session).end_all(user.id)
+        audit.record(self.session, actor, "user.password", user.email, sessions_ended=ended)
+
+    def change_password(self, user: User, current: str, new: str, address: str, now: datetime | None = None) -> None:
+        """The user's own change: the current password is checked within the sign-in limits."""
+        self._check(user.email, current, address, now or utcnow(), user)
+        self.set_password(user, new, actor=user.email)
 
     def find(self, email: str) -> User | None:
         return self.session.scalars(select(User).where(User.email == normalise_email(email))).first()
@@ -83,33 +80,24 @@ class AccountService:
     def sign_in(self, email: str, password: str, address: str, now: datetime | None = None) -> User:
         """The user with these credentials; raises after too many failures."""
         now = now or utcnow()
-        email = normalise_email(email)[:254]
-        self._raise_if_limited(email, address, now)
-        user = self.find(email)
-        if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None or not user.active:
-            self.session.add(SignInAttempt(email=email, address=address[:64], at=now))
-            self._forget_old_attempts(now)
-            self.session.commit()
-            raise Unauthorized("The e-mail address or password is not right.")
+        user = self._check(normalise_email(email)[:254], password, address, now)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.last_sign_in_at = now
-        self.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email))
         self.session.commit()
         return user
 
-    def _raise_if_limited(self, email: str, address: str, now: datetime) -> None:
-        since = now - self.limits.window
-        by_account = self.session.scalar(select(func.count(SignInAttempt.id)).where(
-            SignInAttempt.email == email, SignInAttempt.at > since)) or 0
-        by_address = self.session.scalar(select(func.count(SignInAttempt.id)).where(
-            SignInAttempt.address == address, SignInAttempt.at > since)) or 0
-        if by_account >= self.limits.per_account or by_address >= self.limits.per_address:
-            minutes = int(self.limits.window.total_seconds() // 60)
-            raise TooManySignInAttempts(f"Too many failed sign-ins; wait {minutes} minutes and try again.")
-
-    def _forget_old_attempts(self, now: datetime) -> None:
-        self.session.execute(delete(SignInAttempt).where(SignInAttempt.at < now - 4 * self.limits.window))
+    def _check(self, email: str, password: str, address: str, now: datetime, expected: User | None = None) -> User:
+        """The active user with this e-mail address and password (and ``expected``, when given)."""
+        limiter = SignInLimiter(self.session, self.limits)
+        limiter.reserve(email, address, now)  # before the check: a refused attempt costs no argon2
+        user = self.find(email)
+        right = _verify(user.password_hash if user else _DUMMY_HASH, password)
+        if not right or user is None or not user.active or (expected is not None and user.id != expected.id):
+            limiter.failed(now)
+            raise Unauthorized("The e-mail address or password is not right.")
+        limiter.succeeded(email, address)
+        return user
 
     def add_member(self, email: str, organisation: Organisation, role: str, actor: str = "admin") -> Membership:
         """Give a user a role in an organisation, or change the role they have."""

@@ -30,6 +30,7 @@ class ReleaseInfo:
     version: str
     yanked: bool
     compatible: bool | None  # None: never verified on the profile
+    runs: bool | None = None  # False: the cluster cannot run it; True with compatible False: a policy is missed
     requires_apps: tuple[tuple[str, str | None], ...] = ()
     requires_apis: tuple[tuple[str, str | None], ...] = ()
     provides: tuple[tuple[str, str], ...] = ()
@@ -49,7 +50,7 @@ class ReleaseInfo:
 
 
 def release_info(release_id: int, app: str, version: str, status: str, compatible: bool | None,
-                 manifest: dict[str, Any] | None) -> ReleaseInfo:
+                 manifest: dict[str, Any] | None, runs: bool | None = None) -> ReleaseInfo:
     requires = (manifest or {}).get("requires") or {}
     return ReleaseInfo(
         release_id=release_id,
@@ -57,6 +58,7 @@ def release_info(release_id: int, app: str, version: str, status: str, compatibl
         version=version,
         yanked=status == RELEASE_YANKED,
         compatible=compatible,
+        runs=runs,
         requires_apps=tuple((str(r.get("id")), r.get("version")) for r in requires.get("apps") or ()
                             if isinstance(r, dict) and r.get("id")),
         requires_apis=tuple((str(r.get("api")), r.get("version")) for r in requires.get("apis") or ()
@@ -100,7 +102,7 @@ class CandidateIndex:
         compat = and_(CompatibilityRecord.release_id == Release.id, CompatibilityRecord.profile_id == self.profile_id)
         rows = self.session.execute(
             select(Release.id, App.slug, Release.version, Release.status, CompatibilityRecord.compatible,
-                   Release.manifest)
+                   Release.manifest, CompatibilityRecord.runs)
             .join(App, Release.app_id == App.id)
             .outerjoin(CompatibilityRecord, compat)
             .where(App.slug.in_(apps))

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, Text, case, cast, func, select
+from sqlalchemy import Select, Text, case, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
-from registry.models import RELEASE_PUBLISHED, App, Organisation, Release, utcnow
+from registry.models import (
+    PROFILE_ACTIVE,
+    RELEASE_PUBLISHED,
+    App,
+    CompatibilityRecord,
+    Organisation,
+    PlatformProfileRecord,
+    Release,
+    utcnow,
+)
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 from sdk.versions import sort_key
@@ -77,10 +86,12 @@ class CatalogueService:
         return statement
 
     def _ranking(self, terms: list[str]) -> list:
+        # Apps that run on a platform come first: one that runs nowhere cannot be installed.
+        runs_first = App.runs_somewhere.desc()
         if not terms:
-            return []
+            return [runs_first]
         phrase = " ".join(terms)
-        return [case(
+        return [runs_first, case(
             (App.slug == phrase, 0),
             (func.lower(App.name).contains(phrase, autoescape=True), 1),
             else_=2,
@@ -105,7 +116,10 @@ class CatalogueService:
 
 
 def refresh_latest_version(session: Session, app: App) -> None:
-    """Set the app's newest release that is not yanked, read in SQL after flushing.
+    """Set the version the catalogue offers: the newest release that is not yanked and
+    runs on an active platform profile, else the newest that is not yanked (and the
+    app is marked as running nowhere). Read in SQL after flushing, so that the
+    verdicts recorded with a new release count.
 
     The app row is updated first, which locks it on PostgreSQL (SQLite locks
     the whole database for a write), so concurrent publishes of one app take
@@ -114,9 +128,16 @@ def refresh_latest_version(session: Session, app: App) -> None:
     app.updated_at = utcnow()
     session.flush()
     rows = session.execute(
-        select(Release.version, Release.license, Release.license_kind)
-        .where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
+        select(Release.version, exists(
+            select(CompatibilityRecord.id)
+            .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
+            .where(CompatibilityRecord.release_id == Release.id, CompatibilityRecord.runs.is_(True),
+                   PlatformProfileRecord.status == PROFILE_ACTIVE)
+        ), Release.license, Release.license_kind).where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
     ).all()
+    running = [row for row in rows if row[1]]
+    app.runs_somewhere = bool(running)
     if rows:
-        # The catalogue's licence facet follows the latest release; access is per release.
-        app.latest_version, app.license, app.license_kind = max(rows, key=lambda row: sort_key(row[0]))
+        offered = max(running or rows, key=lambda row: sort_key(row[0]))
+        # The catalogue's licence facet follows the offered release; access is per release.
+        app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]

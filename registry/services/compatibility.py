@@ -26,6 +26,7 @@ from registry.models import (
     Release,
     utcnow,
 )
+from registry.services.catalogue import refresh_latest_version
 from registry.services.profiles import ProfileService, as_profile
 from registry.storage import ArtifactStore
 from sdk.archive import open_package
@@ -38,7 +39,8 @@ from sdk.versions import sort_key
 
 def finding_record(finding: Finding, profile: str | None = None) -> FindingRecord:
     return FindingRecord(code=finding.code, severity=finding.severity.value, message=finding.message,
-                         key=finding.key, plugin=finding.plugin, profile=profile)
+                         key=finding.key, plugin=finding.plugin, profile=profile, data=dict(finding.data),
+                         kind=finding.kind.value if finding.kind else None)
 
 
 def record(release: Release, record_of: PlatformProfileRecord, result: Compatibility) -> None:
@@ -51,8 +53,20 @@ def record(release: Release, record_of: PlatformProfileRecord, result: Compatibi
                                        profile_revision=record_of.revision)
         release.compatibility.append(existing)
     existing.compatible = result.compatible
+    existing.runs = result.runs
+    existing.meets_policy = result.meets_policy
+    existing.failed_policies = list(result.failed_policies)
     existing.profile_revision = record_of.revision
     existing.checked_at = utcnow()
+
+
+def verdict_words(entry: CompatibilityRecord) -> str:
+    """A stored verdict in a few words, for command lines and logs."""
+    if not entry.runs:
+        return "does not run"
+    if not entry.meets_policy:
+        return "runs, but does not meet policy " + ", ".join(entry.failed_policies or ["?"])
+    return "runs"
 
 
 @dataclass(frozen=True)
@@ -82,10 +96,10 @@ class CompatibilityService:
             package = self._package(release)
             for result in check_platforms(self.plugins, package, context):
                 record(release, records[result.profile], result)
+            refresh_latest_version(self.session, release.app)
             self.session.commit()
             yield f"{release.app.slug} {release.version}: " + ", ".join(
-                f"{r.slug} {'compatible' if c.compatible else 'not compatible'}"
-                for c in release.compatibility for r in [c.profile] if r.slug in records)
+                f"{c.profile.slug} {verdict_words(c)}" for c in release.compatibility if c.profile.slug in records)
 
     def due(self, today: date | None = None) -> list[str]:
         """Profiles with a policy that became binding after their last verification."""
@@ -97,7 +111,8 @@ class CompatibilityService:
                 .order_by(CompatibilityRecord.checked_at)
             ).first()
             last_day = last.date() if last else None
-            if last_day is not None and any(last_day < p.binding_from <= today for p in profile.policies):
+            if last_day is not None and any(p.binding_from is not None and last_day < p.binding_from <= today
+                                            for p in profile.policies):
                 due.append(record_of.slug)
         return due
 

@@ -74,6 +74,8 @@ class Explainer:
     def _why_not(self, release: ReleaseInfo) -> str:
         if release.yanked:
             return f"{release.version} is yanked"
+        if release.compatible is False and release.runs:
+            return f"{release.version} runs on platform profile `{self.profile}` but does not meet its policy"
         if release.compatible is False:
             return f"{release.version} does not run on platform profile `{self.profile}`"
         if release.compatible is None:

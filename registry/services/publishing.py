@@ -33,18 +33,17 @@ from registry.storage import ArtifactStore
 from sdk.archive import ArchiveLimits, open_package
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
+from sdk.frozen import thaw
 from sdk.hookspecs import Decision, RegistryFacts, ReleaseEvent, VerificationContext
 from sdk.licences import Licence, LicenceError, normalise_licence
 from sdk.manifest import Manifest
 from sdk.package import PackageView
-from sdk.profiles import PlatformProfile
 from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
 from sdk.verification import Compatibility, check_platforms, verify_package
+from sdk.versions import is_version, precedence_key
 
 log = logging.getLogger(__name__)
 
-OWNERSHIP_PREFIX = "ownership."
-VERSION_EXISTS = "version.exists"
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,10 @@ class PublishService:
         try:
             package, preliminary = self._open(upload)
             profiles = ProfileService(self.session).active()
-            context = self._context(package, caller, tuple(p for _, p in profiles))
+            facts = self._facts(package, caller)
+            context = VerificationContext(registry=facts, profiles=tuple(p for _, p in profiles), today=self.today())
             decision = verify_package(self.plugins, package, context, preliminary)
-            self._raise_unless_accepted(decision, package)
+            self._raise_unless_accepted(decision, package, facts)
             compatibility = check_platforms(self.plugins, package, context)
             records = {p.id: r for r, p in profiles}
             licence = _licence(package, decision)
@@ -94,29 +94,35 @@ class PublishService:
             findings = [f.stamped("archive") for f in rejected.findings]
             raise VerificationFailed(rejected.message, findings=findings) from None
 
-    def _context(
-        self, package: PackageView, caller: Caller, profiles: tuple[PlatformProfile, ...]
-    ) -> VerificationContext:
+    def _facts(self, package: PackageView, caller: Caller) -> RegistryFacts:
         app_id = (package.manifest or {}).get("id")
         app = self._app(app_id) if isinstance(app_id, str) else None
-        facts = RegistryFacts(
+        return RegistryFacts(
             uploader=caller.organisation,
             uploader_kind=caller.kind,
             app_owner=app.organisation.slug if app else None,
             known_versions=frozenset(r.version for r in app.releases) if app else frozenset(),
         )
-        return VerificationContext(registry=facts, profiles=profiles, today=self.today())
 
-    def _raise_unless_accepted(self, decision: Decision, package: PackageView) -> None:
+    def _raise_unless_accepted(self, decision: Decision, package: PackageView, facts: RegistryFacts) -> None:
+        """Refuse a rejected package with the status the registry's own facts call for.
+
+        403 when the caller may not publish this app, 409 when the version exists
+        or existed, else 422. Never decided by finding codes: any plugin may emit
+        any code, and none may turn a bad package into a permission question.
+        """
         if decision.accepted:
             return
         findings = list(decision.findings)
-        errors = {f.code for f in findings if f.is_error}
-        if any(code.startswith(OWNERSHIP_PREFIX) for code in errors):
+        manifest = package.manifest or {}
+        publisher = manifest.get("publisher")
+        if (facts.app_owner is not None and facts.app_owner != facts.uploader) or (
+                isinstance(publisher, str) and publisher != facts.uploader):
             raise Forbidden("Your organisation may not publish this app.", findings=findings)
-        if VERSION_EXISTS in errors:
-            manifest = package.manifest or {}
-            raise self._version_conflict(manifest.get("id"), manifest.get("version"), findings)
+        version = manifest.get("version")
+        if isinstance(version, str) and is_version(version) and precedence_key(version) in {
+                precedence_key(v) for v in facts.known_versions}:
+            raise self._version_conflict(manifest.get("id"), version, findings)
         count = sum(1 for f in findings if f.is_error)
         raise VerificationFailed(
             f"The package did not pass verification: {count} error(s). Fix them and publish again.",
@@ -148,6 +154,7 @@ class PublishService:
                 attach(release, images)
                 for result in compatibility:
                     record_compatibility(release, records[result.profile], result)
+                refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
                 self.session.commit()
             except IntegrityError:
                 self.session.rollback()
@@ -175,7 +182,7 @@ class PublishService:
         release = Release(
             app=app,
             version=manifest.version,
-            manifest=dict(package.manifest or {}),
+            manifest=thaw(package.manifest or {}),  # a plain copy of what every check saw
             publiccode=catalogue_fields(publiccode) if publiccode else None,
             readme=package.text("README.md"),
             changelog=package.text("CHANGELOG.md"),
@@ -186,7 +193,6 @@ class PublishService:
         )
         release.findings = [finding_record(f) for f in decision.findings]
         self.session.add(release)
-        refresh_latest_version(self.session, app)
         audit.record(self.session, caller.actor, "release.publish", f"{manifest.id}@{manifest.version}",
                      sha256=upload.sha256, size=upload.size)
         return release

@@ -9,12 +9,15 @@ from pathlib import Path
 import click
 
 from sdk.builder import build_package, describe
-from sdk.checking import check_path
+from sdk.checking import check_path, choose_profiles, offline_context
 from sdk.cli.output import emit_json, format_option, print_report
+from sdk.client import RegistryClient
+from sdk.config import normalise_url
 from sdk.errors import AppstoreError
 from sdk.findings import Severity
 from sdk.manifest import LAYERS
 from sdk.scaffold import DEFAULT_LICENCE, InitAnswers, scaffold
+from sdk.verdicts import runs_nowhere
 
 
 def register(group: click.Group) -> None:
@@ -86,25 +89,38 @@ def _ask(folder: Path, values: dict[str, str | None]) -> dict[str, str]:
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--profile", "profiles", multiple=True, metavar="ID|FILE",
+              help="Judge against this platform profile: a profile file, a profile shipped with the SDK, "
+                   "or (with --registry) one the registry keeps. Repeat for several; default: the shipped ones.")
+@click.option("--kubernetes", "kubernetes", multiple=True, metavar="1.NN",
+              help="Judge only for this Kubernetes minor version (repeatable).")
+@click.option("--registry", metavar="URL", default=None,
+              help="Registry whose platform profiles --profile may name.")
 @click.option("--strict", is_flag=True,
-              help="Also fail on warnings and on platforms the app does not run on.")
+              help="Also fail on warnings, on missed policies and on any platform the app does not run on.")
 @format_option
-def check(path: Path, strict: bool, fmt: str) -> None:
+def check(path: Path, profiles: tuple[str, ...], kubernetes: tuple[str, ...], registry: str | None,
+          strict: bool, fmt: str) -> None:
     """Run the registry's checks on a project folder or a package archive, offline.
 
-    A folder is checked as `appstore build` would pack it. Exit status 1 when
-    the registry would reject it (errors); with --strict also on warnings and
-    on platform incompatibility, which the registry publishes but shows.
+    A folder is checked as `appstore build` would pack it. The verdict per
+    platform profile comes first: runs, runs but misses a policy, or does not
+    run. Exit status 1 when the registry would reject it (errors) or when it
+    runs on none of the profiles checked; with --strict also on warnings, on a
+    missed policy and on any profile it does not run on.
     """
-    report = check_path(path)
+    fetch = RegistryClient(normalise_url(registry)).profile if registry else None
+    context = offline_context(choose_profiles(profiles, kubernetes, fetch))
+    report = check_path(path, context=context)
     if fmt == "json":
         emit_json(report.to_dict())
     else:
         print_report(report)
-    if report.has_errors or not report.accepted:
+    verdicts = report.verdicts()
+    if report.has_errors or not report.accepted or runs_nowhere(verdicts):
         sys.exit(1)
     if strict and (any(f.severity is Severity.WARNING for f in report.findings)
-                   or not all(c.compatible for c in report.compatibility)):
+                   or not all(v.runs and v.meets_policy for v in verdicts)):
         sys.exit(1)
 
 

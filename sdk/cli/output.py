@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -11,7 +11,8 @@ import click
 from sdk import config
 from sdk.checking import CheckReport, file_of
 from sdk.client import RegistryClient
-from sdk.findings import Finding, Severity, sorted_findings
+from sdk.findings import Finding, Kind, Severity, sorted_findings
+from sdk.verdicts import Verdict, nowhere_reason, runs_nowhere
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,25 +77,39 @@ def summary_line(findings: Iterable[Finding]) -> str:
     return ", ".join(f"{counts[s]} {s.value}{'' if counts[s] == 1 else 's'}" for s in Severity)
 
 
+def verdict_line(verdict: Verdict) -> str:
+    colour = "green" if verdict.runs and verdict.meets_policy else "yellow" if verdict.runs else "red"
+    return click.style(verdict.words(), fg=colour, bold=True)
+
+
+def print_verdicts(verdicts: Sequence[Verdict], *, details: bool = True) -> None:
+    """Each profile's verdict, then (with ``details``) its findings by kind: what stops it
+    running, the policies it misses, and advice."""
+    if runs_nowhere(verdicts):
+        click.secho("It runs on no platform yet, because " + nowhere_reason(verdicts), fg="red", bold=True)
+    for verdict in verdicts:
+        click.echo(verdict_line(verdict))
+        if not details:
+            continue
+        for kind, label in ((Kind.RUNS, "does not run"), (Kind.POLICY, "policy"), (Kind.ADVICE, "advice")):
+            findings = [f for f in verdict.findings if f.kind is kind]
+            if findings:
+                click.echo(f"  {label}:")
+                for finding in findings:
+                    click.echo("  " + finding_line(finding))
+
+
 def print_report(report: CheckReport) -> None:
-    """A check report as text: findings by file, platforms, verdict."""
+    """A check report as text: the verdict per platform first, then findings by file."""
+    verdicts = report.verdicts()
+    if verdicts:
+        print_verdicts(verdicts)
+        click.echo()
     if report.findings:
         print_findings(report.findings, report.files)
-        click.echo()
-    if report.compatibility:
-        click.secho("Platforms", bold=True)
-        for compat in report.compatibility:
-            mark = click.style("runs on", fg="green") if compat.compatible else click.style(
-                "does not run on", fg="red")
-            click.echo(f"  {mark} {compat.profile}")
-            for finding in compat.findings:
-                click.echo("  " + finding_line(finding))
         click.echo()
     verdict = (
         click.style("The registry would reject this package.", fg="red", bold=True)
         if report.has_errors else click.style("The registry's checks pass.", fg="green", bold=True)
     )
-    misfits = [c.profile for c in report.compatibility if not c.compatible]
-    if misfits and not report.has_errors:
-        verdict += click.style(f" It does not run on: {', '.join(misfits)}.", fg="yellow", bold=True)
     click.echo(f"{report.source}: {summary_line(report.findings)}. {verdict}")

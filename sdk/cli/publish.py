@@ -18,10 +18,11 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from sdk.cli.output import emit_json, make_client, print_findings, registry_options
+from sdk.cli.output import emit_json, make_client, print_findings, print_verdicts, registry_options
 from sdk.errors import AppstoreError, PackageRejected
 from sdk.publishing import PublishOutcome
 from sdk.publishing import publish as publish_paths
+from sdk.verdicts import Verdict, runs_nowhere
 
 
 def register(group: click.Group) -> None:
@@ -55,12 +56,17 @@ def _report(outcome: PublishOutcome, dry_run: bool) -> None:
     assert outcome.result is not None
     release = outcome.result.release
     name = f"{release.get('app', '')} {release.get('version', '')}".strip() or outcome.archive.name
+    verdicts = [Verdict.from_api(entry) for entry in release.get("compatibility") or ()]
     if outcome.already_published:
         click.secho(f"{name} is already published with identical content; nothing to do.", fg="green")
+    elif runs_nowhere(verdicts):
+        # Accepted, but nothing a municipality can install yet: never announced as a success.
+        click.secho(f"Published {name}, but it runs on no platform yet.", fg="yellow", bold=True)
     else:
         click.secho(f"Published {name}.", fg="green", bold=True)
     if outcome.result.url:
         click.echo(outcome.result.url)
+    print_verdicts(verdicts, details=False)
     if outcome.result.findings:
         print_findings(outcome.result.findings)
 

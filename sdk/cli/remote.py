@@ -8,10 +8,11 @@ from typing import Any
 import click
 
 from sdk import config
-from sdk.cli.output import emit_json, finding_line, format_option, make_client, registry_options
+from sdk.cli.output import emit_json, finding_line, format_option, make_client, registry_options, verdict_line
 from sdk.errors import AppstoreError
 from sdk.findings import Finding
 from sdk.manifest import LAYERS
+from sdk.verdicts import Verdict
 
 
 def register(group: click.Group) -> None:
@@ -151,9 +152,7 @@ def _print_release(rel: dict[str, Any]) -> None:
     if links.get("package"):
         click.echo(f"  {'package':<10} {links['package']}")
     for compat in rel.get("compatibility") or []:
-        mark = click.style("runs on", fg="green") if compat.get("compatible") else click.style(
-            "does not run on", fg="red")
-        click.echo(f"  {mark} {compat.get('profile')}")
+        click.echo("  " + verdict_line(Verdict.from_api(compat)))
     findings = [Finding.from_dict(f) for f in rel.get("findings") or []]
     if findings:
         click.secho("Findings", bold=True)

@@ -82,7 +82,9 @@ def test_missing_resources_and_probes() -> None:
                       "            limits: {cpu: \"1\", memory: 512Mi}\n"
                       "          readinessProbe: {httpGet: {path: /health, port: 8000}}\n",
                       "          resources:\n            requests: {cpu: 100m}\n")
-    found = compatibility(package(app=text)).findings
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: zaken}\n" \
+        "spec: {selector: {app: zaken}, ports: [{port: 80, targetPort: 8000}]}\n"
+    found = compatibility(package(app=text, service=service)).findings
     assert {(f.code, f.key) for f in found} == {
         ("resources.missing-requests", f"{CONTAINER}.resources.requests"),
         ("resources.missing-limits", f"{CONTAINER}.resources.limits"),

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import pytest
-
 from plugins import kubernetes_schema_store as store
 from sdk.profiles import PlatformProfile
 from tests import factories
@@ -302,11 +298,3 @@ def test_validators_are_compiled_once_per_version_and_kind() -> None:
     assert after.misses == before.misses
     assert after.hits > before.hits
 
-
-@pytest.mark.parametrize("count", [40])
-def test_warm_verification_is_fast(count: int) -> None:
-    files = {f"app{i}": DEPLOYMENT.replace("zaken", f"zaken{i}") for i in range(count)}
-    compatibility(package(MANIFEST, **files))
-    started = time.perf_counter()
-    compatibility(package(MANIFEST, **files))
-    assert time.perf_counter() - started < 1.0

@@ -1,4 +1,4 @@
-"""Accounts: the admin commands, argon2 hashes and the sign-in limit."""
+"""Accounts: the admin commands and argon2 hashes (sign-in limits: test_sign_in_limits.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from flask import Flask
 from registry.cli import main
 from registry.db import database
 from registry.models import User
-from registry.services.accounts import AccountService, TooManySignInAttempts
 from registry.services.organisations import OrganisationService
 
 
@@ -35,18 +34,3 @@ def test_user_create_and_add_member(app: Flask) -> None:
 def test_short_password_is_refused(app: Flask) -> None:
     result = admin(app, "user", "create", "eva@dimpact.example", "--name", "Eva", "--password", "kort")
     assert result.exit_code != 0
-
-
-def test_sign_in_limit_per_address(app: Flask) -> None:
-    with database(app).session() as session:
-        accounts = AccountService(session)
-        for i in range(20):
-            try:
-                accounts.sign_in(f"nobody{i}@example.org", "x" * 12, "192.0.2.1")
-            except Exception as exc:  # noqa: BLE001
-                assert not isinstance(exc, TooManySignInAttempts)
-        try:
-            accounts.sign_in("another@example.org", "x" * 12, "192.0.2.1")
-        except TooManySignInAttempts:
-            return
-    raise AssertionError("the 21st failed sign-in from one address was not limited")

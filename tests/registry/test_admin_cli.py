@@ -95,7 +95,7 @@ def test_profile_add_reverifies_and_list_shows_it(registry_dir: Path, tmp_path: 
                       "services: [postgresql]\n")
     added = admin(registry_dir, "profile", "add", str(source)).stdout
     assert "profile klein added (revision 1)" in added
-    assert "zaaktypecatalogus 1.3.1: " in added and "klein compatible" in added
+    assert "zaaktypecatalogus 1.3.1: " in added and "klein runs" in added
     assert "verified" in added
     assert "klein\tactive" in admin(registry_dir, "profile", "list").stdout
     admin(registry_dir, "profile", "retire", "klein")

@@ -127,3 +127,17 @@ def test_bad_profile_files_say_what_is_wrong(app: Flask) -> None:
     with database(app).session() as session, pytest.raises(RegistryError) as raised:
         ProfileService(session).put("profileVersion: 1\nid: X\nkubernetes: [1.30]\n", "test")
     assert "id" in str(raised.value.detail)
+
+
+def test_pod_security_level_of_each_profile_decides(app: Flask, client: FlaskClient, token: str) -> None:
+    put_profile(app, profile_yaml("streng", ["1.34"]))
+    put_profile(app, profile_yaml("los", ["1.34"]) + "podSecurity: baseline\noperators: [cert-manager]\n")
+    files = factories.package_files()
+    files["deploy/deployment.yaml"] = files["deploy/deployment.yaml"].replace(b"runAsNonRoot: true", b"fsGroup: 1000")
+    assert publish(client, token, factories.tar_gz(files)).status_code == 201
+    rows = matrix(client)
+    assert rows["los"]["compatible"] is True
+    assert [f["code"] for f in rows["streng"]["findings"]] == ["pod-security.run-as-non-root"]
+    shown = client.get("/api/v1/profiles/los").json
+    assert (shown["podSecurity"], shown["operators"]) == ("baseline", ["cert-manager"])
+    assert client.get("/api/v1/profiles/streng").json["podSecurity"] == "restricted"

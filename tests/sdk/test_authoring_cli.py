@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from sdk.cli import authoring, main
+from tests import factories
 from tests.sdk.helpers import write_project
 
 INIT_FLAGS = ["--id", "mijn-app", "--name", "Mijn App: \"zaken\"", "--publisher", "utrecht",
@@ -84,7 +85,8 @@ def test_check_groups_findings_by_file_and_fails_on_errors(runner: CliRunner, tm
     result = runner.invoke(main, ["check", str(root)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "appstore.yaml"
+    assert lines[0] == "runs on haven"  # the verdict per profile leads
+    assert lines[2] == "appstore.yaml"
     assert any("layer:" in line and "[manifest.invalid-layer]" in line for line in lines)
     assert any("license:" in line and "[licence.invalid]" in line for line in lines)
     assert "would reject" in lines[-1]
@@ -98,7 +100,7 @@ def test_check_json_carries_every_finding(runner: CliRunner, tmp_path: Path) -> 
     assert report["accepted"] is False
     codes = {f["code"] for f in report["findings"]}
     assert {"manifest.invalid-layer", "licence.invalid"} <= codes
-    assert set(report["findings"][0]) == {"code", "severity", "message", "key", "plugin"}
+    assert set(report["findings"][0]) == {"code", "severity", "message", "key", "plugin", "kind", "data"}
 
 
 def test_check_sees_only_what_build_packs(runner: CliRunner, tmp_path: Path) -> None:
@@ -146,15 +148,70 @@ def test_missing_path_is_one_clear_line(runner: CliRunner, tmp_path: Path, comma
     assert "nowhere" in result.output
 
 
-def test_platform_misfit_passes_unless_strict(runner: CliRunner, tmp_path: Path) -> None:
+def test_a_missed_policy_passes_unless_strict(runner: CliRunner, tmp_path: Path) -> None:
     root = tmp_path / "app"
     assert runner.invoke(main, ["init", str(root), *INIT_FLAGS]).exit_code == 0
     deployment = root / "deploy" / "deployment.yaml"
-    deployment.write_text(deployment.read_text().replace("runAsNonRoot: true", "runAsNonRoot: false"))
-    report = json.loads(runner.invoke(main, ["check", str(root), "--format", "json"]).output)
-    if not report["compatibility"]:
-        pytest.skip("no platform profiles ship with the SDK")
+    text = deployment.read_text()
+    assert "allowPrivilegeEscalation: false" in text
+    deployment.write_text(text.replace("allowPrivilegeEscalation: false", "privileged: true"))
     result = runner.invoke(main, ["check", str(root)])
     assert result.exit_code == 0, result.output
-    assert "does not run on" in result.output
+    assert "runs on haven, but does not meet policy pod-security" in result.output
     assert runner.invoke(main, ["check", "--strict", str(root)]).exit_code == 1
+
+
+def deployment(*changes: tuple[str, str]) -> str:
+    text = factories.DEPLOYMENT.format(name="app", digest="a" * 64)
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def project_with(tmp_path: Path, deploy: str) -> Path:
+    files = factories.package_files(factories.manifest())
+    files["deploy/deployment.yaml"] = deploy.encode()
+    return write_project(tmp_path / "app", files)
+
+
+PRIVILEGED = ("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: false\n            privileged: true")
+NO_LIMITS = ('limits: {cpu: "1", memory: 512Mi}', "limits: {}")
+
+
+def test_check_keeps_runs_policy_and_advice_apart(runner: CliRunner, tmp_path: Path) -> None:
+    root = project_with(tmp_path, deployment(PRIVILEGED, NO_LIMITS))
+    result = runner.invoke(main, ["check", str(root), "--format", "json"])
+    report = json.loads(result.output)
+    (haven,) = report["compatibility"]
+    assert (haven["runs"], haven["meetsPolicy"], haven["failedPolicies"]) == (True, False, ["pod-security"])
+    assert {f["code"] for f in haven["findings"]["policy"]} == {"pod-security.privileged"}
+    assert any(f["code"] == "resources.missing-limits" for f in haven["findings"]["advice"])
+    assert haven["findings"]["runs"] == []
+    assert report["runsNowhere"] is False
+    assert result.exit_code == 0  # published as it is: it runs, and the page says which policy it misses
+    text = runner.invoke(main, ["check", str(root)]).output.splitlines()
+    assert text[0] == "runs on haven, but does not meet policy pod-security"
+
+
+def test_check_fails_when_the_app_runs_on_no_profile_checked(runner: CliRunner, tmp_path: Path) -> None:
+    root = project_with(tmp_path, deployment(("apps/v1", "extensions/v1beta1")))
+    result = runner.invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("It runs on no platform yet, because haven: ")
+    assert "does not run on haven" in result.output
+
+
+def test_check_chooses_profiles_and_kubernetes_versions(runner: CliRunner, tmp_path: Path) -> None:
+    root = project_with(tmp_path, deployment())
+    own = tmp_path / "eigen.yaml"
+    own.write_text('profileVersion: 1\nid: eigen\nname: Eigen\nkubernetes: ["1.30"]\n'
+                   "policies:\n  - check: pod-security\n    mode: advisory\n")
+    result = runner.invoke(main, ["check", str(root), "--profile", str(own), "--profile", "haven",
+                                  "--kubernetes", "1.35", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [c["profile"] for c in json.loads(result.output)["compatibility"]] == ["eigen", "haven"]
+    unknown = runner.invoke(main, ["check", str(root), "--profile", "nergens"])
+    assert unknown.exit_code == 1 and "no platform profile 'nergens'" in unknown.output
+    wrong = runner.invoke(main, ["check", str(root), "--kubernetes", "135"])
+    assert wrong.exit_code == 1 and "not a minor version" in wrong.output

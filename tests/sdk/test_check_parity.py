@@ -42,8 +42,10 @@ PACKAGES = {
 }
 
 
-def keyed(findings: list[dict]) -> list[tuple[str, str, str]]:
-    return sorted((f["code"], f["severity"], f["key"]) for f in findings)
+def keyed(findings: list[dict] | dict[str, list[dict]]) -> list[tuple[str, str, str]]:
+    """(code, severity, key) of each finding; a verdict's findings come grouped by kind."""
+    flat = [f for group in findings.values() for f in group] if isinstance(findings, dict) else findings
+    return sorted((f["code"], f["severity"], f["key"]) for f in flat)
 
 
 @pytest.fixture

@@ -71,3 +71,22 @@ def test_haven_profile_ships_with_the_sdk() -> None:
     assert {"https-certificates", "metrics", "log-aggregation"} <= set(haven.services)
     # Every version the profile names has schemas installed.
     assert all(store.schema_version(v) == v for v in haven.kubernetes_versions)
+
+
+def test_pod_security_level_and_operators() -> None:
+    profile = load_profile(PROFILE + "podSecurity: baseline\noperators: [cert-manager, cloudnative-pg]\n")
+    assert profile.pod_security == "baseline"
+    assert profile.operators == ("cert-manager", "cloudnative-pg")
+    assert load_profile(PROFILE).pod_security == "restricted"  # the default when left out
+
+
+def test_unknown_pod_security_level_is_refused() -> None:
+    with pytest.raises(AppstoreError, match="`podSecurity` must be one of privileged, baseline, restricted"):
+        load_profile(PROFILE + "podSecurity: strict\n")
+
+
+def test_shipped_profiles_state_their_pod_security_level() -> None:
+    for profile in default_profiles():
+        assert profile.pod_security in ("baseline", "restricted")
+    (haven,) = [p for p in default_profiles() if p.id == "haven"]
+    assert haven.pod_security == "restricted" and haven.operators == ()

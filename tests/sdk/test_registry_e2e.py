@@ -9,17 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
 from sdk.client import RegistryClient
 
@@ -35,63 +31,17 @@ class Registry:
     env: dict[str, str]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _admin(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(BIN / "appstore-registry"), *args], env=env, capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
     pytest.importorskip("registry.app")
-    if not (BIN / "appstore-registry").exists():
-        pytest.skip("appstore-registry is not installed")
-    base = tmp_path_factory.mktemp("registry")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APPSTORE_")}
-    env["APPSTORE_DATA_DIR"] = str(base / "data")
-    _admin(env, "init")
-    _admin(env, "org", "create", "utrecht", "--name", "Gemeente Utrecht", "--kind", "cooperation")
-    token = _admin(env, "token", "create", "--org", "utrecht").split()[0]
-    port = _free_port()
-    log = (base / "serve.log").open("wb")
-    # A session of its own, so that stopping it also stops its workers.
-    server = subprocess.Popen(
-        [str(BIN / "appstore-registry"), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, server, base / "serve.log")
-        yield Registry(url, token, env)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+    from tests.e2e.server import RegistryServer, registry_environment, running
 
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the registry stopped: {log.read_text()[-2000:]}")
-        try:
-            if requests.get(f"{url}/api/v1/apps", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    pytest.fail("the registry did not start within 30 s")
+    server = RegistryServer(tmp_path_factory.mktemp("registry") / "data", workers=1)
+    server.setup()
+    server.admin("org", "create", "utrecht", "--name", "Gemeente Utrecht", "--kind", "cooperation")
+    token = server.admin("token", "create", "--org", "utrecht").stdout.strip()
+    with running(server):
+        yield Registry(server.url, token, registry_environment(server.data_dir))
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_json_shape_and_exit_status(tmp_path: Path):
     assert [entry["path"] for entry in data] == [str(good), str(bad)]
     assert data[0]["findings"] == []
     finding = next(f for f in data[1]["findings"] if f["key"] == "name")
-    assert set(finding) == {"severity", "key", "message", "code", "plugin"}
+    assert set(finding) == {"severity", "key", "message", "code", "plugin", "kind", "data"}
     assert finding["severity"] == "error" and finding["code"] == "publiccode.required"
     assert finding["plugin"] == "publiccode"
 

@@ -38,7 +38,8 @@ PAGES = {
     "publisher": "/organisations/samen-digitaal",
     "sign-in": "/sign-in",
 }
-SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish"}
+SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
+                   "account": "/account"}
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])

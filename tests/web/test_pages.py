@@ -145,3 +145,18 @@ def test_publish_in_the_browser_gives_the_same_answers_as_the_api(app: Flask, cl
     assert upload(package()) == 409
     assert upload(package(manifest(publisher="somebody-else", id="other-app"))) in (403, 422)
 
+
+
+def test_findings_speak_the_language_of_the_page(client: FlaskClient, token: str) -> None:
+    data = manifest(version="1.5.0-rc.1")
+    response = client.post("/api/v1/releases", headers={"Authorization": f"Bearer {token}"},
+                           data={"package": (io.BytesIO(package(data)), "zaakafhandelcomponent-1.5.0-rc.1.tar.gz")})
+    assert response.status_code == 201, response.get_json()
+    finding = next(f for f in response.get_json()["findings"] if f["code"] == "version.prerelease")
+    assert finding["data"] == {"version": "1.5.0-rc.1"}
+    dutch = client.get("/apps/zaakafhandelcomponent/releases/1.5.0-rc.1").get_data(as_text=True)
+    assert "1.5.0-rc.1 is een voorlopige versie" in dutch
+    assert "is a pre-release" not in dutch
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client)})
+    english = client.get("/apps/zaakafhandelcomponent/releases/1.5.0-rc.1").get_data(as_text=True)
+    assert "1.5.0-rc.1 is a pre-release" in english

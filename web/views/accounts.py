@@ -1,16 +1,21 @@
-"""Signing in and out, and choosing the language."""
+"""Signing in and out, changing one's password, and choosing the language."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from registry.app import account_service
 from registry.db import request_session
-from registry.errors import Unauthorized
-from registry.services.accounts import AccountService, TooManySignInAttempts
+from registry.errors import RegistryError, Unauthorized
+from registry.services.accounts import TooManySignInAttempts
 from web import auth, web
-from web.forms import LanguageForm, SignInForm, SignOutForm
+from web.forms import LanguageForm, PasswordForm, SignInForm, SignOutForm
+
+
+def _too_many() -> str:
+    return _("Too many failed attempts. Wait a quarter of an hour and try again.")
 
 
 @web.route("/sign-in", methods=["GET", "POST"])
@@ -22,10 +27,10 @@ def sign_in() -> str | Response | tuple[str, int]:
     if not form.validate():
         return render_template("sign_in.html", form=form), 400
     try:
-        user = AccountService(request_session()).sign_in(form.email.data, form.password.data, _address())
+        user = account_service(current_app, request_session()).sign_in(
+            form.email.data, form.password.data, auth.client_address(), auth.now())
     except TooManySignInAttempts:
-        return render_template("sign_in.html", form=form, error=_(
-            "Too many failed attempts. Wait a quarter of an hour and try again.")), 429
+        return render_template("sign_in.html", form=form, error=_too_many()), 429
     except Unauthorized:
         return render_template("sign_in.html", form=form, error=_(
             "The e-mail address or password is not right.")), 401
@@ -45,7 +50,32 @@ def sign_out() -> Response:
 @web.get("/account")
 @auth.signed_in
 def account() -> str:
-    return render_template("account.html", user=auth.current_user())
+    return render_template("account.html", user=auth.current_user(), form=PasswordForm())
+
+
+@web.post("/account/password")
+@auth.signed_in
+def change_password() -> Response | tuple[str, int]:
+    user = auth.current_user()
+    assert user is not None
+    form = PasswordForm()
+    if not form.validate():
+        return render_template("account.html", user=user, form=form), 400
+    try:
+        account_service(current_app, request_session()).change_password(
+            user, form.current.data, form.new.data, auth.client_address(), auth.now())
+    except TooManySignInAttempts:
+        return render_template("account.html", user=user, form=form, error=_too_many()), 429
+    except Unauthorized:
+        return render_template("account.html", user=user, form=form, error=_(
+            "Your current password is not right.")), 401
+    except RegistryError:  # the new password is too short or too long
+        return render_template("account.html", user=user, form=form, error=_(
+            "Choose a new password of 12 to 1024 characters.")), 400
+    request_session().commit()
+    auth.rotate(user)  # every other browser is signed out; this one gets a new session id
+    flash(_("Your password is changed. Other browsers where you were signed in are signed out."), "success")
+    return redirect(url_for("web.account"))
 
 
 @web.post("/language")
@@ -54,9 +84,3 @@ def choose_language() -> Response:
     if form.validate():
         session["lang"] = form.lang.data
     return redirect(auth.safe_next(form.next.data, url_for("web.home")))
-
-
-def _address() -> str:
-    # The peer's address. Behind a load balancer, wrap the app in werkzeug's
-    # ProxyFix so that this is the client's and not the balancer's.
-    return request.remote_addr or "unknown"
