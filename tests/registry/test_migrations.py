@@ -70,7 +70,7 @@ def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(databas
 
 def test_upgrade_decides_each_releases_licence_from_its_manifest(database_url: str) -> None:
     """Releases stored before 0004 get their normalised licence and kind; an app the latest one's."""
-    upgrade(database_url, "0003")
+    upgrade(database_url, "0007")  # the revision before 0004
     engine = create_engine(database_url)
     written = {"1.0.0": "LicenseRef-Proprietary ", "1.1.0": "licenseref-proprietary", "2.0.0": "eupl-1.2",
                "2.1.0": "MIT OR"}

@@ -1,7 +1,7 @@
 """licence per release, release images in the store, the kind of a commercial download
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0007
 Create Date: 2026-12-01 16:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sdk.licences import licence_kind
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0007'  # chained after main's migrations when main was merged in
 branch_labels = None
 depends_on = None
 
