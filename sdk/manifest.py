@@ -77,7 +77,9 @@ class Manifest:
 
     @property
     def is_proprietary(self) -> bool:
-        return self.license == PROPRIETARY_LICENCE
+        from sdk.licences import names_proprietary  # it builds on this module's vocabulary
+
+        return names_proprietary(self.license)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Manifest:

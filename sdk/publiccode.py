@@ -71,6 +71,7 @@ def catalogue_fields(data: Mapping[str, Any] | None) -> dict[str, Any]:
         "maintenance": data.get("maintenance") if isinstance(data.get("maintenance"), Mapping) else None,
         "legal": data.get("legal") if isinstance(data.get("legal"), Mapping) else None,
         "url": data.get("url") if isinstance(data.get("url"), str) else None,
+        "logo": data.get("logo") if isinstance(data.get("logo"), str) else None,
         "developmentStatus": data.get("developmentStatus"),
         # From the legacy Dutch section: how the app is installed (helm, kubernetes, ...).
         "installationType": commonground_installation(data),

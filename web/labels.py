@@ -58,6 +58,14 @@ PRICING = {
 }
 HOSTING = {"shared-platform": _l("On your own (shared) platform"), "saas": _l("Run by the vendor (SaaS)")}
 SUPPORT = {"office-hours": _l("Office hours"), "extended": _l("Extended hours"), "24x7": _l("Day and night (24x7)")}
+#: What of a commercial release was sent, in the vendor's download log.
+CONTENT = {
+    "package": _l("Package"),
+    "bundle": _l("Install bundle"),
+    "screenshot": _l("Screenshot"),
+    "logo": _l("Logo"),
+    "readme-image": _l("Image in the README"),
+}
 ERRORS = {
     400: _l("The request is not right"),
     401: _l("Sign in first"),
@@ -85,7 +93,8 @@ def labels() -> dict[str, dict]:
     return {"layer": LAYERS, "kind": KINDS, "license": LICENCES, "severity": SEVERITIES,
             "role": ROLES, "status": STATUSES, "error": ERRORS, "error_detail": ERROR_DETAILS,
             "stage": STAGES, "plan": PLAN_STATUSES,
-            "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT}
+            "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT,
+            "content": CONTENT}
 
 
 def finding_text(finding: Any) -> Markup:

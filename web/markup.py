@@ -3,6 +3,7 @@ markdown, publiccode.yml descriptions in the chosen language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import nh3
@@ -22,14 +23,24 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
 
 
-def render_markdown(source: str | None) -> Markup:
+def render_markdown(source: str | None, images: Callable[[str], str | None] | None = None) -> Markup:
     """Markdown as HTML that is safe to put in a page. Headings move down a
-    level, because the page has its own h1."""
+    level, because the page has its own h1.
+
+    An image by a path inside the package shows through ``images`` (path -> URL);
+    without it, or when it gives ``None``, the image keeps only its alt text.
+    """
     if not source:
         return Markup("")
     html = _markdown.render(printable(source))
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+
+    def image_source(tag: str, attribute: str, value: str) -> str | None:
+        if tag != "img" or attribute != "src" or value.startswith("https://"):
+            return value
+        return images(value) if images is not None else None
+
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=image_source,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
     return Markup(clean)
 

@@ -5,10 +5,14 @@ what the loaded objects hold."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
+
 from registry.models import App, FindingRecord, Release
+from registry.services.release_assets import package_path
 from sdk.versions import sort_key
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -99,5 +103,26 @@ def screenshots(texts: dict[str, Any]) -> list[tuple[int, str]]:
     return [(i, s) for i, s in enumerate(items) if isinstance(s, str) and s.strip()]
 
 
+def remote_screenshots(texts: dict[str, Any]) -> list[tuple[int, str]]:
+    """Only the screenshots on other hosts: for a visitor who may not have the package's own."""
+    return [(i, s) for i, s in screenshots(texts) if is_remote(s)]
+
+
 def is_remote(location: str) -> bool:
     return location.startswith("https://")
+
+
+def logo(release: Release) -> str | None:
+    """The package path of the release's logo (publiccode.yml ``logo``), if it has one there."""
+    location = (release.publiccode or {}).get("logo")
+    return location if isinstance(location, str) and package_path(location) else None
+
+
+def readme_images(release: Release) -> Callable[[str], str | None]:
+    """Path inside the package -> URL, for the images the release's README shows."""
+    def url(reference: str) -> str | None:
+        path = package_path(reference)
+        if path is None:
+            return None
+        return url_for("web.release_image", app_id=release.app.slug, version=release.version, path=path)
+    return url

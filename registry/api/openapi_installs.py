@@ -213,9 +213,16 @@ PATHS: dict[str, Any] = {
     ONE + "/plans/{plan_id}/bundle": {
         "get": {"operationId": "getBundle", "security": BEARER, "parameters": [ORG, ENV, PLAN_ID],
                 "summary": "A ready plan's deploy/ files rendered with the environment's config, per app in order.",
-                "responses": _guarded({"200": _ok("The bundle.", "Bundle"),
-                                       "409": _problem("The plan is not ready, or config values are missing.")},
-                                      "No such plan.")},
+                "description": "Every release in the plan is authorised again for the caller's organisation: "
+                               "when the entitlement to a commercial module was revoked since the plan was made, "
+                               "the answer is 403 with `code` `content.needs-entitlement` and the `app`. Each "
+                               "commercial release sent is in its vendor's download log (kind `bundle`); a HEAD "
+                               "request is not.",
+                "responses": {**_guarded({"200": _ok("The bundle.", "Bundle"),
+                                          "409": _problem("The plan is not ready, or config values are missing.")},
+                                         "No such plan."),
+                              "403": _problem("The token belongs to another organisation, or an entitlement to "
+                                              "a commercial module in the plan was revoked.")}},
     },
     ONE + "/installations": {
         "get": {"operationId": "listInstallations", "security": BEARER, "parameters": [ORG, ENV],

@@ -9,6 +9,7 @@ from typing import Any
 from registry.api.openapi import APP_ID, JSON, NULLABLE_STRING, _ok, _problem, _ref
 from registry.api.openapi import SCHEMAS as BASE_SCHEMAS
 from registry.models import HOSTING_OPTIONS, ORGANISATION_KINDS, PRICING_MODELS, SUPPORT_HOURS
+from registry.services.download_log import CONTENT_KINDS
 from registry.services.identifiers import IDENTIFIER_TYPES
 from registry.services.listing_input import EXAMPLE, MAX_EMAIL, MAX_NAME, MAX_NOTE, MAX_URL
 
@@ -137,9 +138,13 @@ SCHEMAS: dict[str, Any] = {
         "required": ["items", "total", "page", "pageSize"],
         "properties": {
             "items": {"type": "array", "items": {
-                "type": "object", "required": ["version", "organisation", "organisationName", "downloadedAt"],
+                "type": "object", "required": ["version", "organisation", "organisationName", "kind", "downloadedAt"],
                 "properties": {"version": {"type": "string"}, "organisation": {"type": "string"},
-                               "organisationName": {"type": "string"}, "downloadedAt": {"type": "string"}}}},
+                               "organisationName": {"type": "string"},
+                               "kind": {"type": "string", "enum": list(CONTENT_KINDS),
+                                        "description": "What was sent: the package, a bundle made from it, "
+                                                       "or one of its images."},
+                               "downloadedAt": {"type": "string"}}}},
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
             "pageSize": {"type": "integer", "minimum": 1},

@@ -52,9 +52,12 @@ def get_plan(org: str, env: str, plan_id: str) -> Response:
 
 @api.get(f"{PREFIX}/plans/<plan_id>/bundle")
 def get_bundle(org: str, env: str, plan_id: str) -> Response:
-    environment, _ = _environment(org, env)
+    environment, who = _environment(org, env)
     record = PlanService(request_session()).get(environment, _plan_id(plan_id))
-    return jsonify(out.bundle(record, BundleService(request_session(), store()).bundle(environment, record)))
+    items = BundleService(request_session(), store()).bundle(environment, record, who, method=request.method)
+    response = jsonify(out.bundle(record, items))
+    response.headers["Cache-Control"] = "private, no-cache"  # an environment's own, and maybe commercial
+    return response
 
 
 @api.get(f"{PREFIX}/installations")

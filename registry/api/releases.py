@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-
-from flask import Response, jsonify, request, send_file
+from flask import Response, jsonify, request
 
 from registry.api import api
 from registry.api import serialise as out
-from registry.api.context import caller, plugins, publish_service, store
+from registry.api.context import caller, plugins, publish_service
+from registry.api.delivery import send_blob
 from registry.db import request_session
 from registry.errors import RegistryError
 from registry.services.catalogue import CatalogueService
-from registry.services.download_log import DownloadLog
-from registry.services.downloads import DownloadPolicy
+from registry.services.download_log import PACKAGE
+from registry.services.package_content import PackageContent
 from registry.services.yanking import YankService
 
 
@@ -36,28 +35,8 @@ def get_release(app_id: str, version: str) -> Response:
 @api.get("/apps/<app_id>/releases/<version>/package")
 def download_package(app_id: str, version: str) -> Response:
     release = CatalogueService(request_session()).release(app_id, version)
-    who = _optional_caller()
-    policy = DownloadPolicy(request_session())
-    policy.authorise(release, who)
-    sha256 = release.artifact_sha256
-    etag = f'"{sha256}"'
-    digest = base64.b64encode(bytes.fromhex(sha256)).decode()
-    headers = {
-        "ETag": etag,
-        "Digest": f"sha-256={digest}",
-        "Repr-Digest": f"sha-256=:{digest}:",
-        "Cache-Control": policy.cache_control(release),
-    }
-    if request.if_none_match.contains_weak(sha256):
-        return Response(status=304, headers=headers)
-    DownloadLog(request_session()).record(release, who)
-    path = store().path(sha256)
-    response = send_file(
-        path, mimetype="application/gzip", as_attachment=True,
-        download_name=release.artifact.filename, etag=False, conditional=False,
-    )
-    response.headers.update(headers)
-    return response
+    admission = PackageContent(request_session()).admit(release, _optional_caller(), PACKAGE)
+    return send_blob(admission, release.artifact_sha256, "application/gzip", download_name=release.artifact.filename)
 
 
 @api.post("/apps/<app_id>/releases/<version>/yank")

@@ -73,5 +73,6 @@ def download(record: CommercialDownload) -> dict[str, Any]:
         "version": record.release.version,
         "organisation": record.organisation.slug,
         "organisationName": record.organisation.name,
+        "kind": record.kind,
         "downloadedAt": timestamp(record.at),
     }

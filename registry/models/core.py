@@ -37,6 +37,7 @@ __all__ = [
     "App",
     "Artifact",
     "Release",
+    "ReleaseAsset",
     "FindingRecord",
     "Yank",
     "PlatformProfileRecord",
@@ -134,7 +135,10 @@ class App(Base):
     name: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(300))
     layer: Mapped[str | None] = mapped_column(String(20), index=True)
+    # The latest release's licence and kind, for the catalogue's facets; who may
+    # download a release is decided by that release's own licence.
     license: Mapped[str] = mapped_column(String(200))
+    license_kind: Mapped[str] = mapped_column(String(12), default="open")
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     latest_version: Mapped[str | None] = mapped_column(String(100))
     # Whether some release runs on an active platform profile: search ranks such apps first.
@@ -177,6 +181,11 @@ class Release(Base):
     publiccode: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     readme: Mapped[str | None] = mapped_column(Text)
     changelog: Mapped[str | None] = mapped_column(Text)
+    # Normalised once at publish (sdk.licences); decides who may download this release.
+    license: Mapped[str] = mapped_column(String(200))
+    license_kind: Mapped[str] = mapped_column(String(12))
+    # When the images were copied from the package into the store (None: not yet).
+    assets_extracted_at: Mapped[datetime | None]
     artifact_sha256: Mapped[str] = mapped_column(ForeignKey("artifact.sha256"), index=True)
     published_by: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -190,10 +199,34 @@ class Release(Base):
     compatibility: Mapped[list[CompatibilityRecord]] = relationship(
         back_populates="release", cascade="all, delete-orphan"
     )
+    assets: Mapped[list[ReleaseAsset]] = relationship(
+        back_populates="release", order_by="ReleaseAsset.path", cascade="all, delete-orphan"
+    )
 
     @property
     def yanked(self) -> bool:
         return self.status == RELEASE_YANKED
+
+    @property
+    def commercial(self) -> bool:
+        return self.license_kind != "open"  # fail closed on anything unexpected
+
+
+class ReleaseAsset(Base):
+    """An image of a release's package (screenshot, logo, README image), kept as its own
+    blob in the artifact store so that pages never unpack the package to show it."""
+
+    __tablename__ = "release_asset"
+    __table_args__ = (UniqueConstraint("release_id", "path", name="uq_release_asset_release_path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id"), index=True)
+    path: Mapped[str] = mapped_column(String(500))  # in the package, normalised
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+
+    release: Mapped[Release] = relationship(back_populates="assets")
 
 
 class FindingRecord(Base):

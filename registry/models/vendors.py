@@ -84,7 +84,8 @@ class Interest(Base):
 
 
 class CommercialDownload(Base):
-    """One package of a commercial module sent to an organisation. Append-only."""
+    """Content of a commercial release sent to an organisation (the package, a bundle
+    made from it, an image). Append-only."""
 
     __tablename__ = "commercial_download"
     __table_args__ = (Index("ix_commercial_download_app_at", "app_id", "at"),)
@@ -94,6 +95,7 @@ class CommercialDownload(Base):
     release_id: Mapped[int] = mapped_column(ForeignKey("release.id"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20), default="package", server_default="package")
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     release: Mapped[Release] = relationship()

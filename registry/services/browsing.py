@@ -27,7 +27,8 @@ from registry.models import (
     Release,
 )
 from registry.services.catalogue import MAX_QUERY_LENGTH, MAX_TERMS, AppPage, AppQuery, CatalogueService
-from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+from sdk.licences import OPEN
+from sdk.manifest import LAYERS
 
 LICENCE_KINDS = ("open", "proprietary")
 
@@ -112,7 +113,7 @@ class BrowseService(CatalogueService):
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue]]:
         """The total and the layer, licence and kind counts, from one scan of the apps."""
         publisher = aliased(Organisation)
-        licence = case((App.license == PROPRIETARY_LICENCE, "proprietary"), else_="open")
+        licence = case((App.license_kind == OPEN, "open"), else_="proprietary")
         chosen = {
             "layer": App.layer == query.layer if query.layer else None,
             "license": licence == query.license if query.license in LICENCE_KINDS else None,
@@ -137,9 +138,9 @@ class BrowseService(CatalogueService):
         kinds = row[1 + len(LAYERS) + len(LICENCE_KINDS):]
         return (
             row[0],
-            [FacetValue(v, n) for v, n in zip(LAYERS, layers)],
-            [FacetValue(v, n) for v, n in zip(LICENCE_KINDS, licences)],
-            [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds) if n],
+            [FacetValue(v, n) for v, n in zip(LAYERS, layers, strict=True)],
+            [FacetValue(v, n) for v, n in zip(LICENCE_KINDS, licences, strict=True)],
+            [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds, strict=True) if n],
         )
 
     def _category_counts(self, query: AppQuery, filters: StoreFilters, terms: list[str]) -> list[FacetValue]:

@@ -16,9 +16,13 @@ from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, RegistryError
 from registry.models import Environment, InstallPlanRecord, Release
+from registry.services.download_log import BUNDLE
+from registry.services.package_content import PackageContent
 from registry.services.plan_checks import CHANGES, environment_values, missing_config
 from registry.services.planning import READY
-from registry.services.release_charts import open_release, rendered_chart
+from registry.services.release_charts import rendered_chart
+from registry.services.stored_packages import open_stored_package
+from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
 from sdk.helm import HelmUnavailable, RenderFailure
 from sdk.helm.bundle import ChartNotRendered
@@ -43,14 +47,22 @@ class BundleService:
         self.session = session
         self.store = store
 
-    def bundle(self, environment: Environment, plan: InstallPlanRecord) -> list[BundleItem]:
+    def bundle(self, environment: Environment, plan: InstallPlanRecord, caller: Caller,
+               *, method: str = "GET") -> list[BundleItem]:
+        """The plan's rendered manifests, for ``caller`` (of the environment's organisation).
+
+        Every release goes through the download door: one that ``caller`` may no longer
+        have (its entitlement was revoked since the plan was made) refuses the whole
+        bundle, naming the app; each commercial release sent is logged as a bundle.
+        """
         if plan.status != READY:
             raise Conflict(f"Plan {plan.id} is {plan.status}; solve its problems and make a new plan.")
+        steps = [s for s in plan.result["steps"] if s["action"] in CHANGES]
+        releases = [self.session.get(Release, s["releaseId"]) for s in steps]
+        door = PackageContent(self.session)
+        admissions = door.admit_all([r for r in releases if r is not None], caller, BUNDLE)
         items = []
-        for step in plan.result["steps"]:
-            if step["action"] not in CHANGES:
-                continue
-            release = self.session.get(Release, step["releaseId"])
+        for step, release in zip(steps, releases, strict=True):
             assert release is not None  # releases are never deleted
             missing = missing_config(environment, step["app"], release.manifest)
             if missing:
@@ -58,12 +70,14 @@ class BundleService:
                 raise Conflict(f"{step['app']} needs config value(s) {names} that `{environment.name}` no "
                                "longer sets; set them and make a new plan.")
             items.append(self._render(environment, release, step["action"]))
+        for admission in admissions:
+            door.sent(admission, method)
         return items
 
     def _render(self, environment: Environment, release: Release, action: str) -> BundleItem:
         app = release.app.slug
         values = environment_values(environment, app, release.manifest)
-        view = open_release(self.store, release)
+        view = open_stored_package(self.store, release)
         item = BundleItem(app, release.version, action, release.artifact_sha256)
         for path in view.deploy_files():
             text = view.text(path)

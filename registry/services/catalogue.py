@@ -18,7 +18,8 @@ from registry.models import (
     Release,
     utcnow,
 )
-from sdk.manifest import LAYERS, PROPRIETARY_LICENCE
+from sdk.licences import OPEN
+from sdk.manifest import LAYERS
 from sdk.versions import sort_key
 
 MAX_QUERY_LENGTH = 200
@@ -77,9 +78,9 @@ class CatalogueService:
         if query.publisher:
             statement = statement.join(Organisation, App.organisation).where(Organisation.slug == query.publisher)
         if query.license == "open":
-            statement = statement.where(App.license != PROPRIETARY_LICENCE)
+            statement = statement.where(App.license_kind == OPEN)
         elif query.license == "proprietary":
-            statement = statement.where(App.license == PROPRIETARY_LICENCE)
+            statement = statement.where(App.license_kind != OPEN)
         elif query.license:
             statement = statement.where(App.license == query.license)
         return statement
@@ -132,9 +133,11 @@ def refresh_latest_version(session: Session, app: App) -> None:
             .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
             .where(CompatibilityRecord.release_id == Release.id, CompatibilityRecord.runs.is_(True),
                    PlatformProfileRecord.status == PROFILE_ACTIVE)
-        )).where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
+        ), Release.license, Release.license_kind).where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
     ).all()
-    running = [version for version, runs in rows if runs]
+    running = [row for row in rows if row[1]]
     app.runs_somewhere = bool(running)
     if rows:
-        app.latest_version = max(running or [version for version, _ in rows], key=sort_key)
+        offered = max(running or rows, key=lambda row: sort_key(row[0]))
+        # The catalogue's licence facet follows the offered release; access is per release.
+        app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]

@@ -1,4 +1,5 @@
-"""The log of commercial package downloads: who, when, which release. Its vendor reads it."""
+"""The log of what content of commercial releases was sent to whom: the package, bundles
+made from it, its images. Its vendor reads it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.models import CommercialDownload, Release
 from registry.services.tokens import Caller
-from registry.services.vendors import CommercialModules, is_commercial, require_vendor
+from registry.services.vendors import CommercialModules, require_vendor
+
+PACKAGE = "package"
+BUNDLE = "bundle"
+SCREENSHOT = "screenshot"
+LOGO = "logo"
+README_IMAGE = "readme-image"
+CONTENT_KINDS = (PACKAGE, BUNDLE, SCREENSHOT, LOGO, README_IMAGE)
 
 
 @dataclass(frozen=True)
@@ -24,13 +32,15 @@ class DownloadLog:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record(self, release: Release, caller: Caller | None) -> None:
-        """Log a package sent to ``caller``; open-source downloads are not logged."""
-        if caller is None or not is_commercial(release.app):
+    def record(self, release: Release, caller: Caller | None, kind: str = PACKAGE) -> None:
+        """Log content of a commercial release sent to ``caller``; open-source content is not logged."""
+        if caller is None or not release.commercial:
             return
+        if kind not in CONTENT_KINDS:
+            raise ValueError(f"unknown kind of content: {kind!r}")
         self.session.add(CommercialDownload(
             app_id=release.app_id, release_id=release.id,
-            organisation_id=caller.organisation_id, actor=caller.actor,
+            organisation_id=caller.organisation_id, actor=caller.actor, kind=kind,
         ))
         self.session.commit()
 

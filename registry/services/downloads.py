@@ -1,5 +1,9 @@
-"""Who may download a package: open-source packages are public; a commercial
-module only its own vendor and the organisations the vendor entitled."""
+"""Who may have a release's content: an open-source release is public; a commercial one
+only its own vendor and the organisations the vendor entitled.
+
+Decided per release, from the licence normalised when it was published, never
+from the app: an app may change its licence between releases.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,10 @@ from registry.errors import Forbidden, Unauthorized
 from registry.models import Release
 from registry.services.entitlements import is_entitled
 from registry.services.tokens import Caller
-from sdk.manifest import PROPRIETARY_LICENCE
+
+NOT_ENTITLED = "content.needs-entitlement"
+OPEN_CACHING = "public, max-age=31536000, immutable"
+COMMERCIAL_CACHING = "private, no-cache"
 
 
 class DownloadPolicy:
@@ -17,11 +24,11 @@ class DownloadPolicy:
         self.session = session
 
     def refusal(self, release: Release, organisation_id: int | None) -> str | None:
-        """Why ``organisation_id`` may not have this package, or ``None`` when it may.
+        """Why ``organisation_id`` may not have this release's content, or ``None`` when it may.
 
         Install plans ask this too, so that they never plan what cannot be downloaded.
         """
-        if release.app.license != PROPRIETARY_LICENCE:
+        if not release.commercial:
             return None
         vendor = release.app.organisation
         if organisation_id == vendor.id:
@@ -31,20 +38,18 @@ class DownloadPolicy:
         return f"needs an entitlement from {vendor.slug}"
 
     def cache_control(self, release: Release) -> str:
-        """Open packages never change and may be cached anywhere. A commercial one must not
+        """Open content never changes and may be cached anywhere. Commercial content must not
         sit in a shared cache, and every fetch asks again, so that a revocation counts at once."""
-        if release.app.license != PROPRIETARY_LICENCE:
-            return "public, max-age=31536000, immutable"
-        return "private, no-cache"
+        return COMMERCIAL_CACHING if release.commercial else OPEN_CACHING
 
     def authorise(self, release: Release, caller: Caller | None) -> None:
         reason = self.refusal(release, caller.organisation_id if caller else None)
         if reason is None:
             return
-        vendor = release.app.organisation
+        app, vendor = release.app.slug, release.app.organisation.slug
         if caller is None:
-            raise Unauthorized(f"This commercial module is only for customers of `{vendor.slug}`; "
-                               "send your organisation's token.")
-        raise Forbidden(f"This commercial module {reason}: ask `{vendor.slug}` to entitle "
-                        f"`{caller.organisation}` (PUT /api/v1/apps/{release.app.slug}/entitlements/"
-                        f"{caller.organisation}).")
+            raise Unauthorized(f"`{app}` {release.version} is a commercial module, only for customers of "
+                               f"`{vendor}`; send your organisation's token.", code=NOT_ENTITLED, app=app)
+        raise Forbidden(f"`{app}` {release.version} is a commercial module that {reason}: ask `{vendor}` to "
+                        f"entitle `{caller.organisation}` (PUT /api/v1/apps/{app}/entitlements/"
+                        f"{caller.organisation}).", code=NOT_ENTITLED, app=app)

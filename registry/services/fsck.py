@@ -1,4 +1,4 @@
-"""Consistency between the database and the artifact store."""
+"""Consistency between the database and the artifact store: packages and release images."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from registry.models import App, Artifact, Organisation, Release, utcnow
+from registry.models import App, Artifact, Organisation, Release, ReleaseAsset, utcnow
+from registry.services.release_assets import ReleaseAssets
 from registry.storage import ArtifactStore
 
 #: A publish holds its claim for seconds; an hour-old claim without a release was abandoned.
@@ -19,51 +20,59 @@ CLAIM_GRACE = timedelta(hours=1)
 @dataclass
 class FsckReport:
     """What is wrong: files nobody points at, releases whose file is gone or altered,
-    app ids claimed by a publish that never got its release in."""
+    releases whose images were not taken out of their package yet, app ids
+    claimed by a publish that never got its release in."""
 
     orphans: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # "app@version sha256"
+    missing: list[str] = field(default_factory=list)  # "app@version sha256" or "app@version path sha256"
     corrupt: list[str] = field(default_factory=list)
     stale_staging: list[str] = field(default_factory=list)
     unreleased_claims: list[str] = field(default_factory=list)  # "app (organisation)"
+    unextracted: list[str] = field(default_factory=list)  # "app@version"
     repaired: list[str] = field(default_factory=list)
     checked: int = 0
 
     @property
     def clean(self) -> bool:
-        return not (self.orphans or self.missing or self.corrupt or self.stale_staging or self.unreleased_claims)
+        return not (self.orphans or self.missing or self.corrupt or self.stale_staging or self.unextracted
+                    or self.unreleased_claims)
 
 
 def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
          claim_grace: timedelta = CLAIM_GRACE) -> FsckReport:
-    """Check every release's file and every stored file; ``repair`` removes orphans.
+    """Check every release's package and images, every stored file, and claimed app ids.
 
-    Missing and corrupt files are reported, never "repaired": only the
-    publisher's original can restore them. App ids claimed longer than
-    ``claim_grace`` ago without any release are reported, and ``repair``
-    gives them back; younger claims may belong to a publish in progress.
+    ``repair`` removes orphans and stale uploads, and takes images out of intact
+    packages (again, when an image's blob is missing or altered). A missing or
+    corrupt package is reported, never "repaired": only the publisher's original
+    can restore it. App ids claimed longer than ``claim_grace`` ago without any
+    release are reported, and ``repair`` gives them back; younger claims may
+    belong to a publish in progress.
     """
     report = FsckReport()
     referenced: set[str] = set()
-    rows = session.execute(select(App.slug, Release.version, Release.artifact_sha256).join(App))
-    for slug, version, sha256 in rows:
+    intact: set[int] = set()
+    releases = session.scalars(select(Release).join(App).order_by(Release.id)
+                               .options(selectinload(Release.assets), selectinload(Release.app)))
+    for release in releases:
+        label = f"{release.app.slug}@{release.version}"
+        sha256 = release.artifact_sha256
         referenced.add(sha256)
         report.checked += 1
         if not store.exists(sha256):
-            report.missing.append(f"{slug}@{version} {sha256}")
+            report.missing.append(f"{label} {sha256}")
         elif _digest(store, sha256) != sha256:
-            report.corrupt.append(f"{slug}@{version} {sha256}")
+            report.corrupt.append(f"{label} {sha256}")
+        else:
+            intact.add(release.id)
+        damaged = _check_images(store, release, label, report)
+        referenced.update(asset.sha256 for asset in release.assets)
+        if release.assets_extracted_at is None:
+            report.unextracted.append(label)
+        if repair and release.id in intact and (damaged or release.assets_extracted_at is None):
+            _extract_again(session, store, release, label, report)
     known = set(session.scalars(select(Artifact.sha256)))
-    for sha256 in store.digests():
-        if sha256 not in referenced:
-            with store.lock(sha256):
-                # Look again under the lock: a publish may have just committed it.
-                if session.scalar(select(Release.id).where(Release.artifact_sha256 == sha256)):
-                    continue
-                report.orphans.append(sha256)
-                if repair:
-                    store.delete(sha256)
-                    report.repaired.append(sha256)
+    _orphans(session, store, referenced, report, repair)
     stale = getattr(store, "stale_staging_files", lambda: [])()
     report.stale_staging = [str(p.name) for p in stale]
     if repair:
@@ -88,6 +97,47 @@ def _check_claims(session: Session, report: FsckReport, repair: bool, grace: tim
         report.unreleased_claims.append(f"{slug} ({owner})")
         if repair and release_claim(session, app_id):
             report.repaired.append(slug)
+
+
+def _check_images(store: ArtifactStore, release: Release, label: str, report: FsckReport) -> bool:
+    """Report images whose blob is gone or altered; True when there was one."""
+    damaged = False
+    for asset in release.assets:
+        if not store.exists(asset.sha256):
+            report.missing.append(f"{label} {asset.path} {asset.sha256}")
+            damaged = True
+        elif _digest(store, asset.sha256) != asset.sha256:
+            report.corrupt.append(f"{label} {asset.path} {asset.sha256}")
+            damaged = True
+    return damaged
+
+
+def _extract_again(session: Session, store: ArtifactStore, release: Release, label: str,
+                   report: FsckReport) -> None:
+    for asset in release.assets:
+        if not store.exists(asset.sha256) or _digest(store, asset.sha256) != asset.sha256:
+            store.delete(asset.sha256)  # an altered blob: the package's copy replaces it
+    release.assets_extracted_at = None
+    release.assets = []
+    session.flush()
+    ReleaseAssets(session, store).ensure_extracted(release)
+    report.repaired.append(f"{label} images")
+
+
+def _orphans(session: Session, store: ArtifactStore, referenced: set[str], report: FsckReport,
+             repair: bool) -> None:
+    for sha256 in store.digests():
+        if sha256 in referenced:
+            continue
+        with store.lock(sha256):
+            # Look again under the lock: a publish may have just committed it.
+            if session.scalar(select(Release.id).where(Release.artifact_sha256 == sha256)) or \
+                    session.scalar(select(ReleaseAsset.id).where(ReleaseAsset.sha256 == sha256)):
+                continue
+            report.orphans.append(sha256)
+            if repair:
+                store.delete(sha256)
+                report.repaired.append(sha256)
 
 
 def _digest(store: ArtifactStore, sha256: str) -> str:

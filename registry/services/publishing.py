@@ -29,6 +29,7 @@ from registry.services.lookalikes import LookalikeService
 from registry.services.lookalikes import remember as remember_skeletons
 from registry.services.profiles import ProfileService
 from registry.services.receiving import ReceivedUpload, receive
+from registry.services.release_assets import attach, store_images
 from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
 from sdk.archive import ArchiveLimits, open_package
@@ -37,6 +38,7 @@ from sdk.errors import PackageRejected
 from sdk.findings import Finding
 from sdk.frozen import thaw
 from sdk.hookspecs import Decision, Lookalike, RegistryFacts, ReleaseEvent, VerificationContext
+from sdk.licences import Licence, LicenceError, normalise_licence
 from sdk.manifest import Manifest, is_slug
 from sdk.package import PackageView
 from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
@@ -83,7 +85,8 @@ class PublishService:
             self._raise_unless_accepted(decision, package, facts)
             compatibility = self._platforms(package, context, budget)
             records = {p.id: r for r, p in profiles}
-            release = self._persist(upload, package, decision, compatibility, records, caller)
+            licence = _licence(package, decision)
+            release = self._persist(upload, package, decision, compatibility, records, caller, licence)
         finally:
             upload.discard()  # gone already when it was moved into the store
         self._notify(release, caller)
@@ -158,13 +161,14 @@ class PublishService:
     def _persist(
         self, upload: ReceivedUpload, package: PackageView, decision: Decision,
         compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord], caller: Caller,
+        licence: Licence,
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = _publiccode(package)
-        claimed = self._claim(manifest, caller)
+        claimed = self._claim(manifest, licence, caller)
         try:
             return self._store_and_record(upload, package, manifest, publiccode, decision, compatibility,
-                                          records, caller)
+                                          records, caller, licence)
         except BaseException:
             if claimed is not None:
                 release_claim(self.session, claimed)  # no id stays claimed without a release
@@ -173,12 +177,15 @@ class PublishService:
     def _store_and_record(
         self, upload: ReceivedUpload, package: PackageView, manifest: Manifest, publiccode: dict | None,
         decision: Decision, compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord],
-        caller: Caller,
+        caller: Caller, licence: Licence,
     ) -> Release:
+        # Images first, each under its own lock; one left behind by a failure is an orphan fsck removes.
+        images = store_images(self.store, package)
         with self.store.lock(upload.sha256):
             self.store.put(upload.path, upload.sha256)
             try:
-                release = self._record(upload, package, manifest, publiccode, decision, caller)
+                release = self._record(upload, package, manifest, publiccode, decision, caller, licence)
+                attach(release, images)
                 for result in compatibility:
                     record_compatibility(release, records[result.profile], result)
                 refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
@@ -195,13 +202,12 @@ class PublishService:
 
     def _record(
         self, upload: ReceivedUpload, package: PackageView, manifest: Manifest,
-        publiccode: dict | None, decision: Decision, caller: Caller,
+        publiccode: dict | None, decision: Decision, caller: Caller, licence: Licence,
     ) -> Release:
         app = self._app(manifest.id)
         app.name = manifest.name
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
-        app.license = manifest.license
         app.categories = list(manifest.categories)
         app.search_text = _search_text(manifest, publiccode)
         remember_skeletons(app)
@@ -215,6 +221,8 @@ class PublishService:
             publiccode=catalogue_fields(publiccode) if publiccode else None,
             readme=package.text("README.md"),
             changelog=package.text("CHANGELOG.md"),
+            license=licence.expression,
+            license_kind=licence.kind,
             artifact_sha256=upload.sha256,
             published_by=caller.organisation_id,
         )
@@ -224,7 +232,7 @@ class PublishService:
                      sha256=upload.sha256, size=upload.size)
         return release
 
-    def _claim(self, manifest: Manifest, caller: Caller) -> int | None:
+    def _claim(self, manifest: Manifest, licence: Licence, caller: Caller) -> int | None:
         """Create the app row for a new id in a transaction of its own; its id
         when this publish created it.
 
@@ -238,7 +246,8 @@ class PublishService:
         claimed = None
         if self._app(manifest.id) is None:
             app = App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
-                      summary=manifest.summary, license=manifest.license, categories=[])
+                      summary=manifest.summary, license=licence.expression, license_kind=licence.kind,
+                      categories=[])
             remember_skeletons(app)
             self.session.add(app)
             try:
@@ -292,6 +301,22 @@ def release_claim(session: Session, app_id: int) -> bool:
 def _publiccode(package: PackageView) -> dict | None:
     raw = package.read(package.publiccode_path())
     return load_publiccode(raw)[0] if raw is not None else None
+
+
+def _licence(package: PackageView, decision: Decision) -> Licence:
+    """The licence, normalised once; who may download the release follows from it.
+
+    The licence plugin reports an unreadable expression, but whatever the decision
+    says, a release whose access cannot be decided is never published.
+    """
+    text = (package.manifest or {}).get("license")
+    try:
+        return normalise_licence(text if isinstance(text, str) else "")
+    except LicenceError as exc:
+        finding = Finding.error("licence.invalid", f"`{text}` is not an SPDX expression: {exc}.", "license")
+        raise VerificationFailed("The package's licence cannot be read; write an SPDX expression such as "
+                                 "EUPL-1.2, or LicenseRef-Proprietary for a commercial module.",
+                                 findings=[*decision.findings, finding.stamped("licence")]) from None
 
 
 def _search_text(manifest: Manifest, publiccode: dict | None) -> str:

@@ -8,33 +8,13 @@ checked against its sha256.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
-from registry.errors import RegistryError
 from registry.models import Environment, Release
 from registry.services.plan_checks import environment_values
+from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
-from sdk.archive import open_package, sha256_file
 from sdk.helm import HelmUnavailable, RenderFailure
 from sdk.helm.bundle import ChartNotRendered, chart_documents, environment_namespace
 from sdk.package import PackageView
-
-
-def open_release(store: ArtifactStore, release: Release) -> PackageView:
-    """The release's package as stored; a damaged one is the curators' problem."""
-    local = store.path(release.artifact_sha256)
-    with tempfile.TemporaryDirectory() as folder:
-        if local is None:  # an object store: fetch a copy first
-            local = Path(folder) / release.artifact.filename
-            with store.open(release.artifact_sha256) as source, local.open("wb") as target:
-                shutil.copyfileobj(source, target)
-        if sha256_file(local) != release.artifact_sha256:
-            raise RegistryError(f"The stored package of {release.app.slug} {release.version} is damaged; "
-                                "tell the registry's curators (appstore-registry fsck).")
-        view, _ = open_package(local, filename=release.artifact.filename, sha256=release.artifact_sha256)
-    return view
 
 
 def rendered_chart(view: PackageView, environment: Environment, app: str) -> list[dict[str, str]]:
@@ -49,7 +29,7 @@ def rendered_chart(view: PackageView, environment: Environment, app: str) -> lis
 
 def chart_problem(store: ArtifactStore, environment: Environment, release: Release) -> tuple[str, str] | None:
     """``(severity, message)`` when the release's chart does not render for the environment."""
-    view = open_release(store, release)
+    view = open_stored_package(store, release)
     try:
         rendered_chart(view, environment, release.app.slug)
     except ChartNotRendered as exc:

@@ -13,7 +13,7 @@ from registry.services.download_log import DownloadLog, DownloadPage
 from registry.services.entitlements import EntitlementService
 from registry.services.interest import InterestService, InterestSummary
 from registry.services.tokens import Caller
-from sdk.manifest import PROPRIETARY_LICENCE
+from registry.services.vendors import has_commercial_releases
 
 RECENT_DOWNLOADS = 10
 
@@ -36,9 +36,9 @@ class VendorDesk:
     def modules(self) -> list[ModuleDesk]:
         apps = self.session.scalars(
             select(App).where(App.organisation_id == self.caller.organisation_id,
-                              App.license == PROPRIETARY_LICENCE, App.latest_version.is_not(None))
+                              App.latest_version.is_not(None))
             .order_by(App.name))
-        return [self._desk(app) for app in apps]
+        return [self._desk(app) for app in apps if has_commercial_releases(app)]
 
     def _desk(self, app: App) -> ModuleDesk:
         return ModuleDesk(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from registry.errors import Forbidden, NotFound
 from registry.models import App
 from registry.services.tokens import Caller
+from sdk.licences import OPEN
 from sdk.manifest import PROPRIETARY_LICENCE
 
 CURATOR = "registry"
@@ -16,7 +17,14 @@ MUNICIPALITY = "municipality"
 
 
 def is_commercial(app: App) -> bool:
-    return app.license == PROPRIETARY_LICENCE
+    """The app as the catalogue shows it: commercial when its latest release is."""
+    return app.license_kind != OPEN
+
+
+def has_commercial_releases(app: App) -> bool:
+    """Any release of the app is commercial: its vendor keeps managing who may download
+    those, even after later releases became open source."""
+    return any(release.commercial for release in app.releases)
 
 
 def is_curator(caller: Caller | None) -> bool:
@@ -48,7 +56,7 @@ class CommercialModules:
         app = self.session.scalars(select(App).where(App.slug == slug)).first()
         if app is None or app.latest_version is None:
             raise NotFound(f"There is no app `{slug}`; search the catalogue with GET /api/v1/apps?q=...")
-        if not is_commercial(app):
+        if not has_commercial_releases(app):
             raise NotFound(
                 f"`{slug}` is open source: anyone may download it, so it has no listing, entitlements, "
                 f"interest or download log. Those belong to modules under {PROPRIETARY_LICENCE}."

@@ -77,3 +77,19 @@ def test_proprietary_module_checked_offline_is_not_judged_on_its_publisher() -> 
 def test_missing_or_mistyped_licence_is_left_to_the_schema(licence: object) -> None:
     manifest = factories.manifest(license=licence)  # None leaves the key out
     assert appstore_verify_manifest(manifest=manifest, context=OFFLINE) == []
+
+
+@pytest.mark.parametrize("licence", ["LicenseRef-Proprietary ", "licenseref-proprietary"])
+def test_proprietary_in_another_spelling_is_judged_as_proprietary(licence: str) -> None:
+    assert codes(licence, uploaded_by("vendor")) == [("licence.proprietary", Severity.INFO),
+                                                     ("licence.normalised", Severity.INFO)]
+    assert ("licence.proprietary-not-vendor", Severity.ERROR) in codes(licence, COOPERATION)
+
+
+def test_an_open_licence_in_another_spelling_passes_with_a_note() -> None:
+    assert codes("eupl-1.2 ") == [("licence.normalised", Severity.INFO)]
+
+
+@pytest.mark.parametrize("licence", ["MIT OR LicenseRef-Proprietary", "LicenseRef-Proprietary AND EUPL-1.2"])
+def test_proprietary_combined_with_other_licences_is_refused(licence: str) -> None:
+    assert codes(licence, uploaded_by("vendor")) == [("licence.proprietary-combined", Severity.ERROR)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from plugins.package_layout import MAX_README_BYTES, appstore_verify_package
@@ -34,8 +35,9 @@ def test_open_source_app_without_publiccode_is_refused() -> None:
     assert findings(package_missing_publiccode) == {("package.publiccode-missing", "error", "publiccode.yml")}
 
 
-def test_commercial_module_needs_no_publiccode() -> None:
-    files = factories.package_files(factories.manifest(license="LicenseRef-Proprietary"))
+@pytest.mark.parametrize("licence", ["LicenseRef-Proprietary", "LicenseRef-Proprietary ", "licenseref-proprietary"])
+def test_commercial_module_needs_no_publiccode(licence: str) -> None:
+    files = factories.package_files(factories.manifest(license=licence))
     assert findings(without(files, "publiccode.yml")) == set()
 
 

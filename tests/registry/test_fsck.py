@@ -8,11 +8,14 @@ import time
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from registry.db import database
 from registry.extensions import STORE
+from registry.models import Release
 from registry.services.fsck import fsck
 from tests import factories
+from tests.registry.content_support import LOGO, SCREENSHOT, images, package_with_content
 from tests.registry.test_publish_api import publish
 
 
@@ -73,3 +76,48 @@ def test_stale_uploads_are_removed_but_fresh_ones_kept(app: Flask) -> None:
     assert report.stale_staging == [stale.name]
     assert not stale.exists()
     assert fresh.exists()
+
+
+def publish_with_images(app: Flask, client: FlaskClient, token: str) -> dict[str, str]:
+    """An open release with three images; their sha256 by path."""
+    assert publish(client, token, package_with_content(factories.manifest())).status_code == 201
+    return {path: hashlib.sha256(data).hexdigest() for path, data in images("zaakafhandelcomponent", "1.4.0").items()}
+
+
+def test_release_images_are_no_orphans(app: Flask, client: FlaskClient, token: str) -> None:
+    stored = publish_with_images(app, client, token)
+    assert all(app.extensions[STORE].exists(sha256) for sha256 in stored.values())
+    report = run_fsck(app, repair=True)
+    assert report.clean and report.repaired == []
+    assert all(app.extensions[STORE].exists(sha256) for sha256 in stored.values())
+
+
+def test_a_missing_or_altered_image_is_taken_again_from_the_package(
+        app: Flask, client: FlaskClient, token: str) -> None:
+    stored = publish_with_images(app, client, token)
+    store = app.extensions[STORE]
+    store.delete(stored[SCREENSHOT])
+    store.path(stored[LOGO]).write_bytes(b"tampered")
+    report = run_fsck(app)
+    assert report.missing == [f"zaakafhandelcomponent@1.4.0 {SCREENSHOT} {stored[SCREENSHOT]}"]
+    assert report.corrupt == [f"zaakafhandelcomponent@1.4.0 {LOGO} {stored[LOGO]}"]
+    repaired = run_fsck(app, repair=True)
+    assert "zaakafhandelcomponent@1.4.0 images" in repaired.repaired
+    assert run_fsck(app).clean
+    assert client.get("/apps/zaakafhandelcomponent/releases/1.4.0/logo").headers["ETag"] == f'"{stored[LOGO]}"'
+
+
+def test_releases_from_before_extraction_are_reported_and_repair_extracts_them(
+        app: Flask, client: FlaskClient, token: str) -> None:
+    stored = publish_with_images(app, client, token)
+    with database(app).session() as session:
+        release = session.scalars(select(Release)).one()
+        release.assets, release.assets_extracted_at = [], None
+        session.commit()
+    for sha256 in stored.values():
+        app.extensions[STORE].delete(sha256)
+    report = run_fsck(app)
+    assert report.unextracted == ["zaakafhandelcomponent@1.4.0"] and not report.clean
+    run_fsck(app, repair=True)
+    assert run_fsck(app).clean
+    assert all(app.extensions[STORE].exists(sha256) for sha256 in stored.values())

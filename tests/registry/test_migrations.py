@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 from alembic import command
 from sqlalchemy import Connection, create_engine, inspect, text
 
@@ -33,8 +36,6 @@ def test_upgrade_is_idempotent_and_downgrade_empties(sqlite_url: str) -> None:
 
 def seed_app(conn: Connection, slug: str, name: str) -> None:
     """An organisation (id 1) and its app (id 1), written as an older schema holds them."""
-    from datetime import UTC, datetime
-
     now = datetime.now(UTC)
     conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
                       "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
@@ -43,24 +44,62 @@ def seed_app(conn: Connection, slug: str, name: str) -> None:
                       "'EUPL-1.2', '[]', '', :now, :now)"), {"now": now, "slug": slug, "name": name})
 
 
-def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(database_url: str) -> None:
-    from datetime import UTC, datetime
+def seed_releases(conn: Connection, app: str, latest: str, manifests: dict[str, dict]) -> None:
+    """An organisation, its app and one release per version (ids from 1), written as a
+    registry from before the migration under test stored them."""
+    now = datetime.now(UTC)
+    conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
+                      "VALUES (1, 'acme', 'Acme', 'vendor', false, :now)"), {"now": now})
+    conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, search_text, "
+                      "latest_version, created_at, updated_at) VALUES (1, :app, 1, :app, 's', 'EUPL-1.2', '[]', '', "
+                      ":latest, :now, :now)"), {"app": app, "latest": latest, "now": now})
+    conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) VALUES (:sha, 1, 'a.tar.gz', :now)"),
+                 {"sha": "a" * 64, "now": now})
+    for release_id, (version, manifest) in enumerate(manifests.items(), start=1):
+        conn.execute(text("INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, "
+                          "published_by, published_at) VALUES (:id, 1, :version, 'published', :manifest, :sha, "
+                          "1, :now)"),
+                     {"id": release_id, "version": version, "manifest": json.dumps(manifest), "sha": "a" * 64,
+                      "now": now})
 
+
+def test_upgrade_indexes_the_apis_of_releases_published_before_the_index(database_url: str) -> None:
     upgrade(database_url, "0002")
     engine = create_engine(database_url)
-    now = datetime.now(UTC)
-    manifest = '{"id": "catalogi", "version": "1.3.0", "provides": [{"api": "zgw-catalogi", "version": "1.3.0"}]}'
+    manifest = {"id": "catalogi", "version": "1.3.0", "provides": [{"api": "zgw-catalogi", "version": "1.3.0"}]}
     try:
         with engine.begin() as conn:
-            seed_app(conn, "catalogi", "Catalogi")
-            conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) "
-                              "VALUES (:sha, 1, 'c.tar.gz', :now)"), {"sha": "a" * 64, "now": now})
-            conn.execute(text("INSERT INTO release (id, app_id, version, status, manifest, artifact_sha256, "
-                              "published_by, published_at) VALUES (1, 1, '1.3.0', 'published', :manifest, :sha, "
-                              "1, :now)"), {"manifest": manifest, "sha": "a" * 64, "now": now})
+            seed_releases(conn, "catalogi", "1.3.0", {"1.3.0": manifest})
         upgrade(database_url)
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT release_id, api, version FROM api_provision")).all()
         assert [tuple(r) for r in rows] == [(1, "zgw-catalogi", "1.3.0")]
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_decides_each_releases_licence_from_its_manifest(database_url: str) -> None:
+    """Releases stored before 0007 get their normalised licence and kind; an app the latest one's."""
+    upgrade(database_url, "0006")  # the revision before 0007
+    engine = create_engine(database_url)
+    written = {"1.0.0": "LicenseRef-Proprietary ", "1.1.0": "licenseref-proprietary", "2.0.0": "eupl-1.2",
+               "2.1.0": "MIT OR"}
+    try:
+        with engine.begin() as conn:
+            seed_releases(conn, "acme-zaken", "2.0.0", {v: {"license": licence} for v, licence in written.items()})
+            conn.execute(text("INSERT INTO commercial_download (id, app_id, release_id, organisation_id, actor, at) "
+                              "VALUES (1, 1, 1, 1, 'acme:token-1', :now)"), {"now": datetime.now(UTC)})
+        upgrade(database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, license, license_kind, assets_extracted_at FROM release "
+                                     "ORDER BY id")).all()
+            app_row = conn.execute(text("SELECT license, license_kind FROM app")).one()
+            kind = conn.execute(text("SELECT kind FROM commercial_download")).scalar_one()
+        assert [tuple(r) for r in rows] == [
+            (1, "LicenseRef-Proprietary", "commercial", None), (2, "LicenseRef-Proprietary", "commercial", None),
+            (3, "EUPL-1.2", "open", None), (4, "MIT OR", "commercial", None),  # unreadable: never open
+        ]
+        assert tuple(app_row) == ("EUPL-1.2", "open")  # from its latest release, 2.0.0
+        assert kind == "package"
     finally:
         engine.dispose()

@@ -191,3 +191,19 @@ def test_non_json_answer_is_one_clear_error(server: ScriptedServer) -> None:
     server.replies = [(200, None)]
     with pytest.raises(RegistryError, match="something other than JSON"):
         client_for(server.url, []).app("open-zaak")
+
+
+def test_a_bundle_refused_for_a_revoked_entitlement_names_the_app_and_the_vendor(server: ScriptedServer) -> None:
+    from sdk.client import Forbidden
+    from sdk.installs import EnvironmentRef, InstallClient
+
+    detail = ("`acme-zaken` 1.4.0 is a commercial module that needs an entitlement from acme: "
+              "ask `acme` to entitle `utrecht` (PUT /api/v1/apps/acme-zaken/entitlements/utrecht).")
+    server.replies = [(403, {"title": "Not allowed", "status": 403, "detail": detail,
+                             "code": "content.needs-entitlement", "app": "acme-zaken"})]
+    client = InstallClient(server.url, "gas_test", retry=RetryPolicy(attempts=1))
+    with pytest.raises(Forbidden) as refused:
+        client.bundle(EnvironmentRef.parse("utrecht/test"), 12)
+    assert str(refused.value).startswith(detail)
+    assert "acme-zaken" in refused.value.hint and "environment" not in str(refused.value)
+    assert server.requests[0]["path"] == "/api/v1/organisations/utrecht/environments/test/plans/12/bundle"
