@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import yaml
 from flask import Flask
@@ -51,17 +53,18 @@ def publish_chart_release(app: Flask, client: FlaskClient) -> None:
     assert response.status_code == 201, response.json
 
 
-def plan_and_bundle(app: Flask, client: FlaskClient, config: dict[str, str]) -> tuple[dict, TestResponse]:
+def plan_and_bundle(app: Flask, client: FlaskClient, config: dict[str, Any],
+                    **fields: Any) -> tuple[dict, TestResponse]:
     """A plan for the chart release in an environment with ``config``, and its bundle."""
     publish_chart_release(app, client)
     town = municipality(app, client)
-    town.environment("test", config=config, appConfig={"zaakportaal": {"hostname": "zaken.utrecht.nl"}})
+    town.environment("test", config=config, appConfig={"zaakportaal": {"hostname": "zaken.utrecht.nl"}}, **fields)
     plan = town.plan("test", "zaakportaal")
     return plan, town.get(f"test/plans/{plan['id']}/bundle")
 
 
-def bundle_for(app: Flask, client: FlaskClient, config: dict[str, str]) -> TestResponse:
-    return plan_and_bundle(app, client, config)[1]
+def bundle_for(app: Flask, client: FlaskClient, config: dict[str, Any], **fields: Any) -> TestResponse:
+    return plan_and_bundle(app, client, config, **fields)[1]
 
 
 def test_a_chart_is_rendered_with_the_environments_values_in_install_order(app: Flask, client: FlaskClient):
@@ -75,15 +78,23 @@ def test_a_chart_is_rendered_with_the_environments_values_in_install_order(app: 
         ("chart/templates/ingress.yaml", "Ingress"),
     ]  # install order, and the test hook left out
     configmap, deployment, ingress = (body for _, body in objects)
-    assert configmap["metadata"] == {"name": "zaakportaal-settings", "namespace": "test"}
+    assert configmap["metadata"] == {"name": "zaakportaal-settings", "namespace": "zaakportaal"}  # its own
+    assert item["namespace"] == "zaakportaal"
     assert deployment["metadata"]["name"] == "zaakportaal" and deployment["spec"]["replicas"] == 3
     assert ingress["spec"]["rules"][0]["host"] == "zaken.utrecht.nl"
     assert ingress["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/"
 
 
-def test_the_environments_namespace_value_names_the_namespace(app: Flask, client: FlaskClient):
-    files = bundle_for(app, client, {"namespace": "utrecht-zaken"}).json["items"][0]["files"]
+def test_a_shared_namespace_is_the_environments_namespace_value(app: Flask, client: FlaskClient):
+    files = bundle_for(app, client, {"namespace": "utrecht-zaken"},
+                       namespaces={"mode": "shared"}).json["items"][0]["files"]
     assert yaml.safe_load(files[0]["content"])["metadata"]["namespace"] == "utrecht-zaken"
+
+
+def test_a_prefix_goes_before_each_apps_namespace(app: Flask, client: FlaskClient):
+    item = bundle_for(app, client, {}, namespaces={"prefix": "test-"}).json["items"][0]
+    assert item["namespace"] == "test-zaakportaal"
+    assert yaml.safe_load(item["files"][0]["content"])["metadata"]["namespace"] == "test-zaakportaal"
 
 
 def test_values_that_break_the_chart_block_the_plan_with_helms_message(app: Flask, client: FlaskClient):
