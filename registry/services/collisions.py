@@ -14,9 +14,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.models import Environment, Release
+from registry.models import App, Environment, Installation, Release
 from registry.services.namespaces import app_namespace
 from registry.services.plan_checks import environment_values
 from registry.services.release_charts import rendered_chart
@@ -56,17 +57,26 @@ class CollisionCheck:
         self.store = store
 
     def check(self, environment: Environment, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """``plan.collision`` problems, one per claim two apps share."""
+        """``plan.collision`` problems, one per claim two apps share.
+
+        The apps are those the plan names and those installed that it leaves alone;
+        installed apps come first, so the message names the newcomer second.
+        """
+        planned = {step["app"]: step["releaseId"] for step in steps}
+        kept = [(slug, release_id) for slug, release_id in self.session.execute(
+            select(App.slug, Installation.release_id).join(App, Installation.app_id == App.id)
+            .where(Installation.environment_id == environment.id).order_by(Installation.id))
+            if slug not in planned]
         holders: dict[Claim, str] = {}
         problems = []
-        for step in steps:
-            release = self.session.get(Release, step["releaseId"])
+        for app, release_id in [*kept, *planned.items()]:
+            release = self.session.get(Release, release_id)
             if release is None:
                 continue
             for claim in sorted(set(self._claims(environment, release)), key=lambda c: (c.what, c.key)):
-                first = holders.setdefault(claim, step["app"])
-                if first != step["app"]:
-                    problems.append(_collision(first, step["app"], claim))
+                first = holders.setdefault(claim, app)
+                if first != app:
+                    problems.append(_collision(first, app, claim))
         return problems
 
     def _claims(self, environment: Environment, release: Release) -> Iterator[Claim]:
