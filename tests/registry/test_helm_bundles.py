@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from sdk.installs import write_bundle
 from tests import factories, helm_charts
 from tests.conftest import add_organisation
 from tests.registry.installs_support import municipality
@@ -39,18 +42,19 @@ CONFIG = [
 ]
 
 
-def publish_chart_release(app: Flask, client: FlaskClient) -> None:
+def publish_chart_release(app: Flask, client: FlaskClient, config: list[dict[str, Any]] = CONFIG,
+                          **templates: str) -> None:
     put_profile(app, profile_yaml(PROFILE, ["1.34"], services=["postgresql"]))
     token = add_organisation(app, "dimpact")
-    manifest = factories.manifest(id="zaakportaal", version="1.0.0", config=CONFIG)
+    manifest = factories.manifest(id="zaakportaal", version="1.0.0", config=config)
     files = factories.package_files(manifest)
     del files["deploy/deployment.yaml"]
     values = helm_charts.VALUES.format(digest="c" * 64).replace("enabled: false", "enabled: true")
     files.update(helm_charts.in_package(helm_charts.chart(**{
         "values.yaml": values, "templates/configmap.yaml": CONFIGMAP, "templates/tests/smoke.yaml": TEST_HOOK,
-        "templates/guard.yaml": GUARD})))
+        "templates/guard.yaml": GUARD, **templates})))
     response = publish(client, token, factories.tar_gz(files))
-    assert response.status_code == 201, response.json
+    assert response.status_code == 201, [f for f in response.json.get("findings", []) if f["severity"] == "error"]
 
 
 def plan_and_bundle(app: Flask, client: FlaskClient, config: dict[str, Any],
@@ -110,3 +114,28 @@ def test_plans_render_the_chart_with_the_environments_values(app: Flask, client:
     plan, _ = plan_and_bundle(app, client, {"replicas": "2"})
     assert plan["status"] == "ready"
     assert not [p for p in plan["problems"] if p["code"] == "plan.chart-does-not-render"]
+
+
+SECRET_TEMPLATE = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: "{{ .Release.Name }}-db"}
+data: {password: "{{ (.Values.db | default dict).password | default "" | b64enc }}"}
+"""
+
+
+def test_a_chart_gets_a_marker_for_a_secret_that_the_cli_fills_even_base64_encoded(
+        app: Flask, client: FlaskClient, tmp_path: Path) -> None:
+    config = [*CONFIG, {"name": "dbPassword", "secret": True, "helmValue": "db.password"}]
+    publish_chart_release(app, client, config, **{"templates/secret.yaml": SECRET_TEMPLATE})
+    town = municipality(app, client)
+    reference = {"secretName": "zaakportaal-db", "key": "password"}
+    town.environment("test", appConfig={"zaakportaal": {"hostname": "zaken.utrecht.nl", "dbPassword": reference}})
+    plan = town.plan("test", "zaakportaal")
+    assert plan["status"] == "ready", plan["problems"]
+    bundle = town.get(f"test/plans/{plan['id']}/bundle").json
+    (item,) = bundle["items"]
+    assert item["secrets"] == [{"name": "dbPassword", "value": "<secret: dbPassword>", "reference": reference}]
+    written = write_bundle(bundle, tmp_path, {"dbPassword": "Geheim-123"})
+    (secret,) = [yaml.safe_load(p.read_text()) for p in written if p.name == "secret.yaml"]
+    assert base64.b64decode(secret["data"]["password"]) == b"Geheim-123"
