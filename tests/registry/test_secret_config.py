@@ -19,22 +19,13 @@ from sdk.secret_values import needed_secrets, secret_values
 from sdk.secrets import fill, marker
 from tests import factories
 from tests.conftest import add_organisation
-from tests.registry.installs_support import Municipality, bearer, municipality
+from tests.registry.installs_support import SECRET_TEMPLATE, Municipality, bearer, municipality
 from tests.registry.test_profiles import profile_yaml, put_profile
 from tests.registry.test_publish_api import publish
 
 PROFILE = "gemeentecloud"
 REFERENCE = {"secretName": "kluis-db", "key": "password"}
-SECRET_FILE = """\
-apiVersion: v1
-kind: Secret
-metadata:
-  name: kluis-db
-stringData:
-  password: "${dbPassword}"
-  host: "${hostname}"
-  dsn: "${dsn}"
-"""
+SECRET_FILE = SECRET_TEMPLATE + '  host: "${hostname}"\n  dsn: "${dsn}"\n'
 CONFIG = [{"name": "dbPassword", "secret": True, "required": True, "example": "<your password>"},
           {"name": "hostname", "required": True},
           {"name": "dsn", "secret": True, "example": "<postgres://user:password@host/db>"}]

@@ -16,20 +16,12 @@ from sqlalchemy import create_engine
 from sdk.client import RegistryClient
 from tests import factories
 from tests.e2e.server import RegistryServer, console_script, running
-from tests.registry.installs_support import TEMPLATE
+from tests.registry.installs_support import SECRET_TEMPLATE, TEMPLATE
 from tests.registry.test_profiles import profile_yaml
 
 pytestmark = pytest.mark.e2e
 CONFIG = [{"name": "hostname", "required": True, "example": "zaken.example.nl"}, {"name": "replicas", "default": "2"}]
 SECRET_CONFIG = [{"name": "dbPassword", "secret": True, "required": True, "example": "<your password>"}]
-SECRET_TEMPLATE = """\
-apiVersion: v1
-kind: Secret
-metadata:
-  name: kluis-db
-stringData:
-  password: "${dbPassword}"
-"""
 REFERENCE = {"secretName": "utrecht-kluis", "key": "password"}
 PASSWORD = "Zeer-geheim-42!"
 
