@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.models import REMOVED, App, Environment, InstallationEvent, Release
+from registry.services.config_lookup import config_value
 from registry.services.downloads import DownloadPolicy
 from registry.services.namespaces import app_namespace
 from registry.services.secrets import is_secret, secret_entries, secret_problems, step_secrets
@@ -21,17 +22,6 @@ from registry.services.tokens import Caller
 from sdk.secrets import is_reference, is_unresolved, marker
 
 CHANGES = ("install", "upgrade", "downgrade")
-
-
-def config_value(environment: Environment, app: str, name: str) -> Any:
-    """The value that holds for ``app`` in the environment: its own, else the shared one.
-
-    Text, or for a secret a reference (``sdk.secrets.is_reference``), or ``None``.
-    """
-    own = (environment.app_config or {}).get(app) or {}
-    if name in own:
-        return own[name]
-    return (environment.config or {}).get(name)
 
 
 def environment_values(environment: Environment, app: str, manifest: dict[str, Any]) -> dict[str, str | None]:

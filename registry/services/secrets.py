@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import App, Environment, Installation, Release
+from registry.services.config_lookup import config_value
 from sdk.secrets import SECRET_KEY, SECRET_NAME, is_reference, is_unresolved, looks_like_secret_name, shown
 
 REFERENCE_HINT = 'give a reference to a Kubernetes Secret instead: {"secretName": "NAME", "key": "KEY"}'
@@ -76,8 +77,6 @@ def installed_apps(session: Session, environment: Environment) -> list[str]:
 
 def step_secrets(environment: Environment, app: str, manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The secrets an app's release takes from the environment: name, how it is shown, its reference."""
-    from registry.services.plan_checks import config_value  # plan_checks builds on this module
-
     found = []
     for item in manifest.get("config") or ():
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
@@ -90,8 +89,6 @@ def step_secrets(environment: Environment, app: str, manifest: Mapping[str, Any]
 
 def secret_problems(environment: Environment, app: str, manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(code, message)`` for secrets the environment holds in clear or as a reference nobody named yet."""
-    from registry.services.plan_checks import config_value
-
     declared = secret_entries(manifest)
     problems = []
     for item in manifest.get("config") or ():
