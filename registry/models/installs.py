@@ -47,6 +47,8 @@ class Environment(Base):
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     app_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     promote_from_id: Mapped[int | None] = mapped_column(ForeignKey("environment.id"))
+    namespace_mode: Mapped[str] = mapped_column(String(10), default="per-app")  # per-app | shared
+    namespace_prefix: Mapped[str] = mapped_column(String(30), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[datetime | None]
