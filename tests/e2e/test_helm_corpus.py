@@ -8,6 +8,7 @@ they are read from there, never copied into the project.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -54,8 +55,17 @@ def manifest(app_id: str, version: str) -> dict:
         "manifestVersion": 1, "id": app_id, "version": version, "name": app_id.title(),
         "summary": f"{app_id} as its maintainers ship it, as a Helm chart", "publisher": "dimpact",
         "license": "EUPL-1.2", "layer": "data",
-        "config": [{"name": "hostname", "example": f"{app_id}.gemeente.example",
-                    "helmValue": "ingress.hosts[0].host"}],
+        "config": [
+            {"name": "ingress", "default": "true", "helmValue": "ingress.enabled"},
+            {"name": "hostname", "example": f"{app_id}.gemeente.example", "helmValue": "ingress.hosts[0].host"},
+            {"name": "ingressPath", "default": "/", "helmValue": "ingress.hosts[0].paths[0].path"},
+            {"name": "ingressPathType", "default": "Prefix", "helmValue": "ingress.hosts[0].paths[0].pathType"},
+            # What these charts take in clear in their values is given as a secret here.
+            {"name": "secretKey", "secret": True, "example": "<django secret key>",
+             "helmValue": "settings.secretKey"},
+            {"name": "databasePassword", "secret": True, "example": "<database password>",
+             "helmValue": "settings.database.password"},
+        ],
     }
 
 
@@ -109,3 +119,45 @@ def test_real_chart_is_published_with_its_objects_verified(registry: RegistrySer
         assert any(k.startswith("chart/templates/deployment.yaml[") for k in keys), entry
         assert any(k.startswith("chart/charts/redis/templates/") for k in keys), entry
         assert not any(k.startswith("deploy/") for k in keys)
+
+
+
+@pytest.mark.parametrize("chart", sorted(CHARTS))
+def test_real_chart_runs_plans_and_bundles_without_a_secret_in_clear(registry: RegistryServer, tmp_path: Path,
+                                                                     chart):
+    """On a profile that offers what it needs it runs, plans on an environment of that profile,
+    and its bundle holds the environment's values and namespace and only markers for secrets."""
+    corpus_or_skip()
+    app_id, version, _ = CHARTS[chart]
+    archive = build(project(tmp_path, chart))
+    assert publish(registry, archive.read_bytes(), archive.name).status_code in (201, 409)
+    release = requests.get(f"{registry.api}/apps/{app_id}/releases/{version}", timeout=60).json()
+    haven = next(c for c in release["compatibility"] if c["profile"] == "haven")
+    assert haven["runs"] is True, [(f["severity"], f["message"]) for f in haven["findings"] if f["kind"] == "runs"]
+    town = f"gemeente-{app_id}"
+    registry.admin("org", "create", town, "--name", town.title(), "--kind", "municipality")
+    token = registry.admin("token", "create", "--org", town).stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"{registry.api}/organisations/{town}/environments"
+    references = {"secretKey": {"secretName": f"{app_id}-django", "key": "secret-key"},
+                  "databasePassword": {"secretName": f"{app_id}-db", "key": "password"}}
+    created = requests.post(base, headers=headers, timeout=60, json={
+        "name": "productie", "stage": "production", "profile": "haven",
+        "appConfig": {app_id: {"hostname": f"{app_id}.utrecht.example", **references}}})
+    assert created.status_code == 201, created.text
+    plan = requests.post(f"{base}/productie/plans", headers=headers, json={"app": app_id}, timeout=120).json()
+    assert plan["status"] == "ready", plan.get("problems")
+    (step,) = [s for s in plan["steps"] if s["app"] == app_id]
+    assert {s["name"]: s["value"] for s in step["secrets"]} == {
+        "secretKey": "<secret: secretKey>", "databasePassword": "<secret: databasePassword>"}
+    bundle = requests.get(f"{base}/productie/plans/{plan['id']}/bundle", headers=headers, timeout=120)
+    assert bundle.status_code == 200, bundle.text
+    (item,) = [i for i in bundle.json()["items"] if i["app"] == app_id]
+    assert item["namespace"] == app_id
+    documents = [yaml.safe_load(f["content"]) for f in item["files"]]
+    ingress = next(d for d in documents if d and d.get("kind") == "Ingress")
+    assert ingress["spec"]["rules"][0]["host"] == f"{app_id}.utrecht.example"
+    text = bundle.text
+    assert "${secret:secretKey}" in text or "secretKey" in json.dumps(item.get("secrets"))
+    for reference in references.values():  # a reference names a Secret; no value travels
+        assert reference["secretName"] in json.dumps([plan, bundle.json()])
