@@ -180,7 +180,7 @@ class SchemaCheck:
         self.version_range(item, key)
 
     def required_api(self, value: Any, key: str) -> None:
-        """One API (``api``), or alternatives of which any one will do (``anyOf``); ``optional`` if used when present."""
+        """One API (``api``) or alternatives of which one will do (``anyOf``); ``optional``: used when present."""
         item = self.mapping(value, key)
         if item is None:
             return

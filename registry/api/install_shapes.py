@@ -24,6 +24,7 @@ def environment(env: Environment) -> dict[str, Any]:
         "config": dict(env.config or {}),
         "appConfig": {app: dict(values) for app, values in (env.app_config or {}).items()},
         "promoteFrom": env.promote_from.name if env.promote_from else None,
+        "confirmedApis": list(env.confirmed_apis or ()),
         "createdAt": timestamp(env.created_at),
         "updatedAt": timestamp(env.updated_at),
         "links": {

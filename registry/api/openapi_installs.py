@@ -41,6 +41,9 @@ ENVIRONMENT_FIELDS = {
     "appConfig": {"type": "object", "additionalProperties": STRINGS,
                   "description": "Config values per app id; they win over `config`."},
     "promoteFrom": {**NULLABLE_STRING, "description": "An environment a release must have run in first."},
+    "confirmedApis": {"type": "array", "items": {"type": "string"},
+                      "description": "External APIs (brp, kvk, bag) the municipality confirms this environment "
+                                     "has access to; apps that call them can be planned here."},
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -75,6 +78,10 @@ SCHEMAS: dict[str, Any] = {
             "yanked": {"type": "boolean"},
             "sha256": {"type": "string"},
             "missingConfig": {"type": "array", "items": {"type": "object"}},
+            "external": {"type": "object", "description": "Services the municipality brings (their config "
+                         "value set or not) and external APIs the app calls (confirmed or not).",
+                         "properties": {"services": {"type": "array", "items": {"type": "object"}},
+                                        "apis": {"type": "array", "items": {"type": "object"}}}},
             "promotion": {"type": ["object", "null"],
                           "properties": {"from": {"type": "string"}, "met": {"type": "boolean"}}},
         },

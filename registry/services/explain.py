@@ -50,6 +50,8 @@ class Explainer:
     def _unmet(self, info: RequirementInformation) -> str:
         need: Need = info.requirement
         who = self.who(info)
+        if need.options:
+            return self._unmet_alternatives(need, who)
         if need.is_api:
             return self._unmet_api(need, who)
         releases = self.index.releases(need.name)
@@ -70,6 +72,13 @@ class Explainer:
                             for app, versions in sorted(providers.items()))
         return (f"{who} needs {self._what(need)}, but no release that provides a matching version can be "
                 f"chosen ({offered}; only releases that are not yanked and run on `{self.profile}` count).")
+
+    def _unmet_alternatives(self, need: Need, who: str) -> str:
+        offered = "; ".join(f"{api}: {', '.join(sorted(self.index.providers(api))) or 'no provider'}"
+                            for api, _ in need.options)
+        return (f"{who} needs {self._what(need)}, but no release that provides any of them at a matching "
+                f"version can be chosen ({offered}; only releases that are not yanked and run on "
+                f"`{self.profile}` count).")
 
     def _why_not(self, release: ReleaseInfo) -> str:
         if release.yanked:

@@ -171,7 +171,10 @@ def _steps(result: Result, root: str, installed: Mapping[str, str], explainer: E
 
     def dependencies(app: str) -> list[str]:
         release = mapping[f"app:{app}"].release
-        deps = [a for a, _ in release.requires_apps] + [providers[api] for api, _ in release.requires_apis]
+        chosen = [pick.name for ident, pick in mapping.items() if ident.startswith(f"any:{app}:")]
+        apis = [api for api, _ in release.requires_apis] + chosen
+        apis += [api for options in release.optional_apis for api, _ in options]
+        deps = [a for a, _ in release.requires_apps] + [providers[api] for api in apis if api in providers]
         return [d for d in deps if d != app and f"app:{d}" in mapping]
 
     order: list[str] = []
