@@ -21,7 +21,6 @@ from registry.models import RELEASE_YANKED, ApiProvision, App, CompatibilityReco
 from sdk.requirements import api_needs, host_app
 from sdk.versions import parse_version, sort_key
 
-
 Options = tuple[tuple[str, str | None], ...]  # (api, range) of which any one will do
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from resolvelib.resolvers import RequirementInformation
 
 from registry.services.candidates import CandidateIndex, ReleaseInfo
-from registry.services.resolver import INSTALLED, REQUEST, Need, Pick, fits
+from registry.services.resolver import INSTALLED, REQUEST, Need, Pick, fits, options_of
 
 SHOWN = 5  # versions named in one sentence
 
@@ -29,12 +29,22 @@ class Explainer:
 
     def conflict(self, causes: Sequence[RequirementInformation]) -> list[str]:
         groups: dict[str, list[RequirementInformation]] = {}
+        sentences = []
         for cause in causes:
+            parent = cause.parent
+            if parent is not None and parent.identifier.startswith("any:"):
+                # The last alternative tried failed: say that none of them could be provided.
+                groups.setdefault(parent.identifier, [])
+                continue
             groups.setdefault(cause.requirement.identifier, [])
             if cause not in groups[cause.requirement.identifier]:
                 groups[cause.requirement.identifier].append(cause)
-        sentences = []
-        for infos in groups.values():
+        for identifier, infos in groups.items():
+            if not infos:
+                wanted_by = next(c.parent.wanted_by for c in causes if c.parent and c.parent.identifier == identifier)
+                need = Need(identifier, "", options=options_of(identifier))
+                sentences.append(self._unmet_alternatives(need, wanted_by))
+                continue
             distinct = {(i.requirement.range, i.requirement.allowed) for i in infos}
             sentences.append(self._clash(infos) if len(distinct) > 1 else self._unmet(infos[0]))
         return sentences

@@ -91,6 +91,13 @@ def any_need(release: ReleaseInfo, options: Options) -> Need:
                 wanted_by=f"{release.app} {release.version}")
 
 
+def options_of(identifier: str) -> Options:
+    """The alternatives an ``any:<app>:<api>@<range>|...`` identifier stands for."""
+    key = identifier.split(":", 2)[2]
+    pairs = (part.split("@", 1) for part in key.split("|"))
+    return tuple((api, None if range_ == "*" else range_) for api, range_ in pairs)
+
+
 def api_need(api: str, range_: str | None) -> Need:
     return Need(f"api:{api}", api, range_ or None)
 

@@ -33,9 +33,10 @@ data:
 def release(client: FlaskClient, token: str, app_id: str, version: str, *, provides: dict[str, str] | None = None,
             apps: dict[str, str] | None = None, apis: dict[str, str] | None = None,
             needs_redis: bool = False, config: list[dict[str, Any]] | None = None,
-            publisher: str = "dimpact", license: str = "EUPL-1.2") -> dict[str, Any]:
-    """Publish one release; keyword arguments fill provides/requires/config."""
-    requires: dict[str, Any] = {}
+            publisher: str = "dimpact", license: str = "EUPL-1.2", requires: dict[str, Any] | None = None,
+            **manifest_keys: Any) -> dict[str, Any]:
+    """Publish one release; keyword arguments fill provides/requires/config (``requires`` as written)."""
+    requires = dict(requires or {})
     if apps:
         requires["apps"] = [{"id": a, "version": r} for a, r in apps.items()]
     if apis:
@@ -45,7 +46,7 @@ def release(client: FlaskClient, token: str, app_id: str, version: str, *, provi
     manifest = factories.manifest(
         id=app_id, version=version, name=app_id.replace("-", " ").title(), publisher=publisher, license=license,
         provides=[{"api": a, "version": v} for a, v in (provides or {}).items()] or None,
-        requires=requires or None, config=config)
+        requires=requires or None, config=config, **manifest_keys)
     extra = {"deploy__config.yaml": TEMPLATE.format(id=app_id)} if config else {}
     files = factories.package_files(manifest, **extra)
     if license == "LicenseRef-Proprietary":
