@@ -71,6 +71,8 @@ SCHEMAS: dict[str, Any] = {
             "summary": {"type": "string"},
             "publisher": {"type": "string"},
             "layer": {"type": ["string", "null"], "enum": [*LAYERS, None]},
+            "layers": {"type": "array", "items": {"type": "string", "enum": list(LAYERS)},
+                       "description": "Every Common Ground layer of the app; `layer` is the first."},
             "categories": {"type": "array", "items": {"type": "string"}},
             "license": {"type": "string"},
             "latestVersion": NULLABLE_STRING,

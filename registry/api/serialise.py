@@ -31,6 +31,7 @@ def app_summary(app: App) -> dict[str, Any]:
         "publisherVerified": app.organisation.verified,
         "verified": app.organisation.verified,  # short alias of publisherVerified
         "layer": app.layer,
+        "layers": [layer for layer in (app.layers or "").split(",") if layer],
         "categories": list(app.categories or []),
         "license": app.license,
         "latestVersion": app.latest_version,

@@ -106,6 +106,11 @@ class CatalogueService:
             raise NotFound(f"There is no app `{slug}`; search the catalogue with GET /api/v1/apps?q=...")
         return app
 
+    def names(self, slugs: list[str]) -> dict[str, str]:
+        """The names of the apps ``slugs`` that are in the catalogue (a plugin's page names its host)."""
+        rows = self.session.execute(select(App.slug, App.name).where(App.slug.in_(slugs)))
+        return {slug: name for slug, name in rows}
+
     def release(self, slug: str, version: str) -> Release:
         release = self.session.scalars(
             select(Release).join(App).where(App.slug == slug, Release.version == version)

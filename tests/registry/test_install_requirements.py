@@ -28,6 +28,11 @@ def change(town: Municipality, env: str, **fields: Any) -> Any:
     return town.client.patch(f"{town.base}/{env}", json=fields, headers=bearer(town.token))
 
 
+def english(client: FlaskClient) -> None:
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+
+
 def codes(plan: dict[str, Any]) -> list[str]:
     return [p["code"] for p in plan["problems"]]
 
@@ -113,3 +118,40 @@ def test_a_plugin_needs_its_host_at_a_matching_version(utrecht: Municipality, ap
     publish(app, "formulieren-kvk", extends={"app": "open-formulieren", "version": ">=4"})
     plan = utrecht.plan("test", "formulieren-kvk")
     assert plan["status"] == "impossible" and "no release is in that range" in plan["problems"][0]["message"]
+
+
+def test_an_app_in_several_layers_is_found_and_counted_under_each(utrecht: Municipality, app: Flask,
+                                                                   client: FlaskClient) -> None:
+    from registry.db import database
+    from registry.services.browsing import BrowseService
+    from registry.services.catalogue import AppQuery
+
+    publish(app, "zaakbrug", layer=["integration", "process"])
+    found = client.get("/api/v1/apps?layer=integration").json
+    assert [a["id"] for a in found["items"]] == ["zaakbrug"]
+    assert found["items"][0]["layer"] == "integration" and found["items"][0]["layers"] == ["integration", "process"]
+    assert "zaakbrug" in [a["id"] for a in client.get("/api/v1/apps?layer=process&pageSize=50").json["items"]]
+    with database(app).session() as session:
+        facets = BrowseService(session).browse(AppQuery(q="zaakbrug")).facets.layer
+    assert {f.value: f.count for f in facets}["integration"] == 1
+    assert {f.value: f.count for f in facets}["process"] == 1
+    english(client)
+    assert "Integration, Process" in client.get("/apps/zaakbrug").get_data(as_text=True)
+
+
+def test_the_app_page_names_the_host_and_every_kind_of_need(utrecht: Municipality, app: Flask,
+                                                             client: FlaskClient) -> None:
+    publish(app, "open-formulieren", "2.1.0", name="Open Formulieren")
+    publish(app, "formulieren-brp", extends={"app": "open-formulieren", "version": ">=2.0 <3"}, requires={
+        "apis": [{"anyOf": [{"api": "zgw-zaken"}, {"api": "zaken-light"}], "optional": True}],
+        "external": [{"api": "brp"}, {"service": "rabbitmq", "config": "RABBITMQ_URL"}],
+        "platform": {"services": [{"name": "postgresql", "version": ">=14", "extensions": ["postgis"]}],
+                     "operators": [{"name": "cert-manager", "version": ">=1.12"}]}})
+    dutch = client.get("/apps/formulieren-brp").get_data(as_text=True)
+    assert "Een plug-in voor" in dutch and "Dienst die de gemeente zelf levert" in dutch
+    english(client)
+    page = client.get("/apps/formulieren-brp").get_data(as_text=True)
+    assert "A plugin that extends" in page and ">Open Formulieren</a>" in page
+    for text in ("One of the APIs", "zaken-light", "optional: used when present", "External API", "brp",
+                 "postgis", "RABBITMQ_URL", "Operator cert-manager"):
+        assert text in page, text
