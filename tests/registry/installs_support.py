@@ -43,8 +43,9 @@ def release(client: FlaskClient, token: str, app_id: str, version: str, *, provi
         requires["apis"] = [{"api": a, "version": r} for a, r in apis.items()]
     if needs_redis:
         requires["platform"] = {"services": ["redis"]}
+    name = manifest_keys.pop("name", app_id.replace("-", " ").title())
     manifest = factories.manifest(
-        id=app_id, version=version, name=manifest_keys.pop("name", app_id.replace("-", " ").title()), publisher=publisher, license=license,
+        id=app_id, version=version, name=name, publisher=publisher, license=license,
         provides=[{"api": a, "version": v} for a, v in (provides or {}).items()] or None,
         requires=requires or None, config=config, **manifest_keys)
     extra = {"deploy__config.yaml": TEMPLATE.format(id=app_id)} if config else {}
