@@ -155,3 +155,13 @@ def test_the_app_page_names_the_host_and_every_kind_of_need(utrecht: Municipalit
     for text in ("One of the APIs", "zaken-light", "optional: used when present", "External API", "brp",
                  "postgis", "RABBITMQ_URL", "Operator cert-manager"):
         assert text in page, text
+
+
+def test_an_optional_api_asks_no_choice_when_the_plan_holds_a_provider(utrecht: Municipality, app: Flask) -> None:
+    # zaakportaal needs open-zaak anyway, which also provides the optional zgw-catalogi; so does
+    # catalogi-plus, but no choice between them is asked and nothing more is installed.
+    publish(app, "zaakportaal", requires={"apps": [{"id": "open-zaak", "version": "^1.0"}],
+                                          "apis": [{"api": "zgw-catalogi", "version": "^1.0", "optional": True}]})
+    plan = utrecht.plan("test", "zaakportaal")
+    assert plan["status"] == "ready"
+    assert [s[0] for s in steps(plan)] == ["open-notificaties", "open-zaak", "zaakportaal"]
