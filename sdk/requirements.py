@@ -11,7 +11,7 @@ skipped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,18 +88,22 @@ def _range(value: Any) -> str | None:
     return value if isinstance(value, str) and is_range(value) else None
 
 
+def _named_entries(manifest: Mapping[str, Any] | None, name: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(key, mapping) of each ``requires.platform.<name>`` entry; a slug reads as ``{name: slug}``."""
+    for index, item in enumerate(_list(_platform(manifest).get(name))):
+        entry = {"name": item} if isinstance(item, str) else item
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            yield f"requires.platform.{name}[{index}]", entry
+
+
 def service_needs(manifest: Mapping[str, Any] | None) -> list[ServiceNeed]:
     """Every service the manifest names: ``requires.platform.services`` and ``requires.external`` services."""
     needs = []
-    for index, item in enumerate(_list(_platform(manifest).get("services"))):
-        key = f"requires.platform.services[{index}]"
-        if isinstance(item, str):
-            needs.append(ServiceNeed(item, key=key))
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            provider = item.get("provider") if item.get("provider") in PROVIDERS else PLATFORM
-            config = item.get("config") if isinstance(item.get("config"), str) else None
-            needs.append(ServiceNeed(item["name"], _range(item.get("version")), _texts(item.get("extensions")),
-                                     provider, config, key))
+    for key, item in _named_entries(manifest, "services"):
+        provider = item.get("provider") if item.get("provider") in PROVIDERS else PLATFORM
+        config = item.get("config") if isinstance(item.get("config"), str) else None
+        needs.append(ServiceNeed(item["name"], _range(item.get("version")), _texts(item.get("extensions")),
+                                 provider, config, key))
     for index, item in enumerate(_list(_requires(manifest).get("external"))):
         if isinstance(item, dict) and isinstance(item.get("service"), str):
             config = item.get("config") if isinstance(item.get("config"), str) else None
@@ -114,14 +118,8 @@ def platform_services(manifest: Mapping[str, Any] | None) -> list[ServiceNeed]:
 
 
 def operator_needs(manifest: Mapping[str, Any] | None) -> list[OperatorNeed]:
-    needs = []
-    for index, item in enumerate(_list(_platform(manifest).get("operators"))):
-        key = f"requires.platform.operators[{index}]"
-        if isinstance(item, str):
-            needs.append(OperatorNeed(item, key=key))
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            needs.append(OperatorNeed(item["name"], _range(item.get("version")), key))
-    return needs
+    return [OperatorNeed(item["name"], _range(item.get("version")), key)
+            for key, item in _named_entries(manifest, "operators")]
 
 
 def api_needs(manifest: Mapping[str, Any] | None) -> list[ApiNeed]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -139,3 +140,12 @@ def catalogue(app: Flask, client: FlaskClient) -> str:
     release(client, token, "klantportaal", "1.0.0", apis={"zgw-catalogi": "^1.0"})
     release(client, token, "meldingen", "1.0.0", apps={"open-notificaties": "^2.0", "open-zaak": "^1.0"})
     return token
+
+
+@pytest.fixture
+def utrecht(app: Flask, client: FlaskClient) -> Municipality:
+    """Utrecht with a `test` environment, on the test catalogue (dimpact's token in the app config)."""
+    app.config["DIMPACT_TOKEN"] = catalogue(app, client)
+    town = municipality(app, client)
+    town.environment("test")
+    return town

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.registry.installs_support import Municipality, bearer, catalogue, municipality, release, steps
-
-
-@pytest.fixture
-def utrecht(app: Flask, client: FlaskClient) -> Municipality:
-    app.config["DIMPACT_TOKEN"] = catalogue(app, client)
-    town = municipality(app, client)
-    town.environment("test")
-    return town
+from tests.registry.installs_support import (
+    Municipality,
+    bearer,
+    release,
+    steps,
+)
 
 
 def publish(app: Flask, app_id: str, version: str = "1.0.0", **keys: Any) -> None:
