@@ -27,6 +27,7 @@ PLUGIN_NAME = "manifest-schema"
 CONFIG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 EXTENSION = re.compile(r"^[a-z][a-z0-9_-]*\Z")  # a PostgreSQL extension: postgis, pg_trgm
 MAX_DESCRIPTION = 300
+MAX_ALTERNATIVES = 10  # APIs in one anyOf: each is a path the install resolver may try
 TOP_LEVEL = {
     "manifestVersion", "id", "version", "name", "summary", "publisher", "license",
     "layer", "categories", "provides", "requires", "config", "extends",
@@ -187,8 +188,8 @@ class SchemaCheck:
         if "anyOf" in item:
             self.unknown_keys(item, {"anyOf", "optional"}, key)
             options = item["anyOf"]
-            if not isinstance(options, list) or len(options) < 2:
-                self.error("any-of", join_key(key, "anyOf"), field=join_key(key, "anyOf"))
+            if not isinstance(options, list) or not 2 <= len(options) <= MAX_ALTERNATIVES:
+                self.error("any-of", join_key(key, "anyOf"), field=join_key(key, "anyOf"), limit=MAX_ALTERNATIVES)
             else:
                 for index, option in enumerate(options):
                     self.one_api(option, join_key(join_key(key, "anyOf"), index), set())

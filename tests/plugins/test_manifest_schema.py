@@ -338,6 +338,7 @@ def test_layers_and_hosts_are_checked(change: dict[str, Any], expected: set[tupl
 @pytest.mark.parametrize(("requires", "expected"), [
     ({"apis": [{"api": "zgw-zaken", "optional": "yes"}]}, {("manifest.type", "requires.apis[0].optional")}),
     ({"apis": [{"anyOf": [{"api": "zgw-zaken"}]}]}, {("manifest.any-of", "requires.apis[0].anyOf")}),
+    ({"apis": [{"anyOf": [{"api": f"api-{n}"} for n in range(11)]}]}, {("manifest.any-of", "requires.apis[0].anyOf")}),
     ({"apis": [{"anyOf": [{"api": "zgw-zaken"}, {"api": "X", "version": "^1"}]}]},
      {("manifest.invalid-api", "requires.apis[0].anyOf[1].api")}),
     ({"apis": [{"anyOf": [{"api": "a1"}, {"api": "b1"}], "version": "1"}]},
