@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export APPSTORE_DATA_DIR ?= instance
 
-.PHONY: run install web-assets test install-test system-deps bench bench-web screenshots translations clean
+.PHONY: run install web-assets test lint install-test system-deps bench bench-web screenshots translations clean
 
 run: install
 	$(BIN)/appstore-registry init
@@ -45,6 +45,10 @@ system-deps:
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Style and imports (ruff); CI runs it before the tests.
+lint: install-test
+	$(BIN)/ruff check .
 
 bench: install-test
 	$(BIN)/python bench/registry_throughput.py

@@ -19,6 +19,7 @@ from sdk.manifest import (
     is_slug,
 )
 from sdk.requirements import PROVIDERS
+from sdk.secrets import looks_like_placeholder
 from sdk.text import hidden_characters
 from sdk.versions import is_range, is_version
 
@@ -291,8 +292,8 @@ class SchemaCheck:
         item = self.mapping(value, key)
         if item is None:
             return
-        self.unknown_keys(item, {"name", "required", "default", "example", "description", "helmValue"},
-                          key)
+        self.unknown_keys(item, {"name", "required", "default", "example", "description", "helmValue",
+                                "secret"}, key)
         name = item.get("name")
         if not isinstance(name, str) or not CONFIG_NAME.match(name):
             self.error("invalid-config-name", join_key(key, "name"), field=join_key(key, "name"))
@@ -304,6 +305,19 @@ class SchemaCheck:
                 self.error("type", join_key(key, field), field=field, expected="quoted-text")
         if "helmValue" in item:
             self.helm_value(item["helmValue"], join_key(key, "helmValue"))
+        if "secret" in item:
+            self.secret_entry(item, key)
+
+    def secret_entry(self, item: Mapping[str, Any], key: str) -> None:
+        """A secret has no default, and its example is a placeholder, never a usable value."""
+        if not isinstance(item["secret"], bool):
+            self.error("type", join_key(key, "secret"), field="secret", expected="boolean")
+        elif item["secret"]:
+            if item.get("default") is not None:
+                self.error("secret-default", join_key(key, "default"), field=join_key(key, "default"))
+            example = item.get("example")
+            if example is not None and not looks_like_placeholder(str(example)):
+                self.error("secret-example", join_key(key, "example"), field=join_key(key, "example"))
 
     def helm_value(self, value: Any, key: str) -> None:
         """The Helm values path a config value sets, e.g. ``ingress.hosts[0].host``."""

@@ -7,7 +7,9 @@ records the installation; each step is a function the CLI wraps.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,6 +21,8 @@ from sdk.client import Forbidden, NotFound, RegistryClient, RegistryError
 from sdk.errors import AppstoreError
 from sdk.manifest import is_slug
 from sdk.package import is_manifest_name
+from sdk.secret_values import needed_secrets
+from sdk.secrets import ENV_PREFIX, SECRET_MARKER, fill
 
 ENV_REF = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)\Z")
 NEEDS_ENTITLEMENT = "content.needs-entitlement"  # the problem code of a refused commercial module
@@ -98,12 +102,20 @@ class InstallClient(RegistryClient):
             raise
 
 
-def write_bundle(bundle: dict[str, Any], output: Path) -> list[Path]:
+def write_bundle(bundle: dict[str, Any], output: Path, secrets: Mapping[str, str] | None = None) -> list[Path]:
     """Write each app's rendered files to ``output/NN-app/``, in the plan's order.
 
     Every path is checked before anything is written: only manifests below
     the app's folder (the files verification checked), never a path outside it.
+    Secret markers are filled from ``secrets``; a marker left unfilled stops
+    everything before a file is written. Files are readable by their owner only.
     """
+    secrets = secrets or {}
+    missing = sorted(set(needed_secrets(bundle)) - set(secrets))
+    if missing:
+        raise AppstoreError(f"The bundle needs secret(s) {', '.join(missing)}; nothing was written.",
+                            hint="Give each with --secret NAME=@FILE or --secret NAME=env:VAR, or set "
+                                 f"{ENV_PREFIX}NAME.")
     planned = []
     for number, item in enumerate(bundle.get("items") or [], start=1):
         if not is_slug(item.get("app"), (1, 64)):
@@ -115,13 +127,25 @@ def write_bundle(bundle: dict[str, Any], output: Path) -> list[Path]:
             if relative.is_absolute() or ".." in relative.parts or not is_manifest_name(file["path"]):
                 raise AppstoreError(f"The bundle names an unsafe path {file['path']!r}; nothing was written.",
                                     hint="Tell the registry's administrators.")
-            planned.append((folder.joinpath(*relative.parts), file["content"]))
+            content, _ = fill(file["content"], secrets)
+            if SECRET_MARKER in content:
+                raise AppstoreError(f"{item['app']} {file['path']} holds a secret marker the bundle does not list; "
+                                    "nothing was written.", hint="Tell the registry's administrators.")
+            planned.append((folder.joinpath(*relative.parts), content))
     output.mkdir(parents=True, exist_ok=True)
     for target, content in planned:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
-    (output / "plan.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write_private(target, content)
+    _write_private(output / "plan.json", json.dumps(bundle, indent=2, ensure_ascii=False) + "\n")
     return [target for target, _ in planned]
+
+
+def _write_private(target: Path, content: str) -> None:
+    """Write ``content`` readable by the owner only: rendered files may hold secrets."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # a file that existed keeps its mode otherwise
+        handle.write(content)
 
 
 def plan_failure(plan: dict[str, Any]) -> AppstoreError:

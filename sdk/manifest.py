@@ -57,6 +57,7 @@ class ConfigValue:
     example: str | None = None
     description: str = ""
     helm_value: str = ""  # the chart's values path this value sets, e.g. ingress.hosts[0].host
+    secret: bool = False  # environments hold a reference to a Kubernetes Secret, never the value
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Manifest:
                     example=None if c.get("example") is None else str(c["example"]),
                     description=str(c.get("description") or ""),
                     helm_value=str(c.get("helmValue") or ""),
+                    secret=c.get("secret") is True,
                 )
                 for c in data.get("config") or ()
             ),

@@ -49,6 +49,9 @@ PROBLEMS = {
     "plan.missing-config": _l("Config value missing"),
     "plan.promotion": _l("Not promoted yet"),
     "plan.keeps-yanked": _l("Keeps a withdrawn release"),
+    "plan.collision": _l("Two apps claim the same"),
+    "plan.secret-in-clear": _l("Secret stored in clear"),
+    "plan.secret-unresolved": _l("Secret needs a reference"),
 }
 PRICING = {
     "per-inhabitant": _l("Per inhabitant"),

@@ -15,6 +15,14 @@ def _api_version(response: Response) -> Response:
     return response
 
 
-from registry.api import apps, openapi, profiles, releases  # noqa: E402,F401  (routes register on import)
-from registry.api import organisations, vendors  # noqa: E402,F401  (commercial modules, verification)
-from registry.api import environments, plans  # noqa: E402,F401  (municipal installs)
+# Routes register on import: the catalogue, commercial modules and verification, municipal installs.
+from registry.api import (  # noqa: E402,F401
+    apps,
+    environments,
+    openapi,
+    organisations,
+    plans,
+    profiles,
+    releases,
+    vendors,
+)

@@ -9,6 +9,8 @@ from registry.models import Environment, Installation, InstallationEvent, Instal
 from registry.public_urls import external_url_for
 from registry.services.bundles import BundleItem
 from registry.services.installations import Adoption
+from registry.services.namespaces import namespaces_json
+from registry.services.secrets import attention
 from registry.services.updates import Update
 
 INTERNAL_STEP_KEYS = ("releaseId",)
@@ -23,6 +25,8 @@ def environment(env: Environment) -> dict[str, Any]:
         "profile": env.profile.slug,
         "config": dict(env.config or {}),
         "appConfig": {app: dict(values) for app, values in (env.app_config or {}).items()},
+        "namespaces": namespaces_json(env),
+        "needsAttention": attention(env),
         "promoteFrom": env.promote_from.name if env.promote_from else None,
         "confirmedApis": list(env.confirmed_apis or ()),
         "createdAt": timestamp(env.created_at),
@@ -66,7 +70,8 @@ def bundle(record: InstallPlanRecord, items: list[BundleItem]) -> dict[str, Any]
         "plan": record.id,
         "environment": record.environment.name,
         "items": [{"app": i.app, "version": i.version, "action": i.action, "sha256": i.sha256,
-                   "files": i.files, "warnings": i.warnings} for i in items],
+                   "namespace": i.namespace, "secrets": i.secrets, "files": i.files, "warnings": i.warnings}
+                  for i in items],
     }
 
 

@@ -16,6 +16,19 @@ PLAN_ID = {"name": "plan_id", "in": "path", "required": True, "schema": {"type":
 BEARER = [{"bearer": []}]
 STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
+SECRET_REFERENCE = {
+    "type": "object", "required": ["secretName", "key"], "additionalProperties": False,
+    "description": "A Kubernetes Secret in the app's namespace and the key that holds the value; a secret's "
+                   "value is never sent to the registry.",
+    "properties": {"secretName": {"type": "string", "maxLength": 253}, "key": {"type": "string", "maxLength": 253}},
+}
+UNRESOLVED = {"type": "object", "required": ["unresolved"], "properties": {"unresolved": {"const": True}},
+              "description": "Where a secret was stored in clear and removed: name its Secret (needsAttention)."}
+CONFIG_VALUES = {"type": "object",
+                 "additionalProperties": {"oneOf": [{"type": "string"}, SECRET_REFERENCE, UNRESOLVED]}}
+SECRET_USE = {"type": "object", "required": ["name", "value", "reference"],
+              "properties": {"name": {"type": "string"}, "value": {"type": "string", "description": "<secret: name>"},
+                             "reference": SECRET_REFERENCE}}
 
 
 def _list(item: str, **extra: Any) -> dict[str, Any]:
@@ -37,9 +50,16 @@ ENVIRONMENT_FIELDS = {
     "name": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "minLength": 2, "maxLength": 64},
     "stage": {"type": "string", "enum": list(ENVIRONMENT_STAGES)},
     "profile": {"type": "string", "description": "The platform profile the environment runs."},
-    "config": {**STRINGS, "description": "Config values shared by every app (e.g. storageClass)."},
-    "appConfig": {"type": "object", "additionalProperties": STRINGS,
-                  "description": "Config values per app id; they win over `config`."},
+    "config": {**CONFIG_VALUES, "description": "Config values shared by every app (e.g. storageClass). A secret "
+               "(an entry marked `secret`, or a name such as password or token) is a reference, never text."},
+    "appConfig": {"type": "object", "additionalProperties": CONFIG_VALUES,
+                  "description": "Config values per app id; they win over `config`. Give per-app values such as "
+                                 "hostnames here: plans refuse two apps that claim one host."},
+    "namespaces": {"type": "object", "additionalProperties": False, "properties": {
+        "mode": {"type": "string", "enum": ["per-app", "shared"],
+                 "description": "per-app: each app in namespace PREFIX+APP-ID (the default); shared: every app in "
+                                "the `namespace` config value, else the environment's name."},
+        "prefix": {"type": "string", "pattern": "^([a-z0-9][a-z0-9-]{0,28})?$"}}},
     "promoteFrom": {**NULLABLE_STRING, "description": "An environment a release must have run in first."},
     "confirmedApis": {"type": "array", "items": {"type": "string"},
                       "description": "External APIs (brp, kvk, bag) the municipality confirms this environment "
@@ -52,6 +72,9 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["name", "organisation", "stage", "profile", "config", "appConfig", "promoteFrom", "links"],
         "properties": {**ENVIRONMENT_FIELDS, "organisation": {"type": "string"}, "createdAt": NULLABLE_STRING,
+                       "needsAttention": {"type": "array", "items": {
+                           "type": "object", "required": ["code", "name", "app"], "properties": {
+                               "code": {"type": "string"}, "name": {"type": "string"}, "app": {"type": "string"}}}},
                        "updatedAt": NULLABLE_STRING, "links": {"type": "object"}},
     },
     "EnvironmentList": _list("Environment"),
@@ -82,6 +105,8 @@ SCHEMAS: dict[str, Any] = {
                          "value set or not) and external APIs the app calls (confirmed or not).",
                          "properties": {"services": {"type": "array", "items": {"type": "object"}},
                                         "apis": {"type": "array", "items": {"type": "object"}}}},
+            "namespace": {"type": "string", "description": "The namespace the app's objects go to."},
+            "secrets": {"type": "array", "items": SECRET_USE},
             "promotion": {"type": ["object", "null"],
                           "properties": {"from": {"type": "string"}, "met": {"type": "boolean"}}},
         },
@@ -90,7 +115,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["code", "severity", "message"],
         "properties": {"code": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]},
-                       "message": {"type": "string"}, "app": {"type": "string"}},
+                       "message": {"type": "string"}, "app": {"type": "string"},
+                       "apps": {**STRING_LIST, "description": "plan.collision: the two apps that collide."}},
     },
     "Plan": {
         "type": "object",
@@ -125,6 +151,9 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {
                     "app": {"type": "string"}, "version": {"type": "string"}, "action": {"type": "string"},
                     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "namespace": {"type": "string"},
+                    "secrets": {"type": "array", "items": SECRET_USE, "description": "Secrets whose marker "
+                                "${secret:NAME} the files hold; appstore install fills them locally."},
                     "files": {"type": "array", "items": {
                         "type": "object", "required": ["path", "content"],
                         "properties": {"path": {"type": "string"}, "content": {"type": "string"}}}},

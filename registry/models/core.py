@@ -152,6 +152,7 @@ class App(Base):
     # longer than its text, and an index needs a bounded key.
     id_skeleton: Mapped[str] = mapped_column(String(64), default="", index=True)
     name_skeleton: Mapped[str] = mapped_column(String(64), default="", index=True)
+    name_cased_skeleton: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

@@ -49,6 +49,8 @@ class Environment(Base):
     # External APIs (BRP, KVK, BAG) the municipality confirms it has access to here.
     confirmed_apis: Mapped[list[str]] = mapped_column(JSON, default=list)
     promote_from_id: Mapped[int | None] = mapped_column(ForeignKey("environment.id"))
+    namespace_mode: Mapped[str] = mapped_column(String(10), default="per-app")  # per-app | shared
+    namespace_prefix: Mapped[str] = mapped_column(String(30), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[datetime | None]

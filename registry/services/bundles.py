@@ -11,16 +11,19 @@ deploy/. A release's Helm chart is rendered with the environment's values
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, RegistryError
 from registry.models import Environment, InstallPlanRecord, Release
 from registry.services.download_log import BUNDLE
+from registry.services.namespaces import app_namespace
 from registry.services.package_content import PackageContent
 from registry.services.plan_checks import CHANGES, environment_values, missing_config
 from registry.services.planning import READY
 from registry.services.release_charts import rendered_chart
+from registry.services.secrets import secret_problems, step_secrets
 from registry.services.stored_packages import open_stored_package
 from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
@@ -38,6 +41,8 @@ class BundleItem:
     version: str
     action: str
     sha256: str
+    namespace: str = ""
+    secrets: list[dict[str, Any]] = field(default_factory=list)  # name, shown, reference; markers to fill
     files: list[dict[str, str]] = field(default_factory=list)  # path (below deploy/), content
     warnings: list[str] = field(default_factory=list)
 
@@ -69,6 +74,8 @@ class BundleService:
                 names = ", ".join(f"`{m['name']}`" for m in missing)
                 raise Conflict(f"{step['app']} needs config value(s) {names} that `{environment.name}` no "
                                "longer sets; set them and make a new plan.")
+            for _code, message in secret_problems(environment, step["app"], release.manifest):
+                raise Conflict(f"{step['app']}: {message} Then make a new plan.")
             items.append(self._render(environment, release, step["action"]))
         for admission in admissions:
             door.sent(admission, method)
@@ -78,7 +85,8 @@ class BundleService:
         app = release.app.slug
         values = environment_values(environment, app, release.manifest)
         view = open_stored_package(self.store, release)
-        item = BundleItem(app, release.version, action, release.artifact_sha256)
+        item = BundleItem(app, release.version, action, release.artifact_sha256, app_namespace(environment, app),
+                          step_secrets(environment, app, release.manifest))
         for path in view.deploy_files():
             text = view.text(path)
             if text is None:

@@ -25,11 +25,13 @@ from registry.models import (
     utcnow,
 )
 from registry.services import audit
+from registry.services.namespaces import apply_namespaces
+from registry.services.secrets import clear_values_problems, declared_secrets, installed_apps
 from registry.services.tokens import Caller
 from sdk.manifest import is_slug
 from sdk.render import NAME
 
-FIELDS = {"name", "stage", "profile", "config", "appConfig", "promoteFrom", "confirmedApis"}
+FIELDS = {"name", "stage", "profile", "config", "appConfig", "promoteFrom", "namespaces", "confirmedApis"}
 MAX_CONFIRMED_APIS = 200
 MAX_VALUE = 2000
 
@@ -149,10 +151,13 @@ class EnvironmentService:
                 environment.profile = profile
         if "config" in data:
             values, bad = config_values(data["config"], "config")
-            problems += bad
+            declared = set().union(*declared_secrets(self.session, installed_apps(self.session, environment)).values())
+            problems += bad + clear_values_problems("config", values, declared)
             environment.config = values
         if "appConfig" in data:
             problems += self._app_config(environment, data["appConfig"])
+        if "namespaces" in data:
+            problems += apply_namespaces(environment, data["namespaces"])
         if "promoteFrom" in data:
             problems += self._promotion(organisation, environment, data["promoteFrom"])
         if "confirmedApis" in data:
@@ -175,8 +180,7 @@ class EnvironmentService:
         return self.session.scalars(select(PlatformProfileRecord).where(
             PlatformProfileRecord.slug == slug, PlatformProfileRecord.status == PROFILE_ACTIVE)).first()
 
-    @staticmethod
-    def _app_config(environment: Environment, raw: Any) -> list[str]:
+    def _app_config(self, environment: Environment, raw: Any) -> list[str]:
         if not isinstance(raw, dict):
             return ['`appConfig` maps app ids to their values: {"open-zaak": {"hostname": "zaken.example.nl"}}.']
         problems, result = [], {}
@@ -186,6 +190,9 @@ class EnvironmentService:
                 continue
             result[app], bad = config_values(values, f"appConfig.{app}")
             problems += bad
+        declared = declared_secrets(self.session, result)
+        for app, values in result.items():
+            problems += clear_values_problems(f"appConfig.{app}", values, declared[app])
         environment.app_config = result
         return problems
 
@@ -211,14 +218,16 @@ class EnvironmentService:
             raise RegistryError(" ".join(problems))
 
 
-def config_values(raw: Any, key: str) -> tuple[dict[str, str], list[str]]:
-    """Config values as text; numbers are accepted and kept as written."""
+def config_values(raw: Any, key: str) -> tuple[dict[str, Any], list[str]]:
+    """Config values as text (numbers are kept as written), or references to a Secret."""
     if not isinstance(raw, dict):
         return {}, [f'`{key}` maps config names to values, e.g. {{"storageClass": "standard"}}.']
     values, problems = {}, []
     for name, value in raw.items():
         if not isinstance(name, str) or not NAME.match(name):
             problems.append(f"`{key}` name {name!r} is not a config name (letters, digits, underscores).")
+        elif isinstance(value, dict):
+            values[name] = value  # a reference: clear_values_problems checks its shape
         elif isinstance(value, bool) or not isinstance(value, (str, int, float)) or len(str(value)) > MAX_VALUE:
             problems.append(f"`{key}.{name}` must be text of at most {MAX_VALUE} characters.")
         else:

@@ -13,6 +13,12 @@ computes it, after the folding that the standard leaves to the caller:
 4. the UTS #39 skeleton (``0`` becomes ``O``, ``m`` becomes ``rn``, Cyrillic
    ``а`` becomes Latin ``a``), then casefold again.
 
+The skeleton is case-sensitive: a capital Cyrillic ``М`` looks like ``M``, but
+its lower case ``м`` looks like no Latin letter. So a name has a second,
+*cased* skeleton, taken before case is folded (skeleton, casefold, skeleton
+again, so that ``m`` still meets ``rn``). Names match on either; ids, which
+are lower-case ASCII, need only the first.
+
 Two apps with the same skeleton of their id, or of their name, look alike.
 The skeletons are stored with each app as sha256 digests (bounded, indexed:
 NFKC alone can make a text eighteen times longer); a publish whose id or name
@@ -44,8 +50,10 @@ def _checker() -> icu.SpoofChecker:
     return icu.SpoofChecker()
 
 
-def _fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
+def _fold(text: str, *, caseless: bool = True) -> str:
+    folded = unicodedata.normalize("NFKC", text)
+    if caseless:
+        folded = folded.casefold()
     chars = []
     for char in folded:
         if is_hidden(char) and not char.isspace():
@@ -60,9 +68,23 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFKC", confusable).casefold()
 
 
+def cased_skeleton(text: str) -> str:
+    """The skeleton taken before case is folded, which catches capitals that look alike."""
+    once = unicodedata.normalize("NFKC", _checker().getSkeleton(0, _fold(text, caseless=False))).casefold()
+    return unicodedata.normalize("NFKC", _checker().getSkeleton(0, once)).casefold()
+
+
 def skeleton_digest(text: str) -> str:
     """What is stored and compared: the sha256 of the skeleton, in hex."""
-    return hashlib.sha256(skeleton(text).encode("utf-8", "surrogatepass")).hexdigest()
+    return _digest(skeleton(text))
+
+
+def cased_skeleton_digest(text: str) -> str:
+    return _digest(cased_skeleton(text))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class LookalikeService:
@@ -73,20 +95,20 @@ class LookalikeService:
 
     def of(self, app_id: str, name: str | None, organisation_id: int) -> tuple[Lookalike, ...]:
         id_skeleton = skeleton_digest(app_id)
-        name_skeleton = skeleton_digest(name) if name else None
+        name_skeletons = (skeleton_digest(name), cased_skeleton_digest(name)) if name else None
         same = [App.id_skeleton == id_skeleton]
-        if name_skeleton:
-            same.append(App.name_skeleton == name_skeleton)
+        if name_skeletons:
+            same += [App.name_skeleton == name_skeletons[0], App.name_cased_skeleton == name_skeletons[1]]
         rows = self.session.execute(
-            select(App.slug, App.name, App.id_skeleton, App.name_skeleton, Organisation.slug)
+            select(App.slug, App.name, App.id_skeleton, App.name_skeleton, App.name_cased_skeleton, Organisation.slug)
             .join(Organisation, App.organisation_id == Organisation.id)
             .where(App.organisation_id != organisation_id, or_(*same)).order_by(App.slug)
         ).all()
         found = []
-        for slug, other_name, other_id_skeleton, other_name_skeleton, owner in rows:
-            if other_id_skeleton == id_skeleton:
+        for slug, other_name, other_id, other_name_skeleton, other_cased, owner in rows:
+            if other_id == id_skeleton:
                 found.append(Lookalike("id", slug, other_name, owner))
-            if name_skeleton and other_name_skeleton == name_skeleton:
+            if name_skeletons and (other_name_skeleton == name_skeletons[0] or other_cased == name_skeletons[1]):
                 found.append(Lookalike("name", slug, other_name, owner))
         return tuple(found)
 
@@ -95,3 +117,4 @@ def remember(app: App) -> None:
     """Store the skeletons of an app's id and current name."""
     app.id_skeleton = skeleton_digest(app.slug)
     app.name_skeleton = skeleton_digest(app.name or "")
+    app.name_cased_skeleton = cased_skeleton_digest(app.name or "")

@@ -16,30 +16,36 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.models import REMOVED, App, Environment, InstallationEvent, Release
+from registry.services.config_lookup import config_value
 from registry.services.downloads import DownloadPolicy
+from registry.services.namespaces import app_namespace
+from registry.services.secrets import is_secret, secret_entries, secret_problems, step_secrets
 from registry.services.tokens import Caller
 from sdk.requirements import MUNICIPALITY, external_apis, service_needs
+from sdk.secrets import is_reference, is_unresolved, marker
 
 CHANGES = ("install", "upgrade", "downgrade")
 
 
-def config_value(environment: Environment, app: str, name: str) -> str | None:
-    """The value that holds for ``app`` in the environment: its own, else the shared one."""
-    own = (environment.app_config or {}).get(app) or {}
-    if name in own:
-        return own[name]
-    return (environment.config or {}).get(name)
-
-
 def environment_values(environment: Environment, app: str, manifest: dict[str, Any]) -> dict[str, str | None]:
-    """Each declared config value: the environment's, else the manifest's default, else none."""
+    """Each declared config value: the environment's, else the manifest's default, else none.
+
+    A secret is never a value here: a reference becomes the marker ``appstore
+    install`` fills, and a secret held in clear is left out.
+    """
+    declared = secret_entries(manifest)
     values: dict[str, str | None] = {}
     for item in manifest.get("config") or ():
         if isinstance(item, dict) and isinstance(item.get("name"), str):
-            value = config_value(environment, app, item["name"])
-            if value is None and item.get("default") is not None:
+            name = item["name"]
+            value = config_value(environment, app, name)
+            if is_reference(value):
+                value = marker(name)
+            elif value is not None and is_secret(name, value, declared):
+                value = None
+            elif value is None and item.get("default") is not None and name not in declared:
                 value = str(item["default"])
-            values[item["name"]] = value
+            values[name] = value
     return values
 
 
@@ -49,7 +55,8 @@ def missing_config(environment: Environment, app: str, manifest: dict[str, Any])
     for item in manifest.get("config") or ():
         if not isinstance(item, dict) or not item.get("required") or item.get("default") is not None:
             continue
-        if config_value(environment, app, item["name"]) is None:
+        value = config_value(environment, app, item["name"])
+        if value is None or is_unresolved(value):
             missing.append({"app": app, "name": item["name"], "description": str(item.get("description") or ""),
                             "example": None if item.get("example") is None else str(item["example"])})
     return missing
@@ -76,6 +83,8 @@ class PlanChecks:
         for step in steps:
             release = releases[step["releaseId"]]
             step["sha256"] = release.artifact_sha256
+            step["namespace"] = app_namespace(self.environment, step["app"])
+            step["secrets"] = step_secrets(self.environment, step["app"], release.manifest)
             label = f"{step['app']} {step['version']}"
             if step["action"] == "keep":
                 step["missingConfig"], step["promotion"] = [], None
@@ -89,6 +98,8 @@ class PlanChecks:
             if reason:
                 problems.append(_problem("plan.needs-entitlement", f"{label} {reason}.", step))
             step["missingConfig"] = missing_config(self.environment, step["app"], release.manifest)
+            for code, message in secret_problems(self.environment, step["app"], release.manifest):
+                problems.append(_problem(code, f"{label}: {message}", step))
             for item in step["missingConfig"]:
                 problems.append(_problem("plan.missing-config", f"{label} needs config value `{item['name']}`; "
                                          f"set it in the environment's `config` or `appConfig.{step['app']}`.", step))
@@ -113,9 +124,8 @@ class PlanChecks:
         services = [n for n in service_needs(release.manifest) if n.provider == MUNICIPALITY]
         apis = external_apis(release.manifest)
         step["external"] = {
-            "services": [{"service": n.name, "config": n.config,
-                          "set": n.config is not None and config_value(self.environment, step["app"], n.config)
-                          is not None} for n in services],
+            "services": [{"service": n.name, "config": n.config, "set": self._is_set(step["app"], n.config)}
+                         for n in services],
             "apis": [{"api": a.api, "description": a.description, "confirmed": a.api in confirmed} for a in apis],
         }
         for item in step["external"]["services"]:
@@ -131,6 +141,10 @@ class PlanChecks:
                     f"`{self.environment.name}` has access to it by adding {item['api']} to the environment's "
                     "`confirmedApis`.", step))
         return problems
+
+    def _is_set(self, app: str, name: str | None) -> bool:
+        value = config_value(self.environment, app, name) if name is not None else None
+        return value is not None and not is_unresolved(value)
 
     def _chart(self, release: Release, label: str, step: dict[str, Any]) -> list[dict[str, Any]]:
         assert self.chart_check is not None

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from registry.errors import NotFound, RegistryError
 from registry.models import App, Environment, Installation, InstallPlanRecord, Release
 from registry.services.candidates import CandidateIndex, Options
+from registry.services.collisions import CollisionCheck
 from registry.services.explain import Explainer
 from registry.services.plan_checks import PlanChecks
 from registry.services.release_charts import chart_problem
@@ -123,6 +124,8 @@ class PlanService:
         steps = _steps(result, request.app, installed, explainer)
         chart_check = functools.partial(chart_problem, self.store) if self.store is not None else None
         problems = PlanChecks(self.session, environment, caller, chart_check).check(steps)
+        if self.store is not None:
+            problems += CollisionCheck(self.session, self.store).check(environment, steps)
         blocked = any(p["severity"] == "error" for p in problems)
         return self._body(BLOCKED if blocked else READY, steps, [], problems)
 

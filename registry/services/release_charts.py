@@ -9,11 +9,12 @@ checked against its sha256.
 from __future__ import annotations
 
 from registry.models import Environment, Release
+from registry.services.namespaces import app_namespace
 from registry.services.plan_checks import environment_values
 from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
 from sdk.helm import HelmUnavailable, RenderFailure
-from sdk.helm.bundle import ChartNotRendered, chart_documents, environment_namespace
+from sdk.helm.bundle import ChartNotRendered, chart_documents
 from sdk.package import PackageView
 
 
@@ -24,7 +25,7 @@ def rendered_chart(view: PackageView, environment: Environment, app: str) -> lis
     ``HelmUnavailable`` or ``RenderFailure`` when the registry cannot render.
     """
     values = environment_values(environment, app, view.manifest or {})
-    return chart_documents(view, values, environment_namespace(environment.name, environment.config))
+    return chart_documents(view, values, app_namespace(environment, app))
 
 
 def chart_problem(store: ArtifactStore, environment: Environment, release: Release) -> tuple[str, str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from sdk.cli.output import emit_json, format_option, registry_options
 from sdk.cli.remote import parse_ref
 from sdk.errors import AppstoreError
 from sdk.installs import EnvironmentRef, InstallClient, plan_failure, write_bundle
+from sdk.secret_values import needed_secrets, secret_values
 
 ACTION_STYLE = {"install": "green", "upgrade": "cyan", "downgrade": "yellow", "keep": None}
 
@@ -47,11 +49,13 @@ def _choices(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the rendered manifests; default ./ORG-ENV.")
 @click.option("--choose", multiple=True, metavar="API=APP", help="The app to provide an API (repeatable).")
+@click.option("--secret", "secrets", multiple=True, metavar="NAME=@FILE|NAME=env:VAR",
+              help="Where to read a secret config value (repeatable); else APPSTORE_SECRET_NAME.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @registry_options
 @format_option
-def install(ref: str, env_ref: str, output: Path | None, choose: tuple[str, ...], yes: bool,
-            registry: str | None, token: str | None, fmt: str) -> None:
+def install(ref: str, env_ref: str, output: Path | None, choose: tuple[str, ...], secrets: tuple[str, ...],
+            yes: bool, registry: str | None, token: str | None, fmt: str) -> None:
     """Plan installing an app, write its rendered manifests in order, and record the install."""
     app_id, version = parse_ref(ref)
     env = EnvironmentRef.parse(env_ref)
@@ -75,13 +79,18 @@ def install(ref: str, env_ref: str, output: Path | None, choose: tuple[str, ...]
             raise AppstoreError("Not confirmed.", hint="Run in a terminal to confirm, or pass --yes.")
         click.confirm(f"Apply this plan to {env}?", abort=True)
     folder = output or Path(f"{env.organisation}-{env.name}")
-    written = write_bundle(client.bundle(env, plan["id"]), folder)
+    bundle = client.bundle(env, plan["id"])
+    values = secret_values(needed_secrets(bundle), secrets, os.environ)
+    written = write_bundle(bundle, folder, values)
     recorded = client.record(env, plan["id"])
     if fmt == "json":
         emit_json({"plan": plan, "written": [str(p) for p in written], "recorded": recorded.get("items", [])})
         return
     click.echo(f"Wrote the manifests of {len(changes)} app(s) to {folder}; apply them in order, e.g.:")
-    click.echo(f"  for d in {folder}/*/; do kubectl apply -f \"$d\"; done")
+    for number, item in enumerate(bundle.get("items") or [], start=1):
+        namespace = item.get("namespace") or "default"
+        click.echo(f"  kubectl create namespace {namespace} --dry-run=client -o yaml | kubectl apply -f -")
+        click.echo(f"  kubectl apply -n {namespace} -f {folder}/{number:02d}-{item['app']}/ --recursive")
     click.echo(f"Recorded plan {plan['id']} as installed in {env}.")
 
 

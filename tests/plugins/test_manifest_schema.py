@@ -247,6 +247,21 @@ def test_config_fields_have_types() -> None:
     assert errors(factories.manifest(config=["hostname"])) == {("manifest.type", "config[0]")}
 
 
+def test_a_secret_entry_has_no_default_and_only_a_placeholder_example() -> None:
+    manifest = factories.manifest(config=[
+        {"name": "dbPassword", "secret": True, "example": "<your password>"},
+        {"name": "apiToken", "secret": True, "default": "s3cr3t-t0ken"},
+        {"name": "smtpPassword", "secret": True, "example": "Welkom01!Welkom"},
+        {"name": "hostname", "secret": "yes"},
+        {"name": "replicas", "secret": False, "default": "2"},
+    ])
+    assert errors(manifest) == {
+        ("manifest.secret-default", "config[1].default"),
+        ("manifest.secret-example", "config[2].example"),
+        ("manifest.type", "config[3].secret"),
+    }
+
+
 def test_unknown_keys_are_named_at_every_level() -> None:
     manifest = full_manifest()
     manifest["homepage"] = "https://example.org"
@@ -255,7 +270,7 @@ def test_unknown_keys_are_named_at_every_level() -> None:
     manifest["requires"]["apps"][0]["optional"] = True
     manifest["requires"]["apis"][0]["url"] = "https://example.org"
     manifest["requires"]["platform"]["gpu"] = True
-    manifest["config"][0]["secret"] = True
+    manifest["config"][0]["sensitive"] = True
     assert errors(manifest) == {
         ("manifest.unknown-key", "homepage"),
         ("manifest.unknown-key", "provides[0].spec"),
@@ -263,7 +278,7 @@ def test_unknown_keys_are_named_at_every_level() -> None:
         ("manifest.unknown-key", "requires.apps[0].optional"),
         ("manifest.unknown-key", "requires.apis[0].url"),
         ("manifest.unknown-key", "requires.platform.gpu"),
-        ("manifest.unknown-key", "config[0].secret"),
+        ("manifest.unknown-key", "config[0].sensitive"),
     }
 
 

@@ -30,6 +30,16 @@ data:
   replicas: "${{replicas}}"
 """
 
+#: An app's Secret filled from a secret config entry (``secret: true``) at install time.
+SECRET_TEMPLATE = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: kluis-db
+stringData:
+  password: "${dbPassword}"
+"""
+
 
 def release(client: FlaskClient, token: str, app_id: str, version: str, *, provides: dict[str, str] | None = None,
             apps: dict[str, str] | None = None, apis: dict[str, str] | None = None,

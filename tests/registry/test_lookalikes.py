@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from plugins.manifest_schema import SchemaCheck
 from registry.migrations import upgrade
-from registry.services.lookalikes import skeleton, skeleton_digest
+from registry.services.lookalikes import cased_skeleton, skeleton, skeleton_digest
 from tests import factories
 from tests.conftest import add_organisation
 from tests.registry.test_migrations import seed_app
@@ -95,6 +95,10 @@ def test_a_later_release_cannot_rename_to_a_lookalike(app: Flask, client: FlaskC
 
 def test_skeletons_fold_what_readers_cannot_see() -> None:
     assert skeleton("Open-Zaak") == skeleton(f"\u041epen\u2212Z\u0430{ZWSP}ak") == "open-zaak"
+    # A capital Cyrillic М looks like M, but its lower case (м) looks like no Latin letter:
+    # the cased skeleton, taken before case is folded, catches it.
+    assert skeleton("Meldingen") != skeleton("\u041c\u0435ldingen")
+    assert cased_skeleton("Meldingen") == cased_skeleton("\u041c\u0435ldingen")
     assert skeleton("modules") == skeleton("rnodules")
     assert skeleton("Open Zaak") != skeleton("Open Klant")
 
@@ -116,3 +120,10 @@ def test_migration_backfills_skeletons(database_url: str) -> None:
         assert tuple(row) == (skeleton_digest("open-zaak"), skeleton_digest("Open Zaak"))
     finally:
         engine.dispose()
+
+
+def test_a_name_with_lookalike_capitals_is_refused(app: Flask, client: FlaskClient) -> None:
+    assert publish_app(client, add_organisation(app, "dimpact"), "meldingen", "Meldingen", "dimpact").status_code == 201
+    copy = publish_app(client, add_organisation(app, "wigo4it"), "meldingen-copy", "\u041c\u0435ldingen", "wigo4it")
+    assert copy.status_code == 422, copy.json
+    assert error_codes(copy) == ["identity.lookalike-name"]

@@ -107,7 +107,7 @@ def test_upgrade_decides_each_releases_licence_from_its_manifest(database_url: s
 
 def test_upgrade_gives_each_app_its_one_layer_as_its_layers(database_url: str) -> None:
     """Apps stored before 0009 had one layer at most; the layer filter finds them under it."""
-    upgrade(database_url, "0007")  # the revision before 0009
+    upgrade(database_url, "0008")  # the revision before 0009
     engine = create_engine(database_url)
     try:
         with engine.begin() as conn:
@@ -121,5 +121,40 @@ def test_upgrade_gives_each_app_its_one_layer_as_its_layers(database_url: str) -
         upgrade(database_url)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT layers FROM app")).scalar_one() == ",process,"
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_moves_secret_looking_values_out_of_environments_and_plans(database_url: str) -> None:
+    """Before 0008 a password could sit in an environment in clear; after, only a reference that needs naming."""
+    upgrade(database_url, "0007")
+    engine = create_engine(database_url)
+    now = datetime.now(UTC)
+    config = {"hostname": "zaken.utrecht.nl", "dbPassword": "hunter2-geheim"}
+    app_config = {"open-zaak": {"apiToken": "tok-9f8e7d", "replicas": "2"}}
+    result = {"status": "blocked", "steps": [], "problems": [{"message": "Helm: bad value hunter2-geheim"}]}
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
+                              "VALUES (1, 'utrecht', 'Utrecht', 'municipality', false, :now)"), {"now": now})
+            conn.execute(text("INSERT INTO platform_profile (id, slug, name, source, revision, status, created_at, "
+                              "updated_at) VALUES (1, 'haven', 'Haven', '', 1, 'active', :now, :now)"), {"now": now})
+            conn.execute(text("INSERT INTO environment (id, organisation_id, name, stage, profile_id, config, "
+                              "app_config, created_at, updated_at) VALUES (1, 1, 'test', 'test', 1, :config, "
+                              ":app_config, :now, :now)"),
+                         {"config": json.dumps(config), "app_config": json.dumps(app_config), "now": now})
+            conn.execute(text("INSERT INTO install_plan (id, environment_id, status, request, result, created_by, "
+                              "created_at) VALUES (1, 1, 'blocked', '{}', :result, 'x', :now)"),
+                         {"result": json.dumps(result), "now": now})
+        upgrade(database_url)
+        with engine.connect() as conn:
+            env = conn.execute(text("SELECT config, app_config, namespace_mode FROM environment")).one()
+            plan = conn.execute(text("SELECT result FROM install_plan")).scalar_one()
+        stored = [json.loads(v) if isinstance(v, str) else v for v in (env[0], env[1], plan)]
+        assert stored[0] == {"hostname": "zaken.utrecht.nl", "dbPassword": {"unresolved": True}}
+        assert stored[1] == {"open-zaak": {"apiToken": {"unresolved": True}, "replicas": "2"}}
+        assert stored[2]["problems"][0]["message"] == "Helm: bad value <secret: dbPassword>"
+        assert env[2] == "shared"  # existing environments keep their one namespace
+        assert "hunter2" not in json.dumps(stored) and "tok-9f8e7d" not in json.dumps(stored)
     finally:
         engine.dispose()

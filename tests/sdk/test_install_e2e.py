@@ -16,11 +16,14 @@ from sqlalchemy import create_engine
 from sdk.client import RegistryClient
 from tests import factories
 from tests.e2e.server import RegistryServer, console_script, running
-from tests.registry.installs_support import TEMPLATE
+from tests.registry.installs_support import SECRET_TEMPLATE, TEMPLATE
 from tests.registry.test_profiles import profile_yaml
 
 pytestmark = pytest.mark.e2e
 CONFIG = [{"name": "hostname", "required": True, "example": "zaken.example.nl"}, {"name": "replicas", "default": "2"}]
+SECRET_CONFIG = [{"name": "dbPassword", "secret": True, "required": True, "example": "<your password>"}]
+REFERENCE = {"secretName": "utrecht-kluis", "key": "password"}
+PASSWORD = "Zeer-geheim-42!"
 
 
 def _create_schema(data_dir: Path) -> None:
@@ -58,11 +61,16 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Registr
         _publish(publisher, base, "open-notificaties", "1.4.0")
         _publish(publisher, base, "zaakportaal", "1.0.0", config=CONFIG,
                  requires={"apps": [{"id": "open-notificaties", "version": "^1.4"}]})
-        environment = {"name": "test", "stage": "test", "profile": "gemeentecloud",
-                       "appConfig": {"zaakportaal": {"hostname": "zaken.utrecht.nl"}}}
-        created = requests.post(f"{server.api}/organisations/utrecht/environments", json=environment,
-                                headers={"Authorization": f"Bearer {town}"}, timeout=30)
-        assert created.status_code == 201, created.text
+        kluis = factories.manifest(id="kluis", version="1.0.0", name="Kluis", config=SECRET_CONFIG)
+        (base / "kluis.tar.gz").write_bytes(factories.package(kluis, **{"deploy__secret.yaml": SECRET_TEMPLATE}))
+        publisher.publish(base / "kluis.tar.gz")
+        for name in ("test", "acceptatie"):
+            environment = {"name": name, "stage": "test", "profile": "gemeentecloud",
+                           "appConfig": {"zaakportaal": {"hostname": "zaken.utrecht.nl"}, "kluis": {
+                               "dbPassword": REFERENCE}}}
+            created = requests.post(f"{server.api}/organisations/utrecht/environments", json=environment,
+                                    headers={"Authorization": f"Bearer {town}"}, timeout=30)
+            assert created.status_code == 201, created.text
         yield server, town
 
 
@@ -72,9 +80,9 @@ def appstore(registry: tuple[RegistryServer, str], tmp_path: Path):  # type: ign
     env = {k: v for k, v in os.environ.items() if not k.startswith("APPSTORE_")}
     env.update(APPSTORE_REGISTRY=server.url, APPSTORE_TOKEN=town, APPSTORE_CONFIG=str(tmp_path / "config.json"))
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([console_script("appstore"), *args], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+    def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([console_script("appstore"), *args], cwd=tmp_path, env={**env, **extra_env},
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     return run
 
 
@@ -118,3 +126,30 @@ def test_errors_are_one_clear_line(appstore) -> None:  # type: ignore[no-untyped
         done = appstore(*args)
         assert done.returncode == 1, done.stdout
         assert phrase in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_install_fills_secrets_from_a_file_or_an_environment_variable(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, _ = registry
+    refused = appstore("install", "kluis", "--env", "utrecht/test", "--yes", "--output", "out")
+    assert refused.returncode == 1 and "dbPassword" in refused.stderr and "--secret" in refused.stderr
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+    (tmp_path / "password.txt").write_text(PASSWORD + "\n")
+    done = appstore("install", "kluis", "--env", "utrecht/test", "--yes", "--output", "out",
+                    "--secret", "dbPassword=@password.txt")
+    assert done.returncode == 0, done.stderr
+    written = tmp_path / "out" / "01-kluis" / "secret.yaml"
+    assert yaml.safe_load(written.read_text())["stringData"] == {"password": PASSWORD}
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert "kubectl apply -n kluis" in done.stdout  # its own namespace
+
+    by_env = appstore("install", "kluis", "--env", "utrecht/acceptatie", "--yes", "--output", "acc",
+                      APPSTORE_SECRET_DBPASSWORD=PASSWORD)
+    assert by_env.returncode == 0, by_env.stderr
+    assert PASSWORD in (tmp_path / "acc" / "01-kluis" / "secret.yaml").read_text()
+    plan = json.loads((tmp_path / "acc" / "plan.json").read_text())
+    assert plan["items"][0]["secrets"] == [{"name": "dbPassword", "value": "<secret: dbPassword>",
+                                            "reference": REFERENCE}]
+    # The registry never saw the value: not in its database, not in its log.
+    assert PASSWORD.encode() not in (server.data_dir / "registry.db").read_bytes()
+    assert PASSWORD not in server.log_path.read_text(errors="replace")

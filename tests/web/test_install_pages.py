@@ -127,3 +127,16 @@ def test_a_yanked_install_shows_its_reason_and_updates(client: FlaskClient, utre
     response = client.get(ENV)
     assert response.status_code == 200
     assert "Berichten raken kwijt" in response.get_data(as_text=True)  # the publisher's reason, as written
+
+
+def test_a_secret_shows_by_name_and_reference_and_the_namespace_rule_is_told(
+        client: FlaskClient, utrecht: Municipality) -> None:
+    reference = {"secretName": "utrecht-zaken", "key": "password"}
+    changed = client.patch(f"{utrecht.base}/test", json={"appConfig": {"open-zaak": {"dbPassword": reference}},
+                                                          "namespaces": {"prefix": "test-"}},
+                           headers=bearer(utrecht.token))
+    assert changed.status_code == 200, changed.json
+    sign_in(client, "lid@utrecht.example")
+    page = client.get(ENV, headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "&lt;secret: dbPassword&gt;" in page and "uit Secret utrecht-zaken, sleutel password" in page
+    assert "Elke app komt in een eigen namespace: test-APP-ID." in page
