@@ -9,6 +9,11 @@ or to declare the kind (``customResources``), or the package to run the
 operator itself (its image in the package's own workloads). Resources whose
 CRD the package does not ship are reported by the schema check, which names
 the operator too.
+
+An app may also declare the operators it needs (``requires.platform.operators``,
+with a version range where it matters, as for a Solr operator whose custom
+resources it creates at run time): it runs only where the profile offers the
+operator at a matching version.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
 from sdk.package import PackageView
 from sdk.profiles import PlatformProfile
+from sdk.requirements import OperatorNeed, operator_needs, version_fits
 
 PLUGIN_NAME = "operators"
 
@@ -86,10 +92,10 @@ def profile_runs(profile: PlatformProfile, group: str) -> bool:
 def appstore_verify_platform(
     package: PackageView, profile: PlatformProfile, context: VerificationContext
 ) -> list[Finding]:
+    findings = [f for need in operator_needs(package.manifest) for f in _declared_unmet(need, profile)]
     deploy = deploy_of(package)
     shipped = _shipped_crd_groups(deploy.mappings())
     own = own_images(package)
-    findings = []
     reported: set[tuple[str, str]] = set()
     for obj in deploy.mappings():
         group = obj.group
@@ -102,6 +108,17 @@ def appstore_verify_platform(
         reported.add((operator.slug, obj.kind))
         findings.append(missing_operator(obj, operator, profile))
     return findings
+
+
+def _declared_unmet(need: OperatorNeed, profile: PlatformProfile) -> list[Finding]:
+    offers = profile.operator_versions(need.name)
+    if any(version_fits(o.version, need.version) for o in offers):
+        return []
+    data = {"operator": need.name, "range": need.version or "", "profile": profile.id,
+            "offered": [o.describe() for o in offers]}
+    if offers:
+        return [Finding.error("operators.version", key=need.key, data=data)]
+    return [Finding.error("operators.required", key=need.key, data=data)]
 
 
 def missing_operator(obj: KubeObject, operator: Operator, profile: PlatformProfile) -> Finding:

@@ -8,6 +8,11 @@ ConfigMaps, custom resources of the operators that provide a service, and
 cert-manager annotations. A service the package runs itself (a ``postgres``
 or ``redis`` image in its own workloads) is not a platform need. An undeclared
 service is an error where the profile lacks it and a warning where it offers it.
+
+A declared service may ask for a version range and extensions (PostGIS): it
+runs where one of the profile's offers of that service has them all. A
+service the municipality brings itself (``provider: municipality``, or
+``requires.external``) is no platform need, and its signs are not undeclared.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from sdk.findings import Finding, join_key
 from sdk.hookspecs import VerificationContext
 from sdk.package import PackageView
 from sdk.profiles import PlatformProfile
+from sdk.requirements import PLATFORM, ServiceNeed, service_needs, version_fits
 
 PLUGIN_NAME = "platform-services"
 
@@ -70,13 +76,9 @@ _SCHEME_SIGNS = {
 def appstore_verify_platform(
     package: PackageView, profile: PlatformProfile, context: VerificationContext
 ) -> list[Finding]:
-    declared = _declared(package)
-    offers = {"case": "offers"} if profile.services else {}
-    findings = [
-        Finding.error("services.unavailable", key=f"requires.platform.services[{index}]",
-                      data={"service": name, "profile": profile.id, "offered": list(profile.services), **offers})
-        for index, name in enumerate(declared) if name not in profile.services
-    ]
+    needs = service_needs(package.manifest)
+    declared = {need.name for need in needs}
+    findings = [f for need in needs if need.provider == PLATFORM for f in _unmet(need, profile)]
     if package.manifest is None:
         return findings
     own = _own_services(package)
@@ -95,11 +97,24 @@ def appstore_verify_platform(
     return findings
 
 
-def _declared(package: PackageView) -> list[str]:
-    requires = (package.manifest or {}).get("requires")
-    platform = requires.get("platform") if isinstance(requires, dict) else None
-    services = platform.get("services") if isinstance(platform, dict) else None
-    return [s for s in services if isinstance(s, str)] if isinstance(services, list) else []
+def _unmet(need: ServiceNeed, profile: PlatformProfile) -> list[Finding]:
+    """Why ``profile`` cannot give the app the service it declares: none offered, wrong version, no extension."""
+    offers = profile.offers_of(need.name)
+    if not offers:
+        case = {"case": "offers"} if profile.services else {}
+        return [Finding.error("services.unavailable", key=need.key, data={
+            "service": need.name, "profile": profile.id, "offered": list(profile.services), **case})]
+    in_range = [o for o in offers if version_fits(o.version, need.version)]
+    if not in_range:
+        return [Finding.error("services.version", key=need.key, data={
+            "service": need.name, "range": need.version, "profile": profile.id,
+            "offered": [o.describe() for o in offers]})]
+    if any(set(need.extensions) <= set(o.extensions) for o in in_range):
+        return []
+    closest = max(in_range, key=lambda o: len(set(need.extensions) & set(o.extensions)))
+    return [Finding.error("services.extension", key=need.key, data={
+        "service": need.name, "missing": [e for e in need.extensions if e not in closest.extensions],
+        "profile": profile.id, "offered": [o.describe() for o in in_range]})]
 
 
 def _own_services(package: PackageView) -> set[str]:

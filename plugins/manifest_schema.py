@@ -18,6 +18,7 @@ from sdk.manifest import (
     STORAGE_ACCESS_MODES,
     is_slug,
 )
+from sdk.requirements import PROVIDERS
 from sdk.secrets import looks_like_placeholder
 from sdk.text import hidden_characters
 from sdk.versions import is_range, is_version
@@ -25,9 +26,12 @@ from sdk.versions import is_range, is_version
 PLUGIN_NAME = "manifest-schema"
 
 CONFIG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+EXTENSION = re.compile(r"^[a-z][a-z0-9_-]*\Z")  # a PostgreSQL extension: postgis, pg_trgm
+MAX_DESCRIPTION = 300
+MAX_ALTERNATIVES = 10  # APIs in one anyOf: each is a path the install resolver may try
 TOP_LEVEL = {
     "manifestVersion", "id", "version", "name", "summary", "publisher", "license",
-    "layer", "categories", "provides", "requires", "config",
+    "layer", "categories", "provides", "requires", "config", "extends",
 }
 REQUIRED = ("manifestVersion", "id", "version", "name", "summary", "publisher", "license")
 
@@ -106,8 +110,10 @@ class SchemaCheck:
             self.error("invalid-publisher", "publisher", field="publisher")
         if "license" in m:
             self.text(m, "license", "")
-        if "layer" in m and m["layer"] not in LAYERS:
-            self.error("invalid-layer", "layer", field="layer", allowed=list(LAYERS))
+        if "layer" in m:
+            self.layer(m["layer"])
+        if "extends" in m:
+            self.extends(m["extends"])
         self.list_of(m, "categories", "", self.category)
         self.list_of(m, "provides", "", self.provided_api)
         if "requires" in m:
@@ -115,6 +121,31 @@ class SchemaCheck:
         self.list_of(m, "config", "", self.config_value)
         self.unique_config_names()
         return self.findings
+
+    def layer(self, value: Any) -> None:
+        """One Common Ground layer, or a list of them for an app that spans layers."""
+        if isinstance(value, list):
+            if not value:
+                self.error("type", "layer", field="layer", expected="list")
+            for index, item in enumerate(value):
+                if item not in LAYERS:
+                    self.error("invalid-layer", f"layer[{index}]", field=f"layer[{index}]", allowed=list(LAYERS))
+            if len({str(v) for v in value}) != len(value):
+                self.error("duplicate-layer", "layer")
+        elif value not in LAYERS:
+            self.error("invalid-layer", "layer", field="layer", allowed=list(LAYERS))
+
+    def extends(self, value: Any) -> None:
+        """The host app this one is a plugin of, and the host's versions it fits."""
+        item = self.mapping(value, "extends")
+        if item is None:
+            return
+        self.unknown_keys(item, {"app", "version"}, "extends")
+        if not is_slug(item.get("app")):
+            self.error("invalid-id", "extends.app", field="extends.app")
+        elif item["app"] == self.manifest.get("id"):
+            self.error("extends-itself", "extends.app")
+        self.version_range(item, "extends")
 
     def category(self, value: Any, key: str) -> None:
         if not is_slug(value, (2, 64)):
@@ -134,9 +165,10 @@ class SchemaCheck:
         requires = self.mapping(value, "requires")
         if requires is None:
             return
-        self.unknown_keys(requires, {"apps", "apis", "platform"}, "requires")
+        self.unknown_keys(requires, {"apps", "apis", "platform", "external"}, "requires")
         self.list_of(requires, "apps", "requires", self.required_app)
         self.list_of(requires, "apis", "requires", self.required_api)
+        self.list_of(requires, "external", "requires", self.external)
         if "platform" in requires:
             self.platform(requires["platform"])
 
@@ -150,13 +182,57 @@ class SchemaCheck:
         self.version_range(item, key)
 
     def required_api(self, value: Any, key: str) -> None:
+        """One API (``api``) or alternatives of which one will do (``anyOf``); ``optional``: used when present."""
         item = self.mapping(value, key)
         if item is None:
             return
-        self.unknown_keys(item, {"api", "version"}, key)
+        if "anyOf" in item:
+            self.unknown_keys(item, {"anyOf", "optional"}, key)
+            options = item["anyOf"]
+            if not isinstance(options, list) or not 2 <= len(options) <= MAX_ALTERNATIVES:
+                self.error("any-of", join_key(key, "anyOf"), field=join_key(key, "anyOf"), limit=MAX_ALTERNATIVES)
+            else:
+                for index, option in enumerate(options):
+                    self.one_api(option, join_key(join_key(key, "anyOf"), index), set())
+        else:
+            self.one_api(item, key, {"optional"})
+        if "optional" in item and not isinstance(item["optional"], bool):
+            self.error("type", join_key(key, "optional"), field="optional", expected="boolean")
+
+    def one_api(self, value: Any, key: str, also: set[str]) -> None:
+        item = self.mapping(value, key)
+        if item is None:
+            return
+        self.unknown_keys(item, {"api", "version"} | also, key)
         if not is_slug(item.get("api"), (2, 64)):
             self.error("invalid-api", join_key(key, "api"), field=join_key(key, "api"))
         self.version_range(item, key)
+
+    def external(self, value: Any, key: str) -> None:
+        """A service the municipality brings (``service`` + ``config``) or an external API it confirms (``api``)."""
+        item = self.mapping(value, key)
+        if item is None:
+            return
+        if "service" in item:
+            self.unknown_keys(item, {"service", "config", "description"}, key)
+            if not is_slug(item["service"], (2, 64)):
+                self.error("invalid-service", join_key(key, "service"), field=join_key(key, "service"))
+            self.config_reference(item, key)
+        elif "api" in item:
+            self.unknown_keys(item, {"api", "description"}, key)
+            if not is_slug(item["api"], (2, 64)):
+                self.error("invalid-api", join_key(key, "api"), field=join_key(key, "api"))
+        else:
+            self.error("external-kind", key, field=key)
+        if "description" in item:
+            self.text(item, "description", key, max_len=MAX_DESCRIPTION)
+
+    def config_reference(self, item: Mapping[str, Any], key: str) -> None:
+        """The config value that points the app at a service the municipality brings."""
+        name = item.get("config")
+        where = join_key(key, "config")
+        if not isinstance(name, str) or not CONFIG_NAME.match(name) or len(name) > 128:
+            self.error("external-config", where, field=where)
 
     def version_range(self, item: Mapping[str, Any], key: str) -> None:
         if "version" in item and not is_range(item["version"]):
@@ -167,15 +243,46 @@ class SchemaCheck:
         platform = self.mapping(value, key)
         if platform is None:
             return
-        self.unknown_keys(platform, {"kubernetes", "services", "storage"}, key)
+        self.unknown_keys(platform, {"kubernetes", "services", "storage", "operators"}, key)
         if "kubernetes" in platform and not is_range(platform["kubernetes"]):
             self.error("invalid-range", f"{key}.kubernetes", field=f"{key}.kubernetes")
         self.list_of(platform, "services", key, self.service)
         self.list_of(platform, "storage", key, self.storage_mode)
+        self.list_of(platform, "operators", key, self.operator)
 
     def service(self, value: Any, key: str) -> None:
-        if not is_slug(value, (2, 64)):
-            self.error("invalid-service", key, field=key)
+        """A slug, or a mapping with the service's version range, extensions and who provides it."""
+        if not isinstance(value, dict):
+            if not is_slug(value, (2, 64)):
+                self.error("invalid-service", key, field=key)
+            return
+        self.unknown_keys(value, {"name", "version", "extensions", "provider", "config"}, key)
+        if not is_slug(value.get("name"), (2, 64)):
+            self.error("invalid-service", join_key(key, "name"), field=join_key(key, "name"))
+        self.version_range(value, key)
+        if "extensions" in value:
+            extensions = value["extensions"]
+            if not isinstance(extensions, list) or not all(
+                    isinstance(e, str) and len(e) <= 64 and EXTENSION.match(e) for e in extensions):
+                self.error("invalid-extensions", join_key(key, "extensions"), field=join_key(key, "extensions"))
+        provider = value.get("provider", PROVIDERS[0])
+        if provider not in PROVIDERS:
+            self.error("invalid-provider", join_key(key, "provider"), field=join_key(key, "provider"),
+                       allowed=list(PROVIDERS))
+        elif provider == "municipality":
+            self.config_reference(value, key)
+        elif "config" in value:
+            self.error("config-without-municipality", join_key(key, "config"), field=join_key(key, "config"))
+
+    def operator(self, value: Any, key: str) -> None:
+        if not isinstance(value, dict):
+            if not is_slug(value, (2, 64)):
+                self.error("invalid-operator", key, field=key)
+            return
+        self.unknown_keys(value, {"name", "version"}, key)
+        if not is_slug(value.get("name"), (2, 64)):
+            self.error("invalid-operator", join_key(key, "name"), field=join_key(key, "name"))
+        self.version_range(value, key)
 
     def storage_mode(self, value: Any, key: str) -> None:
         if value not in STORAGE_ACCESS_MODES:

@@ -125,9 +125,22 @@ def profile_document(entry: Mapping[str, Any]) -> dict[str, Any]:
         "profileVersion": 1, "id": entry.get("id"), "name": entry.get("name"),
         "description": entry.get("description") or "", "kubernetes": entry.get("kubernetesVersions"),
         "storage": {"accessModes": entry.get("storageAccessModes") or [], "classes": entry.get("storageClasses") or []},
-        "services": entry.get("services") or [], "customResources": entry.get("customResources") or [],
+        "services": _offers(entry.get("serviceOffers")) or entry.get("services") or [],
+        "customResources": entry.get("customResources") or [],
+        "operators": _offers(entry.get("operatorOffers")) or entry.get("operators") or [],
+        "podSecurity": entry.get("podSecurity") or "restricted",
         "policies": policies,
     }
+
+
+def _offers(items: Any) -> list[Any]:
+    """Offers as a profile file writes them: a slug, or a mapping where it names a version or extensions."""
+    offers: list[Any] = []
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict):
+            fields = {k: v for k, v in item.items() if v not in (None, [])}
+            offers.append(fields if set(fields) - {"name"} else fields.get("name"))
+    return offers
 
 
 def offline_context(profiles: tuple[PlatformProfile, ...] | None = None) -> VerificationContext:

@@ -70,11 +70,12 @@ class Manifest:
     summary: str
     publisher: str
     license: str
-    layer: str | None
+    layer: str | None  # the first of ``layers``
     categories: tuple[str, ...] = ()
     provides: tuple[dict[str, str], ...] = ()
     requires: Mapping[str, Any] = field(default_factory=dict)
     config: tuple[ConfigValue, ...] = ()
+    layers: tuple[str, ...] = ()  # every Common Ground layer the app belongs to
 
     @property
     def is_proprietary(self) -> bool:
@@ -85,6 +86,9 @@ class Manifest:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Manifest:
         """Build from a manifest that passed verification (no checks here)."""
+        from sdk.requirements import layers_of  # it reads this module's manifests
+
+        layers = layers_of(data)
         return cls(
             id=data["id"],
             version=data["version"],
@@ -92,7 +96,8 @@ class Manifest:
             summary=data["summary"],
             publisher=data["publisher"],
             license=data["license"],
-            layer=data.get("layer"),
+            layer=layers[0] if layers else None,
+            layers=layers,
             categories=tuple(data.get("categories") or ()),
             provides=tuple(dict(p) for p in data.get("provides") or ()),
             requires=dict(data.get("requires") or {}),

@@ -10,10 +10,15 @@ A profile is a YAML file (``profileVersion: 1``) that curators keep::
     storage:
       accessModes: [ReadWriteOnce, ReadWriteMany]
       classes: []                      # empty: only the platform default class
-    services: [https-certificates, metrics, log-aggregation, postgresql]
+    services:                          # slugs, or mappings with the service's properties
+      - https-certificates
+      - postgresql
+      - {name: postgresql, version: "16", extensions: [postgis, pg_trgm]}
     customResources:                   # kinds the platform declares: group/version/Kind
       - cert-manager.io/v1/Certificate
-    operators: [cert-manager]          # operators the platform runs (see plugins.kubernetes_operators)
+    operators:                         # operators the platform runs (see plugins.kubernetes_operators)
+      - cert-manager
+      - {name: solr-operator, version: "0.8"}
     podSecurity: restricted            # Pod Security level it enforces: privileged | baseline | restricted
     policies:                          # how the platform treats each policy check
       - check: pod-security            # a finding code or a prefix of codes
@@ -36,6 +41,10 @@ of the profile. Without it the level is ``restricted``, the Haven default.
 ``operators`` names the operators the platform runs: their custom resources
 need no CustomResourceDefinition in the package, and a package that ships one
 still needs the operator (``plugins.kubernetes_operators``).
+
+A service or operator may be listed more than once: each entry is one offer
+(PostgreSQL 15 plain, PostgreSQL 16 with PostGIS). An app that asks for a
+version or extensions runs where one offer has them all.
 """
 
 from __future__ import annotations
@@ -62,6 +71,8 @@ POLICY_MODES = ("binding", "advisory")
 
 _MINOR = re.compile(r"^1\.(0|[1-9][0-9]*)\Z")
 _CUSTOM_KIND = re.compile(r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?/)?v[0-9][a-z0-9]*/[A-Z][A-Za-z0-9]*\Z")
+_LOOSE_VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,2}\Z")
+_EXTENSION = re.compile(r"^[a-z][a-z0-9_-]*\Z")
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*\Z")
 
 
@@ -98,6 +109,28 @@ class PolicyBinding:
 
 
 @dataclass(frozen=True)
+class ServiceOffer:
+    """One service the platform offers, with its major version and extensions where it says so."""
+
+    name: str
+    version: str | None = None
+    extensions: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        text = f"{self.name} {self.version}" if self.version else self.name
+        return f"{text} ({', '.join(self.extensions)})" if self.extensions else text
+
+
+@dataclass(frozen=True)
+class OperatorOffer:
+    name: str
+    version: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.name} {self.version}" if self.version else self.name
+
+
+@dataclass(frozen=True)
 class PlatformProfile:
     """A shared platform that releases are verified against."""
 
@@ -112,6 +145,16 @@ class PlatformProfile:
     pod_security: str = "restricted"  # one of POD_SECURITY_LEVELS
     policies: tuple[PolicyBinding, ...] = field(default_factory=tuple)
     description: str = ""
+    service_offers: tuple[ServiceOffer, ...] = ()  # empty: one plain offer per name in ``services``
+    operator_offers: tuple[OperatorOffer, ...] = ()  # likewise for ``operators``
+
+    def offers_of(self, service: str) -> list[ServiceOffer]:
+        offers = self.service_offers or tuple(ServiceOffer(name) for name in self.services)
+        return [offer for offer in offers if offer.name == service]
+
+    def operator_versions(self, operator: str) -> list[OperatorOffer]:
+        offers = self.operator_offers or tuple(OperatorOffer(name) for name in self.operators)
+        return [offer for offer in offers if offer.name == operator]
 
 
 def code_covered(code: str, prefix: str) -> bool:
@@ -190,12 +233,10 @@ class _ProfileReader:
         modes = self.texts(storage, "accessModes", "storage.accessModes", ["ReadWriteOnce"],
                            lambda m: m in STORAGE_ACCESS_MODES, f"one of {', '.join(STORAGE_ACCESS_MODES)}")
         classes = self.texts(storage, "classes", "storage.classes", [], bool, "a storage class name")
-        services = self.texts(d, "services", "services", [], lambda s: is_slug(s, (2, 64)),
-                              "a slug such as `postgresql`")
+        service_offers = self.offers(d, "services", "postgresql", {"name", "version", "extensions"})
         kinds = self.texts(d, "customResources", "customResources", [], _short(_CUSTOM_KIND, 320),
                            "`group/version/Kind`, such as `cert-manager.io/v1/Certificate`")
-        operators = self.texts(d, "operators", "operators", [], lambda s: is_slug(s, (2, 64)),
-                               "a slug such as `cert-manager`")
+        operator_offers = self.offers(d, "operators", "cert-manager", {"name", "version"})
         level = d.get("podSecurity", "restricted")
         if level not in POD_SECURITY_LEVELS:
             self.problem(f"`podSecurity` must be one of {', '.join(POD_SECURITY_LEVELS)}")
@@ -204,9 +245,12 @@ class _ProfileReader:
             return None
         return PlatformProfile(
             id=d["id"], name=d["name"].strip(), kubernetes_versions=versions,
-            storage_access_modes=modes, storage_classes=classes, services=services,
-            custom_kinds=kinds, operators=operators, pod_security=level, policies=policies,
-            description=str(d.get("description") or "").strip(),
+            storage_access_modes=modes, storage_classes=classes,
+            services=tuple(dict.fromkeys(o.name for o in service_offers)),
+            custom_kinds=kinds, operators=tuple(dict.fromkeys(o.name for o in operator_offers)),
+            pod_security=level, policies=policies, description=str(d.get("description") or "").strip(),
+            service_offers=tuple(ServiceOffer(o.name, o.version, o.extensions) for o in service_offers),
+            operator_offers=tuple(OperatorOffer(o.name, o.version) for o in operator_offers),
         )
 
     def kubernetes(self, value: Any) -> tuple[str, ...]:
@@ -234,6 +278,37 @@ class _ProfileReader:
             if not isinstance(item, str) or not valid(item):
                 self.problem(f"`{key}[{index}]` must be {what}")
         return tuple(dict.fromkeys(v for v in value if isinstance(v, str)))
+
+    def offers(self, mapping: Mapping[str, Any], name: str, example: str,
+               allowed: set[str]) -> tuple[ServiceOffer, ...]:
+        """``services`` or ``operators``: slugs, or mappings with a quoted version (and extensions)."""
+        value = mapping.get(name, [])
+        if not isinstance(value, list):
+            self.problem(f"`{name}` must be a list")
+            return ()
+        found: list[ServiceOffer] = []
+        for index, item in enumerate(value):
+            key = f"{name}[{index}]"
+            if isinstance(item, str):
+                item = {"name": item}
+            if not isinstance(item, dict) or not is_slug(item.get("name"), (2, 64)):
+                self.problem(f"`{key}` must be a slug such as `{example}` or a mapping with `name`")
+                continue
+            for extra in sorted(set(item) - allowed):
+                self.problem(f"`{key}.{extra}` is not a profile key (allowed: {', '.join(sorted(allowed))})")
+            version = item.get("version")
+            if version is not None and (not isinstance(version, str) or not _short(_LOOSE_VERSION, 32)(version)):
+                self.problem(f"`{key}.version` must be a quoted version such as \"16\" or \"0.8\"")
+                version = None
+            extensions = item.get("extensions", [])
+            if not isinstance(extensions, list) or not all(
+                    isinstance(e, str) and _short(_EXTENSION, 64)(e) for e in extensions):
+                self.problem(f"`{key}.extensions` must be a list of names such as postgis")
+                extensions = []
+            offer = ServiceOffer(item["name"], version, tuple(dict.fromkeys(extensions)))
+            if offer not in found:
+                found.append(offer)
+        return tuple(found)
 
     def policies(self, value: Any) -> tuple[PolicyBinding, ...]:
         if not isinstance(value, list):

@@ -13,6 +13,14 @@ from flask import url_for
 
 from registry.models import App, FindingRecord, Release
 from registry.services.release_assets import package_path
+from sdk.requirements import (
+    PLATFORM,
+    api_needs,
+    external_apis,
+    host_app,
+    operator_needs,
+    service_needs,
+)
 from sdk.versions import sort_key
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -95,6 +103,26 @@ def config_values(release: Release) -> list[dict[str, Any]]:
 def requirements(release: Release) -> dict[str, Any]:
     requires = (release.manifest or {}).get("requires") or {}
     return requires if isinstance(requires, dict) else {}
+
+
+def needs(release: Release) -> dict[str, Any]:
+    """What the release needs, in one shape whatever the manifest's spelling, for the app page."""
+    manifest = release.manifest or {}
+    host = host_app(manifest)
+    services = service_needs(manifest)
+    return {
+        "host": {"id": host[0], "version": host[1]} if host else None,
+        "apis": api_needs(manifest),
+        "services": [s for s in services if s.provider == PLATFORM],
+        "brought": [s for s in services if s.provider != PLATFORM],
+        "operators": operator_needs(manifest),
+        "externalApis": external_apis(manifest),
+    }
+
+
+def app_layers(app: Any) -> list[str]:
+    """Every layer of an app, the one it names first first."""
+    return [layer for layer in (app.layers or "").split(",") if layer] or ([app.layer] if app.layer else [])
 
 
 def screenshots(texts: dict[str, Any]) -> list[tuple[int, str]]:

@@ -28,6 +28,7 @@ def environment(env: Environment) -> dict[str, Any]:
         "namespaces": namespaces_json(env),
         "needsAttention": attention(env),
         "promoteFrom": env.promote_from.name if env.promote_from else None,
+        "confirmedApis": list(env.confirmed_apis or ()),
         "createdAt": timestamp(env.created_at),
         "updatedAt": timestamp(env.updated_at),
         "links": {

@@ -71,6 +71,8 @@ SCHEMAS: dict[str, Any] = {
             "summary": {"type": "string"},
             "publisher": {"type": "string"},
             "layer": {"type": ["string", "null"], "enum": [*LAYERS, None]},
+            "layers": {"type": "array", "items": {"type": "string", "enum": list(LAYERS)},
+                       "description": "Every Common Ground layer of the app; `layer` is the first."},
             "categories": {"type": "array", "items": {"type": "string"}},
             "license": {"type": "string"},
             "latestVersion": NULLABLE_STRING,
@@ -145,6 +147,13 @@ SCHEMAS: dict[str, Any] = {
             "services": {"type": "array", "items": {"type": "string"}},
             "customResources": {"type": "array", "items": {"type": "string"}},
             "operators": {"type": "array", "items": {"type": "string"}},
+            "serviceOffers": {"type": "array", "description": "Each service offer with its major version and "
+                              "extensions, where the profile names them (PostgreSQL 16 with PostGIS).",
+                              "items": {"type": "object", "properties": {
+                                  "name": {"type": "string"}, "version": NULLABLE_STRING,
+                                  "extensions": {"type": "array", "items": {"type": "string"}}}}},
+            "operatorOffers": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "version": NULLABLE_STRING}}},
             "podSecurity": {"type": "string", "enum": ["privileged", "baseline", "restricted"]},
             "policies": {"type": "array", "items": {
                 "type": "object", "properties": {

@@ -61,6 +61,9 @@ ENVIRONMENT_FIELDS = {
                                 "the `namespace` config value, else the environment's name."},
         "prefix": {"type": "string", "pattern": "^([a-z0-9][a-z0-9-]{0,28})?$"}}},
     "promoteFrom": {**NULLABLE_STRING, "description": "An environment a release must have run in first."},
+    "confirmedApis": {"type": "array", "items": {"type": "string"},
+                      "description": "External APIs (brp, kvk, bag) the municipality confirms this environment "
+                                     "has access to; apps that call them can be planned here."},
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -98,6 +101,10 @@ SCHEMAS: dict[str, Any] = {
             "yanked": {"type": "boolean"},
             "sha256": {"type": "string"},
             "missingConfig": {"type": "array", "items": {"type": "object"}},
+            "external": {"type": "object", "description": "Services the municipality brings (their config "
+                         "value set or not) and external APIs the app calls (confirmed or not).",
+                         "properties": {"services": {"type": "array", "items": {"type": "object"}},
+                                        "apis": {"type": "array", "items": {"type": "object"}}}},
             "namespace": {"type": "string", "description": "The namespace the app's objects go to."},
             "secrets": {"type": "array", "items": SECRET_USE},
             "promotion": {"type": ["object", "null"],

@@ -31,6 +31,7 @@ def app_summary(app: App) -> dict[str, Any]:
         "publisherVerified": app.organisation.verified,
         "verified": app.organisation.verified,  # short alias of publisherVerified
         "layer": app.layer,
+        "layers": [layer for layer in (app.layers or "").split(",") if layer],
         "categories": list(app.categories or []),
         "license": app.license,
         "latestVersion": app.latest_version,
@@ -93,6 +94,9 @@ def profile(record: PlatformProfileRecord) -> dict[str, Any]:
         "services": list(parsed.services),
         "customResources": list(parsed.custom_kinds),
         "operators": list(parsed.operators),
+        "serviceOffers": [{"name": o.name, "version": o.version, "extensions": list(o.extensions)}
+                          for o in parsed.service_offers],
+        "operatorOffers": [{"name": o.name, "version": o.version} for o in parsed.operator_offers],
         "podSecurity": parsed.pod_security,
         "policies": [policy(p) for p in parsed.policies],
         "updatedAt": timestamp(record.updated_at),

@@ -135,6 +135,9 @@ class App(Base):
     name: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(300))
     layer: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Every layer of an app that spans several, as ",process,integration,": the
+    # layer filter and facet count the app under each (see catalogue.in_layer).
+    layers: Mapped[str] = mapped_column(String(120), default="")
     # The latest release's licence and kind, for the catalogue's facets; who may
     # download a release is decided by that release's own licence.
     license: Mapped[str] = mapped_column(String(200))

@@ -46,6 +46,8 @@ class Environment(Base):
     profile_id: Mapped[int] = mapped_column(ForeignKey("platform_profile.id"), index=True)
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     app_config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # External APIs (BRP, KVK, BAG) the municipality confirms it has access to here.
+    confirmed_apis: Mapped[list[str]] = mapped_column(JSON, default=list)
     promote_from_id: Mapped[int | None] = mapped_column(ForeignKey("environment.id"))
     namespace_mode: Mapped[str] = mapped_column(String(10), default="per-app")  # per-app | shared
     namespace_prefix: Mapped[str] = mapped_column(String(30), default="")

@@ -26,7 +26,14 @@ from registry.models import (
     PlatformProfileRecord,
     Release,
 )
-from registry.services.catalogue import MAX_QUERY_LENGTH, MAX_TERMS, AppPage, AppQuery, CatalogueService
+from registry.services.catalogue import (
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    AppPage,
+    AppQuery,
+    CatalogueService,
+    in_layer,
+)
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 
@@ -115,7 +122,7 @@ class BrowseService(CatalogueService):
         publisher = aliased(Organisation)
         licence = case((App.license_kind == OPEN, "open"), else_="proprietary")
         chosen = {
-            "layer": App.layer == query.layer if query.layer else None,
+            "layer": in_layer(query.layer) if query.layer else None,
             "license": licence == query.license if query.license in LICENCE_KINDS else None,
             "kind": publisher.kind == filters.publisher_kind if filters.publisher_kind else None,
         }
@@ -125,7 +132,7 @@ class BrowseService(CatalogueService):
             return func.sum(case((and_(condition, *others), 1), else_=0))
 
         columns = [counted(None, true())]
-        columns += [counted("layer", App.layer == layer) for layer in LAYERS]
+        columns += [counted("layer", in_layer(layer)) for layer in LAYERS]
         columns += [counted("license", licence == kind) for kind in LICENCE_KINDS]
         columns += [counted("kind", publisher.kind == kind) for kind in ORGANISATION_KINDS]
         statement = select(*columns).select_from(App).join(publisher, App.organisation_id == publisher.id)

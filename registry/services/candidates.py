@@ -18,7 +18,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from registry.models import RELEASE_YANKED, ApiProvision, App, CompatibilityRecord, Release
+from sdk.requirements import api_needs, host_app
 from sdk.versions import parse_version, sort_key
+
+Options = tuple[tuple[str, str | None], ...]  # (api, range) of which any one will do
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class ReleaseInfo:
     requires_apps: tuple[tuple[str, str | None], ...] = ()
     requires_apis: tuple[tuple[str, str | None], ...] = ()
     provides: tuple[tuple[str, str], ...] = ()
+    alternatives: tuple[Options, ...] = ()  # any one API of each will do
+    optional_apis: tuple[Options, ...] = ()  # used when a provider runs already (one API, or alternatives)
+    host: tuple[str, str | None] | None = None  # the app this one is a plugin of (also in requires_apps)
 
     @property
     def prerelease(self) -> bool:
@@ -52,6 +58,8 @@ class ReleaseInfo:
 def release_info(release_id: int, app: str, version: str, status: str, compatible: bool | None,
                  manifest: dict[str, Any] | None, runs: bool | None = None) -> ReleaseInfo:
     requires = (manifest or {}).get("requires") or {}
+    needs = api_needs(manifest)
+    host = host_app(manifest)
     return ReleaseInfo(
         release_id=release_id,
         app=app,
@@ -60,9 +68,11 @@ def release_info(release_id: int, app: str, version: str, status: str, compatibl
         compatible=compatible,
         runs=runs,
         requires_apps=tuple((str(r.get("id")), r.get("version")) for r in requires.get("apps") or ()
-                            if isinstance(r, dict) and r.get("id")),
-        requires_apis=tuple((str(r.get("api")), r.get("version")) for r in requires.get("apis") or ()
-                            if isinstance(r, dict) and r.get("api")),
+                            if isinstance(r, dict) and r.get("id")) + ((host,) if host else ()),
+        requires_apis=tuple(n.single for n in needs if n.single and not n.optional),
+        alternatives=tuple(n.alternatives for n in needs if not n.single and not n.optional),
+        optional_apis=tuple(n.alternatives for n in needs if n.optional),
+        host=host,
         provides=tuple((str(p.get("api")), str(p.get("version"))) for p in (manifest or {}).get("provides") or ()
                        if isinstance(p, dict) and p.get("api") and p.get("version")),
     )

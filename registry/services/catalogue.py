@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, Text, case, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -70,7 +71,7 @@ class CatalogueService:
         for term in terms:
             statement = statement.where(App.search_text.contains(term, autoescape=True))
         if query.layer:
-            statement = statement.where(App.layer == query.layer)
+            statement = statement.where(in_layer(query.layer))
         if query.category:
             # Categories are few per app; matching the JSON text keeps this portable.
             statement = statement.where(func.lower(cast(App.categories, Text)).contains(
@@ -104,6 +105,11 @@ class CatalogueService:
         if app is None or not app.releases:
             raise NotFound(f"There is no app `{slug}`; search the catalogue with GET /api/v1/apps?q=...")
         return app
+
+    def names(self, slugs: list[str]) -> dict[str, str]:
+        """The names of the apps ``slugs`` that are in the catalogue (a plugin's page names its host)."""
+        rows = self.session.execute(select(App.slug, App.name).where(App.slug.in_(slugs)))
+        return {slug: name for slug, name in rows}
 
     def release(self, slug: str, version: str) -> Release:
         release = self.session.scalars(
@@ -141,3 +147,13 @@ def refresh_latest_version(session: Session, app: App) -> None:
         offered = max(running or rows, key=lambda row: sort_key(row[0]))
         # The catalogue's licence facet follows the offered release; access is per release.
         app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
+
+
+def layers_column(layers: tuple[str, ...]) -> str:
+    """How ``App.layers`` keeps an app's layers: ",process,integration,"."""
+    return f",{','.join(layers)}," if layers else ""
+
+
+def in_layer(layer: str) -> Any:
+    """Apps that belong to ``layer``, whether it is their only layer or one of several."""
+    return App.layers.contains(f",{layer},", autoescape=True)

@@ -31,7 +31,8 @@ from registry.services.tokens import Caller
 from sdk.manifest import is_slug
 from sdk.render import NAME
 
-FIELDS = {"name", "stage", "profile", "config", "appConfig", "promoteFrom", "namespaces"}
+FIELDS = {"name", "stage", "profile", "config", "appConfig", "promoteFrom", "namespaces", "confirmedApis"}
+MAX_CONFIRMED_APIS = 200
 MAX_VALUE = 2000
 
 
@@ -75,7 +76,7 @@ class EnvironmentService:
         if name is not None and not is_slug(name, (2, 64)):
             problems.append("`name` is a lowercase slug such as `test`, `acceptatie` or `productie`.")
         environment = Environment(organisation_id=organisation.id, name=name if isinstance(name, str) else "",
-                                  config={}, app_config={})
+                                  config={}, app_config={}, confirmed_apis=[])
         problems += self._apply(organisation, environment, data)
         self._raise(problems)
         if self._find(organisation, environment.name) is not None:
@@ -159,7 +160,19 @@ class EnvironmentService:
             problems += apply_namespaces(environment, data["namespaces"])
         if "promoteFrom" in data:
             problems += self._promotion(organisation, environment, data["promoteFrom"])
+        if "confirmedApis" in data:
+            problems += self._confirmed_apis(environment, data["confirmedApis"])
         return problems
+
+    @staticmethod
+    def _confirmed_apis(environment: Environment, raw: Any) -> list[str]:
+        """External APIs (BRP, KVK, BAG) the municipality confirms this environment may use."""
+        if (not isinstance(raw, list) or len(raw) > MAX_CONFIRMED_APIS
+                or not all(is_slug(api, (2, 64)) for api in raw)):
+            return [f"`confirmedApis` lists at most {MAX_CONFIRMED_APIS} external APIs the environment has "
+                    'access to, by name: ["brp", "kvk", "bag"].']
+        environment.confirmed_apis = sorted(set(raw))
+        return []
 
     def _profile(self, slug: Any) -> PlatformProfileRecord | None:
         if not isinstance(slug, str):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from resolvelib.resolvers import RequirementInformation
 
 from registry.services.candidates import CandidateIndex, ReleaseInfo
-from registry.services.resolver import INSTALLED, REQUEST, Need, Pick, fits
+from registry.services.resolver import INSTALLED, REQUEST, Need, Pick, fits, options_of
 
 SHOWN = 5  # versions named in one sentence
 
@@ -29,12 +29,22 @@ class Explainer:
 
     def conflict(self, causes: Sequence[RequirementInformation]) -> list[str]:
         groups: dict[str, list[RequirementInformation]] = {}
+        sentences = []
         for cause in causes:
+            parent = cause.parent
+            if parent is not None and parent.identifier.startswith("any:"):
+                # The last alternative tried failed: say that none of them could be provided.
+                groups.setdefault(parent.identifier, [])
+                continue
             groups.setdefault(cause.requirement.identifier, [])
             if cause not in groups[cause.requirement.identifier]:
                 groups[cause.requirement.identifier].append(cause)
-        sentences = []
-        for infos in groups.values():
+        for identifier, infos in groups.items():
+            if not infos:
+                wanted_by = next(c.parent.wanted_by for c in causes if c.parent and c.parent.identifier == identifier)
+                need = Need(identifier, "", options=options_of(identifier))
+                sentences.append(self._unmet_alternatives(need, wanted_by))
+                continue
             distinct = {(i.requirement.range, i.requirement.allowed) for i in infos}
             sentences.append(self._clash(infos) if len(distinct) > 1 else self._unmet(infos[0]))
         return sentences
@@ -50,6 +60,8 @@ class Explainer:
     def _unmet(self, info: RequirementInformation) -> str:
         need: Need = info.requirement
         who = self.who(info)
+        if need.options:
+            return self._unmet_alternatives(need, who)
         if need.is_api:
             return self._unmet_api(need, who)
         releases = self.index.releases(need.name)
@@ -70,6 +82,13 @@ class Explainer:
                             for app, versions in sorted(providers.items()))
         return (f"{who} needs {self._what(need)}, but no release that provides a matching version can be "
                 f"chosen ({offered}; only releases that are not yanked and run on `{self.profile}` count).")
+
+    def _unmet_alternatives(self, need: Need, who: str) -> str:
+        offered = "; ".join(f"{api}: {', '.join(sorted(self.index.providers(api))) or 'no provider'}"
+                            for api, _ in need.options)
+        return (f"{who} needs {self._what(need)}, but no release that provides any of them at a matching "
+                f"version can be chosen ({offered}; only releases that are not yanked and run on "
+                f"`{self.profile}` count).")
 
     def _why_not(self, release: ReleaseInfo) -> str:
         if release.yanked:

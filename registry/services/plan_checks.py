@@ -1,5 +1,7 @@
 """What a resolved plan must still pass: downloads, promotion, config values,
-and a Helm chart that renders with the environment's values.
+what the municipality brings itself (services given as config, external APIs
+it confirms it may use), and a Helm chart that renders with the environment's
+values.
 
 Each check adds to the steps what a municipality needs to read (sha256,
 missing config, promotion) and returns the problems that block the plan.
@@ -19,6 +21,7 @@ from registry.services.downloads import DownloadPolicy
 from registry.services.namespaces import app_namespace
 from registry.services.secrets import is_secret, secret_entries, secret_problems, step_secrets
 from registry.services.tokens import Caller
+from sdk.requirements import MUNICIPALITY, external_apis, service_needs
 from sdk.secrets import is_reference, is_unresolved, marker
 
 CHANGES = ("install", "upgrade", "downgrade")
@@ -85,6 +88,7 @@ class PlanChecks:
             label = f"{step['app']} {step['version']}"
             if step["action"] == "keep":
                 step["missingConfig"], step["promotion"] = [], None
+                step["external"] = {"services": [], "apis": []}
                 if release.yanked:
                     reason = release.yanks[-1].reason if release.yanks else ""
                     problems.append(_warning("plan.keeps-yanked", f"{label} stays installed although it is yanked "
@@ -99,6 +103,7 @@ class PlanChecks:
             for item in step["missingConfig"]:
                 problems.append(_problem("plan.missing-config", f"{label} needs config value `{item['name']}`; "
                                          f"set it in the environment's `config` or `appConfig.{step['app']}`.", step))
+            problems += self._external(release, label, step)
             if self.chart_check is not None and not step["missingConfig"]:
                 problems += self._chart(release, label, step)
             step["promotion"] = None
@@ -110,6 +115,36 @@ class PlanChecks:
                                              f"install it there first: `{self.environment.name}` promotes "
                                              f"from `{source.name}`.", step))
         return problems
+
+    def _external(self, release: Release, label: str, step: dict[str, Any]) -> list[dict[str, Any]]:
+        """Services the municipality brings need their config value; external APIs need its confirmation."""
+        problems = []
+        confirmed = set(self.environment.confirmed_apis or ())
+        missing = {item["name"] for item in step["missingConfig"]}
+        services = [n for n in service_needs(release.manifest) if n.provider == MUNICIPALITY]
+        apis = external_apis(release.manifest)
+        step["external"] = {
+            "services": [{"service": n.name, "config": n.config, "set": self._is_set(step["app"], n.config)}
+                         for n in services],
+            "apis": [{"api": a.api, "description": a.description, "confirmed": a.api in confirmed} for a in apis],
+        }
+        for item in step["external"]["services"]:
+            if not item["set"] and item["config"] not in missing:
+                problems.append(_problem(
+                    "plan.external-service", f"{label} uses a {item['service']} the municipality brings itself; "
+                    f"set config value `{item['config']}` to where it runs, in the environment's `config` or "
+                    f"`appConfig.{step['app']}`.", step))
+        for item in step["external"]["apis"]:
+            if not item["confirmed"]:
+                problems.append(_problem(
+                    "plan.external-api", f"{label} calls the external API {item['api']}; confirm that "
+                    f"`{self.environment.name}` has access to it by adding {item['api']} to the environment's "
+                    "`confirmedApis`.", step))
+        return problems
+
+    def _is_set(self, app: str, name: str | None) -> bool:
+        value = config_value(self.environment, app, name) if name is not None else None
+        return value is not None and not is_unresolved(value)
 
     def _chart(self, release: Release, label: str, step: dict[str, Any]) -> list[dict[str, Any]]:
         assert self.chart_check is not None

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import NotFound, RegistryError
 from registry.models import App, Environment, Installation, InstallPlanRecord, Release
-from registry.services.candidates import CandidateIndex
+from registry.services.candidates import CandidateIndex, Options
 from registry.services.collisions import CollisionCheck
 from registry.services.explain import Explainer
 from registry.services.plan_checks import PlanChecks
@@ -30,7 +30,7 @@ from registry.services.resolver import INSTALLED, REQUEST, PlanProvider, app_nee
 from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
 from sdk.manifest import is_slug
-from sdk.versions import is_range, sort_key
+from sdk.versions import is_range, satisfies, sort_key
 
 READY, BLOCKED, NEEDS_CHOICE, IMPOSSIBLE = "ready", "blocked", "needs-choice", "impossible"
 MAX_PASSES = 4  # re-resolutions to prefer providers the plan holds already
@@ -174,7 +174,10 @@ def _steps(result: Result, root: str, installed: Mapping[str, str], explainer: E
 
     def dependencies(app: str) -> list[str]:
         release = mapping[f"app:{app}"].release
-        deps = [a for a, _ in release.requires_apps] + [providers[api] for api, _ in release.requires_apis]
+        chosen = [pick.name for ident, pick in mapping.items() if ident.startswith(f"any:{app}:")]
+        apis = [api for api, _ in release.requires_apis] + chosen
+        deps = [a for a, _ in release.requires_apps] + [providers[api] for api in apis if api in providers]
+        deps += [provider for options in release.optional_apis for provider in _optional_providers(mapping, options)]
         return [d for d in deps if d != app and f"app:{d}" in mapping]
 
     order: list[str] = []
@@ -195,6 +198,18 @@ def _steps(result: Result, root: str, installed: Mapping[str, str], explainer: E
         if ident.startswith("app:") and installed.get(app) != mapping[ident].version:
             visit(app)
     return [_step(app, mapping[f"app:{app}"], installed.get(app), result, providers, explainer) for app in order]
+
+
+def _optional_providers(mapping: Mapping[str, Any], options: Options) -> list[str]:
+    """Apps in the plan that provide an optional API at a matching version: installed before the app using it."""
+    found = []
+    for ident, pick in mapping.items():
+        if ident.startswith("app:") and pick.release is not None:
+            for api, range_ in options:
+                version = pick.release.provided_version(api)
+                if version is not None and (range_ is None or satisfies(version, range_)):
+                    found.append(pick.name)
+    return found
 
 
 def _step(app: str, pick: Any, current: str | None, result: Result, providers: Mapping[str, str],

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from registry.errors import Conflict, Forbidden, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
-from registry.services.catalogue import refresh_latest_version
+from registry.services.catalogue import layers_column, refresh_latest_version
 from registry.services.compatibility import finding_record
 from registry.services.compatibility import record as record_compatibility
 from registry.services.events import announce
@@ -208,6 +208,7 @@ class PublishService:
         app.name = manifest.name
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
+        app.layers = layers_column(manifest.layers or ((app.layer,) if app.layer else ()))
         app.categories = list(manifest.categories)
         app.search_text = _search_text(manifest, publiccode)
         remember_skeletons(app)

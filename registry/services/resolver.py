@@ -5,6 +5,13 @@ virtual package pinned to one provider at one API version; that pin in turn
 requires the providing app at the releases that provide exactly that API
 version. Backtracking over both gives a consistent set, or the conflict.
 
+Alternatives (``anyOf``: this API or that one) are a third kind of virtual
+package, ``any:<app>:<apis>``, pinned to one of its APIs; an alternative that
+cannot be provided makes resolvelib try the next. An optional API is required
+only where a provider runs already and provides a matching version: then the
+plan keeps it working, and elsewhere the requirement is left out. A plugin's
+host app (``extends``) is an ordinary app requirement.
+
 Candidate order carries the policy: what the environment runs now comes first
 (except for the app that was asked for, which is the newest that fits);
 yanked releases, releases not verified to run on the profile, and
@@ -23,7 +30,7 @@ from typing import Any
 from resolvelib import AbstractProvider, BaseReporter, Resolver
 from resolvelib.resolvers import RequirementInformation, Result
 
-from registry.services.candidates import CandidateIndex, ReleaseInfo
+from registry.services.candidates import CandidateIndex, Options, ReleaseInfo
 from sdk.versions import parse_version, satisfies, sort_key
 
 REQUEST, INSTALLED, DEPENDENCY = "request", "installed", "dependency"
@@ -40,12 +47,16 @@ class Need:
     allowed: frozenset[str] | None = None  # exact releases, for an API's provider
     origin: str = DEPENDENCY
     via: str = ""  # the API this need stands for, when it asks for a provider
+    options: Options = ()  # alternatives, of which any one will do
+    wanted_by: str = ""  # the release that lists the alternatives
 
     @property
     def is_api(self) -> bool:
         return self.identifier.startswith("api:")
 
     def describe(self) -> str:
+        if self.options:
+            return "one of " + " or ".join(f"API {api} {r}" if r else f"API {api}" for api, r in self.options)
         kind = "API " if self.is_api else ""
         if self.via:
             return f"{self.name} as provider of {self.via}"
@@ -62,13 +73,33 @@ class Pick:
     release: ReleaseInfo | None = field(default=None, compare=False)
     provider: str | None = None
     installed: bool = field(default=False, compare=False)
+    wanted_by: str = field(default="", compare=False)  # for an alternative: the release that lists it
 
     def describe(self) -> str:
+        if self.identifier.startswith("any:"):
+            return self.wanted_by
         return f"{self.provider} (API {self.name} {self.version})" if self.provider else f"{self.name} {self.version}"
 
 
 def app_need(app: str, range_: str | None, origin: str = DEPENDENCY) -> Need:
     return Need(f"app:{app}", app, range_ or None, origin=origin)
+
+
+def any_need(release: ReleaseInfo, options: Options) -> Need:
+    key = "|".join(f"{api}@{range_ or '*'}" for api, range_ in options)
+    return Need(f"any:{release.app}:{key}", release.app, options=options,
+                wanted_by=f"{release.app} {release.version}")
+
+
+def options_of(identifier: str) -> Options:
+    """The alternatives an ``any:<app>:<api>@<range>|...`` identifier stands for."""
+    key = identifier.split(":", 2)[2]
+    pairs = (part.split("@", 1) for part in key.split("|"))
+    return tuple((api, None if range_ == "*" else range_) for api, range_ in pairs)
+
+
+def api_need(api: str, range_: str | None) -> Need:
+    return Need(f"api:{api}", api, range_ or None)
 
 
 def fits(need: Need, version: str, installed: bool = False) -> bool:
@@ -106,16 +137,21 @@ class PlanProvider(AbstractProvider):  # type: ignore[type-arg]
                        backtrack_causes: Sequence[RequirementInformation]) -> Any:
         causes = {c.requirement.identifier for c in backtrack_causes}
         # Conflicts first, then apps before APIs, so that providers already in the plan are known.
-        return (identifier not in causes, identifier.startswith("api:"), identifier)
+        return (identifier not in causes, identifier.startswith(("api:", "any:")), identifier)
 
     def find_matches(self, identifier: str, requirements: Mapping[str, Iterator[Need]],
                      incompatibilities: Mapping[str, Iterator[Pick]]) -> list[Pick]:
         needs = list(requirements[identifier])
         bad = set(incompatibilities[identifier])
-        picks = self._api_picks(needs) if identifier.startswith("api:") else self._app_picks(needs)
+        if identifier.startswith("any:"):
+            picks = self._alternative_picks(needs)
+        else:
+            picks = self._api_picks(needs) if identifier.startswith("api:") else self._app_picks(needs)
         return [p for p in picks if p not in bad]
 
     def is_satisfied_by(self, requirement: Need, candidate: Pick) -> bool:
+        if requirement.options:
+            return (candidate.name, candidate.version or None) in requirement.options
         return fits(requirement, candidate.version, candidate.installed)
 
     def get_dependencies(self, candidate: Pick) -> list[Need]:
@@ -123,10 +159,27 @@ class PlanProvider(AbstractProvider):  # type: ignore[type-arg]
             versions = self.index.providers(candidate.name).get(candidate.provider, {}).get(candidate.version, [])
             return [Need(f"app:{candidate.provider}", candidate.provider, allowed=frozenset(versions),
                          via=f"{candidate.name} {candidate.version}")]
+        if candidate.identifier.startswith("any:"):
+            return [api_need(candidate.name, candidate.version or None)]
         release = candidate.release
         assert release is not None
-        return [app_need(app, range_) for app, range_ in release.requires_apps] + [
-            Need(f"api:{api}", api, range_ or None) for api, range_ in release.requires_apis]
+        needs = [app_need(app, range_) for app, range_ in release.requires_apps]
+        needs += [api_need(api, range_) for api, range_ in release.requires_apis]
+        needs += [any_need(release, options) for options in release.alternatives]
+        for options in release.optional_apis:
+            present = tuple(o for o in options if self.runs_provider(*o))
+            if len(present) == 1:
+                needs.append(api_need(*present[0]))
+            elif present:
+                needs.append(any_need(release, present))
+        return needs
+
+    def runs_provider(self, api: str, range_: str | None) -> bool:
+        """Whether an installed app provides ``api`` at a version in ``range_`` as it runs now."""
+        need = api_need(api, range_)
+        return any(self.installed.get(app) in releases and fits(need, api_version)
+                   for app, versions in self.index.providers(api).items()
+                   for api_version, releases in versions.items())
 
     # -- candidates ----------------------------------------------------------
 
@@ -150,6 +203,14 @@ class PlanProvider(AbstractProvider):  # type: ignore[type-arg]
         if keep and (origins == {INSTALLED} or keep[0].release.viable):  # type: ignore[union-attr]
             return keep + rest
         return rest + keep
+
+    def _alternative_picks(self, needs: list[Need]) -> list[Pick]:
+        """The APIs of one ``anyOf``: one that runs already first, then those some app provides, as listed."""
+        need = needs[0]
+        picks = [Pick(need.identifier, api, range_ or "", wanted_by=need.wanted_by) for api, range_ in need.options]
+        picks.sort(key=lambda p: (not self.runs_provider(p.name, p.version or None),
+                                  not self.index.providers(p.name)))
+        return picks
 
     def _api_picks(self, needs: list[Need]) -> list[Pick]:
         api = needs[0].name

@@ -301,3 +301,87 @@ def test_every_error_is_reported_at_once_each_with_its_key() -> None:
         ("manifest.unknown-key", "colour"),
     }
     assert all(f.message for f in check(manifest_with_many_mistakes))
+
+
+# -- requirements as real Common Ground apps ship (services, operators, APIs, hosts, layers) --
+
+def real_world_manifest() -> dict[str, Any]:
+    """Every newer form: properties, alternatives, optional and external needs, a host, several layers."""
+    return factories.manifest(
+        layer=["process", "integration"],
+        extends={"app": "open-formulieren", "version": ">=2.0 <3"},
+        requires={
+            "apis": [
+                {"api": "zgw-catalogi", "version": "^1.0", "optional": True},
+                {"anyOf": [{"api": "zgw-zaken", "version": "^1.0"}, {"api": "zaken-light"}]},
+            ],
+            "external": [
+                {"service": "rabbitmq", "config": "RABBITMQ_URL"},
+                {"api": "brp", "description": "Basisregistratie Personen, via de Haal Centraal API"},
+            ],
+            "platform": {
+                "services": ["redis", {"name": "postgresql", "version": ">=14", "extensions": ["postgis"]},
+                             {"name": "elasticsearch", "provider": "municipality", "config": "ES_URL"}],
+                "operators": ["cert-manager", {"name": "solr-operator", "version": ">=0.7"}],
+            },
+        },
+    )
+
+
+def test_every_newer_requirement_form_passes() -> None:
+    assert check(real_world_manifest()) == []
+
+
+def test_older_forms_stay_valid() -> None:
+    assert check(full_manifest()) == []
+    assert check(factories.manifest(layer="data")) == []
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"layer": ["process", "attic"]}, {("manifest.invalid-layer", "layer[1]")}),
+    ({"layer": ["process", "process"]}, {("manifest.duplicate-layer", "layer")}),
+    ({"layer": []}, {("manifest.type", "layer")}),
+    ({"extends": {"app": "Open Formulieren"}}, {("manifest.invalid-id", "extends.app")}),
+    ({"extends": {"app": "zaakafhandelcomponent", "version": "2"}}, {("manifest.extends-itself", "extends.app")}),
+    ({"extends": {"app": "open-formulieren", "version": "two"}}, {("manifest.invalid-range", "extends.version")}),
+    ({"extends": "open-formulieren"}, {("manifest.type", "extends")}),
+])
+def test_layers_and_hosts_are_checked(change: dict[str, Any], expected: set[tuple[str, str]]) -> None:
+    assert errors(factories.manifest(**change)) == expected
+
+
+@pytest.mark.parametrize(("requires", "expected"), [
+    ({"apis": [{"api": "zgw-zaken", "optional": "yes"}]}, {("manifest.type", "requires.apis[0].optional")}),
+    ({"apis": [{"anyOf": [{"api": "zgw-zaken"}]}]}, {("manifest.any-of", "requires.apis[0].anyOf")}),
+    ({"apis": [{"anyOf": [{"api": f"api-{n}"} for n in range(11)]}]}, {("manifest.any-of", "requires.apis[0].anyOf")}),
+    ({"apis": [{"anyOf": [{"api": "zgw-zaken"}, {"api": "X", "version": "^1"}]}]},
+     {("manifest.invalid-api", "requires.apis[0].anyOf[1].api")}),
+    ({"apis": [{"anyOf": [{"api": "a1"}, {"api": "b1"}], "version": "1"}]},
+     {("manifest.unknown-key", "requires.apis[0].version")}),
+    ({"external": [{"service": "rabbitmq"}]}, {("manifest.external-config", "requires.external[0].config")}),
+    ({"external": [{"name": "brp"}]}, {("manifest.external-kind", "requires.external[0]")}),
+    ({"external": [{"api": "brp", "config": "X"}]}, {("manifest.unknown-key", "requires.external[0].config")}),
+    ({"platform": {"services": [{"name": "postgresql", "extensions": "postgis"}]}},
+     {("manifest.invalid-extensions", "requires.platform.services[0].extensions")}),
+    ({"platform": {"services": [{"name": "postgresql", "version": "sixteen"}]}},
+     {("manifest.invalid-range", "requires.platform.services[0].version")}),
+    ({"platform": {"services": [{"name": "rabbitmq", "provider": "vendor"}]}},
+     {("manifest.invalid-provider", "requires.platform.services[0].provider")}),
+    ({"platform": {"services": [{"name": "rabbitmq", "provider": "municipality"}]}},
+     {("manifest.external-config", "requires.platform.services[0].config")}),
+    ({"platform": {"services": [{"name": "redis", "config": "REDIS_URL"}]}},
+     {("manifest.config-without-municipality", "requires.platform.services[0].config")}),
+    ({"platform": {"operators": ["Solr Operator", {"name": "solr-operator", "version": "newest"}]}},
+     {("manifest.invalid-operator", "requires.platform.operators[0]"),
+      ("manifest.invalid-range", "requires.platform.operators[1].version")}),
+])
+def test_newer_requirements_get_clear_errors(requires: dict[str, Any], expected: set[tuple[str, str]]) -> None:
+    assert errors(factories.manifest(requires=requires)) == expected
+
+
+def test_the_typed_manifest_keeps_every_layer() -> None:
+    from sdk.manifest import Manifest
+
+    typed = Manifest.from_mapping(real_world_manifest())
+    assert typed.layer == "process" and typed.layers == ("process", "integration")
+    assert Manifest.from_mapping(factories.manifest(layer="data")).layers == ("data",)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -43,19 +44,21 @@ stringData:
 def release(client: FlaskClient, token: str, app_id: str, version: str, *, provides: dict[str, str] | None = None,
             apps: dict[str, str] | None = None, apis: dict[str, str] | None = None,
             needs_redis: bool = False, config: list[dict[str, Any]] | None = None,
-            publisher: str = "dimpact", license: str = "EUPL-1.2") -> dict[str, Any]:
-    """Publish one release; keyword arguments fill provides/requires/config."""
-    requires: dict[str, Any] = {}
+            publisher: str = "dimpact", license: str = "EUPL-1.2", requires: dict[str, Any] | None = None,
+            **manifest_keys: Any) -> dict[str, Any]:
+    """Publish one release; keyword arguments fill provides/requires/config (``requires`` as written)."""
+    requires = dict(requires or {})
     if apps:
         requires["apps"] = [{"id": a, "version": r} for a, r in apps.items()]
     if apis:
         requires["apis"] = [{"api": a, "version": r} for a, r in apis.items()]
     if needs_redis:
         requires["platform"] = {"services": ["redis"]}
+    name = manifest_keys.pop("name", app_id.replace("-", " ").title())
     manifest = factories.manifest(
-        id=app_id, version=version, name=app_id.replace("-", " ").title(), publisher=publisher, license=license,
+        id=app_id, version=version, name=name, publisher=publisher, license=license,
         provides=[{"api": a, "version": v} for a, v in (provides or {}).items()] or None,
-        requires=requires or None, config=config)
+        requires=requires or None, config=config, **manifest_keys)
     extra = {"deploy__config.yaml": TEMPLATE.format(id=app_id)} if config else {}
     files = factories.package_files(manifest, **extra)
     if license == "LicenseRef-Proprietary":
@@ -147,3 +150,12 @@ def catalogue(app: Flask, client: FlaskClient) -> str:
     release(client, token, "klantportaal", "1.0.0", apis={"zgw-catalogi": "^1.0"})
     release(client, token, "meldingen", "1.0.0", apps={"open-notificaties": "^2.0", "open-zaak": "^1.0"})
     return token
+
+
+@pytest.fixture
+def utrecht(app: Flask, client: FlaskClient) -> Municipality:
+    """Utrecht with a `test` environment, on the test catalogue (dimpact's token in the app config)."""
+    app.config["DIMPACT_TOKEN"] = catalogue(app, client)
+    town = municipality(app, client)
+    town.environment("test")
+    return town

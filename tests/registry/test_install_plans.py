@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -10,20 +9,10 @@ from tests.conftest import add_organisation
 from tests.registry.installs_support import (
     Municipality,
     bearer,
-    catalogue,
-    municipality,
     release,
     steps,
     yank,
 )
-
-
-@pytest.fixture
-def utrecht(app: Flask, client: FlaskClient) -> Municipality:
-    app.config["DIMPACT_TOKEN"] = catalogue(app, client)
-    town = municipality(app, client)
-    town.environment("test")
-    return town
 
 
 def test_dependencies_come_first_and_a_provider_in_the_plan_is_preferred(utrecht: Municipality) -> None:

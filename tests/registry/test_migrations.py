@@ -105,6 +105,26 @@ def test_upgrade_decides_each_releases_licence_from_its_manifest(database_url: s
         engine.dispose()
 
 
+def test_upgrade_gives_each_app_its_one_layer_as_its_layers(database_url: str) -> None:
+    """Apps stored before 0009 had one layer at most; the layer filter finds them under it."""
+    upgrade(database_url, "0008")  # the revision before 0009
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            now = datetime.now(UTC)
+            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
+                              "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
+            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, layer, license, "
+                              "license_kind, categories, search_text, created_at, updated_at) VALUES (1, "
+                              "'open-zaak', 1, 'Open Zaak', 's', 'process', 'EUPL-1.2', 'open', '[]', '', "
+                              ":now, :now)"), {"now": now})
+        upgrade(database_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT layers FROM app")).scalar_one() == ",process,"
+    finally:
+        engine.dispose()
+
+
 def test_upgrade_moves_secret_looking_values_out_of_environments_and_plans(database_url: str) -> None:
     """Before 0008 a password could sit in an environment in clear; after, only a reference that needs naming."""
     upgrade(database_url, "0007")

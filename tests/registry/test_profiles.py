@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from flask import Flask
@@ -141,3 +142,19 @@ def test_pod_security_level_of_each_profile_decides(app: Flask, client: FlaskCli
     shown = client.get("/api/v1/profiles/los").json
     assert (shown["podSecurity"], shown["operators"]) == ("baseline", ["cert-manager"])
     assert client.get("/api/v1/profiles/streng").json["podSecurity"] == "restricted"
+
+
+def test_service_and_operator_offers_reach_the_sdk_through_the_api(app: Flask, client: FlaskClient) -> None:
+    from sdk.checking import profile_document
+    from sdk.profiles import OperatorOffer, ServiceOffer, load_profile
+
+    source = profile_yaml("gis", ["1.34"], services=["redis", '{name: postgresql, version: "16", '
+                                                             "extensions: [postgis]}"])
+    put_profile(app, source + 'operators: [{name: solr-operator, version: "0.8"}]\npodSecurity: baseline\n')
+    entry = client.get("/api/v1/profiles/gis").json
+    assert entry["services"] == ["redis", "postgresql"]
+    assert entry["serviceOffers"][1] == {"name": "postgresql", "version": "16", "extensions": ["postgis"]}
+    profile = load_profile(json.dumps(profile_document(entry)))
+    assert profile.offers_of("postgresql") == [ServiceOffer("postgresql", "16", ("postgis",))]
+    assert profile.operator_versions("solr-operator") == [OperatorOffer("solr-operator", "0.8")]
+    assert profile.pod_security == "baseline"

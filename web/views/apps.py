@@ -25,10 +25,12 @@ def app_page(app_id: str) -> str:
     texts = description(latest.publiccode, current_language())
     shows_images = may_see_content(latest)
     images = presenters.readme_images(latest) if shows_images else None
+    host = presenters.needs(latest)["host"]
+    host_name = CatalogueService(request_session()).names([host["id"]]).get(host["id"]) if host else None
     return render_template(
         "app.html", app=app, latest=latest, texts=texts, p=presenters, facts=facts, interest_form=InterestForm(),
         long_description=render_markdown(texts.get("longDescription")),
-        readme=render_markdown(latest.readme, images), shows_images=shows_images,
+        readme=render_markdown(latest.readme, images), shows_images=shows_images, host_name=host_name,
     )
 
 
