@@ -46,9 +46,10 @@ system-deps:
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style and imports (ruff); CI runs it before the tests.
+# Style (ruff) and the direction of imports (import-linter, contracts in setup.cfg); CI runs it before the tests.
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python bench/registry_throughput.py

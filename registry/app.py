@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config as settings
@@ -17,13 +15,7 @@ from registry.db import Database
 from registry.extensions import CLOCK, PLUGINS, STORE
 from registry.models import utcnow
 from registry.private_files import FILE_MODE, private_directory
-from registry.services.accounts import AccountService
-from registry.services.publishing import PublishService, PublishSettings
-from registry.services.sign_in_limits import SignInLimits
-from registry.services.sign_in_sessions import SessionLifetimes, SignInSessions
 from registry.storage import open_store
-from sdk.archive import ArchiveLimits
-from sdk.budget import WorkLimits
 from sdk.verification import create_plugin_manager
 
 
@@ -114,44 +106,3 @@ def _instance_secret(data_dir: Path) -> str:
             with os.fdopen(descriptor, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
-
-
-def publish_service(app: Flask, session: Session) -> PublishService:
-    """The publish service of an app instance, with its store, plugins and limits."""
-    config = app.config
-    return PublishService(
-        session,
-        app.extensions[STORE],
-        app.extensions[PLUGINS],
-        PublishSettings(
-            max_upload_bytes=config["MAX_UPLOAD_BYTES"],
-            limits=ArchiveLimits(
-                max_members=config["ARCHIVE_MAX_MEMBERS"],
-                max_unpacked_bytes=config["ARCHIVE_MAX_UNPACKED_BYTES"],
-                max_ratio=config["ARCHIVE_MAX_RATIO"],
-            ),
-            work=WorkLimits(
-                max_documents=config["VERIFY_MAX_DOCUMENTS"],
-                max_findings_per_code=config["VERIFY_MAX_FINDINGS_PER_CODE"],
-                max_seconds=config["VERIFY_TIME_BUDGET_SECONDS"],
-            ),
-        ),
-    )
-
-
-def account_service(app: Flask, session: Session) -> AccountService:
-    """The account service with the sign-in limits of this app instance."""
-    config = app.config
-    return AccountService(session, SignInLimits(
-        per_account_address=config["SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS"],
-        per_address=config["SIGN_IN_LIMIT_PER_ADDRESS"],
-        window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
-    ))
-
-
-def sign_in_sessions(app: Flask, session: Session) -> SignInSessions:
-    """The signed-in browsers, with the lifetimes of this app instance."""
-    return SignInSessions(session, SessionLifetimes(
-        idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
-        absolute=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
-    ))

@@ -12,7 +12,8 @@ from typing import Any
 import click
 from flask import Flask
 
-from registry.app import create_app
+from registry import cli_organisations
+from registry.cli_context import ADMIN, command_app
 from registry.db import database
 from registry.errors import RegistryError
 from registry.extensions import PLUGINS, STORE
@@ -26,8 +27,6 @@ from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
 from registry.storage import FileSystemStore
 from sdk.verification import describe_plugins
-
-ADMIN = "admin-cli"
 
 
 class RegistryGroup(click.Group):
@@ -49,10 +48,7 @@ def main(ctx: click.Context) -> None:
     ctx.ensure_object(dict)
 
 
-def _app(ctx: click.Context) -> Flask:
-    if "app" not in ctx.obj:
-        ctx.obj["app"] = create_app()
-    return ctx.obj["app"]
+_app = command_app
 
 
 @main.command()
@@ -372,4 +368,5 @@ def user_add_member(ctx: click.Context, email: str, slug: str, role: str) -> Non
         AccountService(session).add_member(email, organisation, role, actor=ADMIN)
         session.commit()
     click.echo(f"{email} is {role} of {slug}")
-from registry import cli_organisations  # noqa: E402,F401  (org verify/unverify register on import)
+org.add_command(cli_organisations.org_verify)
+org.add_command(cli_organisations.org_unverify)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from registry.cli import ADMIN, _app, org
+from registry.cli_context import ADMIN
+from registry.cli_context import command_app as _app
 from registry.db import database
 from registry.errors import RegistryError
 from registry.services.identifiers import KVK, OIN
 from registry.services.organisation_verification import OrganisationVerification
 
 
-@org.command("verify")
+@click.command("verify")
 @click.argument("slug")
 @click.option("--oin", help="The OIN (20 digits) of a municipality, cooperation or the registry.")
 @click.option("--kvk", help="The KvK number (8 digits) of a vendor or cooperation.")
@@ -26,7 +27,7 @@ def org_verify(ctx: click.Context, slug: str, oin: str | None, kvk: str | None) 
         click.echo(f"organisation {record.slug} verified ({kind} {record.identifier})")
 
 
-@org.command("unverify")
+@click.command("unverify")
 @click.argument("slug")
 @click.option("--reason", default="", help="Why, for the audit log.")
 @click.pass_context

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 
-from registry.app import account_service, sign_in_sessions
 from registry.db import request_session
 from registry.extensions import CLOCK
 from registry.models import User
+from registry.service_factories import account_service, sign_in_sessions
 
 SESSION_KEY = "sid"
 MAX_NEXT = 2000

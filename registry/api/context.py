@@ -5,10 +5,10 @@ from __future__ import annotations
 import pluggy
 from flask import current_app, request
 
-from registry.app import publish_service as publish_service_of
 from registry.db import request_session
 from registry.errors import RegistryError, Unauthorized
 from registry.extensions import PLUGINS, STORE
+from registry.service_factories import publish_service as publish_service_of
 from registry.services.publishing import PublishService
 from registry.services.tokens import Caller, TokenService
 from registry.storage import ArtifactStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.api.serialise import timestamp
+from registry.api.timestamps import timestamp
 from registry.models import Environment, Installation, InstallationEvent, InstallPlanRecord, OrganisationPreference
 from registry.public_urls import external_url_for
 from registry.services.bundles import BundleItem

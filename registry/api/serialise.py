@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from registry.api.serialise_vendors import listing
+from registry.api.timestamps import timestamp
 from registry.models import App, FindingRecord, PlatformProfileRecord, Release
 from registry.public_urls import external_url_for
 from registry.services.profiles import as_profile
 from sdk.profiles import PolicyBinding
-
-
-def timestamp(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def finding(record: FindingRecord) -> dict[str, Any]:
@@ -43,8 +38,6 @@ def app_summary(app: App) -> dict[str, Any]:
 def app_detail(app: App) -> dict[str, Any]:
     body = app_summary(app)
     body["publisherName"] = app.organisation.name
-    from registry.api.serialise_vendors import listing  # that module builds on this one
-
     body["listing"] = listing(app)
     body["releases"] = [
         {

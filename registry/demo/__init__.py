@@ -16,12 +16,12 @@ from flask import Flask
 from ruamel.yaml import YAML
 from sqlalchemy import select
 
-from registry.app import publish_service
 from registry.db import database
 from registry.demo.accounts import load_demo_users
 from registry.errors import Conflict, RegistryError
 from registry.extensions import PLUGINS
 from registry.models import ApiToken
+from registry.service_factories import publish_service
 from registry.services.entitlements import EntitlementService
 from registry.services.environments import EnvironmentService
 from registry.services.listings import ListingService

@@ -6,9 +6,9 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from registry.app import account_service
 from registry.db import request_session
 from registry.errors import RegistryError, Unauthorized
+from registry.service_factories import account_service
 from registry.services.accounts import TooManySignInAttempts
 from web import auth, web
 from web.forms import LanguageForm, PasswordForm, SignInForm, SignOutForm

@@ -1,0 +1,62 @@
+"""Services as an app instance configures them: its store, plugins and limits.
+
+Views, commands and the demo build their services here, so that nothing
+below the app factory needs to import it (``registry.app`` registers the
+blueprints, which would make a cycle).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from registry.extensions import PLUGINS, STORE
+from registry.services.accounts import AccountService
+from registry.services.publishing import PublishService, PublishSettings
+from registry.services.sign_in_limits import SignInLimits
+from registry.services.sign_in_sessions import SessionLifetimes, SignInSessions
+from sdk.archive import ArchiveLimits
+from sdk.budget import WorkLimits
+
+
+def publish_service(app: Flask, session: Session) -> PublishService:
+    """The publish service of an app instance, with its store, plugins and limits."""
+    config = app.config
+    return PublishService(
+        session,
+        app.extensions[STORE],
+        app.extensions[PLUGINS],
+        PublishSettings(
+            max_upload_bytes=config["MAX_UPLOAD_BYTES"],
+            limits=ArchiveLimits(
+                max_members=config["ARCHIVE_MAX_MEMBERS"],
+                max_unpacked_bytes=config["ARCHIVE_MAX_UNPACKED_BYTES"],
+                max_ratio=config["ARCHIVE_MAX_RATIO"],
+            ),
+            work=WorkLimits(
+                max_documents=config["VERIFY_MAX_DOCUMENTS"],
+                max_findings_per_code=config["VERIFY_MAX_FINDINGS_PER_CODE"],
+                max_seconds=config["VERIFY_TIME_BUDGET_SECONDS"],
+            ),
+        ),
+    )
+
+
+def account_service(app: Flask, session: Session) -> AccountService:
+    """The account service with the sign-in limits of this app instance."""
+    config = app.config
+    return AccountService(session, SignInLimits(
+        per_account_address=config["SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS"],
+        per_address=config["SIGN_IN_LIMIT_PER_ADDRESS"],
+        window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
+    ))
+
+
+def sign_in_sessions(app: Flask, session: Session) -> SignInSessions:
+    """The signed-in browsers, with the lifetimes of this app instance."""
+    return SignInSessions(session, SessionLifetimes(
+        idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
+    ))
