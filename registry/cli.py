@@ -48,14 +48,13 @@ def main(ctx: click.Context) -> None:
     ctx.ensure_object(dict)
 
 
-_app = command_app
 
 
 @main.command()
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the database, or upgrade it to this version."""
-    app = _app(ctx)
+    app = command_app(ctx)
     upgrade(app.config["DATABASE_URL"])
     click.echo(f"database ready: {database(app).engine.url.render_as_string(hide_password=True)}")
     for line in make_private(_private_paths(app)):
@@ -84,11 +83,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
     APPSTORE_SERVE_* settings (README: Serving in production).
     """
     if dev:
-        _app(ctx).run(host=host, port=port, debug=True, use_reloader=False)
+        command_app(ctx).run(host=host, port=port, debug=True, use_reloader=False)
         return
     from registry.wsgi_server import run_gunicorn
 
-    if not _app(ctx).config["PUBLIC_URL"]:
+    if not command_app(ctx).config["PUBLIC_URL"]:
         if not _is_loopback(host):
             raise RegistryError(
                 "Set APPSTORE_PUBLIC_URL to the address people use to reach the registry, such as "
@@ -137,7 +136,7 @@ def org() -> None:
 @click.pass_context
 def org_create(ctx: click.Context, slug: str, name: str, kind: str) -> None:
     """Register an organisation."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         OrganisationService(session).create(slug, name, kind, actor=ADMIN)
         session.commit()
     click.echo(f"organisation {slug} created ({kind})")
@@ -147,7 +146,7 @@ def org_create(ctx: click.Context, slug: str, name: str, kind: str) -> None:
 @click.pass_context
 def org_list(ctx: click.Context) -> None:
     """List organisations."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         for organisation in OrganisationService(session).list():
             mark = " (verified)" if organisation.verified else ""
             click.echo(f"{organisation.slug}\t{organisation.kind}\t{organisation.name}{mark}")
@@ -164,13 +163,13 @@ def token() -> None:
 @click.pass_context
 def token_create(ctx: click.Context, slug: str, description: str) -> None:
     """Create a token; it is printed once and only its hash is kept."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         organisation = OrganisationService(session).get(slug)
         record, secret = TokenService(session).create(organisation, description, actor=ADMIN)
         session.commit()
         click.echo(secret)
         click.echo(f"token {record.id} for {slug}: store it now, it is not shown again", err=True)
-        public_url = _app(ctx).config["PUBLIC_URL"]
+        public_url = command_app(ctx).config["PUBLIC_URL"]
         if public_url:
             click.echo(f"use it with APPSTORE_REGISTRY={public_url} and APPSTORE_TOKEN set to it", err=True)
 
@@ -180,7 +179,7 @@ def token_create(ctx: click.Context, slug: str, description: str) -> None:
 @click.pass_context
 def token_list(ctx: click.Context, slug: str) -> None:
     """List an organisation's tokens (prefixes only)."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         organisation = OrganisationService(session).get(slug)
         for record in TokenService(session).list(organisation):
             state = "revoked" if record.revoked_at else "active"
@@ -193,7 +192,7 @@ def token_list(ctx: click.Context, slug: str) -> None:
 @click.pass_context
 def token_revoke(ctx: click.Context, token_id: int) -> None:
     """Revoke a token at once."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         TokenService(session).revoke(token_id, actor=ADMIN)
         session.commit()
     click.echo(f"token {token_id} revoked")
@@ -206,7 +205,7 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 @click.pass_context
 def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
     """Check that every release has its package and images, intact, and no file is orphaned."""
-    app = _app(ctx)
+    app = command_app(ctx)
     with database(app).session() as session:
         report = fsck(session, app.extensions[STORE], repair=repair)
     if fmt == "json":
@@ -230,7 +229,7 @@ def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
 @click.pass_context
 def plugins(ctx: click.Context, fmt: str) -> None:
     """List the verification and event plugins that are loaded."""
-    rows = describe_plugins(_app(ctx).extensions[PLUGINS])
+    rows = describe_plugins(command_app(ctx).extensions[PLUGINS])
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -245,7 +244,7 @@ def demo(ctx: click.Context) -> None:
     """Load the demo catalogue (idempotent): organisations, tokens and apps."""
     from registry.demo import load_demo
 
-    for line in load_demo(_app(ctx)):
+    for line in load_demo(command_app(ctx)):
         click.echo(line)
 
 
@@ -259,7 +258,7 @@ def profile() -> None:
 @click.pass_context
 def profile_add(ctx: click.Context, file: Any) -> None:
     """Add a profile, or change the one with the same id, and verify every release against it."""
-    app = _app(ctx)
+    app = command_app(ctx)
     with database(app).session() as session:
         record, created = ProfileService(session).put(file.read(), ADMIN)
         session.commit()
@@ -271,7 +270,7 @@ def profile_add(ctx: click.Context, file: Any) -> None:
 @click.pass_context
 def profile_list(ctx: click.Context) -> None:
     """List profiles with their Kubernetes versions."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         for record in ProfileService(session).records():
             parsed = as_profile(record)
             click.echo(f"{record.slug}\t{record.status}\trevision {record.revision}\t"
@@ -283,7 +282,7 @@ def profile_list(ctx: click.Context) -> None:
 @click.pass_context
 def profile_retire(ctx: click.Context, slug: str) -> None:
     """Retire a profile: releases are no longer verified against it."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         ProfileService(session).retire(slug, ADMIN)
         session.commit()
     click.echo(f"profile {slug} retired")
@@ -295,7 +294,7 @@ def profile_retire(ctx: click.Context, slug: str) -> None:
 @click.pass_context
 def reverify(ctx: click.Context, slugs: tuple[str, ...], due: bool) -> None:
     """Verify every release that is not yanked against the active profiles again."""
-    app = _app(ctx)
+    app = command_app(ctx)
     with database(app).session() as session:
         wanted = CompatibilityService(session, app.extensions[STORE], app.extensions[PLUGINS]).due() if due \
             else (list(slugs) or None)
@@ -329,7 +328,7 @@ def user_create(ctx: click.Context, email: str, name: str, password: str) -> Non
     """Create a user who can sign in with EMAIL and a password."""
     from registry.services.accounts import AccountService
 
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         created = AccountService(session).create_user(email, name, password, actor=ADMIN)
         session.commit()
         click.echo(f"user {created.email} created")
@@ -344,7 +343,7 @@ def user_set_password(ctx: click.Context, email: str, password: str) -> None:
     """Give a user a new password; every browser where they are signed in is signed out."""
     from registry.services.accounts import AccountService, normalise_email
 
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         accounts = AccountService(session)
         found = accounts.find(email)
         if found is None:
@@ -363,7 +362,7 @@ def user_add_member(ctx: click.Context, email: str, slug: str, role: str) -> Non
     """Give a user a role in an organisation (or change it)."""
     from registry.services.accounts import AccountService
 
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         organisation = OrganisationService(session).get(slug)
         AccountService(session).add_member(email, organisation, role, actor=ADMIN)
         session.commit()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from registry.cli_context import ADMIN
-from registry.cli_context import command_app as _app
+from registry.cli_context import ADMIN, command_app
 from registry.db import database
 from registry.errors import RegistryError
 from registry.services.identifiers import KVK, OIN
@@ -22,7 +21,7 @@ def org_verify(ctx: click.Context, slug: str, oin: str | None, kvk: str | None) 
     if (oin is None) == (kvk is None):
         raise RegistryError("Give exactly one of --oin and --kvk.")
     kind, value = (OIN, oin) if oin is not None else (KVK, kvk)
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         record = OrganisationVerification(session).verify(slug, kind, value or "", ADMIN)
         click.echo(f"organisation {record.slug} verified ({kind} {record.identifier})")
 
@@ -33,6 +32,6 @@ def org_verify(ctx: click.Context, slug: str, oin: str | None, kvk: str | None) 
 @click.pass_context
 def org_unverify(ctx: click.Context, slug: str, reason: str) -> None:
     """Withdraw an organisation's verification."""
-    with database(_app(ctx)).session() as session:
+    with database(command_app(ctx)).session() as session:
         OrganisationVerification(session).withdraw(slug, ADMIN, reason)
     click.echo(f"organisation {slug} is no longer verified")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,12 +26,11 @@ from sdk.findings import Finding, has_errors, sorted_findings
 from sdk.folder import select_files
 from sdk.hookspecs import VerificationContext
 from sdk.package import MANIFEST_PATH, PUBLICCODE_ALIAS, PUBLICCODE_PATH, PackageView
-from sdk.profiles import PlatformProfile, default_profiles, load_profile
+from sdk.profiles import PlatformProfile, default_profiles, is_minor_version, load_profile
 from sdk.verdicts import Verdict, runs_nowhere
 from sdk.verification import Compatibility, check_platforms, create_plugin_manager, verify_package
 
 PACKAGE_GROUP = "(package)"
-_MINOR_VERSION = re.compile(r"^1\.[0-9]{1,3}$")
 KNOWN_FILES = (MANIFEST_PATH, PUBLICCODE_PATH, "README.md", "CHANGELOG.md")
 
 
@@ -86,7 +84,7 @@ def choose_profiles(
     chosen = [_profile(name, shipped, fetch) for name in names] or list(shipped.values())
     if kubernetes:
         wanted = tuple(dict.fromkeys(kubernetes))
-        bad = [v for v in wanted if not _MINOR_VERSION.match(v)]
+        bad = [v for v in wanted if not is_minor_version(v)]
         if bad:
             raise AppstoreError(f"--kubernetes {bad[0]} is not a minor version.", hint="Write it as 1.34.")
         chosen = [dataclasses.replace(p, kubernetes_versions=wanted) for p in chosen]

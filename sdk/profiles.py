@@ -157,6 +157,11 @@ class PlatformProfile:
         return [offer for offer in offers if offer.name == operator]
 
 
+def is_minor_version(text: object) -> bool:
+    """A Kubernetes minor version as profiles write it: ``1.34``."""
+    return isinstance(text, str) and len(text) <= 8 and _MINOR.match(text) is not None
+
+
 def code_covered(code: str, prefix: str) -> bool:
     """Whether ``prefix`` names ``code`` or a group of codes it belongs to."""
     prefix = prefix.rstrip(".")

@@ -303,11 +303,6 @@ def noted(finding: Finding, note: str, **values: str) -> Finding:
     return replace(finding, severity=Severity.WARNING, message=text or finding.message, data=data)
 
 
-def postponed(finding: Finding, profile: str, binding_from: date) -> Finding:
-    """An error of a check that binds only from ``binding_from``, as the warning it is until then."""
-    return noted(finding, POSTPONED, profile=profile, bindingFrom=binding_from.isoformat())
-
-
 def verify_publiccode_file(
     pm: pluggy.PluginManager, document: SourceDocument, package: PackageView,
     context: VerificationContext,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Response, jsonify, request
 
 from registry.api import api
@@ -13,8 +11,7 @@ from registry.db import request_session
 from registry.errors import RegistryError
 from registry.services.compatibility import CompatibilityService
 from registry.services.profiles import ProfileService
-
-MINOR_VERSION = re.compile(r"^1\.(0|[1-9][0-9]?)\Z")
+from sdk.profiles import is_minor_version
 
 
 @api.get("/profiles")
@@ -31,7 +28,7 @@ def get_profile(profile_id: str) -> Response:
 @api.get("/profiles/<profile_id>/impact")
 def profile_impact(profile_id: str) -> Response:
     kubernetes = request.args.get("kubernetes", "")
-    if not MINOR_VERSION.match(kubernetes):
+    if not is_minor_version(kubernetes):
         raise RegistryError("Give the Kubernetes minor version to move to, e.g. `?kubernetes=1.38`.")
     record = ProfileService(request_session()).get(profile_id)
     entries = CompatibilityService(request_session(), store(), plugins()).impact(record, kubernetes)

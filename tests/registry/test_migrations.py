@@ -34,25 +34,25 @@ def test_upgrade_is_idempotent_and_downgrade_empties(sqlite_url: str) -> None:
         engine.dispose()
 
 
-def seed_app(conn: Connection, slug: str, name: str) -> None:
-    """An organisation (id 1) and its app (id 1), written as an older schema holds them."""
+def seed_app(conn: Connection, slug: str, name: str, *, organisation: tuple[str, str, str] = (
+        "dimpact", "Dimpact", "cooperation"), latest: str | None = None) -> None:
+    """An organisation (id 1: slug, name, kind) and its app (id 1), written as an older schema holds them."""
     now = datetime.now(UTC)
+    org_slug, org_name, kind = organisation
     conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
-                      "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
+                      "VALUES (1, :slug, :name, :kind, false, :now)"),
+                 {"slug": org_slug, "name": org_name, "kind": kind, "now": now})
     conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, "
-                      "search_text, created_at, updated_at) VALUES (1, :slug, 1, :name, 's', "
-                      "'EUPL-1.2', '[]', '', :now, :now)"), {"now": now, "slug": slug, "name": name})
+                      "search_text, latest_version, created_at, updated_at) VALUES (1, :slug, 1, :name, 's', "
+                      "'EUPL-1.2', '[]', '', :latest, :now, :now)"),
+                 {"now": now, "slug": slug, "name": name, "latest": latest})
 
 
 def seed_releases(conn: Connection, app: str, latest: str, manifests: dict[str, dict]) -> None:
     """An organisation, its app and one release per version (ids from 1), written as a
     registry from before the migration under test stored them."""
     now = datetime.now(UTC)
-    conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
-                      "VALUES (1, 'acme', 'Acme', 'vendor', false, :now)"), {"now": now})
-    conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, categories, search_text, "
-                      "latest_version, created_at, updated_at) VALUES (1, :app, 1, :app, 's', 'EUPL-1.2', '[]', '', "
-                      ":latest, :now, :now)"), {"app": app, "latest": latest, "now": now})
+    seed_app(conn, app, app, organisation=("acme", "Acme", "vendor"), latest=latest)
     conn.execute(text("INSERT INTO artifact (sha256, size, filename, created_at) VALUES (:sha, 1, 'a.tar.gz', :now)"),
                  {"sha": "a" * 64, "now": now})
     for release_id, (version, manifest) in enumerate(manifests.items(), start=1):

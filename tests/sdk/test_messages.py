@@ -10,8 +10,8 @@ import pytest
 
 from plugins.manifest_schema import SchemaCheck
 from sdk.findings import Finding
-from sdk.messages import catalogue, describe, render, template_fields
-from sdk.verification import postponed
+from sdk.messages import POSTPONED, catalogue, describe, render, template_fields
+from sdk.verification import noted
 from tests.factories import manifest
 from tests.sdk.bad_packages import bad_deploy, bad_package, every_finding, publiccode_packages
 
@@ -81,7 +81,7 @@ def test_a_postponed_policy_keeps_its_words_in_both_languages() -> None:
     from datetime import date
 
     finding = Finding.error("version.exists", key="version", data={"version": "1.0.0"})
-    later = postponed(finding, "Haven", date(2027, 1, 1))
+    later = noted(finding, POSTPONED, profile="Haven", bindingFrom=date(2027, 1, 1).isoformat())
     assert later.code == "version.exists" and later.severity == "warning"
     assert later.message == (f"{finding.message} (Not binding on Haven until 2027-01-01.)")
     dutch, language = describe(later.code, later.data, later.message, "nl")
