@@ -137,11 +137,7 @@ def open_package(
         if fh.read(2) != GZIP_MAGIC:
             raise PackageRejected(
                 "The package is not a gzip-compressed tar archive.",
-                [Finding.error(
-                    "archive.not-gzip",
-                    "The package must be a .tar.gz archive; build it with `appstore build`.",
-                    filename or path.name,
-                )],
+                [Finding.error("archive.not-gzip", key=filename or path.name)],
             )
     files, problems = _read_members(path, size, limits)
     if problems:
@@ -171,10 +167,8 @@ def _read_members(path: Path, compressed: int, limits: ArchiveLimits) -> tuple[d
     except _LimitCrossed as crossed:
         return {}, [*problems, crossed.finding]
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
-        return {}, [*problems, Finding.error(
-            "archive.corrupt",
-            f"The archive cannot be read ({exc}); build it again with `appstore build`.",
-        )]
+        # The reader's own words (English) stay as they are, in data.
+        return {}, [*problems, Finding.error("archive.corrupt", data={"problem": str(exc)})]
     return files, problems
 
 
@@ -185,11 +179,7 @@ def _walk(tar: tarfile.TarFile, compressed: int, limits: ArchiveLimits, problems
     unpacked = 0
     for count, member in enumerate(tar, start=1):
         if count > limits.max_members:
-            raise _LimitCrossed(Finding.error(
-                "archive.too-many-members",
-                f"The archive holds more than {limits.max_members} members; "
-                "leave out what the app does not need.",
-            ))
+            raise _LimitCrossed(Finding.error("archive.too-many-members", data={"limit": limits.max_members}))
         name, problem = _check_member(member, seen)
         if problem:
             problems.append(problem)
@@ -211,54 +201,43 @@ def _check_member(member: tarfile.TarInfo, seen: set[str]) -> tuple[str, Finding
     name = normalise(raw)
     if has_unstorable(raw):
         # tarfile keeps bytes that are not UTF-8 as lone surrogates; show them as escapes.
-        return name, Finding.error(
-            "archive.bad-name", f"`{shown(raw)}` is not a UTF-8 file name; rename it.", shown(raw, 500))
+        return name, _member("archive.bad-name", shown(raw, 500), case="encoding")
     if member.issym() or member.islnk():
-        return name, Finding.error(
-            "archive.link", f"Links are not allowed in a package: replace {raw} by the file itself.", raw)
+        return name, _member("archive.link", raw)
     if member.issparse():
-        return name, Finding.error(
-            "archive.special-file", f"{raw} is stored as a sparse file; pack it as a plain file.", raw)
+        return name, _member("archive.special-file", raw, case="sparse")
     if not (member.isfile() or member.isdir()):
-        return name, Finding.error(
-            "archive.special-file", f"{raw} is a device, pipe or other special file; remove it.", raw)
+        return name, _member("archive.special-file", raw)
     if raw.startswith("/") or posixpath.isabs(name) or (len(raw) > 1 and raw[1] == ":"):
-        return name, Finding.error(
-            "archive.absolute-path", f"{raw} is an absolute path; members must be relative to the root.", raw)
+        return name, _member("archive.absolute-path", raw)
     if ".." in raw.replace("\\", "/").split("/"):
-        return name, Finding.error(
-            "archive.path-traversal", f"{raw} climbs out of the package with '..'; remove that member.", raw)
+        return name, _member("archive.path-traversal", raw)
     if any(ord(ch) < 32 for ch in raw) or name in ("", "."):
         if member.isdir() and name in ("", "."):
             return name, None  # the root folder entry some tools write
-        return name, Finding.error(
-            "archive.bad-name", f"{raw!r} is not a usable file name; rename it.", raw)
+        return name, _member("archive.bad-name", shown(raw, 500))
     if name in seen and not (member.isdir() and name + "/" in seen):
-        return name, Finding.error(
-            "archive.duplicate-member", f"{raw} occurs twice in the archive; keep one.", raw)
+        return name, _member("archive.duplicate-member", raw)
     seen.add(name)
     if member.isdir():
         seen.add(name + "/")  # a folder may be listed twice, a file never, nor both
     return name, None
 
 
+def _member(code: str, path: str, **data: str) -> Finding:
+    """A finding about one member, keyed and worded by its path."""
+    return Finding.error(code, key=path, data={"path": path, **data})
+
+
 def _too_large(limit: int) -> Finding:
-    return Finding.error(
-        "archive.too-large",
-        f"The package unpacks to more than {limit // (1024 * 1024)} MiB; "
-        "leave out large files the app does not need.",
-    )
+    return Finding.error("archive.too-large", data={"limitMib": limit // (1024 * 1024)})
 
 
 def _check_size(unpacked: int, compressed: int, limits: ArchiveLimits) -> None:
     if unpacked > limits.max_unpacked_bytes:
         raise _LimitCrossed(_too_large(limits.max_unpacked_bytes))
     if unpacked > limits.ratio_floor_bytes and unpacked > limits.max_ratio * max(compressed, 1):
-        raise _LimitCrossed(Finding.error(
-            "archive.compression-ratio",
-            f"The package unpacks to more than {limits.max_ratio:g} times its compressed size, "
-            "which is how archive bombs look; it is refused.",
-        ))
+        raise _LimitCrossed(Finding.error("archive.compression-ratio", data={"ratio": f"{limits.max_ratio:g}"}))
 
 
 def _read_file(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:

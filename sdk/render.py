@@ -113,33 +113,12 @@ def placeholders(text: str) -> Iterator[tuple[int, int, bool, str]]:
 
 def render_findings(path: str, rendered: Rendered) -> list[Finding]:
     """What an author must fix so that ``path`` renders; keyed by the file."""
-    findings = [
-        Finding.error(
-            "render.undeclared",
-            f"{path} line {p.line}: ${{{_shown(p.name)}}} is not a config value; declare `{_shown(p.name)}` "
-            "under `config` in appstore.yaml or correct the placeholder.",
-            path,
-        )
-        for p in rendered.undeclared
-    ]
-    findings += [
-        Finding.error(
-            "render.invalid-placeholder",
-            f"{path} line {p.line}: ${{{_shown(p.name)}}} is not a valid placeholder; config names are "
-            "letters, digits and underscores. Write $${...} for a literal ${...}.",
-            path,
-        )
-        for p in rendered.invalid
-    ]
-    findings += [
-        Finding.warning(
-            "render.no-sample",
-            f"{path} line {p.line}: config value `{_shown(p.name)}` has no default or example, so "
-            f"verification kept ${{{_shown(p.name)}}} as written; give it an `example`.",
-            path,
-        )
-        for p in rendered.unfilled
-    ]
+    def data(p: Placeholder) -> dict[str, str | int]:
+        return {"path": path, "line": p.line, "name": _shown(p.name)}
+
+    findings = [Finding.error("render.undeclared", key=path, data=data(p)) for p in rendered.undeclared]
+    findings += [Finding.error("render.invalid-placeholder", key=path, data=data(p)) for p in rendered.invalid]
+    findings += [Finding.warning("render.no-sample", key=path, data=data(p)) for p in rendered.unfilled]
     return findings
 
 
