@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import BinaryIO, Protocol
 from urllib.parse import urlparse
 
@@ -194,12 +195,23 @@ class FileSystemStore:
     def unfinished_writes(self, older_than: float = STALE_AFTER) -> list[str]:
         # Any file in staging: ``.partial`` now, ``.upload`` from versions that received uploads here.
         cutoff = time.time() - older_than
-        return sorted(p.name for p in self.staging.iterdir() if p.is_file() and p.stat().st_mtime < cutoff)
+        return sorted(name for name, modified in self._staged().items() if modified < cutoff)
 
     def discard_unfinished(self, name: str) -> None:
-        if "/" in name or name.startswith("."):
-            raise ValueError(f"not the name of an unfinished write: {name!r}")
-        (self.staging / name).unlink(missing_ok=True)
+        if name in self._staged():  # only a file of staging, whatever the name says
+            (self.staging / name).unlink(missing_ok=True)
+
+    def _staged(self) -> dict[str, float]:
+        """Files in staging by name, with their modification time; a write may finish meanwhile."""
+        found = {}
+        for path in self.staging.iterdir():
+            try:
+                status = path.stat()
+            except FileNotFoundError:
+                continue
+            if S_ISREG(status.st_mode):
+                found[path.name] = status.st_mtime
+        return found
 
 
 def copy_hashing(source: BinaryIO, target: BinaryIO | None = None) -> tuple[str, int]:

@@ -14,8 +14,8 @@ from registry.extensions import STORE
 from registry.models import Release
 from registry.services.fsck import fsck
 from tests import factories
-from tests.registry.stores import interrupt_write, tamper
 from tests.registry.content_support import LOGO, SCREENSHOT, images, package_with_content
+from tests.registry.stores import interrupt_write, tamper
 from tests.registry.test_publish_api import publish
 
 

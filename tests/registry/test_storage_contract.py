@@ -1,6 +1,6 @@
 """The artifact-store contract, for every backend in ``tests.registry.stores.BACKENDS``:
 keys not paths, streams in and out, atomic hashed writes, stat, listing by prefix, delete,
-locks, and the unfinished writes that fsck clears."""
+locks, and the unfinished writes that fsck clears. And how a store is chosen by its URL."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from registry.errors import StorageFull
-from registry.storage import ArtifactStore, DigestMismatch, full_disk_refused
+from registry.cli import main
+from registry.errors import ConfigurationError, StorageFull
+from registry.storage import ArtifactStore, DigestMismatch, FileSystemStore, full_disk_refused, open_store
 from tests.registry.stores import BACKENDS, Backend
 
 PACKAGE = b"\x1f\x8b" + bytes(range(256)) * 40  # every byte value, so nothing is changed on the way
@@ -167,6 +169,8 @@ def test_unfinished_writes_are_listed_once_old_and_can_be_discarded(store: Artif
     fresh = backend.interrupt_write(store, 0)
     assert store.unfinished_writes() == [old]
     assert list(store.keys()) == []  # never visible as a blob
+    for not_a_write in ("../artifacts", "locks", ".", "", key_of(PACKAGE)):
+        store.discard_unfinished(not_a_write)  # never anything but an unfinished write
     store.discard_unfinished(old)
     assert store.unfinished_writes() == []
     assert store.unfinished_writes(older_than=-60) == [fresh]
@@ -193,3 +197,17 @@ def test_the_interface_never_speaks_of_filesystem_paths() -> None:
                  "discard_unfinished"):
         hints = typing.get_type_hints(getattr(ArtifactStore, name))
         assert not any("Path" in repr(h) for h in hints.values()), name
+
+
+def test_a_storage_url_of_no_known_backend_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="APPSTORE_STORAGE_URL='ftp://example.org/artifacts'"):
+        open_store("ftp://example.org/artifacts")
+    assert isinstance(open_store(f"file://{tmp_path}/artifacts"), FileSystemStore)
+    assert isinstance(open_store(str(tmp_path / "elsewhere")), FileSystemStore)
+
+
+def test_the_admin_command_says_which_setting_is_wrong(tmp_path: Path) -> None:
+    environment = {"APPSTORE_DATA_DIR": str(tmp_path), "APPSTORE_STORAGE_URL": "ftp://example.org/artifacts"}
+    result = CliRunner().invoke(main, ["init"], env=environment)
+    assert result.exit_code == 2
+    assert "APPSTORE_STORAGE_URL" in result.output and "file://" in result.output
