@@ -174,8 +174,9 @@ class FileSystemStore:
             raise ValueError(f"not the start of a sha256 hex digest: {prefix!r}")
         for first in _shards(self.root, prefix[:2]):
             for second in _shards(first, prefix[2:4]):
-                names = sorted(p.name for p in second.iterdir() if p.is_file())
-                yield from (n for n in names if n.startswith(prefix) and len(n) == 64 and KEY_PREFIX.fullmatch(n))
+                with os.scandir(second) as entries:
+                    names = sorted(e.name for e in entries if len(e.name) == 64 and e.is_file())
+                yield from (n for n in names if n.startswith(prefix) and KEY_PREFIX.fullmatch(n))
 
     def delete(self, key: str) -> None:
         self._location(key).unlink(missing_ok=True)
@@ -229,10 +230,12 @@ def copy_hashing(source: BinaryIO, target: BinaryIO | None = None) -> tuple[str,
 
 def _shards(folder: Path, start: str) -> list[Path]:
     """The two-hex-digit subfolders of ``folder`` that may hold keys beginning with ``start``."""
-    if not folder.is_dir():
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries if len(e.name) == 2 and e.name.startswith(start)
+                          and KEY_PREFIX.fullmatch(e.name) and e.is_dir())
+    except FileNotFoundError:
         return []
-    return sorted(p for p in folder.iterdir()
-                  if len(p.name) == 2 and KEY_PREFIX.fullmatch(p.name) and p.name.startswith(start) and p.is_dir())
 
 
 def _fsync_dir(path: Path) -> None:
