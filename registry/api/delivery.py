@@ -46,7 +46,7 @@ def send_blob(admission: Admission, sha256: str, mimetype: str, *, download_name
         response.headers.update(headers)
         # A blob never changes under its key, so ranges (206, If-Range) are served from the stream;
         # If-Modified-Since may still answer 304, and an unsatisfiable range raises 416.
-        response = response.make_conditional(request.environ, accept_ranges=True, complete_length=blob.size)
+        response.make_conditional(request.environ, accept_ranges=True, complete_length=blob.size)  # changes it in place
         if response.status_code != 304:
             PackageContent(request_session()).sent(admission, request.method)
     except BaseException:
