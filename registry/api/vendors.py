@@ -39,7 +39,8 @@ def get_listing(app_id: str) -> Response:
 @api.put("/apps/<app_id>/listing")
 @operation("putListing", tag="commercial", auth="bearer", body=ListingInput,
            summary="The vendor's own token only: replace the listing of a commercial module.",
-           answers={200: ("The listing, replaced.", Listing), 201: ("The listing, written for the first time.", Listing)},
+           answers={200: ("The listing, replaced.", Listing),
+                    201: ("The listing, written for the first time.", Listing)},
            problems={403: NOT_THE_VENDOR, 404: NOT_COMMERCIAL})
 def put_listing(app_id: str) -> Response:
     who = caller()  # the service reads the body only for the vendor: nobody else learns what is wrong with it

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from registry.errors import Conflict, NotFound, RegistryError
+from registry.errors import Conflict, NotFound
 from registry.models import (
     DOWNGRADED,
     INSTALLED,

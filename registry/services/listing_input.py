@@ -74,7 +74,8 @@ def _link(value: str) -> str:
 def _hosting(value: list[str]) -> list[str]:
     unknown = [v for v in value if v not in HOSTING_OPTIONS]
     if unknown:
-        raise problem("enum", f"Unknown option(s) {', '.join(unknown)[:100]}; choose from {', '.join(HOSTING_OPTIONS)}.")
+        raise problem("enum", f"Unknown option(s) {', '.join(unknown)[:100]}; "
+                              f"choose from {', '.join(HOSTING_OPTIONS)}.")
     if len(set(value)) != len(value):
         raise problem("duplicate", "Name each option once.")
     return [o for o in HOSTING_OPTIONS if o in value]  # a stable order

@@ -11,8 +11,8 @@ from registry.api.models.vendors import Listing
 from registry.api.timestamps import timestamp
 from registry.models import App as AppRecord
 from registry.models import FindingRecord, PlatformProfileRecord
-from registry.models import Yank as YankRecord
 from registry.models import Release as ReleaseRecord
+from registry.models import Yank as YankRecord
 from registry.public_urls import external_url_for
 from registry.services.installations import Adoption as AdoptionFigures
 from registry.services.profiles import as_profile
