@@ -45,11 +45,14 @@ class InvalidInput(RegistryError):
     ``invalidParams`` names every problem at once."""
 
     kind = kinds.INVALID_PARAMS
+    #: How many problems ``detail`` spells out; ``invalidParams`` has them all.
+    IN_DETAIL = 5
 
-    def __init__(self, problems: list[InvalidParam], detail: str = "") -> None:
+    def __init__(self, problems: list[InvalidParam]) -> None:
+        named = "; ".join(f"`{p.name}`: {p.reason}" for p in problems[: self.IN_DETAIL])
+        more = " ..." if len(problems) > self.IN_DETAIL else ""
         super().__init__(
-            detail or f"The request has {len(problems)} problem(s); `invalidParams` names each. "
-                      "Fix them and send it again.",
+            f"The request has {len(problems)} problem(s); `invalidParams` names each. {named}{more}",
             invalidParams=[p.to_dict() for p in problems])
         self.invalid_params = problems
 

@@ -22,6 +22,8 @@ Model = TypeVar("Model", bound=BaseModel)
 #: The whole body, where the problem is not one field's (e.g. an array instead of an object).
 BODY = "body"
 MAX_REASON = 300
+#: At most this many problems are named: enough to fix a body, never a flood.
+MAX_PROBLEMS = 100
 
 #: pydantic's error types, grouped into our stable codes.
 _CODES = {
@@ -63,7 +65,8 @@ def parsed(model: type[Model], data: Any, *, context: Mapping[str, Any] | None =
 
 
 def invalid_params(error: ValidationError) -> list[InvalidParam]:
-    return [_param(detail) for detail in error.errors(include_url=False, include_input=False)]
+    details = error.errors(include_url=False, include_input=False, include_context=False)
+    return [_param(detail) for detail in details[:MAX_PROBLEMS]]
 
 
 def problem(code: str, reason: str) -> PydanticCustomError:

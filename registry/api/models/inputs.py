@@ -63,7 +63,7 @@ class InstallationInput(InputModel):
 
     model_config = {"json_schema_extra": {"examples": [{"plan": 12}, {"app": "open-zaak", "version": "1.4.0"}]}}
 
-    plan: int | None = Field(None, ge=1, le=10**18)
+    plan: int | None = Field(None, ge=1)  # beyond the database's ids: 404, like any unknown plan
     app: AppId | None = None
     version: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
@@ -88,6 +88,7 @@ def _config_value(value: Any) -> Any:
     return value
 
 
+ConfigName = Annotated[str, Field(pattern="^[A-Za-z_][A-Za-z0-9_]*$", max_length=200)]
 ConfigValue = Annotated[Any, PlainValidator(_config_value), WithJsonSchema({"oneOf": [
     {"type": "string", "maxLength": MAX_CONFIG_VALUE}, {"type": "number"},
     {"type": "object", "required": ["secretName", "key"], "additionalProperties": False,
@@ -108,10 +109,10 @@ class EnvironmentChange(InputModel):
     stage: Literal[ENVIRONMENT_STAGES] | None = None  # type: ignore[valid-type]
     profile: Annotated[str, Field(max_length=64)] | None = Field(
         None, description="An active platform profile (GET /api/v1/profiles).")
-    config: dict[str, ConfigValue] | None = Field(
+    config: dict[ConfigName, ConfigValue] | None = Field(
         None, max_length=500, description="Config values shared by every app (e.g. storageClass). A secret is a "
                                           'reference {"secretName": ..., "key": ...}, never text.')
-    app_config: dict[AppId, dict[str, ConfigValue]] | None = Field(
+    app_config: dict[AppId, dict[ConfigName, ConfigValue]] | None = Field(
         None, max_length=500, description="Config values per app id; they win over `config`.")
     namespaces: NamespacesInput | None = None
     promote_from: Annotated[str, Field(max_length=64)] | None = Field(
