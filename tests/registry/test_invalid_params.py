@@ -104,6 +104,7 @@ def test_a_body_that_is_no_object_is_one_problem(data: str, code: str, seeded) -
 
 def test_failed_verification_stays_a_422_with_findings(seeded) -> None:  # type: ignore[no-untyped-def]
     app, tokens = seeded
-    response = publish(app.test_client(), tokens["dimpact"], factories.package(factories.manifest(version="9.0.0", license="")))
+    unlicensed = factories.package(factories.manifest(version="9.0.0", license=""))
+    response = publish(app.test_client(), tokens["dimpact"], unlicensed)
     assert response.status_code == 422
     assert response.json["findings"] and "invalidParams" not in response.json
