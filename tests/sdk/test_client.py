@@ -20,12 +20,12 @@ import pytest
 
 from sdk.builder import build_package
 from sdk.client import (
-    NotAuthenticated,
     RegistryClient,
     RegistryError,
     RegistryUnreachable,
-    ReleaseRejected,
     RetryPolicy,
+    Unauthorized,
+    VerificationFailed,
 )
 from tests.sdk.helpers import write_project
 
@@ -139,7 +139,7 @@ def test_persistent_504_is_reported_after_retries(server: ScriptedServer) -> Non
 
 def test_client_errors_are_not_retried(server: ScriptedServer) -> None:
     server.replies = [(401, {"title": "Unauthorized", "status": 401, "detail": "Unknown token."})]
-    with pytest.raises(NotAuthenticated, match="did not accept the token"):
+    with pytest.raises(Unauthorized, match="did not accept the token"):
         client_for(server.url, []).yank("open-zaak", "1.0.0", "broken")
     assert len(server.requests) == 1
 
@@ -164,13 +164,13 @@ def test_422_carries_every_finding(server: ScriptedServer, package: Path) -> Non
                 {"code": "licence.invalid", "severity": "error", "message": "Fix it.", "key": "license"}]
     server.replies = [(422, {"type": "about:blank", "title": "Unprocessable", "status": 422,
                              "detail": "Verification failed.", "findings": findings})]
-    with pytest.raises(ReleaseRejected) as caught:
+    with pytest.raises(VerificationFailed) as caught:
         client_for(server.url, []).publish(package)
     assert [f.code for f in caught.value.findings] == ["manifest.invalid-layer", "licence.invalid"]
 
 
 def test_publish_without_token_fails_before_any_request(server: ScriptedServer, package: Path) -> None:
-    with pytest.raises(NotAuthenticated, match="No token"):
+    with pytest.raises(Unauthorized, match="No token"):
         client_for(server.url, [], token=None).publish(package)
     assert server.requests == []
 
