@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 API_VERSION = "1.0.0"
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-@api.after_request
+# Every answer under the prefix, also the 404 and 405 that routing gives before
+# any API view is chosen (a blueprint's own after_request never sees those).
+@api.after_app_request
 def _api_version(response: Response) -> Response:
-    response.headers["API-Version"] = API_VERSION
+    if request.path == api.url_prefix or request.path.startswith(f"{api.url_prefix}/"):
+        response.headers["API-Version"] = API_VERSION
     return response
 
 
