@@ -93,6 +93,8 @@ def test_every_api_answer_sends_the_api_version(registry: tuple[FlaskClient, str
     missing = [f"{name} ({answer.status_code})" for name, answer in given.items()
                if answer.headers.get("API-Version") != API_VERSION]
     assert not missing, f"answers without API-Version: {API_VERSION}: {', '.join(missing)}"
+    # The rule's test: the header is the version that the document states.
+    assert given["document"].get_json()["info"]["version"] == API_VERSION
 
 
 def test_urls_with_a_trailing_slash_are_not_found(registry: tuple[FlaskClient, str]) -> None:
@@ -122,3 +124,10 @@ def keys_not_camel_case(value: object, path: str = "") -> Iterator[str]:
     elif isinstance(value, list):
         for index, inner in enumerate(value):
             yield from keys_not_camel_case(inner, f"{path}[{index}]")
+
+
+def test_any_site_may_read_the_openapi_document_and_only_that(registry: tuple[FlaskClient, str]) -> None:
+    client, _token = registry
+    origin = {"Origin": "https://petstore.swagger.example"}
+    assert client.get("/api/v1/openapi.json", headers=origin).headers.get("Access-Control-Allow-Origin") == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/api/v1/apps", headers=origin).headers
