@@ -6,13 +6,14 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from registry.db import database
 from tests.api_design_rules.linting import LinterMissing, errors, lint, summary
 from tests.conftest import make_app
 
 
-def served_document() -> dict:  # type: ignore[type-arg]
+def served_document() -> dict[str, Any]:
     """GET /api/v1/openapi.json from a registry on an empty SQLite database."""
     with tempfile.TemporaryDirectory(prefix="api-design-rules-") as folder:
         app = make_app(Path(folder) / "data", f"sqlite:///{Path(folder) / 'registry.db'}")

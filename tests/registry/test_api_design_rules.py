@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 from registry.api import API_VERSION
 from registry.db import database
 from tests import factories
-from tests.api_design_rules.linting import LinterMissing, errors, lint, others, summary
+from tests.api_design_rules.linting import LinterMissing, errors, lint, others, parse, summary
 from tests.conftest import IN_CI, add_organisation, make_app
 from tests.registry.test_publish_api import publish
 
@@ -40,6 +40,22 @@ def test_served_document_follows_the_api_design_rules(sqlite_app: Flask) -> None
             pytrace=False,
         )
 
+
+
+def test_findings_name_rule_path_and_message_and_only_errors_fail() -> None:
+    # Two results as Spectral's JSON output gives them (severity 0 is an error, 1 a warning).
+    violations = parse(
+        '[{"code": "nlgov:schema-camel-case", "severity": 1, "path": ["components", "schemas", "my_app"],'
+        ' "message": "Schema name should be UpperCamelCase"},'
+        ' {"code": "nlgov:missing-header", "severity": 0, "path": ["paths", "/apps", "get", "responses", "200"],'
+        ' "message": "Return the full version number in a response header."}]'
+    )
+    assert [(v.severity, v.rule) for v in errors(violations)] == [("error", "nlgov:missing-header")]
+    assert [v.rule for v in others(violations)] == ["nlgov:schema-camel-case"]
+    listed = summary(violations)
+    assert "nlgov:missing-header (1x): Return the full version number in a response header." in listed
+    assert "at paths./apps.get.responses.200" in listed
+    assert listed.index("nlgov:missing-header") < listed.index("nlgov:schema-camel-case")
 
 # What the rules ask of the server itself, beyond the document.
 
