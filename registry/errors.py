@@ -52,7 +52,7 @@ class InvalidInput(RegistryError):
         named = "; ".join(f"`{p.name}`: {p.reason}" for p in problems[: self.IN_DETAIL])
         more = " ..." if len(problems) > self.IN_DETAIL else ""
         super().__init__(
-            f"The request has {len(problems)} problem(s); `invalidParams` names each. {named}{more}",
+            f"The request has {len(problems)} problem(s): {named}{more}",
             invalidParams=[p.to_dict() for p in problems])
         self.invalid_params = problems
 

@@ -25,7 +25,7 @@ from registry.request_guard import row_id
 from registry.services.bundles import BundleService
 from registry.services.environments import EnvironmentService, own_organisation
 from registry.services.installations import InstallationService
-from registry.services.planning import PlanRequest, PlanService
+from registry.services.planning import PlanService
 from registry.services.tokens import Caller
 from registry.services.updates import UpdateService
 from sdk.text import shown
@@ -54,9 +54,7 @@ def _plan_id(raw: str | int) -> int:
            problems={**OWN_ENVIRONMENT, 404: "No such organisation, environment or app."})
 def create_plan(org: str, env: str) -> Response:
     environment, who = _environment(org, env)
-    asked = json_body(PlanInput)
-    record = PlanService(request_session(), store()).plan(
-        environment, PlanRequest(asked.app, asked.version, dict(asked.choices)), who)
+    record = PlanService(request_session(), store()).plan(environment, json_body(PlanInput).request(), who)
     body = Plan.of(record)
     return answer(body, 201, {"Location": body.links["self"]})
 

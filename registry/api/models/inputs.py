@@ -21,6 +21,7 @@ from pydantic import (
 
 from registry.models import ENVIRONMENT_STAGES
 from registry.services.namespaces import MODES
+from registry.services.planning import PlanRequest
 from registry.validation import InputModel, QueryModel, problem
 from sdk.manifest import LAYERS
 from sdk.profiles import is_minor_version
@@ -56,6 +57,9 @@ class PlanInput(InputModel):
         None, description="A range such as ^1.3; the newest that fits when left out.")
     choices: dict[Slug, AppId] = Field(default_factory=dict, max_length=200,
                                        description="API name -> the app picked to provide it.")
+
+    def request(self) -> PlanRequest:
+        return PlanRequest(self.app, self.version, dict(self.choices))
 
 
 class InstallationInput(InputModel):
