@@ -82,9 +82,13 @@ class VerificationFailed(RegistryError):
 
 
 class MalformedInput(RegistryError):
-    """Input no view can use: NUL, unpaired surrogates, nesting beyond the limit."""
+    """Input no view can use: NUL, unpaired surrogates, nesting beyond the limit; ``name`` says
+    where (a query parameter, a form field, a header, ``path``, ``body`` or a dot path into it)."""
 
     kind = kinds.MALFORMED_INPUT
+
+    def __init__(self, detail: str, *, name: str = "body") -> None:
+        super().__init__(detail, invalidParams=[InvalidParam(name, "malformed", detail).to_dict()])
 
 
 class StorageFull(RegistryError):

@@ -108,3 +108,10 @@ def test_failed_verification_stays_a_422_with_findings(seeded) -> None:  # type:
     response = publish(app.test_client(), tokens["dimpact"], unlicensed)
     assert response.status_code == 422
     assert response.json["findings"] and "invalidParams" not in response.json
+
+
+def test_unstorable_input_names_where_it_is(seeded) -> None:  # type: ignore[no-untyped-def]
+    app, _ = seeded
+    response = app.test_client().get("/api/v1/apps", query_string={"category": "a\x00b"})
+    assert response.status_code == 400
+    assert [(p["name"], p["code"]) for p in response.json["invalidParams"]] == [("category", "malformed")]
