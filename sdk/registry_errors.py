@@ -92,11 +92,6 @@ class VerificationFailed(PackageRejected):
     status = 422
 
 
-#: Earlier names, kept for callers written against them.
-NotAuthenticated = Unauthorized
-ReleaseRejected = VerificationFailed
-
-
 def error_for(response: requests.Response, base_url: str, what: str = "") -> Exception:
     """The error for a failed answer, with a message that says what to do."""
     problem = _problem(response)
