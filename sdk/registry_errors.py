@@ -92,6 +92,25 @@ class VerificationFailed(PackageRejected):
     status = 422
 
 
+#: What the client says for each kind: the class it raises, the message and the hint. The
+#: message may use {base} (the registry), {status}, {detail} (": " and the problem's detail)
+#: and {missing} (the detail, or what was not found).
+_SAID: dict[ProblemKind, tuple[type[RegistryError], str, str]] = {
+    kinds.UNAUTHORIZED: (Unauthorized, "The registry at {base} did not accept the token ({status}{detail}).",
+                         "Ask your registry administrator for a new token, then run `appstore login`."),
+    kinds.FORBIDDEN: (Forbidden, "Your token may not do this ({status}{detail}).",
+                      "Publish and yank only apps of the organisation your token belongs to."),
+    kinds.NOT_FOUND: (NotFound, "{missing} ({status} from {base}).",
+                      "Check the spelling of the id and version; `appstore search` lists the apps."),
+    kinds.CONFLICT: (Conflict, "The registry refused: it holds something that conflicts ({status}{detail}).",
+                     "Look at the current state (`appstore show`), then try again if still needed."),
+    kinds.PAYLOAD_TOO_LARGE: (PayloadTooLarge, "The package is too large for the registry ({status}{detail}).",
+                              "Leave out files the app does not need (.appstoreignore) and build again."),
+    kinds.STORAGE_FULL: (StorageFull, "The registry's storage is full ({status}{detail}).",
+                         "Nothing was saved; try again later or tell the registry's administrators."),
+}
+
+
 def error_for(response: requests.Response, base_url: str, what: str = "") -> Exception:
     """The error for a failed answer, with a message that says what to do."""
     problem = _problem(response)
@@ -110,26 +129,11 @@ def error_for(response: requests.Response, base_url: str, what: str = "") -> Exc
         return InvalidInput(
             f"The registry refused the request: {len(named)} problem(s) with what was sent.",
             hint="\n".join(f"- {p.name} ({p.code}): {p.reason}" for p in named), **known)
-    if kind is kinds.UNAUTHORIZED:
-        return Unauthorized(
-            f"The registry at {base_url} did not accept the token (401{detail_text}).",
-            hint="Ask your registry administrator for a new token, then run `appstore login`.", **known)
-    if kind is kinds.FORBIDDEN:
-        return Forbidden(f"Your token may not do this (403{detail_text}).",
-                         hint="Publish and yank only apps of the organisation your token belongs to.", **known)
-    if kind is kinds.NOT_FOUND:
-        return NotFound(f"{detail or (what or 'That') + ' was not found'} (404 from {base_url}).",
-                        hint="Check the spelling of the id and version; `appstore search` lists the apps.", **known)
-    if kind is kinds.CONFLICT:
-        return Conflict(f"The registry refused: it holds something that conflicts (409{detail_text}).",
-                        hint="Look at the current state (`appstore show`), then try again if still needed.", **known)
-    if kind is kinds.PAYLOAD_TOO_LARGE:
-        return PayloadTooLarge(f"The package is too large for the registry (413{detail_text}).",
-                               hint="Leave out files the app does not need (.appstoreignore) and build again.",
-                               **known)
-    if kind is kinds.STORAGE_FULL:
-        return StorageFull(f"The registry's storage is full (507{detail_text}).",
-                           hint="Nothing was saved; try again later or tell the registry's administrators.", **known)
+    if kind in _SAID:
+        error, message, hint = _SAID[kind]
+        missing = detail or (what or "That") + " was not found"
+        return error(message.format(base=base_url, status=status, detail=detail_text, missing=missing),
+                     hint=hint, **known)
     if 300 <= status < 400:
         return RegistryError(f"The registry redirected the request to {response.headers.get('Location', '?')}.",
                              hint="Use that address as --registry (an https URL, without a path).", **known)
