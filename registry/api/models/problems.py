@@ -26,3 +26,8 @@ class Problem(ApiModel):
     detail: str
     invalid_params: list[InvalidParam] | None = Field(None, description="Every problem with the input at once.")
     findings: list[Finding] | None = Field(None, description="Every finding of a failed verification.")
+    sha256: str | None = Field(None, description="Publishing a version that exists (409): the sha256 of the "
+                                                 "artifact it has, so that a client can tell a retry from a clash.")
+    code: str | None = Field(None, description="A finding-like code where the problem has one, e.g. "
+                                               "`content.needs-entitlement` (403).")
+    app: str | None = Field(None, description="The app the problem is about, where it is not in the path.")
