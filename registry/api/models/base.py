@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_camel
 #: Moments are ISO 8601 in UTC with a ``Z`` (see registry.api.timestamps).
 Moment = str | None
 Links = dict[str, str]
+Item = TypeVar("Item")
 
 
 class ApiModel(BaseModel):
@@ -21,7 +22,8 @@ class ApiModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-class ListOf(ApiModel):
-    """``items`` with their ``total``: subclasses name the item type."""
+class ListOf(ApiModel, Generic[Item]):
+    """``items`` with their ``total``: ``class AppPage(ListOf[AppSummary])``."""
 
+    items: list[Item]
     total: int = Field(ge=0)

@@ -111,8 +111,7 @@ class App(AppSummary):
                    adoption=Adoption.of(adoption))
 
 
-class AppPage(ListOf):
-    items: list[AppSummary]
+class AppPage(ListOf[AppSummary]):
     page: int = Field(ge=1)
     page_size: int = Field(ge=1)
 
@@ -246,8 +245,8 @@ class Profile(ApiModel):
             links={"self": external_url_for("api.get_profile", profile_id=record.slug)})
 
 
-class ProfileList(ListOf):
-    items: list[Profile]
+class ProfileList(ListOf[Profile]):
+    """Every platform profile, active and retired."""
 
 
 class Affected(ApiModel):
@@ -256,7 +255,8 @@ class Affected(ApiModel):
     findings: list[Finding]
 
 
-class Impact(ListOf):
+class Impact(ApiModel):
     profile: str
     kubernetes: str
     affected: list[Affected]
+    total: int = Field(ge=0)

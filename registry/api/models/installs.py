@@ -76,8 +76,8 @@ class Environment(ApiModel):
             })
 
 
-class EnvironmentList(ListOf):
-    items: list[Environment]
+class EnvironmentList(ListOf[Environment]):
+    """The organisation's environments."""
 
 
 class SecretUse(ApiModel):
@@ -209,8 +209,8 @@ class Installation(ApiModel):
                    yank=YankNote.of(yank))
 
 
-class InstallationList(ListOf):
-    items: list[Installation]
+class InstallationList(ListOf[Installation]):
+    """The apps installed in an environment now."""
 
 
 class InstallationEvent(ApiModel):
@@ -229,8 +229,8 @@ class InstallationEvent(ApiModel):
                    plan=item.plan_id, actor=item.actor, at=timestamp(item.at))
 
 
-class InstallationEventList(ListOf):
-    items: list[InstallationEvent]
+class InstallationEventList(ListOf[InstallationEvent]):
+    """Changes to an environment, oldest first."""
 
 
 class Update(ApiModel):
@@ -251,8 +251,7 @@ class Update(ApiModel):
                    runs_on_profile=item.runs_on_profile, needs_attention=item.needs_attention)
 
 
-class UpdateList(ListOf):
-    items: list[Update]
+class UpdateList(ListOf[Update]):
     needs_attention: int = Field(ge=0)
 
 

@@ -99,8 +99,8 @@ class Entitlement(ApiModel):
                    organisation_name=record.organisation.name, granted_at=timestamp(record.granted_at))
 
 
-class EntitlementList(ListOf):
-    items: list[Entitlement]
+class EntitlementList(ListOf[Entitlement]):
+    """The organisations that may download a commercial module."""
 
 
 class Interested(ApiModel):
@@ -145,7 +145,6 @@ class Download(ApiModel):
                    organisation_name=record.organisation.name, kind=record.kind, downloaded_at=timestamp(record.at))
 
 
-class DownloadPage(ListOf):
-    items: list[Download]
+class DownloadPage(ListOf[Download]):
     page: int = Field(ge=1)
     page_size: int = Field(ge=1)
