@@ -61,6 +61,21 @@ PRICING = {
 }
 HOSTING = {"shared-platform": _l("On your own (shared) platform"), "saas": _l("Run by the vendor (SaaS)")}
 SUPPORT = {"office-hours": _l("Office hours"), "extended": _l("Extended hours"), "24x7": _l("Day and night (24x7)")}
+#: publiccode.yml ``maintenance.type``: who keeps the software up.
+MAINTENANCE = {
+    "internal": _l("Maintained by the publisher itself"),
+    "contract": _l("Maintained under contract"),
+    "community": _l("Maintained by a community"),
+    "none": _l("Not maintained"),
+}
+#: publiccode.yml ``developmentStatus``.
+DEVELOPMENT = {
+    "concept": _l("Concept"),
+    "development": _l("In development"),
+    "beta": _l("Beta"),
+    "stable": _l("Stable"),
+    "obsolete": _l("Obsolete"),
+}
 #: What of a commercial release was sent, in the vendor's download log.
 CONTENT = {
     "package": _l("Package"),
@@ -97,7 +112,7 @@ def labels() -> dict[str, dict]:
             "role": ROLES, "status": STATUSES, "error": ERRORS, "error_detail": ERROR_DETAILS,
             "stage": STAGES, "plan": PLAN_STATUSES,
             "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT,
-            "content": CONTENT}
+            "content": CONTENT, "maintenance": MAINTENANCE, "development": DEVELOPMENT}
 
 
 def finding_text(finding: Any) -> Markup:

@@ -12,6 +12,7 @@ from web.auth import current_user
 from web.forms import InterestForm
 from web.i18n import current_language
 from web.markup import description, render_markdown
+from web.views.compare import picked_apps
 from web.views.content import may_see_content
 
 
@@ -31,6 +32,7 @@ def app_page(app_id: str) -> str:
         "app.html", app=app, latest=latest, texts=texts, p=presenters, facts=facts, interest_form=InterestForm(),
         long_description=render_markdown(texts.get("longDescription")),
         readme=render_markdown(latest.readme, images), shows_images=shows_images, host_name=host_name,
+        picked=picked_apps(),
     )
 
 

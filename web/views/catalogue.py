@@ -12,6 +12,7 @@ from registry.errors import RegistryError
 from registry.services.browsing import BrowseService, StoreFilters
 from registry.services.catalogue import AppQuery
 from web import web
+from web.views.compare import picked_apps
 
 PAGE_SIZE = 20
 FILTERS = ("layer", "category", "kind", "license", "profile")
@@ -28,7 +29,7 @@ def results() -> str:
     query, filters = _parse()
     browse = BrowseService(request_session()).browse(query, filters)
     return render_template("results.html", browse=browse, query=query, filters=filters,
-                           chosen=_chosen(), facet_url=_facet_url, page_url=_page_url)
+                           chosen=_chosen(), facet_url=_facet_url, page_url=_page_url, picked=picked_apps())
 
 
 def _parse() -> tuple[AppQuery, StoreFilters]:
