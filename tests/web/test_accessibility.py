@@ -37,6 +37,8 @@ PAGES = {
     "release": "/apps/notificatiecomponent/releases/1.6.1",
     "publisher": "/organisations/samen-digitaal",
     "sign-in": "/sign-in",
+    "comparison": "/compare?apps=zaakafhandelcomponent&apps=vergunningen-pro&apps=notificatiecomponent",
+    "comparison refused": "/compare?apps=zaakafhandelcomponent",
 }
 SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
                    "account": "/account"}
@@ -70,7 +72,7 @@ def test_page_has_no_accessibility_violations(scanner: Any, name: str) -> None:
 def test_english_pages_have_no_accessibility_violations(scanner: Any) -> None:
     scanner.goto("/")
     scanner.get_by_role("button", name="English").click()
-    for path in ("/", "/apps/zaakafhandelcomponent"):
+    for path in ("/", "/apps/zaakafhandelcomponent", PAGES["comparison"]):
         scanner.goto(path)
         found = violations(scanner)
         assert not found, f"{path} in English: " + json.dumps(found, indent=2)

@@ -126,7 +126,8 @@ def test_usable_on_a_phone(browser: Any, store: Any) -> None:
     phone = context.new_page()
     try:
         for path in ("/", "/apps", "/apps/zaakafhandelcomponent", "/apps/notificatiecomponent/releases/1.6.1",
-                     "/organisations/samen-digitaal", "/sign-in"):
+                     "/organisations/samen-digitaal", "/sign-in",
+                     "/compare?apps=zaakafhandelcomponent&apps=vergunningen-pro&apps=notificatiecomponent"):
             phone.goto(path)
             overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
@@ -134,6 +135,24 @@ def test_usable_on_a_phone(browser: Any, store: Any) -> None:
         expect(phone.get_by_role("link", name="Zaakafhandelcomponent")).to_be_visible()
     finally:
         context.close()
+
+
+def test_tick_two_apps_and_compare_them(page: Any) -> None:
+    page.goto("/apps")
+    page.get_by_role("checkbox", name="Vergelijk Zaakafhandelcomponent").check()
+    page.get_by_role("checkbox", name="Vergelijk Vergunningen Pro").check()
+    page.get_by_role("button", name="Vergelijk de aangevinkte apps").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apps vergelijken")
+    table = page.get_by_role("table", name="Vergelijking van Vergunningen Pro, Zaakafhandelcomponent")
+    expect(table.get_by_role("columnheader", name=re.compile("^Vergunningen Pro"))).to_be_visible()
+    price = table.get_by_role("row", name=re.compile("^Prijs"))
+    expect(price).to_contain_text("EUR 0,15 per inwoner per jaar")
+    expect(price).to_contain_text("Geen licentiekosten (open source)")
+    expect(price.get_by_role("rowheader")).to_have_text(re.compile("Verschilt"))  # marked in words
+    expect(page.get_by_role("region", name=re.compile("^Vergelijking van"))).to_have_attribute("tabindex", "0")
+    page.get_by_role("link", name="Vergunningen Pro uit de vergelijking halen").click()
+    expect(page).to_have_url(re.compile(r"/apps\?apps=zaakafhandelcomponent$"))
+    expect(page.get_by_role("checkbox", name="Vergelijk Zaakafhandelcomponent")).to_be_checked()
 
 
 def _file(data: bytes) -> dict[str, Any]:
