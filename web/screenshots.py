@@ -37,6 +37,7 @@ PAGES = {
     "release": "/apps/notificatiecomponent/releases/1.6.1",
     "publisher": "/organisations/samen-digitaal",
     "sign-in": "/sign-in",
+    "compare": "/compare?apps=zaakafhandelcomponent&apps=vergunningen-pro&apps=notificatiecomponent",
 }
 SIGNED_IN = {"organisation-tokens": "/organisations/samen-digitaal", "publish": "/publish"}
 ENVIRONMENT = "/organisations/voorbeeldstad/environments/test"

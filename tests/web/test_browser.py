@@ -143,7 +143,7 @@ def test_tick_two_apps_and_compare_them(page: Any) -> None:
     page.get_by_role("checkbox", name="Vergelijk Vergunningen Pro").check()
     page.get_by_role("button", name="Vergelijk de aangevinkte apps").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Apps vergelijken")
-    table = page.get_by_role("table", name="Vergelijking van Vergunningen Pro, Zaakafhandelcomponent")
+    table = page.get_by_role("table", name="Vergelijking van 2 apps")
     expect(table.get_by_role("columnheader", name=re.compile("^Vergunningen Pro"))).to_be_visible()
     price = table.get_by_role("row", name=re.compile("^Prijs"))
     expect(price).to_contain_text("EUR 0,15 per inwoner per jaar")
