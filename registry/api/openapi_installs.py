@@ -13,7 +13,7 @@ ORG = {"name": "org", "in": "path", "required": True, "description": "The organi
 ENV = {"name": "env", "in": "path", "required": True, "description": "The environment's name.",
        "schema": {"type": "string", "maxLength": 64}}
 PLAN_ID = {"name": "plan_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}}
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 STRINGS = {"type": "object", "additionalProperties": {"type": "string"}}
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
 SECRET_REFERENCE = {

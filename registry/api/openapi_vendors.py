@@ -15,8 +15,8 @@ from registry.services.listing_input import EXAMPLE, MAX_EMAIL, MAX_NAME, MAX_NO
 
 ORG = {"name": "org", "in": "path", "required": True, "description": "The organisation's slug.",
        "schema": {"type": "string", "maxLength": 64}}
-BEARER = [{"bearer": []}]
-OPTIONAL_BEARER = [{}, {"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {"bearer": []}]
 HTTPS_URL = {"type": "string", "format": "uri", "pattern": "^https://", "maxLength": MAX_URL}
 NOT_COMMERCIAL = "No such app, or the app is open source (it has none of this)."
 
@@ -33,7 +33,7 @@ def _with_properties(name: str, **properties: Any) -> dict[str, Any]:
     return schema
 
 
-LISTING_INPUT = {
+LISTING_INPUT: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["pricing", "hosting", "support", "contact"],

@@ -28,6 +28,7 @@ from registry.models import (
 )
 from registry.services.catalogue import refresh_latest_version
 from registry.services.profiles import ProfileService, as_profile
+from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
 from sdk.archive import open_package
 from sdk.budget import OutOfTime
@@ -143,6 +144,8 @@ class CompatibilityService:
 
     def _package(self, release: Release) -> PackageView:
         path = self.store.path(release.artifact_sha256)
+        if path is None:  # an object store: read a checked copy
+            return open_stored_package(self.store, release)
         view, _ = open_package(path, filename=release.artifact.filename, sha256=release.artifact_sha256)
         return view
 

@@ -47,6 +47,9 @@ def own_organisation(session: Session, slug: str, caller: Caller) -> Organisatio
     return organisation
 
 
+Problems = list[str]  # one sentence per problem (named: the service's own `list` hides the builtin)
+
+
 class EnvironmentService:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -129,14 +132,14 @@ class EnvironmentService:
             Environment.organisation_id == organisation.id, Environment.name == name)).first()
 
     @staticmethod
-    def _unknown(data: Mapping[str, Any]) -> list[str]:
+    def _unknown(data: Mapping[str, Any]) -> Problems:
         unknown = sorted(set(data) - FIELDS)
         if not unknown:
             return []
         return [f"Unknown field(s) {', '.join(unknown)}; the fields are {', '.join(sorted(FIELDS))}."]
 
-    def _apply(self, organisation: Organisation, environment: Environment, data: Mapping[str, Any]) -> list[str]:
-        problems: list[str] = []
+    def _apply(self, organisation: Organisation, environment: Environment, data: Mapping[str, Any]) -> Problems:
+        problems: Problems = []
         if "stage" in data:
             if data["stage"] in ENVIRONMENT_STAGES:
                 environment.stage = data["stage"]
@@ -165,7 +168,7 @@ class EnvironmentService:
         return problems
 
     @staticmethod
-    def _confirmed_apis(environment: Environment, raw: Any) -> list[str]:
+    def _confirmed_apis(environment: Environment, raw: Any) -> Problems:
         """External APIs (BRP, KVK, BAG) the municipality confirms this environment may use."""
         if (not isinstance(raw, list) or len(raw) > MAX_CONFIRMED_APIS
                 or not all(is_slug(api, (2, 64)) for api in raw)):
@@ -180,7 +183,7 @@ class EnvironmentService:
         return self.session.scalars(select(PlatformProfileRecord).where(
             PlatformProfileRecord.slug == slug, PlatformProfileRecord.status == PROFILE_ACTIVE)).first()
 
-    def _app_config(self, environment: Environment, raw: Any) -> list[str]:
+    def _app_config(self, environment: Environment, raw: Any) -> Problems:
         if not isinstance(raw, dict):
             return ['`appConfig` maps app ids to their values: {"open-zaak": {"hostname": "zaken.example.nl"}}.']
         problems, result = [], {}
@@ -196,14 +199,15 @@ class EnvironmentService:
         environment.app_config = result
         return problems
 
-    def _promotion(self, organisation: Organisation, environment: Environment, name: Any) -> list[str]:
+    def _promotion(self, organisation: Organisation, environment: Environment, name: Any) -> Problems:
         if name is None:
             environment.promote_from = None
             return []
         source = self._find(organisation, name) if isinstance(name, str) else None
         if source is None or source.archived_at is not None:
             return [f"`promoteFrom` must name another environment of `{organisation.slug}`; {name!r} is not one."]
-        seen, step = {environment.id}, source
+        seen: set[int] = {environment.id}
+        step: Environment | None = source
         while step is not None:  # no cycles: test -> acceptance -> production
             if step.id in seen or step is environment:
                 return [f"`promoteFrom` {name!r} would make a cycle of promotions."]
@@ -213,7 +217,7 @@ class EnvironmentService:
         return []
 
     @staticmethod
-    def _raise(problems: list[str]) -> None:
+    def _raise(problems: Problems) -> None:
         if problems:
             raise RegistryError(" ".join(problems))
 
@@ -222,7 +226,8 @@ def config_values(raw: Any, key: str) -> tuple[dict[str, Any], list[str]]:
     """Config values as text (numbers are kept as written), or references to a Secret."""
     if not isinstance(raw, dict):
         return {}, [f'`{key}` maps config names to values, e.g. {{"storageClass": "standard"}}.']
-    values, problems = {}, []
+    values: dict[str, Any] = {}
+    problems: list[str] = []
     for name, value in raw.items():
         if not isinstance(name, str) or not NAME.match(name):
             problems.append(f"`{key}` name {name!r} is not a config name (letters, digits, underscores).")

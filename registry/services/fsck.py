@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
@@ -73,7 +74,7 @@ def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
             _extract_again(session, store, release, label, report)
     known = set(session.scalars(select(Artifact.sha256)))
     _orphans(session, store, referenced, report, repair)
-    stale = getattr(store, "stale_staging_files", lambda: [])()
+    stale: list[Path] = getattr(store, "stale_staging_files", lambda: [])()
     report.stale_staging = [str(p.name) for p in stale]
     if repair:
         for path in stale:

@@ -77,8 +77,9 @@ class InstallationService:
                                f"({step['app']} is now {now.release.version if now else 'not installed'}); "
                                "make a new plan.")
         with _one_recording_at_a_time(self.session, environment):
-            events = [self._set(environment, self.session.get(Release, s["releaseId"]), caller, plan.id)
-                      for s in changes]
+            events = [event for s in changes
+                      if (event := self._set(environment, self.session.get_one(Release, s["releaseId"]), caller,
+                                             plan.id)) is not None]
             self.session.commit()
         return events
 
@@ -115,7 +116,7 @@ class InstallationService:
         previous = installation.release if installation else None
         if previous is not None and previous.id == release.id:
             return None
-        if previous is None:
+        if installation is None or previous is None:  # an installation always has its release
             action = INSTALLED
             self.session.add(Installation(environment_id=environment.id, app_id=release.app_id, release_id=release.id))
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from registry.errors import PayloadTooLarge
 from registry.storage import ArtifactStore, full_disk_refused
@@ -26,7 +26,7 @@ class ReceivedUpload:
         self.path.unlink(missing_ok=True)
 
 
-def receive(stream: BinaryIO, filename: str, store: ArtifactStore, max_bytes: int) -> ReceivedUpload:
+def receive(stream: IO[bytes], filename: str, store: ArtifactStore, max_bytes: int) -> ReceivedUpload:
     """Copy ``stream`` to staging; past ``max_bytes`` stop reading and refuse.
 
     Whatever goes wrong (too large, a full disk, a dropped connection), the
