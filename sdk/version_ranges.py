@@ -21,6 +21,7 @@ _DIGITS = frozenset("0123456789")
 _WILDCARDS = frozenset("xX*")
 _IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 _OPERATORS = ("<=", ">=", "<", ">", "=", "^", "~")  # two-character ones first
+MAX_LENGTH = 1024  # characters; real ranges are a few dozen
 
 
 class InvalidRange(ValueError):
@@ -69,6 +70,8 @@ class VersionRange:
 
 def parse(text: str) -> VersionRange:
     """The range that ``text`` spells; :class:`InvalidRange` when it spells none."""
+    if len(text) > MAX_LENGTH:
+        raise InvalidRange(f"a version range has at most {MAX_LENGTH} characters")
     alternatives: list[tuple[Comparator, ...]] = []
     for group in text.split("||"):
         alternatives.extend(_alternatives(group.strip() or ">=0.0.0"))

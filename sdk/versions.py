@@ -9,10 +9,12 @@ import semver
 from sdk import version_ranges
 from sdk.version_ranges import VersionRange
 
+MAX_VERSION_LENGTH = 256  # characters, as npm's semver allows; SemVer itself sets no limit
+
 
 def parse_version(text: str) -> semver.Version | None:
     """A SemVer 2.0 version, or ``None`` when ``text`` is not one."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > MAX_VERSION_LENGTH:
         return None
     try:
         return semver.Version.parse(text)
