@@ -122,56 +122,49 @@ class _Partial:
 
 def _comparators(block: str) -> list[Comparator]:
     """What one comparator such as ``^1.2`` or ``<=2.x`` means as plain bounds."""
-    p = _read_block(block)
-    operator = p.operator or "="
-    build = p.build if operator == "=" else ""  # build metadata has no order
-    if None in (p.major, p.minor, p.patch) and (p.prerelease or build):
+    written = _read_block(block)
+    operator = written.operator or "="
+    build = written.build if operator == "=" else ""  # build metadata has no order
+    if None in (written.major, written.minor, written.patch) and (written.prerelease or build):
         raise InvalidRange(f"a pre-release or build needs a full version: {block!r}")
-    if p.major is None:
+    if written.major is None:
         if operator not in ("=", ">="):
             raise InvalidRange(f"a wildcard takes no operator but >=: {block!r}")
         return [Comparator(">=", _release(0, 0, 0))]
-    major, minor = p.major, p.minor or 0
-    patch = p.patch or 0 if p.minor is not None else 0  # 1.x.3 means 1.x
-    target = _version(major, minor, patch, p.prerelease, build)
+    major, minor = written.major, written.minor or 0
+    patch = (written.patch or 0) if written.minor is not None else 0  # 1.x.3 means 1.x
+    target = _version(major, minor, patch, written.prerelease, build)
+    # The first version past what a partial version covers: 1.x -> 2.0.0, 1.2 -> 1.3.0.
+    past = (_release(major + 1, 0, 0) if written.minor is None
+            else _release(major, minor + 1, 0) if written.patch is None else None)
     if operator == "^":
-        if major:
-            high = _release(major + 1, 0, 0)
-        elif p.minor is None:
-            high = _release(1, 0, 0)
-        elif minor or p.patch is None:
-            high = _release(0, minor + 1, 0)
-        else:
-            high = _release(0, 0, patch + 1)
-        return [Comparator(">=", target), Comparator("<", high)]
+        return [Comparator(">=", target), Comparator("<", _caret_ceiling(written, major, minor, patch))]
     if operator == "~":
-        return [Comparator(">=", target), Comparator("<", _tilde_ceiling(target, p.minor is None))]
+        return [Comparator(">=", target), Comparator("<", past or _tilde_ceiling(target))]
     if operator == "=":
-        if p.minor is None:
-            return [Comparator(">=", target), Comparator("<", _release(major + 1, 0, 0))]
-        if p.patch is None:
-            return [Comparator(">=", target), Comparator("<", _release(major, minor + 1, 0))]
-        return [Comparator("==", target)]
+        return [Comparator("==", target)] if past is None else [Comparator(">=", target), Comparator("<", past)]
     if operator == ">":
-        if p.minor is None:
-            return [Comparator(">=", _release(major + 1, 0, 0))]
-        if p.patch is None:
-            return [Comparator(">=", _release(major, minor + 1, 0))]
-        return [Comparator(">", target)]
+        return [Comparator(">", target)] if past is None else [Comparator(">=", past)]
     if operator == "<=":
-        if p.minor is None:
-            return [Comparator("<", _release(major + 1, 0, 0))]
-        if p.patch is None:
-            return [Comparator("<", _release(major, minor + 1, 0))]
-        return [Comparator("<=", target)]
+        return [Comparator("<=", target)] if past is None else [Comparator("<", past)]
     return [Comparator(operator, target)]  # ">=" and "<"
 
 
-def _tilde_ceiling(target: semver.Version, major_only: bool) -> semver.Version:
-    if major_only:
-        return _release(target.major + 1, 0, 0)
+def _caret_ceiling(written: _Partial, major: int, minor: int, patch: int) -> semver.Version:
+    """Changes that keep the left-most non-zero number: ^1.2.3 < 2.0.0, ^0.2.3 < 0.3.0, ^0.0.3 < 0.0.4."""
+    if major:
+        return _release(major + 1, 0, 0)
+    if written.minor is None:
+        return _release(1, 0, 0)
+    if minor or written.patch is None:
+        return _release(0, minor + 1, 0)
+    return _release(0, 0, patch + 1)
+
+
+def _tilde_ceiling(target: semver.Version) -> semver.Version:
+    """Patch-level changes of a full version: ~1.2.3 < 1.3.0."""
     if target.prerelease and target.patch == 0:
-        # ~1.2.0-rc.1 stops before 1.2.0, as it always has here: only its pre-releases.
+        # ~1.2.0-rc.1 has always had its ceiling at 1.2.0 here; kept, so it means what it meant.
         return _release(target.major, target.minor, 0)
     return _release(target.major, target.minor + 1, 0)
 

@@ -68,7 +68,7 @@ def new(text: str) -> version_ranges.VersionRange | None:
         return None
 
 
-@settings(max_examples=30000, deadline=None)
+@settings(max_examples=5000, deadline=None)
 @given(ranges, st.lists(versions(), min_size=1, max_size=8))
 def test_old_and_new_ranges_agree(text: str, candidates: list[str]) -> None:
     text = text.strip()
