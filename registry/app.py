@@ -16,6 +16,7 @@ from registry.extensions import CLOCK, PLUGINS, STORE
 from registry.models import utcnow
 from registry.private_files import FILE_MODE, private_directory
 from registry.storage import open_store
+from registry.transactions import committing_views
 from sdk.verification import create_plugin_manager
 
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_plugins(app)
     guard_requests(app)
     register_blueprints(app)
+    committing_views(app)
     register_errors(app)
     return app
 

@@ -36,7 +36,6 @@ def create_environment(org: str) -> tuple[Response, int, dict[str, str]]:
     session = request_session()
     organisation = own_organisation(session, org, who)
     environment = EnvironmentService(session).create(organisation, _body(), who.actor)
-    session.commit()
     body = out.environment(environment)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 
@@ -53,7 +52,6 @@ def update_environment(org: str, env: str) -> Response:
     session = request_session()
     organisation = own_organisation(session, org, who)
     environment = EnvironmentService(session).update(organisation, env, _body(), who.actor)
-    session.commit()
     return jsonify(out.environment(environment))
 
 
@@ -63,7 +61,6 @@ def archive_environment(org: str, env: str) -> tuple[str, int]:
     session = request_session()
     organisation = own_organisation(session, org, who)
     EnvironmentService(session).archive(organisation, env, who.actor)
-    session.commit()
     return "", 204
 
 

@@ -330,9 +330,3 @@ class AuditEvent(Base):
 class AuditLogIsAppendOnly(Exception):
     """Raised when code tries to change or remove an audit event."""
 
-
-@event.listens_for(Session, "before_flush")
-def _guard_audit_log(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogIsAppendOnly("audit events are never changed or deleted")

@@ -156,14 +156,3 @@ def provisions(release: Release) -> list[ApiProvision]:
                                                       api=item["api"], version=item["version"]))
     return list(rows.values())
 
-
-@event.listens_for(Session, "before_flush")
-def _index_and_guard(session: Session, _context: Any, _instances: Any) -> None:
-    # The provider index is written in the same transaction as the release,
-    # so it never lags behind the catalogue.
-    for obj in list(session.new):
-        if isinstance(obj, Release):
-            session.add_all(provisions(obj))
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, InstallationEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogIsAppendOnly("installation history is never changed or deleted")

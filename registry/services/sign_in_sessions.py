@@ -52,7 +52,7 @@ class SignInSessions:
 
     def user_of(self, session_id: str, now: datetime, *, write: bool = True) -> int | None:
         """The user id of a live session; None when unknown or over. With ``write``, an
-        ended session is removed and last-seen is kept up to date (and committed)."""
+        ended session is removed and last-seen is kept up to date (flushed; the request commits)."""
         record = self.session.scalars(select(SignInSession).where(
             SignInSession.token_hash == _digest(session_id))).first()
         if record is None:
@@ -61,11 +61,11 @@ class SignInSessions:
             if write:
                 self.session.delete(record)
                 self._forget_expired(now)
-                self.session.commit()
+                self.session.flush()
             return None
         if write and now - record.last_seen_at >= self.lifetimes.touch_every:
             record.last_seen_at = now
-            self.session.commit()
+            self.session.flush()
         return record.user_id
 
     def end(self, session_id: str) -> None:
