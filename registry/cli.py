@@ -14,6 +14,7 @@ from flask import Flask
 
 from registry import cli_organisations
 from registry.cli_context import ADMIN, command_app
+from registry.config import ConfigurationError
 from registry.db import database
 from registry.errors import RegistryError
 from registry.extensions import PLUGINS, STORE
@@ -31,13 +32,16 @@ from sdk.verification import describe_plugins
 
 
 class RegistryGroup(click.Group):
-    """Turns registry errors into one line and exit status 1."""
+    """Turns registry errors and settings it cannot start with into one line and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except RegistryError as exc:
             click.secho(f"error: {exc.detail}", err=True, fg="red")
+            ctx.exit(1)
+        except ConfigurationError as exc:
+            click.secho(f"error: {exc}", err=True, fg="red")
             ctx.exit(1)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 from urllib.parse import urlparse
 
+from registry.config import ConfigurationError
 from registry.errors import StorageFull
 from registry.private_files import open_private, private_directory
 
@@ -162,6 +163,6 @@ def open_store(url: str) -> ArtifactStore:
     parsed = urlparse(url)
     if parsed.scheme in ("", "file"):
         return FileSystemStore(Path(parsed.path if parsed.scheme else url))
-    raise SystemExit(
+    raise ConfigurationError(
         f"APPSTORE_STORAGE_URL={url!r}: only file:// storage is available in this version."
     )

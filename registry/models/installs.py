@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.models.core import App, AuditLogIsAppendOnly, Base, Organisation, PlatformProfileRecord, Release, utcnow
+from registry.models.core import App, Base, Organisation, PlatformProfileRecord, Release, utcnow
 
 __all__ = [
     "ENVIRONMENT_STAGES",

@@ -11,8 +11,8 @@ from registry.models import App, Entitlement
 from registry.services import audit
 from registry.services.organisations import OrganisationService
 from registry.services.tokens import Caller
-from registry.transactions import savepoint
 from registry.services.vendors import CommercialModules, is_vendor_of, require_vendor
+from registry.transactions import savepoint
 
 
 def is_entitled(session: Session, app_id: int, organisation_id: int) -> bool:

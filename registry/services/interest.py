@@ -18,8 +18,8 @@ from registry.errors import Forbidden, NotFound
 from registry.models import App, Interest
 from registry.services import audit
 from registry.services.tokens import Caller
-from registry.transactions import savepoint
 from registry.services.vendors import MUNICIPALITY, CommercialModules, is_curator, is_vendor_of
+from registry.transactions import savepoint
 
 #: Kinds of organisation that may register interest.
 INTERESTED_KINDS = (MUNICIPALITY,)

@@ -57,7 +57,8 @@ def account() -> str:
 @auth.signed_in
 def change_password() -> Response | tuple[str, int]:
     user = auth.current_user()
-    assert user is not None
+    if user is None:  # signed_in let the request in; the session ended since
+        return redirect(url_for("web.sign_in"))
     form = PasswordForm()
     if not form.validate():
         return render_template("account.html", user=user, form=form), 400
