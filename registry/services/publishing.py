@@ -197,7 +197,7 @@ class PublishService:
                 for result in compatibility:
                     record_compatibility(release, records[result.profile], result)
                 refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
-                self.session.commit()
+                self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()
                 self._forget_unreferenced(upload.sha256)
@@ -242,7 +242,8 @@ class PublishService:
         return release
 
     def _claim(self, manifest: Manifest, licence: Licence, caller: Caller) -> int | None:
-        """Create the app row for a new id in a transaction of its own; its id
+        """Create the app row for a new id and commit it at once (the documented
+        exception to one commit per request, see the module docstring); its id
         when this publish created it.
 
         Two first versions of a new app published at the same moment would
