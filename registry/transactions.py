@@ -16,7 +16,9 @@ Documented exceptions, each where it happens and why:
   sign-in must count even though its request ends in an error.
 
 Work that must wait for the commit (events to plugins) is queued with
-``after_commit`` and runs only once the data is committed; a rollback drops it.
+``after_commit`` and runs only once the data is committed; small writes that
+need not hold a write lock while the request works (last seen) are queued with
+``before_commit``. A rollback drops both.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ from flask import Flask, g
 from sqlalchemy.orm import Session
 
 AFTER_COMMIT = "appstore.after_commit"
+BEFORE_COMMIT = "appstore.before_commit"
+
+
+def before_commit(session: Session, action: Callable[[], object]) -> None:
+    """Run ``action`` (a write) just before the unit of work commits."""
+    session.info.setdefault(BEFORE_COMMIT, []).append(action)
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:
@@ -39,6 +47,8 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
 
 def commit(session: Session) -> None:
     """Commit the unit of work, then run what waited for it."""
+    for write in session.info.pop(BEFORE_COMMIT, []):
+        write()
     session.commit()
     for action in session.info.pop(AFTER_COMMIT, []):
         action()
@@ -46,6 +56,7 @@ def commit(session: Session) -> None:
 
 def rollback(session: Session) -> None:
     """Undo the unit of work; what waited for its commit is dropped."""
+    session.info.pop(BEFORE_COMMIT, None)
     session.info.pop(AFTER_COMMIT, None)
     session.rollback()
 
