@@ -66,10 +66,10 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     """Commit ``session`` when the block ends normally, roll it back when it raises."""
     try:
         yield session
+        commit(session)
     except BaseException:
-        rollback(session)
+        rollback(session)  # also when the commit itself failed
         raise
-    commit(session)
 
 
 @contextmanager
