@@ -14,9 +14,8 @@ from flask import Flask
 
 from registry import cli_organisations
 from registry.cli_context import ADMIN, command_app
-from registry.config import ConfigurationError
 from registry.db import database
-from registry.errors import RegistryError
+from registry.errors import ConfigurationError, RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.migrations import upgrade
 from registry.models import ORGANISATION_KINDS
@@ -32,7 +31,7 @@ from sdk.verification import describe_plugins
 
 
 class RegistryGroup(click.Group):
-    """Turns registry errors and settings it cannot start with into one line and exit status 1."""
+    """Turns registry errors into one line and exit status 1, settings it cannot start with into 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -42,7 +41,7 @@ class RegistryGroup(click.Group):
             ctx.exit(1)
         except ConfigurationError as exc:
             click.secho(f"error: {exc}", err=True, fg="red")
-            ctx.exit(1)
+            ctx.exit(2)
 
 
 @click.group(cls=RegistryGroup)

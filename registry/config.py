@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Config
 
+from registry.errors import ConfigurationError
+
 MIB = 1024 * 1024
 
 
@@ -71,13 +73,6 @@ ENVIRONMENT = {
 MAX_TRUSTED_PROXIES = 10
 PREFIX = "APPSTORE"
 _KIND_WORDS = {int: "whole number", float: "number"}
-
-
-class ConfigurationError(Exception):
-    """A setting the registry cannot start with; the message says how to fix it.
-
-    Raised while the app is built; ``appstore-registry`` prints it and exits with status 1.
-    """
 
 
 def load_environment(config: Config) -> None:

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from registry.config import ConfigurationError
+from registry.errors import ConfigurationError
 from registry.private_files import private_directory
 
 NAME = "secret_key"

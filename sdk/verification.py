@@ -40,6 +40,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.ownership",
     "plugins.lookalikes",
     "plugins.package_layout",
+    "plugins.scaffold_leftovers",
     "plugins.publiccode",
     "plugins.decision",
     "plugins.kubernetes_schema",

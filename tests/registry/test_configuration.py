@@ -12,8 +12,8 @@ from flask import Flask
 
 from registry.app import create_app
 from registry.cli import main
-from registry.config import ConfigurationError
 from registry.db import database
+from registry.errors import ConfigurationError
 from registry.instance_secret import instance_secret
 
 
@@ -57,7 +57,7 @@ def test_a_bad_value_names_its_variable(tmp_path: Path, monkeypatch: pytest.Monk
 def test_the_admin_command_turns_a_bad_setting_into_a_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["org", "list"], env={"APPSTORE_DATA_DIR": str(tmp_path / "data"),
                                                            "APPSTORE_TRUSTED_PROXIES": "many"})
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # settings it cannot start with
     assert "error: APPSTORE_TRUSTED_PROXIES='many' is not a valid whole number" in result.output
     assert "Traceback" not in result.output
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sdk.client import RegistryClient
+from sdk.scaffold import PLACEHOLDER_DIGEST
 
 pytestmark = pytest.mark.e2e
 
@@ -66,8 +67,12 @@ def _fails_cleanly(done: subprocess.CompletedProcess[str], *phrases: str) -> Non
 def test_publish_your_first_app(appstore, registry: Registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app = tmp_path / "meldingen"
     init = appstore("init", str(app), "--id", "meldingen", "--name", "Meldingen", "--publisher", "utrecht",
-                    "--layer", "interaction", "--license", "EUPL-1.2")
+                    "--layer", "interaction", "--license", "EUPL-1.2",
+                    "--summary", "Meldingen openbare ruimte ontvangen en afhandelen.")
     assert init.returncode == 0, init.stderr
+    # The example image is a reminder until the author puts their own there; publishing refuses it.
+    deployment = app / "deploy" / "deployment.yaml"
+    deployment.write_text(deployment.read_text().replace(PLACEHOLDER_DIGEST, "sha256:" + "ab" * 32))
     assert appstore("check", cwd=app).returncode == 0
     built = json.loads(appstore("build", "--format", "json", cwd=app).stdout)
 

@@ -16,8 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.cli import main
-from registry.config import ConfigurationError, Defaults, check
+from registry.config import Defaults, check
 from registry.db import database
+from registry.errors import ConfigurationError
 from tests.conftest import add_organisation, make_app
 from tests.factories import package
 from tests.web.helpers import add_person, csrf_token, sign_in
