@@ -25,11 +25,12 @@ def compare() -> tuple[str, int] | str:
                            only_differences=only_differences, compare_url=compare_url, max_apps=MAX_APPS)
 
 
-def compare_url(apps: list[str], **args: str) -> str:
-    """The comparison of ``apps``; with fewer than two, the results page to pick more."""
+def compare_url(apps: list[str], only: str | None = None) -> str:
+    """The comparison of ``apps`` (``only="differences"``: the rows that differ); with
+    fewer than two, the results page to pick more."""
     if len(apps) < 2:
         return url_for("web.results", apps=apps)
-    return url_for("web.compare", apps=apps, **args)
+    return url_for("web.compare", apps=apps, only=only)
 
 
 def picked_apps() -> list[str]:
