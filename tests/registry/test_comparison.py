@@ -93,6 +93,30 @@ def test_a_platform_it_does_not_run_on_differs(market: Flask) -> None:
     assert comparison.differs("platform:" + PROFILE)
 
 
+def test_the_api_answers_the_same_facts(market: Flask) -> None:
+    client = market.test_client()
+    response = client.get(f"/api/v1/comparisons?ids=open-zaak,{MODULE}")
+    assert response.status_code == 200, response.json
+    zaak, module = response.json["apps"]
+    assert zaak["id"] == "open-zaak" and zaak["publisherVerified"] is True and zaak["adoption"] == 1
+    assert zaak["provides"][0] == {"api": "zgw-zaken", "version": "1.5.0"}
+    assert zaak["platforms"] == [{"profile": PROFILE, "name": f"Platform {PROFILE}", "runs": True,
+                                  "meetsPolicy": True, "failedPolicies": []}]
+    assert zaak["releasedAt"].endswith("Z") and zaak["price"] is None
+    assert module["licenseKind"] == "proprietary" and module["price"]["model"] == "per-inhabitant"
+    assert {"licence", "price"} <= set(response.json["differing"])
+
+
+@pytest.mark.parametrize(("query", "status", "code"), [
+    ("?ids=open-zaak", 400, TOO_FEW), ("?ids=open-zaak,no-such-app", 404, UNKNOWN), ("", 400, None),
+])
+def test_the_api_refuses_with_a_problem(market: Flask, query: str, status: int, code: str | None) -> None:
+    response = market.test_client().get("/api/v1/comparisons" + query)
+    assert response.status_code == status and response.mimetype == "application/problem+json"
+    assert response.json.get("code") == code
+    assert (code is not None) or response.json["invalidParams"][0]["name"] == "ids"
+
+
 @pytest.mark.parametrize(("ids", "code", "chosen"), [
     (["open-zaak"], TOO_FEW, ["open-zaak"]),
     (["open-zaak", "open-zaak"], TOO_FEW, ["open-zaak"]),  # the same app twice is one app
