@@ -23,6 +23,7 @@ def list_apps() -> Response:
         license=request.args.get("license") or None,
         page=int_arg("page", 1, 1, 100_000),
         page_size=int_arg("pageSize", setting("PAGE_SIZE_DEFAULT"), 1, setting("PAGE_SIZE_MAX")),
+        sort=request.args.get("sort") or "relevance",
     )
     page = CatalogueService(request_session()).search(query)
     return jsonify({

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from registry.api import API_VERSION, api
+from registry.services.catalogue import SORTS
 from sdk.manifest import LAYERS
 
 JSON = "application/json"
@@ -247,6 +248,8 @@ PATHS: dict[str, Any] = {
                  "description": "An SPDX expression, or `open` / `proprietary`."},
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
                 {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)},
+                 "description": "`relevance` (default), `name`, `released` (last release first) or `adoption`."},
             ],
             "responses": {
                 "200": _ok("One page of apps, with the total count.", "AppPage"),

@@ -1,0 +1,93 @@
+"""The two full-text engines behind one interface: SQLite FTS5 and PostgreSQL.
+
+Each turns query terms into a subquery of ``(app_id, rank)`` for the apps that
+have every term (as a word, a prefix of one, or the same Dutch stem), lower
+rank first, with matches in the name weighing most; and each stores an app's
+words in its own index.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import Connection, Subquery, delete, func, insert, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from registry.models import AppSearchEntry
+from registry.services.search.documents import SearchDocument
+from registry.services.search.words import stem, with_stems
+
+#: How much more a word in the name counts than one elsewhere.
+NAME_WEIGHT = 10.0
+
+
+class SearchBackend(Protocol):
+    def hits(self, terms: list[str]) -> Subquery:
+        """The apps that have every one of ``terms``: columns ``app_id`` and ``rank``."""
+
+    def store(self, bind: Session | Connection, entry: SearchDocument) -> None:
+        """Index ``entry`` (its ``app_search`` row is written already)."""
+
+
+class SqliteSearch:
+    """FTS5 over the words and their Dutch stems; bm25 ranks."""
+
+    _table = literal_column("app_search_fts")
+
+    def hits(self, terms: list[str]) -> Subquery:
+        rank = func.bm25(self._table, NAME_WEIGHT, 1.0)
+        return (select(literal_column("app_search_fts.rowid").label("app_id"), rank.label("rank"))
+                .select_from(text("app_search_fts"))
+                .where(self._table.op("MATCH")(fts_query(terms))).subquery("hits"))
+
+    def store(self, bind: Session | Connection, entry: SearchDocument) -> None:
+        bind.execute(text("DELETE FROM app_search_fts WHERE rowid = :id"), {"id": entry.app_id})
+        bind.execute(text("INSERT INTO app_search_fts (rowid, name, body) VALUES (:id, :name, :body)"),
+                     {"id": entry.app_id, "name": with_stems(entry.name_text), "body": with_stems(entry.body_text)})
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 query: each term as a prefix of a word or of a stem, all required.
+
+    Terms are runs of letters and digits (``words``), so quoting them is enough.
+    """
+    parts = []
+    for term in terms:
+        stemmed = stem(term)
+        options = [f'"{term}"*'] + ([f'"{stemmed}"*'] if stemmed != term else [])
+        parts.append(f"({' OR '.join(options)})")
+    return " AND ".join(parts)
+
+
+class PostgresSearch:
+    """The generated ``document`` column: Dutch stems and plain words, ts_rank ranks."""
+
+    _document = literal_column("app_search.document")
+    # ts_rank's weights for D, C, B, A: the name (A) counts NAME_WEIGHT times the rest (B).
+    _weights = literal_column(f"'{{0.1, 0.1, 0.1, {NAME_WEIGHT / 10}}}'::float4[]")
+
+    def hits(self, terms: list[str]) -> Subquery:
+        query = None
+        for term in terms:
+            either = (func.to_tsquery(literal_column("'dutch'::regconfig"), f"{term}:*")
+                      .op("||")(func.to_tsquery(literal_column("'simple'::regconfig"), f"{term}:*")))
+            query = either if query is None else query.op("&&")(either)
+        rank = -func.ts_rank(self._weights, self._document, query)
+        return (select(AppSearchEntry.app_id.label("app_id"), rank.label("rank"))
+                .where(self._document.op("@@")(query)).subquery("hits"))
+
+    def store(self, bind: Session | Connection, entry: SearchDocument) -> None:
+        """Nothing to do: PostgreSQL computes ``document`` from the row."""
+
+
+def backend_for(dialect: str) -> SearchBackend:
+    """The engine of a database, by its SQLAlchemy dialect name."""
+    return PostgresSearch() if dialect == "postgresql" else SqliteSearch()
+
+
+def write_entry(bind: Session | Connection, dialect: str, entry: SearchDocument) -> None:
+    """Replace an app's row in ``app_search`` and its index, in the caller's transaction."""
+    bind.execute(delete(AppSearchEntry).where(AppSearchEntry.app_id == entry.app_id))
+    bind.execute(insert(AppSearchEntry).values(app_id=entry.app_id, name_text=entry.name_text,
+                                               body_text=entry.body_text))
+    backend_for(dialect).store(bind, entry)
