@@ -27,7 +27,7 @@ from registry.models import (
     Release,
 )
 from registry.services.catalogue import AppPage, AppQuery, CatalogueService, check_query, in_layer
-from registry.services.search import SearchIndex, query_terms
+from registry.services.search import query_terms
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 
@@ -69,18 +69,19 @@ class BrowseService(CatalogueService):
         """One page of apps that match ``query`` and ``filters``, with the counts of every facet."""
         self._check(query, filters)
         terms = query_terms(query.q)
-        hits = SearchIndex(self.session).hits(terms) if query.q.strip() else None
-        statement = self._ordered(self._where(select(App), query, filters, hits, for_page=True), query.sort, hits)
+        ranked, matched = self._hits(query, terms)
+        page = self._where(select(App), query, filters, None if ranked is not None else matched, for_page=True)
+        statement = self._ordered(page, query.sort, ranked)
         statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
         items = list(self.session.scalars(statement))
         self._load_publishers(items)
-        total, layer, licence, kind = self._summary(query, filters, hits)
+        total, layer, licence, kind = self._summary(query, filters, matched)
         facets = Facets(
             layer=layer,
-            category=self._category_counts(query, filters, hits),
+            category=self._category_counts(query, filters, matched),
             publisher_kind=kind,
             license=licence,
-            profile=self._profile_counts(query, filters, hits),
+            profile=self._profile_counts(query, filters, matched),
         )
         page = AppPage(items, total, query.page, query.page_size, self._suggestion(terms, total))
         return BrowsePage(page, facets)

@@ -60,21 +60,30 @@ class CatalogueService:
     def search(self, query: AppQuery) -> AppPage:
         check_query(query)
         terms = query_terms(query.q)
-        hits = SearchIndex(self.session).hits(terms) if query.q.strip() else None
-        statement = self._filtered(select(App), query, hits)
-        total = self.session.scalar(self._filtered(select(func.count(App.id)), query, hits)) or 0
-        statement = self._ordered(statement.options(selectinload(App.organisation)), query.sort, hits)
+        ranked, matched = self._hits(query, terms)
+        statement = self._filtered(select(App), query, None if ranked is not None else matched)
+        total = self.session.scalar(self._filtered(select(func.count(App.id)), query, matched)) or 0
+        statement = self._ordered(statement.options(selectinload(App.organisation)), query.sort, ranked)
         statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
         items = list(self.session.scalars(statement))
         return AppPage(items, total, query.page, query.page_size, self._suggestion(terms, total))
 
+    def _hits(self, query: AppQuery, terms: list[str]) -> tuple[Subquery | None, Subquery | None]:
+        """The apps the search finds: ranked, for a page in order of relevance (else None),
+        and unranked, for filtering and counting (ranking every match costs)."""
+        if not query.q.strip():
+            return None, None
+        index = SearchIndex(self.session)
+        ranked = index.hits(terms) if query.sort == "relevance" else None
+        return ranked, index.hits(terms, ranked=False)
+
     def _suggestion(self, terms: list[str], total: int) -> str | None:
         return SearchIndex(self.session).suggest(terms) if terms and not total else None
 
-    def _filtered(self, statement: Select, query: AppQuery, hits: Subquery | None) -> Select:
+    def _filtered(self, statement: Select, query: AppQuery, matched: Subquery | None) -> Select:
         statement = statement.where(App.latest_version.is_not(None))
-        if hits is not None:
-            statement = statement.join(hits, hits.c.app_id == App.id)
+        if matched is not None:
+            statement = statement.where(App.id.in_(select(matched.c.app_id)))
         if query.layer:
             statement = statement.where(in_layer(query.layer))
         if query.category:
@@ -91,8 +100,9 @@ class CatalogueService:
             statement = statement.where(App.license == query.license)
         return statement
 
-    def _ordered(self, statement: Select, sort: str, hits: Subquery | None) -> Select:
-        """``statement`` (apps, already joined with ``hits`` when searching) in the order ``sort`` asks."""
+    def _ordered(self, statement: Select, sort: str, ranked: Subquery | None) -> Select:
+        """``statement`` (apps) in the order ``sort`` asks; joined with ``ranked``, the apps a
+        search finds with their rank, which also keeps only those."""
         if sort == "name":
             return statement.order_by(func.lower(App.name), App.slug)
         if sort == "released":
@@ -102,8 +112,10 @@ class CatalogueService:
             return statement.outerjoin(counts, counts.c.app_id == App.id).order_by(
                 func.coalesce(counts.c.count, 0).desc(), func.lower(App.name), App.slug)
         # Apps that run on a platform come first: one that runs nowhere cannot be installed.
-        relevance = [App.runs_somewhere.desc()] + ([hits.c.rank] if hits is not None else [])
-        return statement.order_by(*relevance, App.updated_at.desc(), App.slug)
+        if ranked is None:
+            return statement.order_by(App.runs_somewhere.desc(), App.updated_at.desc(), App.slug)
+        return statement.join(ranked, ranked.c.app_id == App.id).order_by(
+            App.runs_somewhere.desc(), ranked.c.rank, App.updated_at.desc(), App.slug)
 
     def app(self, slug: str) -> App:
         app = self.session.scalars(

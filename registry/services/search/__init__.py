@@ -29,12 +29,12 @@ class SearchIndex:
         entry = document(app.id, app.slug, app.name, f"{app.summary}\n{app.search_text}", app.categories or ())
         write_entry(self.session, self.dialect, entry)
 
-    def hits(self, terms: list[str]) -> Subquery:
-        """The apps with every term: ``app_id`` and ``rank`` (lower first); none without a term
-        (a search for punctuation only finds nothing)."""
+    def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
+        """The apps with every term: ``app_id`` and ``rank`` (lower first; 0 unless ``ranked``);
+        none without a term (a search for punctuation only finds nothing)."""
         if not terms:
             return select(AppSearchEntry.app_id, literal(0.0).label("rank")).where(false()).subquery("hits")
-        return backend_for(self.dialect).hits(terms)
+        return backend_for(self.dialect).hits(terms, ranked)
 
     def suggest(self, terms: list[str]) -> str | None:
         """A query close to ``terms`` made of words that are in the index, for a search that found nothing."""

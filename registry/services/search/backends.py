@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import Connection, Subquery, delete, func, insert, literal_column, select, text
+from sqlalchemy import Connection, Subquery, delete, func, insert, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from registry.models import AppSearchEntry
@@ -22,8 +22,9 @@ NAME_WEIGHT = 10.0
 
 
 class SearchBackend(Protocol):
-    def hits(self, terms: list[str]) -> Subquery:
-        """The apps that have every one of ``terms``: columns ``app_id`` and ``rank``."""
+    def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
+        """The apps that have every one of ``terms``: columns ``app_id`` and ``rank`` (0 unless
+        ``ranked``: counting the facets needs no ranks, and ranking every match costs)."""
 
     def store(self, bind: Session | Connection, entry: SearchDocument) -> None:
         """Index ``entry`` (its ``app_search`` row is written already)."""
@@ -34,8 +35,8 @@ class SqliteSearch:
 
     _table = literal_column("app_search_fts")
 
-    def hits(self, terms: list[str]) -> Subquery:
-        rank = func.bm25(self._table, NAME_WEIGHT, 1.0)
+    def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
+        rank = func.bm25(self._table, NAME_WEIGHT, 1.0) if ranked else literal(0.0)
         return (select(literal_column("app_search_fts.rowid").label("app_id"), rank.label("rank"))
                 .select_from(text("app_search_fts"))
                 .where(self._table.op("MATCH")(fts_query(terms))).subquery("hits"))
@@ -66,13 +67,13 @@ class PostgresSearch:
     # ts_rank's weights for D, C, B, A: the name (A) counts NAME_WEIGHT times the rest (B).
     _weights = literal_column(f"'{{0.1, 0.1, 0.1, {NAME_WEIGHT / 10}}}'::float4[]")
 
-    def hits(self, terms: list[str]) -> Subquery:
+    def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
         query = None
         for term in terms:
             either = (func.to_tsquery(literal_column("'dutch'::regconfig"), f"{term}:*")
                       .op("||")(func.to_tsquery(literal_column("'simple'::regconfig"), f"{term}:*")))
             query = either if query is None else query.op("&&")(either)
-        rank = -func.ts_rank(self._weights, self._document, query)
+        rank = -func.ts_rank(self._weights, self._document, query) if ranked else literal(0.0)
         return (select(AppSearchEntry.app_id.label("app_id"), rank.label("rank"))
                 .where(self._document.op("@@")(query)).subquery("hits"))
 

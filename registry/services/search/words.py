@@ -35,13 +35,13 @@ def _stemmer() -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer("dutch")
 
 
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    """The Dutch stem of a lower-case word: "zaken" and "zaak" share "zaak"."""
+    """The Dutch stem of a lower-case word: "zaken" and "zaak" share "zaak".
+    Cached: the words of a catalogue repeat, and the stemmer is pure Python."""
     return str(_stemmer().stemWord(word))
 
 
 def with_stems(text: str) -> str:
     """``text`` as words followed by their stems where these differ: what FTS5 indexes."""
-    found = words(text)
-    stems = _stemmer().stemWords(found)
-    return " ".join(w if w == s else f"{w} {s}" for w, s in zip(found, stems, strict=True))
+    return " ".join(w if w == s else f"{w} {s}" for w, s in ((w, stem(w)) for w in words(text)))
