@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import MetaData, create_engine, select
 from sqlalchemy.orm import Session
 
 from registry.db import database
@@ -107,13 +107,16 @@ def test_upgrade_indexes_the_apps_published_before_the_index(database_url: str) 
     engine = create_engine(database_url)
     try:
         with engine.begin() as conn:
+            # Rows as the 0009 schema holds them, through its reflected tables.
+            tables = MetaData()
+            tables.reflect(conn, only=["organisation", "app"])
             now = datetime.now(UTC)
-            conn.execute(text("INSERT INTO organisation (id, slug, name, kind, verified, created_at) "
-                              "VALUES (1, 'dimpact', 'Dimpact', 'cooperation', false, :now)"), {"now": now})
-            conn.execute(text("INSERT INTO app (id, slug, organisation_id, name, summary, license, license_kind, "
-                              "categories, search_text, latest_version, created_at, updated_at) VALUES (1, "
-                              "'open-zaak', 1, 'Open Zaak', 's', 'EUPL-1.2', 'open', '[\"case-management\"]', "
-                              "'', '1.0.0', :now, :now)"), {"now": now})
+            conn.execute(tables.tables["organisation"].insert().values(
+                id=1, slug="dimpact", name="Dimpact", kind="cooperation", verified=False, created_at=now))
+            conn.execute(tables.tables["app"].insert().values(
+                id=1, slug="open-zaak", organisation_id=1, name="Open Zaak", summary="s", license="EUPL-1.2",
+                license_kind="open", categories=["case-management"], search_text="", latest_version="1.0.0",
+                created_at=now, updated_at=now))
         upgrade(database_url)
         with Session(engine) as session:
             assert [a.slug for a in CatalogueService(session).search(AppQuery(q="zaaksysteem")).items] == ["open-zaak"]
