@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Subquery, false, literal, select
 from sqlalchemy.orm import Session
 
 from registry.models import App, AppSearchEntry
-from registry.services.search.backends import backend_for, write_entry
+from registry.services.search.backends import backend_for, write_entries
 from registry.services.search.documents import document
 from registry.services.search.suggestions import known_words, suggestion
 from registry.services.search.words import MAX_QUERY_LENGTH, MAX_TERMS, query_terms
@@ -27,7 +27,7 @@ class SearchIndex:
     def refresh(self, app: App) -> None:
         """Rewrite ``app``'s entry from its current name, text and categories (flushed, so it has an id)."""
         entry = document(app.id, app.slug, app.name, f"{app.summary}\n{app.search_text}", app.categories or ())
-        write_entry(self.session, self.dialect, entry)
+        write_entries(self.session, self.dialect, [entry])
 
     def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
         """The apps with every term: ``app_id`` and ``rank`` (lower first; 0 unless ``ranked``);
@@ -41,12 +41,12 @@ class SearchIndex:
         return suggestion(terms, known_words(self.session)) if terms else None
 
 
-def rebuild(connection: Connection) -> int:
+def rebuild(connection: Connection, batch: int = 500) -> int:
     """Index every app again (migrations, or after apps were written around the service)."""
-    rows = connection.execute(select(App.id, App.slug, App.name, App.summary, App.search_text, App.categories))
-    dialect = connection.dialect.name
-    count = 0
-    for app_id, slug, name, summary, text, categories in rows.all():
-        write_entry(connection, dialect, document(app_id, slug, name, f"{summary}\n{text}", categories or ()))
-        count += 1
-    return count
+    rows = connection.execute(select(App.id, App.slug, App.name, App.summary, App.search_text, App.categories)
+                              .order_by(App.id)).all()
+    entries = [document(app_id, slug, name, f"{summary}\n{text}", categories or ())
+               for app_id, slug, name, summary, text, categories in rows]
+    for start in range(0, len(entries), batch):
+        write_entries(connection, connection.dialect.name, entries[start:start + batch])
+    return len(entries)

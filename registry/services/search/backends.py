@@ -26,8 +26,8 @@ class SearchBackend(Protocol):
         """The apps that have every one of ``terms``: columns ``app_id`` and ``rank`` (0 unless
         ``ranked``: counting the facets needs no ranks, and ranking every match costs)."""
 
-    def store(self, bind: Session | Connection, entry: SearchDocument) -> None:
-        """Index ``entry`` (its ``app_search`` row is written already)."""
+    def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
+        """Index ``entries`` (their ``app_search`` rows are written already)."""
 
 
 class SqliteSearch:
@@ -41,10 +41,11 @@ class SqliteSearch:
                 .select_from(text("app_search_fts"))
                 .where(self._table.op("MATCH")(fts_query(terms))).subquery("hits"))
 
-    def store(self, bind: Session | Connection, entry: SearchDocument) -> None:
-        bind.execute(text("DELETE FROM app_search_fts WHERE rowid = :id"), {"id": entry.app_id})
+    def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
+        bind.execute(text("DELETE FROM app_search_fts WHERE rowid = :id"), [{"id": e.app_id} for e in entries])
         bind.execute(text("INSERT INTO app_search_fts (rowid, name, body) VALUES (:id, :name, :body)"),
-                     {"id": entry.app_id, "name": with_stems(entry.name_text), "body": with_stems(entry.body_text)})
+                     [{"id": e.app_id, "name": with_stems(e.name_text), "body": with_stems(e.body_text)}
+                      for e in entries])
 
 
 def fts_query(terms: list[str]) -> str:
@@ -77,7 +78,7 @@ class PostgresSearch:
         return (select(AppSearchEntry.app_id.label("app_id"), rank.label("rank"))
                 .where(self._document.op("@@")(query)).subquery("hits"))
 
-    def store(self, bind: Session | Connection, entry: SearchDocument) -> None:
+    def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
         """Nothing to do: PostgreSQL computes ``document`` from the row."""
 
 
@@ -86,9 +87,11 @@ def backend_for(dialect: str) -> SearchBackend:
     return PostgresSearch() if dialect == "postgresql" else SqliteSearch()
 
 
-def write_entry(bind: Session | Connection, dialect: str, entry: SearchDocument) -> None:
-    """Replace an app's row in ``app_search`` and its index, in the caller's transaction."""
-    bind.execute(delete(AppSearchEntry).where(AppSearchEntry.app_id == entry.app_id))
-    bind.execute(insert(AppSearchEntry).values(app_id=entry.app_id, name_text=entry.name_text,
-                                               body_text=entry.body_text))
-    backend_for(dialect).store(bind, entry)
+def write_entries(bind: Session | Connection, dialect: str, entries: list[SearchDocument]) -> None:
+    """Replace apps' rows in ``app_search`` and their index, in the caller's transaction."""
+    if not entries:
+        return
+    bind.execute(delete(AppSearchEntry).where(AppSearchEntry.app_id.in_([e.app_id for e in entries])))
+    bind.execute(insert(AppSearchEntry), [{"app_id": e.app_id, "name_text": e.name_text,
+                                           "body_text": e.body_text} for e in entries])
+    backend_for(dialect).store(bind, entries)
