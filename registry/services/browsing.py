@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, case, exists, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
 from sqlalchemy.orm import aliased
 
 from registry.errors import RegistryError
@@ -32,6 +32,8 @@ from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 
 LICENCE_KINDS = ("open", "proprietary")
+#: The apps a search finds, as a condition (see ``SearchIndex.matching``).
+Match = ColumnElement[bool]
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class BrowseService(CatalogueService):
             raise RegistryError(f"`kind` must be one of {', '.join(ORGANISATION_KINDS)}.")
 
     def _where(
-        self, statement: Select, query: AppQuery, filters: StoreFilters, hits: Subquery | None,
+        self, statement: Select, query: AppQuery, filters: StoreFilters, hits: Match | None,
         for_page: bool = False,
     ) -> Select:
         statement = self._filtered(statement, query, hits)
@@ -110,7 +112,7 @@ class BrowseService(CatalogueService):
             list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
 
     def _summary(
-        self, query: AppQuery, filters: StoreFilters, hits: Subquery | None
+        self, query: AppQuery, filters: StoreFilters, hits: Match | None
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue]]:
         """The total and the layer, licence and kind counts, from one scan of the apps."""
         publisher = aliased(Organisation)
@@ -144,7 +146,7 @@ class BrowseService(CatalogueService):
             [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds, strict=True) if n],
         )
 
-    def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Subquery | None) -> list[FacetValue]:
+    def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
         dialect = self.session.get_bind().dialect.name
         function = func.json_array_elements_text if dialect == "postgresql" else func.json_each
         element = function(App.categories).table_valued("value").alias("category")
@@ -154,7 +156,7 @@ class BrowseService(CatalogueService):
         statement = self._where(statement, replace(query, category=None), filters, hits)
         return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
 
-    def _profile_counts(self, query: AppQuery, filters: StoreFilters, hits: Subquery | None) -> list[FacetValue]:
+    def _profile_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
         statement = (
             select(PlatformProfileRecord.slug, func.count(App.id))
             .join(Release, and_(Release.app_id == App.id, Release.version == App.latest_version))

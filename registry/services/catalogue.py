@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Subquery, Text, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, Text, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
@@ -68,22 +68,22 @@ class CatalogueService:
         items = list(self.session.scalars(statement))
         return AppPage(items, total, query.page, query.page_size, self._suggestion(terms, total))
 
-    def _hits(self, query: AppQuery, terms: list[str]) -> tuple[Subquery | None, Subquery | None]:
+    def _hits(self, query: AppQuery, terms: list[str]) -> tuple[Subquery | None, ColumnElement[bool] | None]:
         """The apps the search finds: ranked, for a page in order of relevance (else None),
-        and unranked, for filtering and counting (ranking every match costs)."""
+        and as a condition, for filtering and counting (ranking every match costs)."""
         if not query.q.strip():
             return None, None
         index = SearchIndex(self.session)
         ranked = index.hits(terms) if query.sort == "relevance" else None
-        return ranked, index.hits(terms, ranked=False)
+        return ranked, index.matching(terms)
 
     def _suggestion(self, terms: list[str], total: int) -> str | None:
         return SearchIndex(self.session).suggest(terms) if terms and not total else None
 
-    def _filtered(self, statement: Select, query: AppQuery, matched: Subquery | None) -> Select:
+    def _filtered(self, statement: Select, query: AppQuery, matched: ColumnElement[bool] | None) -> Select:
         statement = statement.where(App.latest_version.is_not(None))
         if matched is not None:
-            statement = statement.where(App.id.in_(select(matched.c.app_id)))
+            statement = statement.where(matched)
         if query.layer:
             statement = statement.where(in_layer(query.layer))
         if query.category:

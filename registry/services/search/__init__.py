@@ -7,7 +7,7 @@ and catalogue never disagree after a commit.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Subquery, false, literal, select
+from sqlalchemy import ColumnElement, Connection, Subquery, false, literal, select
 from sqlalchemy.orm import Session
 
 from registry.models import App, AppSearchEntry
@@ -35,6 +35,14 @@ class SearchIndex:
         if not terms:
             return select(AppSearchEntry.app_id, literal(0.0).label("rank")).where(false()).subquery("hits")
         return backend_for(self.dialect).hits(terms, ranked)
+
+    def matching(self, terms: list[str]) -> ColumnElement[bool]:
+        """A condition on apps: the search finds them. The match is run once, here, and its
+        ids passed on, so that the page's counting queries do not each search again."""
+        if not terms:
+            return false()
+        ids = list(self.session.scalars(select(self.hits(terms, ranked=False).c.app_id)))
+        return backend_for(self.dialect).among(ids)
 
     def suggest(self, terms: list[str]) -> str | None:
         """A query close to ``terms`` made of words that are in the index, for a search that found nothing."""

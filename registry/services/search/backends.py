@@ -8,12 +8,27 @@ words in its own index.
 
 from __future__ import annotations
 
+import json
 from typing import Protocol
 
-from sqlalchemy import Connection, Subquery, delete, func, insert, literal, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Subquery,
+    any_,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from registry.models import AppSearchEntry
+from registry.models import App, AppSearchEntry
 from registry.services.search.documents import SearchDocument
 from registry.services.search.words import stem, with_stems
 
@@ -28,6 +43,9 @@ class SearchBackend(Protocol):
 
     def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
         """Index ``entries`` (their ``app_search`` rows are written already)."""
+
+    def among(self, ids: list[int]) -> ColumnElement[bool]:
+        """Apps whose id is one of ``ids``, as one bound value however many there are."""
 
 
 class SqliteSearch:
@@ -46,6 +64,10 @@ class SqliteSearch:
         bind.execute(text("INSERT INTO app_search_fts (rowid, name, body) VALUES (:id, :name, :body)"),
                      [{"id": e.app_id, "name": with_stems(e.name_text), "body": with_stems(e.body_text)}
                       for e in entries])
+
+
+    def among(self, ids: list[int]) -> ColumnElement[bool]:
+        return App.id.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
 
 
 def fts_query(terms: list[str]) -> str:
@@ -80,6 +102,9 @@ class PostgresSearch:
 
     def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
         """Nothing to do: PostgreSQL computes ``document`` from the row."""
+
+    def among(self, ids: list[int]) -> ColumnElement[bool]:
+        return App.id == any_(literal(ids, type_=ARRAY(Integer)))
 
 
 def backend_for(dialect: str) -> SearchBackend:
