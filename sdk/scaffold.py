@@ -48,6 +48,8 @@ HELM_TEMPLATES = {
 }
 #: The image of the example Deployment: a placeholder that is clearly not real.
 PLACEHOLDER_DIGEST = "sha256:" + "0" * 64
+#: How the template's summary ends when the author gave none; never published as it is.
+TEMPLATE_SUMMARY_TAIL = "describe in one sentence what it does for municipalities."
 DEFAULT_LICENCE = "EUPL-1.2"
 
 
@@ -67,7 +69,7 @@ class InitAnswers:
 
     @property
     def effective_summary(self) -> str:
-        return self.summary or f"{self.name}: describe in one sentence what it does for municipalities."
+        return self.summary or f"{self.name}: {TEMPLATE_SUMMARY_TAIL}"
 
     @property
     def effective_url(self) -> str:

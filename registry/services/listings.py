@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,15 +29,14 @@ class ListingService:
         if listing is None:
             listing = Listing(app=app)
             self.session.add(listing)
-        values = asdict(data)
-        values["hosting"] = list(data.hosting)
+        values = data.columns()
         for name, value in values.items():
             setattr(listing, name, value)
         listing.updated_at = utcnow()
         listing.updated_by = caller.actor
         app.updated_at = utcnow()
         audit.record(self.session, caller.actor, "listing.put", slug, **values)
-        self.session.commit()
+        self.session.flush()
         return app, created
 
     def get(self, slug: str) -> App:

@@ -88,10 +88,13 @@ def test_init_helm_scaffolds_a_chart_project_that_passes_every_check(tmp_path: P
     root = tmp_path / "app"
     assert not (root / "deploy").exists()
     assert (root / "chart" / ".helmignore").is_file()
-    check = runner.invoke(main, ["check", str(root), "--format", "json", "--strict"])
+    check = runner.invoke(main, ["check", str(root), "--format", "json"])
     assert check.exit_code == 0, check.output
     report = json.loads(check.output)
-    assert report["findings"] == [] and all(c["compatible"] for c in report["compatibility"])
+    # Only the reminders to replace the example summary and image, which publishing refuses.
+    assert sorted((f["code"], f["severity"]) for f in report["findings"]) == [
+        ("scaffold.placeholder-digest", "warning"), ("scaffold.template-summary", "warning")]
+    assert all(c["compatible"] for c in report["compatibility"])
     view, _ = open_package(build_package(root).path)
     kinds = {o.kind for o in deploy_of(view).objects}
     assert kinds == {"Deployment", "Service", "Ingress"}  # the Ingress from ci/ and config values

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from sdk.client import RegistryClient
+from sdk.client import InvalidInput, RegistryClient, RegistryError
+from sdk.scaffold import PLACEHOLDER_DIGEST
 
 pytestmark = pytest.mark.e2e
 
@@ -66,8 +67,12 @@ def _fails_cleanly(done: subprocess.CompletedProcess[str], *phrases: str) -> Non
 def test_publish_your_first_app(appstore, registry: Registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app = tmp_path / "meldingen"
     init = appstore("init", str(app), "--id", "meldingen", "--name", "Meldingen", "--publisher", "utrecht",
-                    "--layer", "interaction", "--license", "EUPL-1.2")
+                    "--layer", "interaction", "--license", "EUPL-1.2",
+                    "--summary", "Meldingen openbare ruimte ontvangen en afhandelen.")
     assert init.returncode == 0, init.stderr
+    # The example image is a reminder until the author puts their own there; publishing refuses it.
+    deployment = app / "deploy" / "deployment.yaml"
+    deployment.write_text(deployment.read_text().replace(PLACEHOLDER_DIGEST, "sha256:" + "ab" * 32))
     assert appstore("check", cwd=app).returncode == 0
     built = json.loads(appstore("build", "--format", "json", cwd=app).stdout)
 
@@ -119,6 +124,18 @@ def test_errors_from_the_registry_are_one_clear_line(appstore, registry: Registr
 
     _fails_cleanly(appstore("show", "kapot"), "There is no app")
     _fails_cleanly(appstore("yank", "kapot", "0.1.0", "--reason", "x", "--token", registry.token), "404")
+    # Every problem with the input, at once, one line each.
+    long = "x" * 65
+    _fails_cleanly(appstore("search", "--category", long, "--publisher", long), "2 problem(s)",
+                   "- category (too-long): ", "- publisher (too-long): ")
+
+
+def test_the_client_raises_the_kind_the_registry_names(registry: Registry) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        RegistryClient(registry.url).search(page=0, page_size=1000, layer="roof")
+    assert isinstance(caught.value, RegistryError) and caught.value.status == 400
+    assert {(p.name, p.code) for p in caught.value.invalid_params} == {
+        ("page", "range"), ("pageSize", "range"), ("layer", "enum")}
 
 
 def test_dry_run_uploads_nothing(appstore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -38,6 +38,14 @@ def test_unknown_things_are_errors_in_html(client: FlaskClient, published: None,
     response = client.get(path)
     assert response.status_code == status
     assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert 'href="/"' in page  # always a way on: the home page
+    assert ('role="search"' in page) == (status == 404)  # and for what was not found, the search
+
+
+def test_not_found_offers_the_search_in_dutch(client: FlaskClient) -> None:
+    page = client.get("/apps/no-such-app", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "Zoek in de catalogus" in page and 'action="/apps"' in page
 
 
 def test_security_headers(client: FlaskClient) -> None:

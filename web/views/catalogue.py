@@ -78,7 +78,8 @@ def _suggestion_url(q: str) -> str:
 
 
 def _page_url(page: int) -> str:
-    return url_for("web.results", **_chosen(), page=page)
+    args: dict[str, Any] = {**_chosen(), "page": page}
+    return url_for("web.results", **args)
 
 
 @web.app_template_global()
