@@ -69,12 +69,14 @@ def _facet_url(key: str, value: str | None) -> str:
 
 def _sort_url(sort: str) -> str:
     """The results in the order ``sort``, back on page 1."""
-    return url_for("web.results", **{**_chosen(), "sort": sort})
+    args: dict[str, Any] = {**_chosen(), "sort": sort}
+    return url_for("web.results", **args)
 
 
 def _suggestion_url(q: str) -> str:
     """The results of the suggested search, with the same filters."""
-    return url_for("web.results", **{**_chosen(), "q": q})
+    args: dict[str, Any] = {**_chosen(), "q": q}
+    return url_for("web.results", **args)
 
 
 def _page_url(page: int) -> str:

@@ -9,7 +9,7 @@ words in its own index.
 from __future__ import annotations
 
 import json
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -51,7 +51,7 @@ class SearchBackend(Protocol):
 class SqliteSearch:
     """FTS5 over the words and their Dutch stems; bm25 ranks."""
 
-    _table = literal_column("app_search_fts")
+    _table: ColumnElement[Any] = literal_column("app_search_fts")
 
     def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
         rank = func.bm25(self._table, NAME_WEIGHT, 1.0) if ranked else literal(0.0)
@@ -86,9 +86,9 @@ def fts_query(terms: list[str]) -> str:
 class PostgresSearch:
     """The generated ``document`` column: Dutch stems and plain words, ts_rank ranks."""
 
-    _document = literal_column("app_search.document")
+    _document: ColumnElement[Any] = literal_column("app_search.document")
     # ts_rank's weights for D, C, B, A: the name (A) counts NAME_WEIGHT times the rest (B).
-    _weights = literal_column(f"'{{0.1, 0.1, 0.1, {NAME_WEIGHT / 10}}}'::float4[]")
+    _weights: ColumnElement[Any] = literal_column(f"'{{0.1, 0.1, 0.1, {NAME_WEIGHT / 10}}}'::float4[]")
 
     def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
         query = None
