@@ -94,6 +94,17 @@ def test_only_the_differences(catalogue: FlaskClient) -> None:
     assert "Licentie" not in rows and "Common Ground-laag Verschilt" in rows
 
 
+def test_apps_that_do_not_differ_say_so(sqlite_app: Flask, catalogue: FlaskClient) -> None:
+    token = add_organisation(sqlite_app, "dimpact")
+    twin = manifest(id="zaken-tweeling", name="Zaken Tweeling",
+                    requires={"apis": [{"api": "zgw-zaken", "version": "^1.5"}]})
+    response = catalogue.post("/api/v1/releases", headers={"Authorization": f"Bearer {token}"},
+                              data={"package": (io.BytesIO(package(twin)), "app.tar.gz")})
+    assert response.status_code == 201, response.get_json()
+    page = catalogue.get("/compare?apps=zaakafhandelcomponent&apps=zaken-tweeling&only=differences")
+    assert "Deze apps verschillen in geen van de getoonde eigenschappen." in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("query", "status", "words"), [
     ("apps=open-zaak", 400, "Kies 2 tot 4 apps"),
     ("apps=a-one&apps=a-two&apps=a-three&apps=a-four&apps=a-five", 400, "hoogstens 4 apps"),
