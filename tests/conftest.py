@@ -19,6 +19,7 @@ from registry.db import database
 from registry.models import Base
 from registry.services.organisations import OrganisationService
 from registry.services.tokens import TokenService
+from tests.e2e.server import CHEAP_PASSWORDS
 from tests.postgres import PostgresServer, find_bindir
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -69,6 +70,7 @@ def make_app(data_dir: Path, database_url: str, **overrides: object) -> Flask:
         "STORAGE_URL": "",
         "SECRET_KEY": "test",
         "LOAD_INSTALLED_PLUGINS": False,
+        "PASSWORD_HASH_PROFILE": CHEAP_PASSWORDS,
         **overrides,
     })
     Base.metadata.create_all(database(app).engine)

@@ -25,6 +25,10 @@ HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 COMMAND_TIMEOUT = 120.0
+#: argon2 at its cheapest (APPSTORE_PASSWORD_HASH_PROFILE): no test password protects
+#: anything, and the secure costs (a large fraction of a second per hash on a busy
+#: machine) would add minutes to the suite.
+CHEAP_PASSWORDS = "cheapest-for-tests"
 
 
 def console_script(name: str) -> str:
@@ -43,9 +47,10 @@ def free_port() -> int:
 
 
 def registry_environment(data_dir: Path) -> dict[str, str]:
-    """This environment without any APPSTORE_* setting but the data dir."""
+    """This environment without any APPSTORE_* setting but the data dir and cheap password hashes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("APPSTORE_")}
     env["APPSTORE_DATA_DIR"] = str(data_dir)
+    env["APPSTORE_PASSWORD_HASH_PROFILE"] = CHEAP_PASSWORDS
     return env
 
 
