@@ -112,7 +112,11 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def sqlite_schema_url(tmp_path: Path, sqlite_template: Path) -> str:
     """A fresh SQLite database with the schema, in the test's folder."""
-    path = tmp_path / "registry.db"
+    return copy_of(sqlite_template, tmp_path / "registry.db")
+
+
+def copy_of(sqlite_template: Path, path: Path) -> str:
+    """The URL of a copy of the template at ``path``."""
     shutil.copyfile(sqlite_template, path)
     path.chmod(0o600)  # as the registry makes its database
     return f"sqlite:///{path}"
