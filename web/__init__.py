@@ -42,4 +42,4 @@ def _load_user() -> None:
         load_user()
 
 
-from web.views import accounts, apps, catalogue, content, environments, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)
+from web.views import accounts, apps, catalogue, content, environments, listing, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)
