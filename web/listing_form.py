@@ -69,12 +69,12 @@ class CheckboxesField(SelectMultipleField):
 class ListingForm(FlaskForm):
     """Choices are not checked here (``validate_choice=False``): the registry names a wrong one."""
 
-    pricing_model = SelectField(_l("Pricing model"), validate_choice=False,
-                                choices=[("", _l("Choose a pricing model"))] + [(m, PRICING[m]) for m in PRICING_MODELS])
+    pricing_model = SelectField(_l("Pricing model"), validate_choice=False, choices=[
+        ("", _l("Choose a pricing model")), *((m, PRICING[m]) for m in PRICING_MODELS)])
     pricing_note = TextAreaField(_l("Prices"), description=_l("For example: EUR 0.12 per inhabitant a year."))
     hosting = CheckboxesField(_l("Where it can run"), choices=[(h, HOSTING[h]) for h in HOSTING_OPTIONS])
-    support_hours = SelectField(_l("Support hours"), validate_choice=False,
-                                choices=[("", _l("Choose the support hours"))] + [(s, SUPPORT[s]) for s in SUPPORT_HOURS])
+    support_hours = SelectField(_l("Support hours"), validate_choice=False, choices=[
+        ("", _l("Choose the support hours")), *((s, SUPPORT[s]) for s in SUPPORT_HOURS)])
     support_note = TextAreaField(_l("About the support"), description=_l("For example: helpdesk on working days."))
     contact_name = StringField(_l("Contact name"), description=_l("A person or a team, such as Sales."))
     contact_email = EmailField(_l("E-mail address"))
