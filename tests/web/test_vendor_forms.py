@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.registry.commercial import MODULE, VERSION, Market, listing_body, open_market
-from tests.web.helpers import add_person, csrf_token, sign_in
+from tests.registry.commercial import MODULE, VERSION, Market
+from tests.web.helpers import csrf_token, sign_in, vendor_market
 
 DESK = "/organisations/acme"
 LISTING = f"/organisations/acme/modules/{MODULE}/listing"
@@ -26,14 +26,7 @@ VALID = {
 
 @pytest.fixture
 def market(sqlite_app: Flask) -> Market:
-    """acme sells acme-zaken with a listing; utrecht is entitled, zeist is not."""
-    market = open_market(sqlite_app)
-    assert market.call("vendor", "PUT", f"/api/v1/apps/{MODULE}/listing", json=listing_body()).status_code == 201
-    add_person(sqlite_app, "eva@acme.example", "acme", "owner")
-    add_person(sqlite_app, "lid@acme.example", "acme", "member")
-    add_person(sqlite_app, "ria@utrecht.example", "utrecht", "member")
-    add_person(sqlite_app, "mia@zeist.example", "zeist", "member")
-    return market
+    return vendor_market(sqlite_app)
 
 
 @pytest.fixture
