@@ -33,11 +33,10 @@ RELEASE = "/apps/<app_id>/releases/<version>"
 @web.get(f"{RELEASE}/package")
 def download_package(app_id: str, version: str) -> Response | tuple[str, int]:
     release = CatalogueService(request_session()).release(app_id, version)
-    caller = reader(release)
     try:
-        admission = PackageContent(request_session()).admit(release, caller, PACKAGE)
+        admission = PackageContent(request_session()).admit(release, reader(release), PACKAGE)
     except (Unauthorized, Forbidden):  # a person clicked the link: a page that says how to get access
-        return _refused(release), 401 if caller is None else 403
+        return _refused(release), 401 if current_user() is None else 403
     return send_blob(admission, release.artifact_sha256, "application/gzip", download_name=release.artifact.filename)
 
 
