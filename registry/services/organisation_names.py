@@ -17,6 +17,8 @@ MAX_MATCHES = 20
 
 def folded(text: str) -> str:
     """``text`` without case and accents (NFKD, combining marks dropped)."""
+    if text.isascii():  # most names: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -41,10 +43,13 @@ class OrganisationNames:
         words = query_words(text)
         if not words:
             return []
-        matches = []
-        for organisation in self.session.scalars(select(Organisation).order_by(Organisation.name)):
-            name = folded(organisation.name)
-            if all(word in name or word in organisation.slug for word in words):
-                matches.append((not name.startswith(words[0]), organisation))
+        matches = []  # only ids, names and slugs are read for all; whole rows only for the matches
+        for id_, name, slug in self.session.execute(
+                select(Organisation.id, Organisation.name, Organisation.slug).order_by(Organisation.name)):
+            name = folded(name)
+            if all(word in name or word in slug for word in words):
+                matches.append((not name.startswith(words[0]), id_))
         matches.sort(key=lambda match: match[0])  # stable: by name within each group
-        return [organisation for _, organisation in matches[:limit]]
+        chosen = [id_ for _, id_ in matches[:limit]]
+        found = {o.id: o for o in self.session.scalars(select(Organisation).where(Organisation.id.in_(chosen)))}
+        return [found[id_] for id_ in chosen]
