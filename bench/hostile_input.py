@@ -37,6 +37,7 @@ from plugins.kubernetes_images import DIGEST  # noqa: E402
 from plugins.manifest_schema import CONFIG_NAME  # noqa: E402
 from plugins.publiccode import formats, languages  # noqa: E402
 from registry.api.profiles import MINOR_VERSION  # noqa: E402
+from registry.errors import InvalidInput  # noqa: E402
 from registry.services import identifiers, listing_input  # noqa: E402
 from sdk import profiles  # noqa: E402
 from sdk.budget import WorkLimits  # noqa: E402
@@ -122,7 +123,7 @@ def _listing_url(text: str) -> Any:
 def _safely(function: Callable[..., Any], *args: Any) -> Any:
     try:
         return function(*args)
-    except (ValueError, RecursionError, listing_input.InvalidListing) as exc:
+    except (ValueError, RecursionError, InvalidInput) as exc:
         return exc
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from registry.errors import Conflict, Forbidden, NotFound, RegistryError
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from registry.models import (
     ENVIRONMENT_STAGES,
     PROFILE_ACTIVE,
@@ -29,6 +29,7 @@ from registry.services.namespaces import apply_namespaces
 from registry.services.secrets import clear_values_problems, declared_secrets, installed_apps
 from registry.services.tokens import Caller
 from sdk.manifest import is_slug
+from sdk.problems import InvalidParam
 from sdk.render import NAME
 
 FIELDS = {"name", "stage", "profile", "config", "appConfig", "promoteFrom", "namespaces", "confirmedApis"}
@@ -71,10 +72,11 @@ class EnvironmentService:
         problems = self._unknown(data)
         for key in ("name", "stage", "profile"):
             if key not in data:
-                problems.append(f"`{key}` is required.")
+                problems.append(InvalidParam(key, "required", f"`{key}` is required."))
         name = data.get("name")
         if name is not None and not is_slug(name, (2, 64)):
-            problems.append("`name` is a lowercase slug such as `test`, `acceptatie` or `productie`.")
+            problems.append(InvalidParam("name", "format",
+                                         "`name` is a lowercase slug such as `test`, `acceptatie` or `productie`."))
         environment = Environment(organisation_id=organisation.id, name=name if isinstance(name, str) else "",
                                   config={}, app_config={}, confirmed_apis=[])
         problems += self._apply(organisation, environment, data)
@@ -97,7 +99,8 @@ class EnvironmentService:
         environment = self.get(organisation, name)
         problems = self._unknown(data)
         if "name" in data and data["name"] != environment.name:
-            problems.append("An environment keeps its name; create a new one instead.")
+            problems.append(InvalidParam("name", "immutable",
+                                         "An environment keeps its name; create a new one instead."))
         problems += self._apply(organisation, environment, data)
         self._raise(problems)
         environment.updated_at = utcnow()
@@ -129,40 +132,40 @@ class EnvironmentService:
             Environment.organisation_id == organisation.id, Environment.name == name)).first()
 
     @staticmethod
-    def _unknown(data: Mapping[str, Any]) -> list[str]:
-        unknown = sorted(set(data) - FIELDS)
-        if not unknown:
-            return []
-        return [f"Unknown field(s) {', '.join(unknown)}; the fields are {', '.join(sorted(FIELDS))}."]
+    def _unknown(data: Mapping[str, Any]) -> list[InvalidParam]:
+        return [InvalidParam(key, "unknown", f"Unknown field; the fields are {', '.join(sorted(FIELDS))}.")
+                for key in sorted(set(data) - FIELDS)]
 
-    def _apply(self, organisation: Organisation, environment: Environment, data: Mapping[str, Any]) -> list[str]:
-        problems: list[str] = []
+    def _apply(self, organisation: Organisation, environment: Environment,
+               data: Mapping[str, Any]) -> list[InvalidParam]:
+        """Set the fields in ``data``; what is wrong with them, each under its field's name."""
+        problems: dict[str, list[str]] = {}
         if "stage" in data:
             if data["stage"] in ENVIRONMENT_STAGES:
                 environment.stage = data["stage"]
             else:
-                problems.append(f"`stage` is one of {', '.join(ENVIRONMENT_STAGES)}.")
+                problems["stage"] = [f"`stage` is one of {', '.join(ENVIRONMENT_STAGES)}."]
         if "profile" in data:
             profile = self._profile(data["profile"])
             if profile is None:
-                problems.append(f"`profile` must name an active platform profile (GET /api/v1/profiles); "
-                                f"{data['profile']!r} is not one.")
+                problems["profile"] = [f"`profile` must name an active platform profile (GET /api/v1/profiles); "
+                                       f"{data['profile']!r} is not one."]
             else:
                 environment.profile = profile
         if "config" in data:
             values, bad = config_values(data["config"], "config")
             declared = set().union(*declared_secrets(self.session, installed_apps(self.session, environment)).values())
-            problems += bad + clear_values_problems("config", values, declared)
+            problems["config"] = bad + clear_values_problems("config", values, declared)
             environment.config = values
         if "appConfig" in data:
-            problems += self._app_config(environment, data["appConfig"])
+            problems["appConfig"] = self._app_config(environment, data["appConfig"])
         if "namespaces" in data:
-            problems += apply_namespaces(environment, data["namespaces"])
+            problems["namespaces"] = apply_namespaces(environment, data["namespaces"])
         if "promoteFrom" in data:
-            problems += self._promotion(organisation, environment, data["promoteFrom"])
+            problems["promoteFrom"] = self._promotion(organisation, environment, data["promoteFrom"])
         if "confirmedApis" in data:
-            problems += self._confirmed_apis(environment, data["confirmedApis"])
-        return problems
+            problems["confirmedApis"] = self._confirmed_apis(environment, data["confirmedApis"])
+        return [InvalidParam(key, "invalid", reason) for key, reasons in problems.items() for reason in reasons]
 
     @staticmethod
     def _confirmed_apis(environment: Environment, raw: Any) -> list[str]:
@@ -213,9 +216,9 @@ class EnvironmentService:
         return []
 
     @staticmethod
-    def _raise(problems: list[str]) -> None:
+    def _raise(problems: list[InvalidParam]) -> None:
         if problems:
-            raise RegistryError(" ".join(problems))
+            raise InvalidInput(problems)
 
 
 def config_values(raw: Any, key: str) -> tuple[dict[str, Any], list[str]]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from registry.errors import Conflict, NotFound, RegistryError
+from registry.errors import Conflict, NotFound
 from registry.models import (
     DOWNGRADED,
     INSTALLED,
@@ -158,16 +158,13 @@ class PreferenceService:
         found = self.session.get(OrganisationPreference, organisation.id)
         return found or OrganisationPreference(organisation_id=organisation.id, show_in_adoption=False)
 
-    def update(self, organisation: Organisation, body: object, actor: str) -> OrganisationPreference:
-        valid = isinstance(body, dict) and set(body) == {"showInAdoption"} and isinstance(body["showInAdoption"], bool)
-        if not valid:
-            raise RegistryError('Send JSON such as {"showInAdoption": true}: whether apps name your organisation '
-                                "among those that run them in production.")
+    def update(self, organisation: Organisation, show_in_adoption: bool, actor: str) -> OrganisationPreference:
+        """Whether apps name ``organisation`` among those that run them in production."""
         preference = self.session.get(OrganisationPreference, organisation.id)
         if preference is None:
             preference = OrganisationPreference(organisation_id=organisation.id)
             self.session.add(preference)
-        preference.show_in_adoption = body["showInAdoption"]  # type: ignore[index]
+        preference.show_in_adoption = show_in_adoption
         preference.updated_at = utcnow()
         audit.record(self.session, actor, "organisation.preferences", organisation.slug,
                      showInAdoption=preference.show_in_adoption)

@@ -10,11 +10,12 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from registry.api.context import store
+from registry.api.models.inputs import PlanInput
 from registry.db import request_session
 from registry.services.explain import YOUR_REQUEST
 from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess
-from registry.services.planning import PlanRequest
+from registry.validation import parsed
 from web import web
 from web.auth import current_user, signed_in
 from web.forms import PlanForm, RecordPlanForm
@@ -45,9 +46,9 @@ def make_plan(slug: str, env: str) -> str | Response | tuple[str, int]:
     if not form.validate():
         return _render_environment(landscape, slug, env, role, form), 400
     choices = {k.removeprefix(CHOICE): v for k, v in request.form.items() if k.startswith(CHOICE) and v}
-    plan_request = PlanRequest.from_json({"app": form.app.data, "version": (form.version.data or "").strip() or None,
-                                          "choices": choices})
-    record = landscape.plan(slug, env, plan_request)
+    asked = parsed(PlanInput, {"app": form.app.data, "version": (form.version.data or "").strip() or None,
+                               "choices": choices})
+    record = landscape.plan(slug, env, asked.request())
     return redirect(url_for("web.plan_page", slug=slug, env=env, plan_id=record.id))
 
 
