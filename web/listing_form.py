@@ -16,10 +16,9 @@ from wtforms import EmailField, SelectField, SelectMultipleField, StringField, T
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.models import HOSTING_OPTIONS, PRICING_MODELS, SUPPORT_HOURS, Listing
-from registry.services.listing_input import MAX_EMAIL, MAX_NAME, MAX_NOTE, MAX_URL
+from registry.services.listing_input import MAX_EMAIL, MAX_NAME, MAX_NOTE, MAX_PHONE, MAX_URL
+from sdk.problems import InvalidParam
 from web.labels import HOSTING, PRICING, SUPPORT
-
-MAX_PHONE = 40
 
 #: The API's dot path of each field (``pricing.model``) -> the form's field.
 FIELDS = {
@@ -114,12 +113,12 @@ class ListingForm(FlaskForm):
             body["frameworkAgreement"] = {"name": text["framework_name"], "url": text["framework_url"]}
         return body
 
-    def show_problems(self, problems: list[dict[str, str]]) -> list[str]:
-        """Put each problem (``name``, ``code``) next to its field; the words of problems
-        that belong to no field are returned, for the top of the form."""
+    def show_problems(self, problems: list[InvalidParam]) -> list[str]:
+        """Put each problem next to its field, in words from its code; the words of
+        problems that belong to no field are returned, for the top of the form."""
         elsewhere = []
         for problem in problems:
-            name, code = problem.get("name", ""), problem.get("code", "")
+            name, code = problem.name, problem.code
             field_name = FIELDS.get(name.split("[", 1)[0])
             if field_name is None:
                 elsewhere.append(str(OTHER))

@@ -76,7 +76,7 @@ def test_every_problem_is_shown_at_its_field_and_nothing_is_saved(vendor: FlaskC
 
 
 def test_the_form_speaks_the_chosen_language(vendor: FlaskClient, market: Market) -> None:
-    bad = {**VALID, "contact_email": "", "csrf_token": csrf_token(vendor, LISTING)}
+    bad = {**VALID, "contact_name": "", "csrf_token": csrf_token(vendor, LISTING)}
     vendor.post("/language", data={"lang": "en", "csrf_token": bad["csrf_token"]})
     english = vendor.post(LISTING, data=bad).get_data(as_text=True)
     vendor.post("/language", data={"lang": "nl", "csrf_token": bad["csrf_token"]})

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from registry.db import request_session
-from registry.errors import RegistryError
+from registry.errors import InvalidInput
 from registry.models import App
 from registry.services.listings import ListingService
 from registry.services.membership import OrganisationAccess
@@ -37,11 +37,8 @@ def save_listing(slug: str, app_id: str) -> Response | tuple[str, int]:
     form.validate()  # only the CSRF token, which is checked before the view already: the registry judges the rest
     try:
         service.put(app_id, form.body(), caller)
-    except RegistryError as error:
-        problems = error.extra.get("invalidParams")
-        if problems is None:
-            raise
-        elsewhere = form.show_problems(problems)
+    except InvalidInput as error:
+        elsewhere = form.show_problems(error.invalid_params)
         return _form_page(app, form, elsewhere), 400
     flash(_("The listing of %(app)s is saved.", app=app.name), "success")
     return redirect(url_for("web.app_page", app_id=app_id, _anchor="buying"))
