@@ -77,9 +77,9 @@ class InstallationService:
                                f"({step['app']} is now {now.release.version if now else 'not installed'}); "
                                "make a new plan.")
         with _one_recording_at_a_time(self.session, environment):
-            events = [self._set(environment, self.session.get(Release, s["releaseId"]), caller, plan.id)
-                      for s in changes]
-            self.session.commit()
+            events = [event for s in changes
+                      if (event := self._set(environment, self.session.get_one(Release, s["releaseId"]), caller,
+                                             plan.id)) is not None]
         return events
 
     def record_release(self, environment: Environment, app_id: str, version: str, caller: Caller) -> InstallationEvent:
@@ -92,7 +92,6 @@ class InstallationService:
             event = self._set(environment, release, caller, None)
             if event is None:
                 raise Conflict(f"{app_id} {version} is recorded in `{environment.name}` already.")
-            self.session.commit()
         return event
 
     def remove(self, environment: Environment, app_id: str, caller: Caller) -> InstallationEvent:
@@ -105,7 +104,7 @@ class InstallationService:
         self.session.delete(installation)
         audit.record(self.session, caller.actor, "installation.remove", _subject(environment, app_id),
                      version=installation.release.version)
-        self.session.commit()
+        self.session.flush()
         return event
 
     def _set(self, environment: Environment, release: Release, caller: Caller,
@@ -115,7 +114,7 @@ class InstallationService:
         previous = installation.release if installation else None
         if previous is not None and previous.id == release.id:
             return None
-        if previous is None:
+        if installation is None or previous is None:  # an installation always has its release
             action = INSTALLED
             self.session.add(Installation(environment_id=environment.id, app_id=release.app_id, release_id=release.id))
         else:
@@ -168,19 +167,19 @@ class PreferenceService:
         preference.updated_at = utcnow()
         audit.record(self.session, actor, "organisation.preferences", organisation.slug,
                      showInAdoption=preference.show_in_adoption)
-        self.session.commit()
+        self.session.flush()
         return preference
 
 
 @contextmanager
 def _one_recording_at_a_time(session: Session, environment: Environment) -> Iterator[None]:
     """Two recordings of a first install of one app race for the same row; the
-    unique constraint lets one win, and the other is told to look again (409)."""
+    unique constraint lets one win, and the other is told to look again (409);
+    the request's unit of work is then rolled back."""
     name = environment.name
     try:
         yield
     except IntegrityError:
-        session.rollback()
         raise Conflict(f"`{name}` was changed by another recording at the same moment; "
                        "list its installations and record again if still needed.") from None
 

@@ -13,7 +13,7 @@ from registry.models import App
 from registry.services.listings import ListingService
 from registry.services.membership import OrganisationAccess
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import signed_in, signed_in_user
 from web.listing_form import LIMITS, ListingForm
 
 LISTING = "/organisations/<slug>/modules/<app_id>/listing"
@@ -22,7 +22,7 @@ LISTING = "/organisations/<slug>/modules/<app_id>/listing"
 @web.get(LISTING)
 @signed_in
 def edit_listing(slug: str, app_id: str) -> str:
-    caller = OrganisationAccess(request_session(), current_user()).caller(slug)  # owners and maintainers
+    caller = OrganisationAccess(request_session(), signed_in_user()).caller(slug)  # owners and maintainers
     app = ListingService(request_session()).editable(app_id, caller)
     return _form_page(app, ListingForm.of(app.listing))
 
@@ -30,7 +30,7 @@ def edit_listing(slug: str, app_id: str) -> str:
 @web.post(LISTING)
 @signed_in
 def save_listing(slug: str, app_id: str) -> Response | tuple[str, int]:
-    caller = OrganisationAccess(request_session(), current_user()).caller(slug)
+    caller = OrganisationAccess(request_session(), signed_in_user()).caller(slug)
     service = ListingService(request_session())
     app = service.editable(app_id, caller)
     form = ListingForm()

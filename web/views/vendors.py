@@ -16,7 +16,7 @@ from registry.services.interest import InterestService
 from registry.services.membership import MemberCaller, OrganisationAccess
 from registry.services.organisation_names import MAX_QUERY
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import current_user, signed_in, signed_in_user
 from web.forms import GrantForm, InterestForm, RevokeEntitlementForm
 
 
@@ -35,7 +35,7 @@ def _interest(app_id: str, withdraw: bool) -> Response:
         return redirect(url_for("web.sign_in", next=url_for("web.app_page", app_id=app_id, _anchor="buying")))
     form = InterestForm()
     form.validate()
-    caller = OrganisationAccess(request_session(), current_user()).member_caller(form.organisation.data or "")
+    caller = OrganisationAccess(request_session(), signed_in_user()).member_caller(form.organisation.data or "")
     service = InterestService(request_session())
     if withdraw:
         service.withdraw(app_id, caller)
@@ -70,7 +70,7 @@ def grant_entitlement(slug: str, app_id: str) -> Response:
     if not form.validate():
         flash(_("Choose the organisation to entitle."), "error")
         return back
-    organisation = form.organisation.data.strip()
+    organisation = (form.organisation.data or "").strip()
     try:
         entitlement, created = EntitlementService(request_session()).grant(app_id, organisation, caller)
     except NotFound:
@@ -109,4 +109,4 @@ def revoke_entitlement(slug: str, app_id: str, org: str) -> Response:
 
 def _vendor(slug: str) -> MemberCaller:
     """The signed-in person acting for ``slug`` as its owner or maintainer (403 for anyone else)."""
-    return OrganisationAccess(request_session(), current_user()).caller(slug)
+    return OrganisationAccess(request_session(), signed_in_user()).caller(slug)
