@@ -24,7 +24,7 @@ LISTING = "/organisations/<slug>/modules/<app_id>/listing"
 def edit_listing(slug: str, app_id: str) -> str:
     caller = OrganisationAccess(request_session(), signed_in_user()).caller(slug)  # owners and maintainers
     app = ListingService(request_session()).editable(app_id, caller)
-    return _form_page(app, ListingForm.of(app.listing))
+    return _form_page(app, ListingForm.of(getattr(app, "listing", None)))  # a backref the type checker cannot see
 
 
 @web.post(LISTING)
