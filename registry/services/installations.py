@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, Subquery, distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -138,15 +138,27 @@ class AdoptionService:
         self.session = session
 
     def of(self, app: App) -> Adoption:
-        running = (select(Organisation.id, Organisation.name, OrganisationPreference.show_in_adoption)
-                   .join(Environment, Environment.organisation_id == Organisation.id)
-                   .join(Installation, Installation.environment_id == Environment.id)
+        running = (_in_production(select(Organisation.id, Organisation.name, OrganisationPreference.show_in_adoption))
                    .outerjoin(OrganisationPreference, OrganisationPreference.organisation_id == Organisation.id)
-                   .where(Installation.app_id == app.id, Environment.stage == PRODUCTION,
-                          Environment.archived_at.is_(None), Organisation.kind == "municipality")
+                   .where(Installation.app_id == app.id)
                    .distinct())
         rows = self.session.execute(running).all()
         return Adoption(count=len({r[0] for r in rows}), names=sorted({r[1] for r in rows if r[2]}))
+
+
+def adoption_counts() -> Subquery:
+    """Per app, how many municipalities run it in production: ``app_id``, ``count``."""
+    statement = _in_production(select(Installation.app_id, func.count(distinct(Organisation.id)).label("count")))
+    return statement.group_by(Installation.app_id).subquery("adoption")
+
+
+def _in_production(statement: Select) -> Select:
+    """``statement`` over municipalities' installations in production environments still in use."""
+    return (statement.select_from(Organisation)
+            .join(Environment, Environment.organisation_id == Organisation.id)
+            .join(Installation, Installation.environment_id == Environment.id)
+            .where(Environment.stage == PRODUCTION, Environment.archived_at.is_(None),
+                   Organisation.kind == "municipality"))
 
 
 class PreferenceService:
