@@ -12,6 +12,7 @@ from flask import Flask
 from registry.cli import main
 from registry.config import Defaults
 from registry.db import database
+from registry.errors import ConfigurationError
 from registry.models import User
 from registry.service_factories import account_service
 from registry.services.accounts import AccountService
@@ -68,5 +69,5 @@ def test_a_hash_made_with_other_costs_is_redone_at_sign_in(app: Flask) -> None:
 
 
 def test_an_unknown_hash_profile_is_refused_at_start(sqlite_url: str, tmp_path: Path) -> None:
-    with pytest.raises(SystemExit, match="APPSTORE_PASSWORD_HASH_PROFILE='fast'.*rfc9106-low-memory"):
+    with pytest.raises(ConfigurationError, match="APPSTORE_PASSWORD_HASH_PROFILE='fast'.*rfc9106-low-memory"):
         make_app(tmp_path / "data", sqlite_url, PASSWORD_HASH_PROFILE="fast")
