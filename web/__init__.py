@@ -45,4 +45,15 @@ def _load_user() -> None:
         load_user()
 
 
-from web.views import accounts, apps, catalogue, compare, content, environments, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)
+from web.views import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    apps,
+    catalogue,
+    compare,
+    content,
+    environments,
+    listing,
+    publish,
+    publishers,
+    vendors,
+)

@@ -1,6 +1,7 @@
 """A person in a real browser: search, filter, open an app, switch language,
 sign in, create a token, publish a package and read its findings, plan an
-install in a municipality's environment and record it.
+install in a municipality's environment and record it; a vendor edits its
+listing and entitles a buyer, who downloads the commercial package.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ import requests
 from playwright.sync_api import expect
 
 from tests.factories import manifest, package
-from tests.web.conftest import CIVIL_SERVANT, MUNICIPALITY, ORGANISATION, PERSON_NAME, PHONE, sign_in
+from tests.web.conftest import (
+    CIVIL_SERVANT,
+    MUNICIPALITY,
+    ORGANISATION,
+    PERSON_NAME,
+    PHONE,
+    VENDOR,
+    VENDOR_PERSON,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -214,3 +224,55 @@ def test_a_blocked_plan_says_what_is_missing(page: Any) -> None:
     missing = page.get_by_role("table", name="Stel deze in de omgeving in voordat u installeert")
     expect(missing.get_by_role("cell", name="hostname")).to_be_visible()
     expect(page.get_by_role("button", name="Registreren als geïnstalleerd")).to_have_count(0)
+
+
+def test_vendor_lists_and_entitles_a_buyer_who_downloads_until_revoked(browser: Any, store: Any, page: Any) -> None:
+    sign_in(page, VENDOR_PERSON)
+    page.goto(f"/organisations/{VENDOR}")
+    page.get_by_role("link", name="Aanbod van Vergunningen Pro bewerken").click()
+    email, name = page.get_by_label("E-mailadres"), page.get_by_label("Naam van de contactpersoon")
+    expect(email).to_have_value("verkoop@vergunningwerk.example")  # prefilled
+    email.fill("geen adres")
+    name.fill("")
+    page.get_by_role("button", name="Aanbod opslaan").click()
+    expect(page.get_by_role("alert")).to_contain_text("2 velden vragen aandacht")  # every problem at once
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#contact_email-error")).to_have_text("Geef een e-mailadres zoals verkoop@leverancier.example.")
+    email.fill("verkoop@vergunningwerk.example")
+    name.fill("Team Verkoop")
+    page.get_by_label("Over de ondersteuning").fill("Helpdesk op werkdagen van 8 tot 18 uur")
+    page.get_by_role("button", name="Aanbod opslaan").click()
+    expect(page.get_by_role("status").filter(has_text="is opgeslagen")).to_be_visible()
+    expect(page.get_by_text("Helpdesk op werkdagen van 8 tot 18 uur")).to_be_visible()
+
+    page.goto(f"/organisations/{VENDOR}")
+    page.get_by_label("Een organisatie recht geven: zoek op naam").fill("samen digitaal")
+    page.get_by_role("button", name="Zoeken naar een organisatie om recht te geven op Vergunningen Pro").click()
+    match = page.get_by_role("listitem").filter(has_text="Coöperatie Samen Digitaal")
+    expect(match).to_contain_text("(Samenwerkingsverband, samen-digitaal)")  # its kind and id
+    match.get_by_role("button", name="Coöperatie Samen Digitaal recht geven").click()
+    expect(page.get_by_role("status")).to_have_text("Coöperatie Samen Digitaal mag Vergunningen Pro nu downloaden.")
+
+    buyer = browser.new_context(base_url=store.url, accept_downloads=True)
+    tab = buyer.new_page()
+    sign_in(tab)  # an owner of Coöperatie Samen Digitaal
+    release = "/apps/vergunningen-pro/releases/3.2.0"
+    tab.goto(release)
+    with tab.expect_download() as download:
+        tab.get_by_role("link", name="vergunningen-pro-3.2.0.tar.gz").click()
+    assert download.value.suggested_filename == "vergunningen-pro-3.2.0.tar.gz"
+    page.reload()
+    log = page.get_by_role("table", name=re.compile(r"De laatste van \d+ downloads? van Vergunningen Pro"))
+    expect(log.get_by_role("row").filter(has_text="Coöperatie Samen Digitaal").first).to_be_visible()
+
+    page.get_by_role("link", name="Recht van Coöperatie Samen Digitaal op Vergunningen Pro intrekken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Weet u het zeker?")
+    expect(page.get_by_text("vanaf hun volgende download")).to_be_visible()
+    page.get_by_role("button", name="Ja, recht intrekken").click()
+    expect(page.get_by_role("status")).to_have_text("Het recht van Coöperatie Samen Digitaal op Vergunningen Pro "
+                                                    "is ingetrokken.")
+    tab.goto(release)
+    tab.get_by_role("link", name="vergunningen-pro-3.2.0.tar.gz").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Uw organisatie heeft geen toegang tot dit pakket")
+    expect(tab.get_by_role("link", name="verkoop@vergunningwerk.example")).to_be_visible()
+    buyer.close()
