@@ -14,7 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.registry.installs_support import Municipality, catalogue, municipality, release
+from tests.conftest import add_organisation
+from tests.registry.installs_support import PROFILE, Municipality, municipality, release
+from tests.registry.test_profiles import profile_yaml, put_profile
 from tests.web.helpers import PASSWORD, add_person, csrf_token, sign_in
 
 ENV = "/organisations/utrecht/environments/test"
@@ -24,10 +26,18 @@ KLUIS_CONFIG = [{"name": "hostname", "required": True, "example": "kluis.gemeent
 
 
 @pytest.fixture
+def app(sqlite_app: Flask) -> Flask:
+    """SQLite only: the subject here is pages, not storage."""
+    return sqlite_app
+
+
+@pytest.fixture
 def utrecht(app: Flask, client: FlaskClient) -> Municipality:
-    """The install catalogue plus `kluis`, which needs open-notificaties, a hostname and a secret;
-    the municipality `utrecht` with environment `test`, its owner and a member."""
-    token = catalogue(app, client)
+    """Two apps: `kluis` needs open-notificaties, a hostname and a secret; the municipality
+    `utrecht` with environment `test`, its owner and a member."""
+    put_profile(app, profile_yaml(PROFILE, ["1.30"], services=["postgresql"]))
+    token = add_organisation(app, "dimpact")
+    release(client, token, "open-notificaties", "1.4.0", provides={"notificaties": "1.0.0"})
     release(client, token, "kluis", "1.0.0", apps={"open-notificaties": ">=1.4.0 <2.0.0"}, config=KLUIS_CONFIG)
     own = municipality(app, client, "utrecht")
     own.environment("test")
@@ -64,8 +74,9 @@ SECRET = {"secret.kluis.dbPassword": "kluis-db", "key.kluis.dbPassword": "passwo
     ("//evil.example/x", "/account"),
     ("/\\evil.example", "/account"),
 ])
-def test_signing_in_returns_to_a_path_of_this_site_only(client: FlaskClient, utrecht: Municipality, target: str,
+def test_signing_in_returns_to_a_path_of_this_site_only(app: Flask, client: FlaskClient, target: str,
                                                         lands_on: str) -> None:
+    add_person(app, "eva@utrecht.example", "utrecht", "owner")
     page = client.get("/sign-in", query_string={"next": target}).get_data(as_text=True)
     carried = re.search(r'name="next" type="hidden" value="([^"]*)"', page)
     assert carried and html.unescape(carried.group(1)) == target  # the form carries it
@@ -78,6 +89,7 @@ def test_signing_in_returns_to_a_path_of_this_site_only(client: FlaskClient, utr
 def test_the_app_page_offers_planning_and_sign_in_comes_back(client: FlaskClient, utrecht: Municipality) -> None:
     anonymous = client.get("/apps/kluis").get_data(as_text=True)
     assert 'href="/sign-in?next=/apps/kluis/plan"' in anonymous
+    assert 'href="/sign-in?next=/apps/kluis"' in anonymous  # the header's link comes back too
     assert client.get("/apps/kluis/plan").location == "/sign-in?next=/apps/kluis/plan"
     sign_in(client, "lid@utrecht.example")
     assert 'href="/apps/kluis/plan"' in client.get("/apps/kluis").get_data(as_text=True)
