@@ -15,7 +15,7 @@ from flask import Flask
 from registry import cli_organisations
 from registry.cli_context import ADMIN, command_app
 from registry.db import database
-from registry.errors import RegistryError
+from registry.errors import ConfigurationError, RegistryError
 from registry.extensions import PLUGINS, STORE
 from registry.migrations import upgrade
 from registry.models import ORGANISATION_KINDS
@@ -30,7 +30,7 @@ from sdk.verification import describe_plugins
 
 
 class RegistryGroup(click.Group):
-    """Turns registry errors into one line and exit status 1."""
+    """Turns registry errors into one line and exit status 1, settings it cannot start with into 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -38,6 +38,9 @@ class RegistryGroup(click.Group):
         except RegistryError as exc:
             click.secho(f"error: {exc.detail}", err=True, fg="red")
             ctx.exit(1)
+        except ConfigurationError as exc:
+            click.secho(f"error: {exc}", err=True, fg="red")
+            ctx.exit(2)
 
 
 @click.group(cls=RegistryGroup)

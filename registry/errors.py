@@ -67,3 +67,9 @@ class StorageFull(RegistryError):
     """The disk (or quota) of the artifact store or database is full."""
 
     status, title, slug = 507, "Insufficient storage", "storage-full"
+
+
+class ConfigurationError(Exception):
+    """A setting the registry cannot start with; the message names the setting and says what to give.
+
+    Not a ``RegistryError``: it stops the app factory, it is never an answer to a request."""

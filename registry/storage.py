@@ -1,26 +1,38 @@
-"""Artifact storage: package archives addressed by their sha256.
+"""Artifact storage: blobs (package archives, release images) addressed by their sha256.
 
 Backends sit behind the small ``ArtifactStore`` protocol, chosen by
-``APPSTORE_STORAGE_URL``, so an object store can follow the filesystem.
+``APPSTORE_STORAGE_URL``. The protocol speaks of keys and streams only, never of
+filesystem paths, so that an object store can stand where the filesystem does:
+``open`` gives a binary file-like object, ``write`` takes one, hashes it and
+makes the blob visible all at once or not at all.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import BinaryIO, Protocol
 from urllib.parse import urlparse
 
-from registry.errors import StorageFull
+from registry.errors import ConfigurationError, StorageFull
 from registry.private_files import open_private, private_directory
 
-SHA256_HEX = set("0123456789abcdef")
+CHUNK = 1024 * 1024
+#: A key is the blob's sha256 in lower-case hex; a prefix of a key is a shorter run of it.
+KEY_PREFIX = re.compile(r"[0-9a-f]{0,64}")
+#: Unfinished writes younger than this may still be arriving.
+STALE_AFTER = 3600.0
 #: What a full disk or an exhausted quota says.
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 STORAGE_FULL_MESSAGE = ("The registry's storage is full, so nothing was saved. Try again later; "
@@ -43,41 +55,66 @@ def full_disk_refused() -> Iterator[None]:
         raise
 
 
+@dataclass(frozen=True)
+class StoredBlob:
+    """A blob that ``write`` made visible under ``key``."""
+
+    key: str
+    size: int
+
+
+@dataclass(frozen=True)
+class BlobStat:
+    """What a store knows of a blob without reading it. ``etag`` is the backend's own
+    tag when it has one for free (an object store's); the registry's HTTP ETag is the key."""
+
+    size: int
+    modified: datetime  # aware, UTC
+    etag: str | None = None
+
+
+class DigestMismatch(ValueError):
+    """The bytes written do not hash to the key the caller expected; nothing was stored."""
+
+
 class ArtifactStore(Protocol):
-    """Where package archives live."""
+    """Where blobs live, by key (their sha256 hex digest). Never hands out a filesystem path."""
 
-    def staging_file(self) -> tuple[BinaryIO, Path]:
-        """A new temporary file on the same volume, for receiving an upload.
+    def open(self, key: str) -> BinaryIO:
+        """The blob for reading, as a binary file-like object; ``FileNotFoundError`` when missing."""
 
-        Writers wrap their writes in ``full_disk_refused()``; a full disk then
-        raises ``StorageFull``."""
+    def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
+        """Store everything ``source`` gives under its sha256, atomically: no reader ever sees
+        part of it, and a failure leaves nothing visible. With ``expected``, bytes that hash
+        otherwise raise ``DigestMismatch``. A full store raises ``StorageFull``."""
 
-    def put(self, staged: Path, sha256: str) -> None:
-        """Move a staged file into place under its digest, atomically;
-        ``StorageFull`` when the disk is full (nothing is then in place)."""
+    def stat(self, key: str) -> BlobStat:
+        """Size and modification time; ``FileNotFoundError`` when missing."""
 
-    def open(self, sha256: str) -> BinaryIO:
-        """The archive for reading; ``FileNotFoundError`` when missing."""
+    def exists(self, key: str) -> bool: ...
 
-    def path(self, sha256: str) -> Path | None:
-        """A local path to serve directly, when the backend has one."""
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every stored key that starts with ``prefix``, in ascending order."""
 
-    def exists(self, sha256: str) -> bool: ...
+    def delete(self, key: str) -> None:
+        """Remove the blob; nothing happens when it is missing."""
 
-    def delete(self, sha256: str) -> None: ...
+    def lock(self, key: str) -> AbstractContextManager[None]:
+        """Hold while storing or forgetting ``key`` so that two identical uploads never
+        remove the blob the other one just committed."""
 
-    def digests(self) -> Iterator[str]:
-        """Every stored digest (for fsck)."""
+    def unfinished_writes(self, older_than: float = STALE_AFTER) -> list[str]:
+        """Names of writes a crash interrupted at least ``older_than`` seconds ago (for fsck)."""
 
-    def lock(self, sha256: str) -> AbstractContextManager[None]:
-        """Hold while storing or forgetting ``sha256`` so that two identical
-        uploads never remove the file the other one just committed."""
+    def discard_unfinished(self, name: str) -> None:
+        """Remove one of ``unfinished_writes``."""
 
 
-def _check_digest(sha256: str) -> str:
-    if len(sha256) != 64 or not set(sha256) <= SHA256_HEX:
-        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
-    return sha256
+def check_key(key: str) -> str:
+    """``key`` when it is a sha256 hex digest; ``ValueError`` otherwise."""
+    if len(key) != 64 or not KEY_PREFIX.fullmatch(key):
+        raise ValueError(f"not a sha256 hex digest: {key!r}")
+    return key
 
 
 class FileSystemStore:
@@ -86,9 +123,9 @@ class FileSystemStore:
     Folders are 0700 and files 0600 (``mkstemp``'s mode, kept by the rename):
     commercial modules are not for every user of the machine.
 
-    A write goes to a temporary file in ``<root>/.staging``, is fsynced, then
-    renamed into place, so a reader never sees half a file and a crash leaves
-    at worst a staging file (which fsck removes).
+    A write goes to a temporary file in ``<root>/.staging``, is hashed and
+    fsynced on the way, then renamed into place, so a reader never sees half a
+    file and a crash leaves at worst a staging file (which fsck removes).
     """
 
     def __init__(self, root: Path) -> None:
@@ -96,57 +133,109 @@ class FileSystemStore:
         self.staging = root / ".staging"
         private_directory(self.staging)
 
-    def _location(self, sha256: str) -> Path:
-        _check_digest(sha256)
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+    def _location(self, key: str) -> Path:
+        check_key(key)
+        return self.root / key[:2] / key[2:4] / key
 
-    def staging_file(self) -> tuple[BinaryIO, Path]:
+    def open(self, key: str) -> BinaryIO:
+        return self._location(key).open("rb")
+
+    def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
+        if expected is not None:
+            check_key(expected)
         with full_disk_refused():
-            fd, name = tempfile.mkstemp(dir=self.staging, suffix=".upload")
-        return os.fdopen(fd, "w+b"), Path(name)
+            fd, name = tempfile.mkstemp(dir=self.staging, suffix=".partial")
+            staged = Path(name)
+            try:
+                with os.fdopen(fd, "wb") as target:
+                    key, size = copy_hashing(source, target)
+                    target.flush()
+                    os.fsync(target.fileno())
+                if expected is not None and key != expected:
+                    raise DigestMismatch(f"the bytes hash to {key}, not to {expected}")
+                final = self._location(key)
+                private_directory(final.parent)
+                os.replace(staged, final)
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                raise
+            _fsync_dir(final.parent)
+        return StoredBlob(key, size)
 
-    def put(self, staged: Path, sha256: str) -> None:
-        target = self._location(sha256)
-        with full_disk_refused():
-            private_directory(target.parent)
-            with staged.open("rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(staged, target)
-            _fsync_dir(target.parent)
+    def stat(self, key: str) -> BlobStat:
+        status = self._location(key).stat()
+        return BlobStat(status.st_size, datetime.fromtimestamp(status.st_mtime, UTC))
 
-    def open(self, sha256: str) -> BinaryIO:
-        return self._location(sha256).open("rb")
+    def exists(self, key: str) -> bool:
+        return self._location(key).is_file()
 
-    def path(self, sha256: str) -> Path | None:
-        return self._location(sha256)
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        if not KEY_PREFIX.fullmatch(prefix):
+            raise ValueError(f"not the start of a sha256 hex digest: {prefix!r}")
+        for first in _shards(self.root, prefix[:2]):
+            for second in _shards(first, prefix[2:4]):
+                with os.scandir(second) as entries:
+                    names = sorted(e.name for e in entries if len(e.name) == 64 and e.is_file())
+                yield from (n for n in names if n.startswith(prefix) and KEY_PREFIX.fullmatch(n))
 
-    def exists(self, sha256: str) -> bool:
-        return self._location(sha256).is_file()
-
-    def delete(self, sha256: str) -> None:
-        self._location(sha256).unlink(missing_ok=True)
-
-    def digests(self) -> Iterator[str]:
-        for path in self.root.glob("??/??/*"):
-            if path.is_file() and len(path.name) == 64:
-                yield path.name
+    def delete(self, key: str) -> None:
+        self._location(key).unlink(missing_ok=True)
 
     @contextmanager
-    def lock(self, sha256: str) -> Iterator[None]:
+    def lock(self, key: str) -> Iterator[None]:
         # One lock file per two-hex-digit shard keeps the number of lock files
         # bounded; fcntl locks work across gunicorn worker processes.
         locks = private_directory(self.staging / "locks")
-        with os.fdopen(open_private(locks / _check_digest(sha256)[:2]), "a") as handle:
+        with os.fdopen(open_private(locks / check_key(key)[:2]), "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def stale_staging_files(self, older_than: float = 3600.0) -> list[Path]:
-        """Uploads left behind by a crash; younger ones may still be arriving."""
+    def unfinished_writes(self, older_than: float = STALE_AFTER) -> list[str]:
+        # Any file in staging: ``.partial`` now, ``.upload`` from versions that received uploads here.
         cutoff = time.time() - older_than
-        return sorted(p for p in self.staging.glob("*.upload") if p.stat().st_mtime < cutoff)
+        return sorted(name for name, modified in self._staged().items() if modified < cutoff)
+
+    def discard_unfinished(self, name: str) -> None:
+        if name in self._staged():  # only a file of staging, whatever the name says
+            (self.staging / name).unlink(missing_ok=True)
+
+    def _staged(self) -> dict[str, float]:
+        """Files in staging by name, with their modification time; a write may finish meanwhile."""
+        found = {}
+        for path in self.staging.iterdir():
+            try:
+                status = path.stat()
+            except FileNotFoundError:
+                continue
+            if S_ISREG(status.st_mode):
+                found[path.name] = status.st_mtime
+        return found
+
+
+def copy_hashing(source: BinaryIO, target: BinaryIO | None = None) -> tuple[str, int]:
+    """Read ``source`` in chunks, copying them to ``target`` when given; the sha256 hex
+    digest and size of what passed."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        if target is not None:
+            target.write(chunk)
+    return digest.hexdigest(), size
+
+
+def _shards(folder: Path, start: str) -> list[Path]:
+    """The two-hex-digit subfolders of ``folder`` that may hold keys beginning with ``start``."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries if len(e.name) == 2 and e.name.startswith(start)
+                          and KEY_PREFIX.fullmatch(e.name) and e.is_dir())
+    except FileNotFoundError:
+        return []
 
 
 def _fsync_dir(path: Path) -> None:
@@ -162,6 +251,7 @@ def open_store(url: str) -> ArtifactStore:
     parsed = urlparse(url)
     if parsed.scheme in ("", "file"):
         return FileSystemStore(Path(parsed.path if parsed.scheme else url))
-    raise SystemExit(
-        f"APPSTORE_STORAGE_URL={url!r}: only file:// storage is available in this version."
+    raise ConfigurationError(
+        f"APPSTORE_STORAGE_URL={url!r}: only file:// storage is available in this version; "
+        "give file:///path/to/artifacts or a folder."
     )

@@ -1,15 +1,18 @@
 """Sending a stored blob (a package, an image) through the door: strong ETag from its
-sha256, caching per release, ``304`` for a matching ``If-None-Match``, logged when sent."""
+sha256, caching per release, ``304`` for a matching ``If-None-Match`` (or, without one,
+``If-Modified-Since``), byte ranges of the stream, logged when sent."""
 
 from __future__ import annotations
 
 import base64
 
-from flask import Response, current_app, request, send_file, stream_with_context
+from flask import Response, current_app, request
+from werkzeug.wsgi import wrap_file
 
 from registry.db import request_session
 from registry.extensions import STORE
 from registry.services.package_content import Admission, PackageContent
+from registry.storage import ArtifactStore
 
 CHUNK = 64 * 1024
 #: An SVG opened on its own must not run its scripts or load anything.
@@ -29,18 +32,24 @@ def send_blob(admission: Admission, sha256: str, mimetype: str, *, download_name
         headers["Digest"] = f"sha-256={digest}"
     if mimetype == "image/svg+xml":
         headers["Content-Security-Policy"] = SVG_POLICY
-    if request.if_none_match.contains_weak(sha256):
+    if request.if_none_match.contains_weak(sha256):  # answered without touching the store
         return Response(status=304, headers=headers)
-    PackageContent(request_session()).sent(admission, request.method)
-    store = current_app.extensions[STORE]
-    local = store.path(sha256)
-    if local is not None:
-        response = send_file(local, mimetype=mimetype, as_attachment=download_name is not None,
-                             download_name=download_name, etag=False, conditional=False)
-    else:
-        def chunks():  # type: ignore[no-untyped-def]
-            with store.open(sha256) as source:
-                yield from iter(lambda: source.read(CHUNK), b"")
-        response = Response(stream_with_context(chunks()), mimetype=mimetype)
-    response.headers.update(headers)
+    store: ArtifactStore = current_app.extensions[STORE]
+    blob = store.stat(sha256)
+    source = store.open(sha256)
+    try:
+        response = Response(wrap_file(request.environ, source, CHUNK), mimetype=mimetype, direct_passthrough=True)
+        response.content_length = blob.size
+        response.last_modified = blob.modified
+        if download_name is not None:
+            response.headers.set("Content-Disposition", "attachment", filename=download_name)
+        response.headers.update(headers)
+        # A blob never changes under its key, so ranges (206, If-Range) are served from the stream;
+        # If-Modified-Since may still answer 304, and an unsatisfiable range raises 416.
+        response.make_conditional(request.environ, accept_ranges=True, complete_length=blob.size)  # changes it in place
+        if response.status_code != 304:
+            PackageContent(request_session()).sent(admission, request.method)
+    except BaseException:
+        source.close()
+        raise
     return response

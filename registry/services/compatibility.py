@@ -28,8 +28,8 @@ from registry.models import (
 )
 from registry.services.catalogue import refresh_latest_version
 from registry.services.profiles import ProfileService, as_profile
+from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
-from sdk.archive import open_package
 from sdk.budget import OutOfTime
 from sdk.findings import Finding, Kind
 from sdk.hookspecs import VerificationContext
@@ -142,9 +142,7 @@ class CompatibilityService:
             return [Compatibility(p.id, runs=False, meets_policy=True, findings=stopped) for p in context.profiles]
 
     def _package(self, release: Release) -> PackageView:
-        path = self.store.path(release.artifact_sha256)
-        view, _ = open_package(path, filename=release.artifact.filename, sha256=release.artifact_sha256)
-        return view
+        return open_stored_package(self.store, release)
 
     def _releases(self) -> list[Release]:
         return list(self.session.scalars(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.models import App, Artifact, Organisation, Release, ReleaseAsset, utcnow
 from registry.services.release_assets import ReleaseAssets
-from registry.storage import ArtifactStore
+from registry.storage import ArtifactStore, copy_hashing
 
 #: A publish holds its claim for seconds; an hour-old claim without a release was abandoned.
 CLAIM_GRACE = timedelta(hours=1)
@@ -73,12 +72,11 @@ def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
             _extract_again(session, store, release, label, report)
     known = set(session.scalars(select(Artifact.sha256)))
     _orphans(session, store, referenced, report, repair)
-    stale = getattr(store, "stale_staging_files", lambda: [])()
-    report.stale_staging = [str(p.name) for p in stale]
+    report.stale_staging = store.unfinished_writes()
     if repair:
-        for path in stale:
-            path.unlink(missing_ok=True)
-            report.repaired.append(path.name)
+        for name in report.stale_staging:
+            store.discard_unfinished(name)
+            report.repaired.append(name)
         _forget_unused_artifacts(session, known - referenced)
     _check_claims(session, report, repair, claim_grace)
     return report
@@ -126,7 +124,7 @@ def _extract_again(session: Session, store: ArtifactStore, release: Release, lab
 
 def _orphans(session: Session, store: ArtifactStore, referenced: set[str], report: FsckReport,
              repair: bool) -> None:
-    for sha256 in store.digests():
+    for sha256 in store.keys():
         if sha256 in referenced:
             continue
         with store.lock(sha256):
@@ -141,11 +139,8 @@ def _orphans(session: Session, store: ArtifactStore, referenced: set[str], repor
 
 
 def _digest(store: ArtifactStore, sha256: str) -> str:
-    digest = hashlib.sha256()
-    with store.open(sha256) as fh:
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    with store.open(sha256) as source:
+        return copy_hashing(source)[0]
 
 
 def _forget_unused_artifacts(session: Session, unused: set[str]) -> None:

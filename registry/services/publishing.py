@@ -74,7 +74,7 @@ class PublishService:
         self.today = today
 
     def publish(self, stream: BinaryIO, filename: str, caller: Caller) -> Release:
-        upload = receive(stream, filename, self.store, self.settings.max_upload_bytes)
+        upload = receive(stream, filename, self.settings.max_upload_bytes)
         try:
             budget = Budget(self.settings.work)  # one budget for the whole of this upload
             package, preliminary = self._open(upload)
@@ -88,7 +88,7 @@ class PublishService:
             licence = _licence(package, decision)
             release = self._persist(upload, package, decision, compatibility, records, caller, licence)
         finally:
-            upload.discard()  # gone already when it was moved into the store
+            upload.discard()  # the store holds its own copy of an accepted package
         self._notify(release, caller)
         return release
 
@@ -182,7 +182,8 @@ class PublishService:
         # Images first, each under its own lock; one left behind by a failure is an orphan fsck removes.
         images = store_images(self.store, package)
         with self.store.lock(upload.sha256):
-            self.store.put(upload.path, upload.sha256)
+            with upload.open() as source:
+                self.store.write(source, expected=upload.sha256)
             try:
                 release = self._record(upload, package, manifest, publiccode, decision, caller, licence)
                 attach(release, images)

@@ -9,6 +9,7 @@ on the first request for one of their images, or by ``appstore-registry fsck --r
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import posixpath
 from collections.abc import Iterable, Mapping
@@ -119,10 +120,7 @@ def _put(store: ArtifactStore, data: bytes) -> str:
     with store.lock(sha256):
         if store.exists(sha256):
             return sha256
-        handle, staged = store.staging_file()
-        with handle:
-            handle.write(data)
-        store.put(staged, sha256)
+        store.write(io.BytesIO(data), expected=sha256)
     return sha256
 
 

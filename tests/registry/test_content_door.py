@@ -70,8 +70,11 @@ def test_head_of_a_package_is_authorised_but_not_a_download(market: Market) -> N
 
 
 def test_a_not_modified_answer_is_not_a_download(market: Market) -> None:
-    etag = market.call("entitled", "GET", PACKAGE).headers["ETag"]
-    assert market.call("entitled", "GET", PACKAGE, headers={"If-None-Match": etag}).status_code == 304
+    sent = market.call("entitled", "GET", PACKAGE)
+    assert market.call("entitled", "GET", PACKAGE, headers={"If-None-Match": sent.headers["ETag"]}).status_code == 304
+    since = {"If-Modified-Since": sent.headers["Last-Modified"]}
+    assert market.call("entitled", "GET", PACKAGE, headers=since).status_code == 304
+    assert market.call("entitled", "GET", PACKAGE, headers={"Range": "bytes=999999999-"}).status_code == 416
     assert downloads(market) == [("utrecht", VERSION, "package")]
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import time
+import io
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,6 +15,7 @@ from registry.models import Release
 from registry.services.fsck import fsck
 from tests import factories
 from tests.registry.content_support import LOGO, SCREENSHOT, images, package_with_content
+from tests.registry.stores import interrupt_write, tamper
 from tests.registry.test_publish_api import publish
 
 
@@ -34,11 +34,7 @@ def test_clean_registry_is_clean(app: Flask, client: FlaskClient, token: str) ->
 def test_orphaned_file_is_reported_and_repair_removes_it(app: Flask, client: FlaskClient, token: str) -> None:
     publish(client, token, factories.package())
     store = app.extensions[STORE]
-    handle, staged = store.staging_file()
-    handle.write(b"left behind by a crash")
-    handle.close()
-    orphan = hashlib.sha256(b"left behind by a crash").hexdigest()
-    store.put(staged, orphan)
+    orphan = store.write(io.BytesIO(b"left behind by a crash")).key
     report = run_fsck(app)
     assert report.orphans == [orphan]
     assert not report.clean
@@ -57,7 +53,7 @@ def test_missing_and_corrupt_files_are_reported_not_repaired(app: Flask, client:
     missing = hashlib.sha256(first).hexdigest()
     corrupt = hashlib.sha256(second).hexdigest()
     store.delete(missing)
-    store.path(corrupt).write_bytes(b"tampered")
+    tamper(store, corrupt, b"tampered")
     report = run_fsck(app, repair=True)
     assert report.missing == [f"zaakafhandelcomponent@1.4.0 {missing}"]
     assert report.corrupt == [f"zaakafhandelcomponent@1.5.0 {corrupt}"]
@@ -66,16 +62,11 @@ def test_missing_and_corrupt_files_are_reported_not_repaired(app: Flask, client:
 
 def test_stale_uploads_are_removed_but_fresh_ones_kept(app: Flask) -> None:
     store = app.extensions[STORE]
-    stale_handle, stale = store.staging_file()
-    stale_handle.close()
-    old = time.time() - 2 * 3600
-    os.utime(stale, (old, old))
-    fresh_handle, fresh = store.staging_file()
-    fresh_handle.close()
+    stale = interrupt_write(store, 2 * 3600)
+    fresh = interrupt_write(store, 0)
     report = run_fsck(app, repair=True)
-    assert report.stale_staging == [stale.name]
-    assert not stale.exists()
-    assert fresh.exists()
+    assert report.stale_staging == [stale]
+    assert store.unfinished_writes(older_than=-60) == [fresh]
 
 
 def publish_with_images(app: Flask, client: FlaskClient, token: str) -> dict[str, str]:
@@ -97,7 +88,7 @@ def test_a_missing_or_altered_image_is_taken_again_from_the_package(
     stored = publish_with_images(app, client, token)
     store = app.extensions[STORE]
     store.delete(stored[SCREENSHOT])
-    store.path(stored[LOGO]).write_bytes(b"tampered")
+    tamper(store, stored[LOGO], b"tampered")
     report = run_fsck(app)
     assert report.missing == [f"zaakafhandelcomponent@1.4.0 {SCREENSHOT} {stored[SCREENSHOT]}"]
     assert report.corrupt == [f"zaakafhandelcomponent@1.4.0 {LOGO} {stored[LOGO]}"]

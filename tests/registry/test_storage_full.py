@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from flask import Flask
@@ -25,7 +26,7 @@ from sqlalchemy import event, func, select, text
 from registry.db import database
 from registry.extensions import STORE
 from registry.models import App, Organisation, Release, utcnow
-from registry.storage import FileSystemStore
+from registry.storage import FileSystemStore, StoredBlob, full_disk_refused
 from tests import factories
 from tests.conftest import IN_CI, add_organisation, make_app
 from tests.registry.test_fsck import run_fsck
@@ -99,19 +100,17 @@ def test_full_disk_in_the_browser_is_a_507_page(app_on_tiny_disk: Flask, tiny_di
     assert files_on(tiny_disk) == []
 
 
-class StoreThatFillsUpOnPut(FileSystemStore):
-    """Receiving fits, moving into place does not: the moment after the id is claimed."""
+class StoreThatFillsUpOnWrite(FileSystemStore):
+    """Receiving fits, storing does not: the moment after the id is claimed."""
 
-    def put(self, staged: Path, sha256: str) -> None:
-        from registry.storage import full_disk_refused
-
+    def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
         with full_disk_refused():
             raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_failed_publish_gives_back_the_id_it_claimed(app: Flask, tmp_path: Path) -> None:
     # The tmpfs cannot fail just at this moment, so the failure comes through the store interface.
-    app.extensions[STORE] = StoreThatFillsUpOnPut(tmp_path / "artifacts")
+    app.extensions[STORE] = StoreThatFillsUpOnWrite(tmp_path / "artifacts")
     client = app.test_client()
     response = publish(client, add_organisation(app, "dimpact"), factories.package())
     assert response.status_code == 507
