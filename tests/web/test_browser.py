@@ -248,9 +248,11 @@ def test_create_change_and_archive_an_environment(page: Any) -> None:
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("apiToken is een geheim")).to_be_visible()  # never in clear
     page.get_by_label("Waarden voor elke app").fill("hostname=apps.voorbeeldstad.example")
+    page.get_by_label("Externe API's waartoe deze omgeving toegang heeft").fill("brp, kvk")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("De instellingen van productie zijn opgeslagen.")).to_be_visible()
     expect(page.get_by_text("apps.voorbeeldstad.example")).to_be_visible()
+    expect(page.get_by_text("Heeft toegang tot de externe API's brp, kvk.")).to_be_visible()
 
     page.get_by_role("link", name="Instellingen van productie wijzigen").click()
     page.get_by_role("button", name="Omgeving productie archiveren").click()
