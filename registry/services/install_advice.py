@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from registry.errors import NotFound
 from registry.models import App, CompatibilityRecord, Environment, InstallPlanRecord, Release
+from registry.services.config_lookup import config_value
 from registry.services.plan_checks import CHANGES
-from registry.services.secrets import secret_entries
-from sdk.secrets import looks_like_secret_name
+from registry.services.secrets import is_secret, secret_entries
+from sdk.secrets import is_unresolved, looks_like_secret_name
 
 RUNS, MISSES_POLICY, DOES_NOT_RUN, NOT_VERIFIED = "runs", "misses-policy", "does-not-run", "not-verified"
 
@@ -73,21 +74,38 @@ def fit_of(environment: Environment, record: CompatibilityRecord | None) -> Envi
 
 
 def missing_values(session: Session, plan: InstallPlanRecord) -> list[MissingValue]:
-    """The values the plan's steps still need: required ones and those of services the
-    municipality brings itself, each once, in the plan's order."""
+    """The values the plan's steps still need, each once, in the plan's order: required
+    ones, those of services the municipality brings itself, and secrets that must become a
+    reference (held in clear, or removed for that reason)."""
     found: dict[tuple[str, str], MissingValue] = {}
     for step in plan.result.get("steps") or ():
         if step.get("action") not in CHANGES:
             continue
         release = session.get(Release, step["releaseId"])
         declared = secret_entries(release.manifest if release is not None else None)
-        wanted = [(m["name"], m.get("description") or "", m.get("example")) for m in step.get("missingConfig") or ()]
-        wanted += [(s["config"], "", None) for s in (step.get("external") or {}).get("services") or ()
+        wanted = [(m["name"], m.get("description") or "", m.get("example"), False)
+                  for m in step.get("missingConfig") or ()]
+        wanted += [(s["config"], "", None, False) for s in (step.get("external") or {}).get("services") or ()
                    if not s.get("set") and s.get("config")]
-        for name, description, example in wanted:
-            secret = name in declared or looks_like_secret_name(name)
+        wanted += [(name, "", None, True) for name in _secrets_to_name(plan.environment, step["app"], release)]
+        for name, description, example, secret in wanted:
+            secret = secret or name in declared or looks_like_secret_name(name)
             found.setdefault((step["app"], name), MissingValue(step["app"], name, description, example, secret))
     return list(found.values())
+
+
+def _secrets_to_name(environment: Environment, app: str, release: Release | None) -> list[str]:
+    """Secrets the environment holds in clear, or lost for that reason: a reference must replace them."""
+    if release is None:
+        return []
+    declared = secret_entries(release.manifest)
+    names = []
+    for item in (release.manifest or {}).get("config") or ():
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            value = config_value(environment, app, item["name"])
+            if is_unresolved(value) or (isinstance(value, str) and is_secret(item["name"], value, declared)):
+                names.append(item["name"])
+    return names
 
 
 def with_values(app_config: Mapping[str, Any] | None, supplied: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

@@ -13,7 +13,10 @@ import tarfile
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from registry.db import database
+from registry.models import Environment
 from tests.conftest import add_organisation
 from tests.registry.installs_support import PROFILE, Municipality, municipality, release
 from tests.registry.test_profiles import profile_yaml, put_profile
@@ -210,3 +213,23 @@ def test_members_do_not_change_environments(client: FlaskClient, utrecht: Munici
     assert client.get(f"{ENV}/settings").status_code == 403
     token = csrf_token(client, ENV)
     assert client.post(f"{ENV}/archive", data={"csrf_token": token}).status_code == 403
+
+
+def test_a_secret_removed_from_the_environment_is_named_again(app: Flask, client: FlaskClient,
+                                                               utrecht: Municipality) -> None:
+    """An optional secret that was removed for being held in clear blocks the plan until a
+    reference replaces it; the plan page asks for one."""
+    token = add_organisation(app, "dimpact")
+    release(client, token, "kluis-lite", "1.0.0", config=[{"name": "replicas", "default": "2"},
+                                                           {"name": "hostname", "default": "kluis.example"},
+                                                           {"name": "apiKey", "secret": True}])
+    with database(app).session() as session:
+        environment = session.scalars(select(Environment).where(Environment.name == "test")).one()
+        environment.config = {"apiKey": {"unresolved": True}}
+        session.commit()
+    sign_in(client, "eva@utrecht.example")
+    first = make_plan(client, "kluis-lite")
+    assert utrecht.get(f"test/plans/{first}").json["status"] == "blocked"
+    response = supply(client, first, **{"secret.kluis-lite.apiKey": "kluis-api", "key.kluis-lite.apiKey": "key"})
+    assert response.status_code == 302
+    assert utrecht.get(f"test/plans/{plan_id(response.location)}").json["status"] == "ready"
