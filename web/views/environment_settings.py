@@ -54,9 +54,11 @@ def new_environment(slug: str) -> str | Response | tuple[str, int]:
     try:
         environment = landscape.create_environment(slug, form.api_body())
     except Conflict:
+        request_session().rollback()
         form.name.errors = [_("This organisation has (or had) an environment with this name; choose another.")]
         return _page(form, slug, None), 409
     except RegistryError:
+        request_session().rollback()  # nothing half-made is kept
         return _page(form, slug, None, _("The environment could not be saved; check the values.")), 400
     request_session().commit()
     flash(_("Environment %(name)s is created.", name=environment.name), "success")
@@ -79,7 +81,7 @@ def environment_settings(slug: str, env: str) -> str | Response | tuple[str, int
     try:
         landscape.change_environment(slug, env, form.api_body(environment.config))
     except RegistryError:
-        request_session().rollback()
+        request_session().rollback()  # the service changed the environment before it found the problem
         return _page(form, slug, landscape.environment(slug, env),
                      _("The environment could not be saved; check the values.")), 400
     request_session().commit()
