@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export APPSTORE_DATA_DIR ?= instance
 
-.PHONY: run install web-assets test lint install-test system-deps bench bench-web screenshots translations clean
+.PHONY: run install web-assets test lint lint-api install-test system-deps bench bench-web screenshots translations clean
 
 run: install
 	$(BIN)/appstore-registry init
@@ -37,8 +37,15 @@ $(BIN)/appstore-registry: setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[server]"
 	touch $@
 
-install-test: install system-deps
+# Spectral, the NL API Design Rules linter, kept apart from the web assets so `make run` stays light.
+API_LINTER = tests/api_design_rules/node_modules/.installed
+install-test: install system-deps $(API_LINTER)
 	$(BIN)/python -m pip install --quiet -e ".[server,test]"
+
+$(API_LINTER): tests/api_design_rules/package.json tests/api_design_rules/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 (apt-get install nodejs npm) for the API Design Rules linter" >&2; exit 1; }
+	cd tests/api_design_rules && SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 system-deps:
 	scripts/system-deps
@@ -46,10 +53,16 @@ system-deps:
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style (ruff) and the direction of imports (import-linter, contracts in setup.cfg); CI runs it before the tests.
+# Style (ruff), the direction of imports (import-linter) and types (mypy: strict for sdk/), all
+# configured in setup.cfg; CI runs it before the tests.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+# The served OpenAPI document against the NL API Design Rules (Logius' Spectral ruleset).
+lint-api: install-test
+	$(BIN)/python -m tests.api_design_rules
 
 bench: install-test
 	$(BIN)/python bench/registry_throughput.py
@@ -61,4 +74,4 @@ screenshots: install-test
 	$(BIN)/python -m web.screenshots
 
 clean:
-	rm -rf $(VENV) instance dist build *.egg-info web/node_modules web/static/dist
+	rm -rf $(VENV) instance dist build *.egg-info web/node_modules web/static/dist tests/api_design_rules/node_modules

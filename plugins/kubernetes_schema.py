@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jsonschema
@@ -61,9 +61,9 @@ def appstore_verify_platform(
     per_version: dict[tuple[int, str, str, Problem], list[str]] = defaultdict(list)
     for number, obj in enumerate(deploy.objects):
         checkpoint()
-        problem = _object_problem(obj)
-        if problem is not None:
-            findings.append(problem)
+        refused = _object_problem(obj)
+        if refused is not None:
+            findings.append(refused)
             continue
         if obj.group not in builtin_groups:
             # A kind is offered when declared, or when the profile runs its operator.
@@ -189,30 +189,33 @@ def _describe(error: jsonschema.ValidationError) -> Iterator[tuple[str, str, Pro
     """What one schema error says, as data: the wording is chosen by ``case``."""
     field = _field(error.absolute_path)
     place = ("place", field)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties") or {})
-        for extra in sorted(set(error.instance) - known, key=str):
+    # Both are set on every error a validator reports (the stubs also allow "unset").
+    wanted: Any = error.validator_value
+    instance: Any = error.instance
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = set(error.schema.get("properties") or {}) if isinstance(error.schema, Mapping) else set()
+        for extra in sorted(set(instance) - known, key=str):
             where = join_key(field, str(extra))
             yield "kubernetes.schema", where, (("place", where), ("case", "unknown-field"))
         return
     if error.validator == "type":
         yield "kubernetes.schema", field, (place, ("case", _type_case(error)),
-                                           ("expected", _types(error.validator_value)),
-                                           ("actual", _shown(error.instance)))
+                                           ("expected", _types(wanted)),
+                                           ("actual", _shown(instance)))
         return
     if error.validator == "required":
-        missing = tuple(str(name) for name in error.validator_value if name not in (error.instance or {}))
+        missing = tuple(str(name) for name in wanted if name not in (instance or {}))
         yield "kubernetes.schema", field, (place, ("case", "required"), ("missing", missing))
         return
     if error.validator == "enum":
-        options = tuple(str(v) for v in error.validator_value if v is not None)
+        options = tuple(str(v) for v in wanted if v is not None)
         yield "kubernetes.schema", field, (place, ("case", "enum"), ("expected", options),
-                                           ("actual", _shown(error.instance)))
+                                           ("actual", _shown(instance)))
         return
-    if error.validator == "oneOf" and all("type" in s for s in error.validator_value):
-        kinds = tuple(name for s in error.validator_value for name in _types(s["type"]))
+    if error.validator == "oneOf" and all("type" in s for s in wanted):
+        kinds = tuple(name for s in wanted for name in _types(s["type"]))
         yield "kubernetes.schema", field, (place, ("case", "type"), ("expected", kinds),
-                                           ("actual", _shown(error.instance)))
+                                           ("actual", _shown(instance)))
         return
     # jsonschema's own words (English), kept as they are in data.
     yield "kubernetes.schema", field, (place, ("problem", _short(error.message)))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config as settings
@@ -46,7 +47,8 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     # Werkzeug refuses larger request bodies before they are read; the margin
     # leaves room for the multipart framing around the package.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
-    app.json.sort_keys = False  # keep the documented order of keys
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.sort_keys = False  # keep the documented order of keys
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.config["DATA_DIR"]))
 

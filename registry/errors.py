@@ -1,18 +1,25 @@
-"""The registry's error root. Every error renders as problem+json (RFC 9457)."""
+"""The registry's error root. Every error renders as problem+json (RFC 9457); the kinds
+(slug, status, title) come from ``sdk.problems``, which the API client reads too."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sdk import problems as kinds
 from sdk.findings import Finding
+from sdk.problems import InvalidParam, ProblemKind
 
 
 class RegistryError(Exception):
     """An error the client can act on: ``detail`` says what to do."""
 
-    status = 400
-    title = "Bad request"
-    slug = "bad-request"
+    kind: ProblemKind = kinds.BAD_REQUEST
+    status, title, slug = kind.status, kind.title, kind.slug
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            cls.status, cls.title, cls.slug = cls.kind.status, cls.kind.title, cls.kind.slug
 
     def __init__(self, detail: str, *, findings: list[Finding] | None = None, **extra: Any) -> None:
         super().__init__(detail)
@@ -22,7 +29,7 @@ class RegistryError(Exception):
 
     def problem(self) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "type": f"https://appstore.gemeente.example/problems/{self.slug}",
+            "type": kinds.PROBLEM_TYPE_BASE + self.slug,
             "title": self.title,
             "status": self.status,
             "detail": self.detail,
@@ -33,40 +40,61 @@ class RegistryError(Exception):
         return body
 
 
+class InvalidInput(RegistryError):
+    """The request's body or query parameters are not what the operation takes;
+    ``invalidParams`` names every problem at once."""
+
+    kind = kinds.INVALID_PARAMS
+    #: How many problems ``detail`` spells out; ``invalidParams`` has them all.
+    IN_DETAIL = 5
+
+    def __init__(self, problems: list[InvalidParam]) -> None:
+        named = "; ".join(f"`{p.name}`: {p.reason}" for p in problems[: self.IN_DETAIL])
+        more = " ..." if len(problems) > self.IN_DETAIL else ""
+        super().__init__(
+            f"The request has {len(problems)} problem(s): {named}{more}",
+            invalidParams=[p.to_dict() for p in problems])
+        self.invalid_params = problems
+
+
 class Unauthorized(RegistryError):
-    status, title, slug = 401, "Authentication required", "unauthorized"
+    kind = kinds.UNAUTHORIZED
 
 
 class Forbidden(RegistryError):
-    status, title, slug = 403, "Not allowed", "forbidden"
+    kind = kinds.FORBIDDEN
 
 
 class NotFound(RegistryError):
-    status, title, slug = 404, "Not found", "not-found"
+    kind = kinds.NOT_FOUND
 
 
 class Conflict(RegistryError):
-    status, title, slug = 409, "Conflict", "conflict"
+    kind = kinds.CONFLICT
 
 
 class PayloadTooLarge(RegistryError):
-    status, title, slug = 413, "Package too large", "payload-too-large"
+    kind = kinds.PAYLOAD_TOO_LARGE
 
 
 class VerificationFailed(RegistryError):
-    status, title, slug = 422, "Verification failed", "verification-failed"
+    kind = kinds.VERIFICATION_FAILED
 
 
 class MalformedInput(RegistryError):
-    """Input no view can use: NUL, unpaired surrogates, nesting beyond the limit."""
+    """Input no view can use: NUL, unpaired surrogates, nesting beyond the limit; ``name`` says
+    where (a query parameter, a form field, a header, ``path``, ``body`` or a dot path into it)."""
 
-    status, title, slug = 400, "Malformed input", "malformed-input"
+    kind = kinds.MALFORMED_INPUT
+
+    def __init__(self, detail: str, *, name: str = "body") -> None:
+        super().__init__(detail, invalidParams=[InvalidParam(name, "malformed", detail).to_dict()])
 
 
 class StorageFull(RegistryError):
     """The disk (or quota) of the artifact store or database is full."""
 
-    status, title, slug = 507, "Insufficient storage", "storage-full"
+    kind = kinds.STORAGE_FULL
 
 
 class ConfigurationError(Exception):

@@ -59,18 +59,19 @@ def init_app(app: Flask) -> None:
 def guard_request() -> None:
     """Raise ``MalformedInput`` (400) for input that cannot be stored or shown."""
     if has_unstorable(request.path):
-        raise MalformedInput("The address holds a NUL character or an unpaired surrogate; remove it.")
+        raise MalformedInput("The address holds a NUL character or an unpaired surrogate; remove it.", name="path")
     for name, value in request.args.items(multi=True):
         if has_unstorable(name) or has_unstorable(value):
             raise MalformedInput(f"The query parameter `{shown(name)}` holds a NUL character or an "
-                                 "unpaired surrogate; remove it.")
+                                 "unpaired surrogate; remove it.", name=shown(name))
     if has_unstorable(request.headers.get("Authorization", "")):
-        raise MalformedInput("The Authorization header holds a NUL character; send the token as it was issued.")
+        raise MalformedInput("The Authorization header holds a NUL character; send the token as it was issued.",
+                             name="Authorization")
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name, value in request.form.items(multi=True):
             if has_unstorable(name) or has_unstorable(value):
                 raise MalformedInput(f"The form field `{shown(name)}` holds a NUL character or an "
-                                     "unpaired surrogate; remove it.")
+                                     "unpaired surrogate; remove it.", name=shown(name))
     if request.is_json:
         _guard_json()
 
@@ -86,7 +87,8 @@ def _guard_json() -> None:
     document = request.get_json(silent=True)  # cached: the view reads the same value
     for key, _value in unstorable_in(document):
         raise MalformedInput(f"The JSON body holds a NUL character, an unpaired surrogate (\\u0000, \\ud800) "
-                             f"or a number that is not finite (NaN, Infinity) at `{key or '(root)'}`; remove it.")
+                             f"or a number that is not finite (NaN, Infinity) at `{key or '(root)'}`; remove it.",
+                             name=key or "body")
 
 
 def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:

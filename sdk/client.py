@@ -1,7 +1,8 @@
 """A Python client of the registry's JSON API (``/api/v1``), used by the CLI.
 
 Every failure becomes an ``AppstoreError`` subclass whose message says what
-happened and what to do. Network failures and 502/503/504 answers are retried
+happened and what to do; a problem answer becomes the class of its kind
+(``sdk.registry_errors``, named like the server's). Network failures and 502/503/504 answers are retried
 with bounded exponential backoff. Retrying a publish is safe: the registry
 answers 409 with the existing artifact's sha256, and an identical artifact is
 reported as already published.
@@ -23,8 +24,21 @@ from urllib.parse import quote
 import requests
 
 from sdk.archive import open_package, sha256_file
-from sdk.errors import AppstoreError, PackageRejected
 from sdk.findings import Finding
+from sdk.registry_errors import (  # noqa: F401  (the client's errors, importable from here)
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    RegistryError,
+    RegistryUnreachable,
+    StorageFull,
+    Unauthorized,
+    VerificationFailed,
+    VersionExists,
+    error_for,
+)
 from sdk.upload import MultipartFile
 
 log = logging.getLogger(__name__)
@@ -32,42 +46,6 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 RETRY_STATUSES = frozenset({502, 503, 504})
 Progress = Callable[[int, int], None]  # (bytes sent, bytes in all)
-
-
-class RegistryError(AppstoreError):
-    """The registry answered with an error; ``problem`` holds its problem+json."""
-
-    def __init__(self, message: str, *, hint: str = "", status: int = 0,
-                 problem: dict[str, Any] | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.status = status
-        self.problem = problem or {}
-
-
-class RegistryUnreachable(RegistryError):
-    """No answer from the registry, after every retry."""
-
-
-class NotAuthenticated(RegistryError):
-    """No token, or the registry refused it (401)."""
-
-
-class Forbidden(RegistryError):
-    """The token's organisation may not do this (403)."""
-
-
-class NotFound(RegistryError):
-    """No such app or release (404)."""
-
-
-class VersionExists(RegistryError):
-    """The version is taken by a release with other content (409)."""
-
-
-class ReleaseRejected(PackageRejected):
-    """Verification on the registry failed (422); ``findings`` say why."""
-
-    status = 422
 
 
 @dataclass(frozen=True)
@@ -186,7 +164,7 @@ class RegistryClient:
 
         try:
             release = self._json("POST", "/releases", body=body)
-        except VersionExists as exists:
+        except Conflict as exists:  # the version is taken: by this very artifact, or another
             return self._existing(package, exists)
         return PublishResult(release)
 
@@ -196,7 +174,7 @@ class RegistryClient:
         return self._json("POST", f"/apps/{_seg(app_id)}/releases/{_seg(version)}/yank",
                           json_body={"reason": reason}, what=f"Release {app_id} {version}")
 
-    def _existing(self, package: Path, exists: VersionExists) -> PublishResult:
+    def _existing(self, package: Path, exists: Conflict) -> PublishResult:
         """Tell an identical, already published artifact from a taken version."""
         app_id, version = _identify(package)
         release = None
@@ -208,14 +186,15 @@ class RegistryClient:
             return PublishResult(release or self.release(app_id, version), already_published=True)
         raise VersionExists(
             f"Version {version} of {app_id} already exists on the registry with other content.",
-            hint=exists.hint, status=exists.status, problem=exists.problem,
+            hint="Raise `version` in appstore.yaml and build again: a published version is never replaced.",
+            status=exists.status, problem=exists.problem,
         ) from exists
 
     # -- plumbing ----------------------------------------------------------
 
     def require_token(self, action: str) -> None:
         if not self.token:
-            raise NotAuthenticated(
+            raise Unauthorized(
                 f"No token to {action} with on {self.base_url}.",
                 hint="Run `appstore login`, set APPSTORE_TOKEN, or pass --token.",
             )
@@ -288,68 +267,10 @@ class RegistryClient:
         raise error_for(response, self.base_url, what)
 
 
-def error_for(response: requests.Response, base_url: str, what: str = "") -> Exception:
-    """The error for a failed answer, with a message that says what to do."""
-    problem = _problem(response)
-    status = response.status_code
-    detail = str(problem.get("detail") or problem.get("title") or response.reason or "").strip().rstrip(".")
-    detail_text = f": {detail}" if detail else ""
-    if status == 422:
-        findings = [Finding.from_dict(f) for f in problem.get("findings") or []]
-        rejected = ReleaseRejected(f"The registry rejected the package{detail_text}.", findings)
-        rejected.hint = "Fix the errors below; `appstore check` shows them before you publish."
-        return rejected
-    if status == 401:
-        return NotAuthenticated(
-            f"The registry at {base_url} did not accept the token (401{detail_text}).",
-            hint="Ask your registry administrator for a new token, then run `appstore login`.",
-            status=status, problem=problem)
-    if status == 403:
-        return Forbidden(
-            f"Your token may not do this (403{detail_text}).",
-            hint="Publish and yank only apps of the organisation your token belongs to.",
-            status=status, problem=problem)
-    if status == 404:
-        return NotFound(
-            f"{detail or (what or 'That') + ' was not found'} (404 from {base_url}).",
-            hint="Check the spelling of the id and version; `appstore search` lists the apps.",
-            status=status, problem=problem)
-    if status == 409:
-        return VersionExists(
-            f"This version already exists on the registry with other content{detail_text}.",
-            hint="Raise `version` in appstore.yaml and build again: a published version is never replaced.",
-            status=status, problem=problem)
-    if status == 413:
-        return RegistryError(
-            f"The package is too large for the registry (413{detail_text}).",
-            hint="Leave out files the app does not need (.appstoreignore) and build again.",
-            status=status, problem=problem)
-    if 300 <= status < 400:
-        return RegistryError(
-            f"The registry redirected the request to {response.headers.get('Location', '?')}.",
-            hint="Use that address as --registry (an https URL, without a path).",
-            status=status, problem=problem)
-    if status >= 500:
-        return RegistryError(
-            f"The registry at {base_url} failed ({status}{detail_text}).",
-            hint="Try again later; if it persists, tell the registry's administrators.",
-            status=status, problem=problem)
-    return RegistryError(f"The registry refused the request ({status}{detail_text}).",
-                         hint="Run with --verbose to see the details.", status=status, problem=problem)
-
-
 def _identify(package: Path) -> tuple[str, str]:
     view, _ = open_package(package)
     manifest = view.manifest or {}
     return str(manifest.get("id", "")), str(manifest.get("version", ""))
-
-
-def _problem(response: requests.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _seg(value: str) -> str:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
@@ -144,7 +144,7 @@ def _arguments(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> dict[str, Any]:
 def _run_wrapper(impl: pluggy.HookImpl, args: dict[str, Any], findings: list[Finding],
                  hook_name: str) -> list[Finding]:
     """Run a wrapper around the findings of the plain implementations."""
-    generator = impl.function(**args)
+    generator = cast("Generator[None, Any, Any]", impl.function(**args))  # a wrapper is a generator
     next(generator)  # the part before the call
     if impl.hookwrapper:  # old style: it may force another result on the outcome
         outcome = pluggy.Result(findings, None)

@@ -108,6 +108,14 @@ def _clear_cookie_session() -> None:
         session["lang"] = language
 
 
+def signed_in_user() -> User:
+    """The signed-in user, in a view behind :func:`signed_in` (which sends everyone else away)."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("signed_in_user() called in a view without @signed_in")
+    return user
+
+
 def signed_in(view: F) -> F:
     """Send people who are not signed in to the sign-in page, and back afterwards."""
 

@@ -2,38 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response
 
 from registry.api import api
-from registry.api import serialise as out
-from registry.api.context import int_arg, setting
-from registry.api.install_shapes import adoption
+from registry.api.context import answer, query, setting
+from registry.api.models.catalogue import App, AppPage, AppSummary
+from registry.api.models.inputs import AppsQuery
+from registry.api.spec import operation
 from registry.db import request_session
 from registry.services.catalogue import AppQuery, CatalogueService
 from registry.services.installations import AdoptionService
 
 
 @api.get("/apps")
+@operation("listApps", tag="catalogue", summary="List and search apps.", query=AppsQuery,
+           answers={200: ("One page of apps, with the total count.", AppPage)})
 def list_apps() -> Response:
-    query = AppQuery(
-        q=request.args.get("q", "").strip(),
-        layer=request.args.get("layer") or None,
-        category=request.args.get("category") or None,
-        publisher=request.args.get("publisher") or None,
-        license=request.args.get("license") or None,
-        page=int_arg("page", 1, 1, 100_000),
-        page_size=int_arg("pageSize", setting("PAGE_SIZE_DEFAULT"), 1, setting("PAGE_SIZE_MAX")),
-    )
-    page = CatalogueService(request_session()).search(query)
-    return jsonify({
-        "items": [out.app_summary(app) for app in page.items],
-        "total": page.total,
-        "page": page.page,
-        "pageSize": page.page_size,
-    })
+    asked = query(AppsQuery)
+    page = CatalogueService(request_session()).search(AppQuery(
+        q=asked.q.strip(), layer=asked.layer, category=asked.category, publisher=asked.publisher,
+        license=asked.license, page=asked.page, page_size=asked.page_size or setting("PAGE_SIZE_DEFAULT")))
+    return answer(AppPage(items=[AppSummary.of(app) for app in page.items], total=page.total, page=page.page,
+                          page_size=page.page_size))
 
 
 @api.get("/apps/<app_id>")
+@operation("getApp", tag="catalogue", summary="One app with its releases, listing and adoption.",
+           answers={200: ("The app with its releases.", App)}, problems={404: "No such app."})
 def get_app(app_id: str) -> Response:
     app = CatalogueService(request_session()).app(app_id)
-    return jsonify({**out.app_detail(app), "adoption": adoption(AdoptionService(request_session()).of(app))})
+    return answer(App.of_app(app, AdoptionService(request_session()).of(app)))

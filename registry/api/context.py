@@ -1,17 +1,25 @@
-"""What API views share: the caller, the services, query parameters."""
+"""What API views share: the caller, the services, the input read through its model, the answer."""
 
 from __future__ import annotations
 
-import pluggy
-from flask import current_app, request
+from typing import TypeVar, cast
 
+import pluggy
+from flask import Response, current_app, request
+from pydantic import BaseModel
+
+from registry.api.models.base import ApiModel
 from registry.db import request_session
-from registry.errors import RegistryError, Unauthorized
+from registry.errors import InvalidInput, Unauthorized
 from registry.extensions import PLUGINS, STORE
 from registry.service_factories import publish_service as publish_service_of
 from registry.services.publishing import PublishService
 from registry.services.tokens import Caller, TokenService
 from registry.storage import ArtifactStore
+from registry.validation import BODY, parsed
+from sdk.problems import InvalidParam
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def caller() -> Caller:
@@ -26,17 +34,28 @@ def caller() -> Caller:
     return TokenService(request_session()).authenticate(secret.strip())
 
 
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise RegistryError(f"`{name}` must be a whole number from {low} to {high}.") from None
-    if not low <= value <= high:
-        raise RegistryError(f"`{name}` must be a whole number from {low} to {high}.")
-    return value
+def json_body(model: type[Model]) -> Model:
+    """The request's JSON body as ``model``; a 400 naming every problem otherwise."""
+    data = request.get_json(silent=True)
+    if data is None:
+        reason = ("Send the body as JSON with Content-Type: application/json." if request.get_data(cache=True)
+                  else "Send a JSON object; the OpenAPI document has an example.")
+        raise InvalidInput([InvalidParam(BODY, "json" if request.data else "required", reason)])
+    return parsed(model, data)
+
+
+def query(model: type[Model]) -> Model:
+    """The query parameters as ``model`` (empty ones left out); a 400 naming every problem otherwise."""
+    given = {name: value for name, value in request.args.items() if value != ""}
+    return parsed(model, given, context={"page_size_max": setting("PAGE_SIZE_MAX")})
+
+
+def answer(model: ApiModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """``model`` as the JSON answer."""
+    response = cast(Response, current_app.json.response(model.to_json()))  # typed as werkzeug's base class
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
 
 
 def setting(name: str):  # type: ignore[no-untyped-def]

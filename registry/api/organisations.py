@@ -2,47 +2,50 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response
 
 from registry.api import api
-from registry.api import serialise_vendors as out
-from registry.api.context import caller
+from registry.api.context import answer, caller, json_body
+from registry.api.models.inputs import VerificationInput
+from registry.api.models.vendors import Organisation
+from registry.api.spec import operation
 from registry.db import request_session
-from registry.errors import RegistryError
-from registry.services.identifiers import IDENTIFIER_TYPES
 from registry.services.organisation_verification import OrganisationVerification
 from registry.services.organisations import OrganisationService
 from registry.services.vendors import require_curator
 
-VERIFICATION_EXAMPLE = '{"oin": "00000001002564440000"} or {"kvk": "69599084"}'
+NOT_A_CURATOR = "The token is not a curator's."
 
 
 @api.get("/organisations/<org>")
+@operation("getOrganisation", tag="organisations",
+           summary="An organisation's public profile: kind, and whether a curator verified it.",
+           answers={200: ("The profile.", Organisation)}, problems={404: "No such organisation."})
 def get_organisation(org: str) -> Response:
-    return jsonify(out.organisation(OrganisationService(request_session()).get(org)))
+    return answer(Organisation.of(OrganisationService(request_session()).get(org)))
 
 
 @api.post("/organisations/<org>/verification")
+@operation("verifyOrganisation", tag="organisations", auth="bearer", body=VerificationInput,
+           summary="Curators only: mark an organisation verified after checking its OIN or KvK number.",
+           answers={200: ("The organisation, now verified.", Organisation)},
+           problems={400: "The identifier is malformed, fails its checks, or does not fit the kind.",
+                     403: NOT_A_CURATOR, 404: "No such organisation.",
+                     409: "The identifier verifies another organisation already."})
 def verify_organisation(org: str) -> Response:
     who = caller()
     require_curator(who)
-    identifier_type, value = _identifier(request.get_json(silent=True))
+    identifier_type, value = json_body(VerificationInput).identifier()
     record = OrganisationVerification(request_session()).verify(org, identifier_type, value, who.actor)
-    return jsonify(out.organisation(record))
+    return answer(Organisation.of(record))
 
 
 @api.delete("/organisations/<org>/verification")
+@operation("unverifyOrganisation", tag="organisations", auth="bearer",
+           summary="Curators only: withdraw an organisation's verification.", answers={204: ("Done.", None)},
+           problems={403: NOT_A_CURATOR, 404: "No such organisation.", 409: "The organisation is not verified."})
 def unverify_organisation(org: str) -> tuple[str, int]:
     who = caller()
     require_curator(who)
     OrganisationVerification(request_session()).withdraw(org, who.actor)
     return "", 204
-
-
-def _identifier(body: object) -> tuple[str, str]:
-    if not isinstance(body, dict) or len(body) != 1:
-        raise RegistryError(f"Send exactly one identifier as JSON: {VERIFICATION_EXAMPLE}.")
-    (identifier_type, value), = body.items()
-    if identifier_type not in IDENTIFIER_TYPES or not isinstance(value, str):
-        raise RegistryError(f"Send exactly one identifier as JSON: {VERIFICATION_EXAMPLE}.")
-    return identifier_type, value

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from registry.db import is_database_full, is_unique_violation, rollback_request_session
-from registry.errors import Conflict, PayloadTooLarge, RegistryError, StorageFull
+from registry.errors import Conflict, MalformedInput, PayloadTooLarge, RegistryError, StorageFull
 from registry.storage import STORAGE_FULL_MESSAGE, is_disk_full
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ def _too_large(_error: RequestEntityTooLarge) -> Response:
 
 
 def _http_error(error: HTTPException) -> Response:
+    if error.code == 400:  # the framework could not read the request (e.g. a broken multipart body)
+        return _render(MalformedInput(error.description or "The request could not be read; send it again."))
     generic = RegistryError(error.description or error.name)
     generic.status = error.code or 500
     generic.title = error.name

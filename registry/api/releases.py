@@ -2,37 +2,59 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, request
 
 from registry.api import api
-from registry.api import serialise as out
-from registry.api.context import caller, plugins, publish_service
+from registry.api.context import answer, caller, json_body, plugins, publish_service
 from registry.api.delivery import send_blob
+from registry.api.models.catalogue import Release
+from registry.api.models.inputs import YankInput
+from registry.api.spec import Answer, operation
 from registry.db import request_session
-from registry.errors import RegistryError
+from registry.errors import InvalidInput
 from registry.services.catalogue import CatalogueService
 from registry.services.download_log import PACKAGE
 from registry.services.package_content import PackageContent
 from registry.services.yanking import YankService
+from sdk.problems import InvalidParam
+
+PACKAGE_FIELD = "package"
 
 
 @api.post("/releases")
-def publish_release() -> tuple[Response, int, dict[str, str]]:
+@operation("publishRelease", tag="catalogue", auth="bearer", upload=PACKAGE_FIELD,
+           summary="Publish a release: upload a package; every check runs before it is stored.",
+           answers={201: Answer("The release, with all its findings.", Release, headers=("Location",))},
+           problems={403: "The token's organisation may not publish this app.",
+                     409: "The version exists or existed; `sha256` names the existing artifact.",
+                     422: "Verification failed; `findings` holds every finding (among them `identity.lookalike-id` "
+                          "and `identity.lookalike-name`: the id or name cannot be told apart from another "
+                          "organisation's app)."})
+def publish_release() -> Response:
     who = caller()
-    upload = request.files.get("package")
+    upload = request.files.get(PACKAGE_FIELD)
     if upload is None:
-        raise RegistryError("Send the package as the multipart form field `package`.")
-    release = publish_service().publish(upload.stream, upload.filename or "package.tar.gz", who)
-    body = out.release(release)
-    return jsonify(body), 201, {"Location": body["links"]["self"]}
+        raise InvalidInput([InvalidParam(PACKAGE_FIELD, "required",
+                                         "Send the package as the multipart form field `package`.")])
+    release = Release.of(publish_service().publish(upload.stream, upload.filename or "package.tar.gz", who))
+    return answer(release, 201, {"Location": release.links["self"]})
 
 
 @api.get("/apps/<app_id>/releases/<version>")
+@operation("getRelease", tag="catalogue", summary="A release: manifest, sha256, status, findings, compatibility.",
+           answers={200: ("The release.", Release)}, problems={404: "No such release."})
 def get_release(app_id: str, version: str) -> Response:
-    return jsonify(out.release(CatalogueService(request_session()).release(app_id, version)))
+    return answer(Release.of(CatalogueService(request_session()).release(app_id, version)))
 
 
 @api.get("/apps/<app_id>/releases/<version>/package")
+@operation("downloadPackage", tag="catalogue", auth="optional", headers=("If-None-Match",),
+           summary="The package archive; a commercial module needs an entitled token.",
+           answers={200: Answer("The package archive; `Digest` carries its sha256.", media_type="application/gzip",
+                                headers=("ETag", "Digest", "Repr-Digest")),
+                    304: Answer("Not modified.", media_type="", headers=("ETag",))},
+           problems={401: "A commercial module needs a token; or the token is unknown or revoked.",
+                     403: "A commercial module needs an entitlement.", 404: "No such release."})
 def download_package(app_id: str, version: str) -> Response:
     release = CatalogueService(request_session()).release(app_id, version)
     admission = PackageContent(request_session()).admit(release, _optional_caller(), PACKAGE)
@@ -40,13 +62,14 @@ def download_package(app_id: str, version: str) -> Response:
 
 
 @api.post("/apps/<app_id>/releases/<version>/yank")
+@operation("yankRelease", tag="catalogue", auth="bearer", body=YankInput,
+           summary="Yank a release: it stays downloadable, but no install plan chooses it.",
+           answers={200: ("The yanked release.", Release)},
+           problems={403: "Only the publisher may yank.", 404: "No such release.", 409: "Yanked already."})
 def yank_release(app_id: str, version: str) -> Response:
     who = caller()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("reason"), str):
-        raise RegistryError('Send JSON such as {"reason": "Security fix in 1.4.1; upgrade."}.')
-    release = YankService(request_session(), plugins()).yank(app_id, version, body["reason"], who)
-    return jsonify(out.release(release))
+    reason = json_body(YankInput).reason
+    return answer(Release.of(YankService(request_session(), plugins()).yank(app_id, version, reason, who)))
 
 
 def _optional_caller():  # type: ignore[no-untyped-def]

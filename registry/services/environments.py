@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from registry.errors import Conflict, Forbidden, NotFound, RegistryError
+from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
 from registry.models import (
     ENVIRONMENT_STAGES,
     PROFILE_ACTIVE,
@@ -29,6 +29,7 @@ from registry.services.namespaces import apply_namespaces
 from registry.services.secrets import clear_values_problems, declared_secrets, installed_apps
 from registry.services.tokens import Caller
 from sdk.manifest import is_slug
+from sdk.problems import InvalidParam
 from sdk.render import NAME
 
 FIELDS = {"name", "stage", "profile", "config", "appConfig", "promoteFrom", "namespaces", "confirmedApis"}
@@ -45,6 +46,11 @@ def own_organisation(session: Session, slug: str, caller: Caller) -> Organisatio
         raise Forbidden(f"Only `{slug}` sees and changes its own environments and installations; "
                         "use a token of that organisation.")
     return organisation
+
+
+# Named, because in the service's own signatures `list` is its method, not the builtin.
+Problems = list[str]  # one sentence per problem
+InvalidParams = list[InvalidParam]
 
 
 class EnvironmentService:
@@ -71,10 +77,11 @@ class EnvironmentService:
         problems = self._unknown(data)
         for key in ("name", "stage", "profile"):
             if key not in data:
-                problems.append(f"`{key}` is required.")
+                problems.append(InvalidParam(key, "required", f"`{key}` is required."))
         name = data.get("name")
         if name is not None and not is_slug(name, (2, 64)):
-            problems.append("`name` is a lowercase slug such as `test`, `acceptatie` or `productie`.")
+            problems.append(InvalidParam("name", "format",
+                                         "`name` is a lowercase slug such as `test`, `acceptatie` or `productie`."))
         environment = Environment(organisation_id=organisation.id, name=name if isinstance(name, str) else "",
                                   config={}, app_config={}, confirmed_apis=[])
         problems += self._apply(organisation, environment, data)
@@ -97,7 +104,8 @@ class EnvironmentService:
         environment = self.get(organisation, name)
         problems = self._unknown(data)
         if "name" in data and data["name"] != environment.name:
-            problems.append("An environment keeps its name; create a new one instead.")
+            problems.append(InvalidParam("name", "immutable",
+                                         "An environment keeps its name; create a new one instead."))
         problems += self._apply(organisation, environment, data)
         self._raise(problems)
         environment.updated_at = utcnow()
@@ -129,43 +137,43 @@ class EnvironmentService:
             Environment.organisation_id == organisation.id, Environment.name == name)).first()
 
     @staticmethod
-    def _unknown(data: Mapping[str, Any]) -> list[str]:
-        unknown = sorted(set(data) - FIELDS)
-        if not unknown:
-            return []
-        return [f"Unknown field(s) {', '.join(unknown)}; the fields are {', '.join(sorted(FIELDS))}."]
+    def _unknown(data: Mapping[str, Any]) -> InvalidParams:
+        return [InvalidParam(key, "unknown", f"Unknown field; the fields are {', '.join(sorted(FIELDS))}.")
+                for key in sorted(set(data) - FIELDS)]
 
-    def _apply(self, organisation: Organisation, environment: Environment, data: Mapping[str, Any]) -> list[str]:
-        problems: list[str] = []
+    def _apply(self, organisation: Organisation, environment: Environment,
+               data: Mapping[str, Any]) -> InvalidParams:
+        """Set the fields in ``data``; what is wrong with them, each under its field's name."""
+        problems: dict[str, list[str]] = {}
         if "stage" in data:
             if data["stage"] in ENVIRONMENT_STAGES:
                 environment.stage = data["stage"]
             else:
-                problems.append(f"`stage` is one of {', '.join(ENVIRONMENT_STAGES)}.")
+                problems["stage"] = [f"`stage` is one of {', '.join(ENVIRONMENT_STAGES)}."]
         if "profile" in data:
             profile = self._profile(data["profile"])
             if profile is None:
-                problems.append(f"`profile` must name an active platform profile (GET /api/v1/profiles); "
-                                f"{data['profile']!r} is not one.")
+                problems["profile"] = [f"`profile` must name an active platform profile (GET /api/v1/profiles); "
+                                       f"{data['profile']!r} is not one."]
             else:
                 environment.profile = profile
         if "config" in data:
             values, bad = config_values(data["config"], "config")
             declared = set().union(*declared_secrets(self.session, installed_apps(self.session, environment)).values())
-            problems += bad + clear_values_problems("config", values, declared)
+            problems["config"] = bad + clear_values_problems("config", values, declared)
             environment.config = values
         if "appConfig" in data:
-            problems += self._app_config(environment, data["appConfig"])
+            problems["appConfig"] = self._app_config(environment, data["appConfig"])
         if "namespaces" in data:
-            problems += apply_namespaces(environment, data["namespaces"])
+            problems["namespaces"] = apply_namespaces(environment, data["namespaces"])
         if "promoteFrom" in data:
-            problems += self._promotion(organisation, environment, data["promoteFrom"])
+            problems["promoteFrom"] = self._promotion(organisation, environment, data["promoteFrom"])
         if "confirmedApis" in data:
-            problems += self._confirmed_apis(environment, data["confirmedApis"])
-        return problems
+            problems["confirmedApis"] = self._confirmed_apis(environment, data["confirmedApis"])
+        return [InvalidParam(key, "invalid", reason) for key, reasons in problems.items() for reason in reasons]
 
     @staticmethod
-    def _confirmed_apis(environment: Environment, raw: Any) -> list[str]:
+    def _confirmed_apis(environment: Environment, raw: Any) -> Problems:
         """External APIs (BRP, KVK, BAG) the municipality confirms this environment may use."""
         if (not isinstance(raw, list) or len(raw) > MAX_CONFIRMED_APIS
                 or not all(is_slug(api, (2, 64)) for api in raw)):
@@ -180,7 +188,7 @@ class EnvironmentService:
         return self.session.scalars(select(PlatformProfileRecord).where(
             PlatformProfileRecord.slug == slug, PlatformProfileRecord.status == PROFILE_ACTIVE)).first()
 
-    def _app_config(self, environment: Environment, raw: Any) -> list[str]:
+    def _app_config(self, environment: Environment, raw: Any) -> Problems:
         if not isinstance(raw, dict):
             return ['`appConfig` maps app ids to their values: {"open-zaak": {"hostname": "zaken.example.nl"}}.']
         problems, result = [], {}
@@ -196,14 +204,15 @@ class EnvironmentService:
         environment.app_config = result
         return problems
 
-    def _promotion(self, organisation: Organisation, environment: Environment, name: Any) -> list[str]:
+    def _promotion(self, organisation: Organisation, environment: Environment, name: Any) -> Problems:
         if name is None:
             environment.promote_from = None
             return []
         source = self._find(organisation, name) if isinstance(name, str) else None
         if source is None or source.archived_at is not None:
             return [f"`promoteFrom` must name another environment of `{organisation.slug}`; {name!r} is not one."]
-        seen, step = {environment.id}, source
+        seen: set[int] = {environment.id}
+        step: Environment | None = source
         while step is not None:  # no cycles: test -> acceptance -> production
             if step.id in seen or step is environment:
                 return [f"`promoteFrom` {name!r} would make a cycle of promotions."]
@@ -213,16 +222,17 @@ class EnvironmentService:
         return []
 
     @staticmethod
-    def _raise(problems: list[str]) -> None:
+    def _raise(problems: InvalidParams) -> None:
         if problems:
-            raise RegistryError(" ".join(problems))
+            raise InvalidInput(problems)
 
 
 def config_values(raw: Any, key: str) -> tuple[dict[str, Any], list[str]]:
     """Config values as text (numbers are kept as written), or references to a Secret."""
     if not isinstance(raw, dict):
         return {}, [f'`{key}` maps config names to values, e.g. {{"storageClass": "standard"}}.']
-    values, problems = {}, []
+    values: dict[str, Any] = {}
+    problems: list[str] = []
     for name, value in raw.items():
         if not isinstance(name, str) or not NAME.match(name):
             problems.append(f"`{key}` name {name!r} is not a config name (letters, digits, underscores).")

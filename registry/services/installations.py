@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from registry.errors import Conflict, NotFound, RegistryError
+from registry.errors import Conflict, NotFound
 from registry.models import (
     DOWNGRADED,
     INSTALLED,
@@ -77,8 +77,9 @@ class InstallationService:
                                f"({step['app']} is now {now.release.version if now else 'not installed'}); "
                                "make a new plan.")
         with _one_recording_at_a_time(self.session, environment):
-            events = [self._set(environment, self.session.get(Release, s["releaseId"]), caller, plan.id)
-                      for s in changes]
+            events = [event for s in changes
+                      if (event := self._set(environment, self.session.get_one(Release, s["releaseId"]), caller,
+                                             plan.id)) is not None]
             self.session.commit()
         return events
 
@@ -115,7 +116,7 @@ class InstallationService:
         previous = installation.release if installation else None
         if previous is not None and previous.id == release.id:
             return None
-        if previous is None:
+        if installation is None or previous is None:  # an installation always has its release
             action = INSTALLED
             self.session.add(Installation(environment_id=environment.id, app_id=release.app_id, release_id=release.id))
         else:
@@ -158,16 +159,13 @@ class PreferenceService:
         found = self.session.get(OrganisationPreference, organisation.id)
         return found or OrganisationPreference(organisation_id=organisation.id, show_in_adoption=False)
 
-    def update(self, organisation: Organisation, body: object, actor: str) -> OrganisationPreference:
-        valid = isinstance(body, dict) and set(body) == {"showInAdoption"} and isinstance(body["showInAdoption"], bool)
-        if not valid:
-            raise RegistryError('Send JSON such as {"showInAdoption": true}: whether apps name your organisation '
-                                "among those that run them in production.")
+    def update(self, organisation: Organisation, show_in_adoption: bool, actor: str) -> OrganisationPreference:
+        """Whether apps name ``organisation`` among those that run them in production."""
         preference = self.session.get(OrganisationPreference, organisation.id)
         if preference is None:
             preference = OrganisationPreference(organisation_id=organisation.id)
             self.session.add(preference)
-        preference.show_in_adoption = body["showInAdoption"]  # type: ignore[index]
+        preference.show_in_adoption = show_in_adoption
         preference.updated_at = utcnow()
         audit.record(self.session, actor, "organisation.preferences", organisation.slug,
                      showInAdoption=preference.show_in_adoption)

@@ -122,7 +122,8 @@ class LandscapeService:
         previous = PlanService(self.session).get(environment, plan_id)
         environments.update(organisation, name, {"appConfig": with_values(environment.app_config, values)},
                             self.caller.actor)
-        return self.plan(slug, name, PlanRequest.from_json(previous.request))
+        asked = previous.request  # checked when the plan was made
+        return self.plan(slug, name, PlanRequest(asked["app"], asked.get("version"), dict(asked.get("choices") or {})))
 
     def bundle(self, slug: str, name: str, plan_id: int) -> tuple[InstallPlanRecord, list[BundleItem]]:
         """A ready plan's rendered manifests (through the download door, as the API's bundle)."""

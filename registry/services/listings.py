@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,8 +29,7 @@ class ListingService:
         if listing is None:
             listing = Listing(app=app)
             self.session.add(listing)
-        values = asdict(data)
-        values["hosting"] = list(data.hosting)
+        values = data.columns()
         for name, value in values.items():
             setattr(listing, name, value)
         listing.updated_at = utcnow()

@@ -9,7 +9,7 @@ missing config, promotion) and returns the problems that block the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from sdk.secrets import is_reference, is_unresolved, marker
 CHANGES = ("install", "upgrade", "downgrade")
 
 
-def environment_values(environment: Environment, app: str, manifest: dict[str, Any]) -> dict[str, str | None]:
+def environment_values(environment: Environment, app: str, manifest: Mapping[str, Any]) -> dict[str, str | None]:
     """Each declared config value: the environment's, else the manifest's default, else none.
 
     A secret is never a value here: a reference becomes the marker ``appstore
@@ -94,9 +94,9 @@ class PlanChecks:
                     problems.append(_warning("plan.keeps-yanked", f"{label} stays installed although it is yanked "
                                              f"({reason}); no other release fits the plan.", step))
                 continue
-            reason = policy.refusal(release, self.caller.organisation_id)
-            if reason:
-                problems.append(_problem("plan.needs-entitlement", f"{label} {reason}.", step))
+            refusal = policy.refusal(release, self.caller.organisation_id)
+            if refusal:
+                problems.append(_problem("plan.needs-entitlement", f"{label} {refusal}.", step))
             step["missingConfig"] = missing_config(self.environment, step["app"], release.manifest)
             for code, message in secret_problems(self.environment, step["app"], release.manifest):
                 problems.append(_problem(code, f"{label}: {message}", step))

@@ -19,7 +19,7 @@ from resolvelib.resolvers import Result
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.errors import NotFound, RegistryError
+from registry.errors import NotFound
 from registry.models import App, Environment, Installation, InstallPlanRecord, Release
 from registry.services.candidates import CandidateIndex, Options
 from registry.services.collisions import CollisionCheck
@@ -29,8 +29,7 @@ from registry.services.release_charts import chart_problem
 from registry.services.resolver import INSTALLED, REQUEST, PlanProvider, app_need, resolve
 from registry.services.tokens import Caller
 from registry.storage import ArtifactStore
-from sdk.manifest import is_slug
-from sdk.versions import is_range, satisfies, sort_key
+from sdk.versions import satisfies, sort_key
 
 READY, BLOCKED, NEEDS_CHOICE, IMPOSSIBLE = "ready", "blocked", "needs-choice", "impossible"
 MAX_PASSES = 4  # re-resolutions to prefer providers the plan holds already
@@ -43,23 +42,6 @@ class PlanRequest:
     app: str
     version: str | None = None
     choices: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, body: Any) -> PlanRequest:
-        if not isinstance(body, dict) or not is_slug(body.get("app")):
-            raise RegistryError('Send JSON such as {"app": "open-zaak", "version": "^1.3", '
-                                '"choices": {"zgw-catalogi": "open-zaak"}}; `app` is an app id.')
-        version, choices = body.get("version"), body.get("choices") or {}
-        if version is not None and not is_range(version):
-            raise RegistryError(f"`version` {version!r} is not a range; "
-                                'write e.g. "^1.3", ">=1.2 <2" or "1.4.0".')
-        if not isinstance(choices, dict) or not all(is_slug(k, (2, 64)) and is_slug(v) for k, v in choices.items()):
-            raise RegistryError("`choices` maps an API to the app you pick to provide it: "
-                                '{"zgw-catalogi": "open-zaak"}.')
-        unknown = sorted(set(body) - {"app", "version", "choices"})
-        if unknown:
-            raise RegistryError(f"Unknown field(s) {', '.join(unknown)}; send `app`, `version` and `choices`.")
-        return cls(body["app"], version, dict(choices))
 
     def to_json(self) -> dict[str, Any]:
         return {"app": self.app, "version": self.version, "choices": dict(self.choices)}

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import pluggy
 from sqlalchemy import delete, exists, select
@@ -73,7 +73,7 @@ class PublishService:
         self.settings = settings
         self.today = today
 
-    def publish(self, stream: BinaryIO, filename: str, caller: Caller) -> Release:
+    def publish(self, stream: IO[bytes], filename: str, caller: Caller) -> Release:
         upload = receive(stream, filename, self.settings.max_upload_bytes)
         try:
             budget = Budget(self.settings.work)  # one budget for the whole of this upload
@@ -143,7 +143,7 @@ class PublishService:
         version = manifest.get("version")
         if isinstance(version, str) and is_version(version) and precedence_key(version) in {
                 precedence_key(v) for v in facts.known_versions}:
-            raise self._version_conflict(manifest.get("id"), version, findings)
+            raise self._version_conflict(str(manifest.get("id")), version, findings)  # known versions: a valid id
         count = sum(1 for f in findings if f.is_error)
         raise VerificationFailed(
             f"The package did not pass verification: {count} error(s). Fix them and publish again.",
@@ -205,7 +205,7 @@ class PublishService:
         self, upload: ReceivedUpload, package: PackageView, manifest: Manifest,
         publiccode: dict | None, decision: Decision, caller: Caller, licence: Licence,
     ) -> Release:
-        app = self._app(manifest.id)
+        app = self._claimed_app(manifest.id)
         app.name = manifest.name
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
@@ -257,7 +257,7 @@ class PublishService:
                 claimed = app.id
             except IntegrityError:
                 self.session.rollback()  # claimed by a concurrent publish: fine if it was ours
-        owner = self._app(manifest.id).organisation
+        owner = self._claimed_app(manifest.id).organisation
         if owner.id != caller.organisation_id:
             raise Forbidden(f"The app id `{manifest.id}` belongs to `{owner.slug}`; choose another id.")
         return claimed
@@ -281,6 +281,10 @@ class PublishService:
     def _app(self, slug: str) -> App | None:
         return self.session.scalars(select(App).where(App.slug == slug)).first()
 
+    def _claimed_app(self, slug: str) -> App:
+        """The app whose id this publish has claimed: it exists by now."""
+        return self.session.scalars(select(App).where(App.slug == slug)).one()
+
 
 def release_claim(session: Session, app_id: int) -> bool:
     """Give back a claimed app id that has no release, in a transaction of its own.
@@ -290,7 +294,7 @@ def release_claim(session: Session, app_id: int) -> bool:
     """
     session.rollback()
     try:
-        gone = session.execute(delete(App).where(
+        gone = session.execute(delete(App).where(  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
             App.id == app_id, ~exists().where(Release.app_id == App.id))).rowcount
         session.commit()
     except SQLAlchemyError:

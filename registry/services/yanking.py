@@ -50,7 +50,7 @@ class YankService:
         """Set the status only if no one else has: of two yanks at the same
         moment the database lets one change the row, and only that one goes on
         to record, audit and notify."""
-        changed = self.session.execute(
+        changed = self.session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
             update(Release).where(Release.id == release.id, Release.status != RELEASE_YANKED)
             .values(status=RELEASE_YANKED).execution_options(synchronize_session=False)
         ).rowcount

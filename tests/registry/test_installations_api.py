@@ -53,8 +53,10 @@ def test_environment_input_is_checked_all_at_once(utrecht: Municipality) -> None
     response = utrecht.client.post(utrecht.base, json={"name": "Prod!", "stage": "live", "profile": "none",
                                                        "config": {"bad-name": "x"}}, headers=bearer(utrecht.token))
     assert response.status_code == 400
-    detail = response.json["detail"]
-    assert all(word in detail for word in ("`name`", "`stage`", "`profile`", "bad-name"))
+    assert {p["name"] for p in response.json["invalidParams"]} == {"name", "stage", "config.bad-name"}
+    unknown_profile = utrecht.client.post(utrecht.base, json={"name": "prod", "stage": "production", "profile": "none",
+                                                              "promoteFrom": "nowhere"}, headers=bearer(utrecht.token))
+    assert {p["name"] for p in unknown_profile.json["invalidParams"]} == {"profile", "promoteFrom"}
     again = utrecht.client.post(utrecht.base, json={"name": "test", "stage": "test", "profile": PROFILE},
                                 headers=bearer(utrecht.token))
     assert again.status_code == 409

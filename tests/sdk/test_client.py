@@ -20,13 +20,19 @@ import pytest
 
 from sdk.builder import build_package
 from sdk.client import (
-    NotAuthenticated,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
     RegistryClient,
     RegistryError,
     RegistryUnreachable,
-    ReleaseRejected,
     RetryPolicy,
+    StorageFull,
+    Unauthorized,
+    VerificationFailed,
 )
+from sdk.problems import KINDS, PROBLEM_TYPE_BASE
 from tests.sdk.helpers import write_project
 
 Reply = tuple[int, dict[str, Any] | None]
@@ -139,7 +145,7 @@ def test_persistent_504_is_reported_after_retries(server: ScriptedServer) -> Non
 
 def test_client_errors_are_not_retried(server: ScriptedServer) -> None:
     server.replies = [(401, {"title": "Unauthorized", "status": 401, "detail": "Unknown token."})]
-    with pytest.raises(NotAuthenticated, match="did not accept the token"):
+    with pytest.raises(Unauthorized, match="did not accept the token"):
         client_for(server.url, []).yank("open-zaak", "1.0.0", "broken")
     assert len(server.requests) == 1
 
@@ -164,13 +170,32 @@ def test_422_carries_every_finding(server: ScriptedServer, package: Path) -> Non
                 {"code": "licence.invalid", "severity": "error", "message": "Fix it.", "key": "license"}]
     server.replies = [(422, {"type": "about:blank", "title": "Unprocessable", "status": 422,
                              "detail": "Verification failed.", "findings": findings})]
-    with pytest.raises(ReleaseRejected) as caught:
+    with pytest.raises(VerificationFailed) as caught:
         client_for(server.url, []).publish(package)
     assert [f.code for f in caught.value.findings] == ["manifest.invalid-layer", "licence.invalid"]
 
 
+@pytest.mark.parametrize(("slug", "status", "expected"), [
+    ("invalid-params", 400, InvalidInput), ("unauthorized", 401, Unauthorized), ("forbidden", 403, Forbidden),
+    ("not-found", 404, NotFound), ("conflict", 409, Conflict), ("storage-full", 507, StorageFull),
+])
+def test_the_problem_type_names_the_class_the_client_raises(server: ScriptedServer, slug: str, status: int,
+                                                              expected: type) -> None:
+    kind = next(k for k in KINDS if k.slug == slug)
+    assert (kind.status, kind.type) == (status, PROBLEM_TYPE_BASE + slug)  # the server's vocabulary
+    params = [{"name": "pricing.model", "code": "enum", "reason": "Choose one."}] if status == 400 else None
+    server.replies = [(status, {"type": kind.type, "title": kind.title, "status": status, "detail": "No.",
+                                **({"invalidParams": params} if params else {})})]
+    with pytest.raises(expected) as caught:
+        client_for(server.url, []).yank("open-zaak", "1.0.0", "broken")
+    assert caught.value.kind is kind and caught.value.status == status
+    if params:
+        assert [(p.name, p.code) for p in caught.value.invalid_params] == [("pricing.model", "enum")]
+        assert "- pricing.model (enum): Choose one." in caught.value.hint
+
+
 def test_publish_without_token_fails_before_any_request(server: ScriptedServer, package: Path) -> None:
-    with pytest.raises(NotAuthenticated, match="No token"):
+    with pytest.raises(Unauthorized, match="No token"):
         client_for(server.url, [], token=None).publish(package)
     assert server.requests == []
 
@@ -194,7 +219,6 @@ def test_non_json_answer_is_one_clear_error(server: ScriptedServer) -> None:
 
 
 def test_a_bundle_refused_for_a_revoked_entitlement_names_the_app_and_the_vendor(server: ScriptedServer) -> None:
-    from sdk.client import Forbidden
     from sdk.installs import EnvironmentRef, InstallClient
 
     detail = ("`acme-zaken` 1.4.0 is a commercial module that needs an entitlement from acme: "

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sdk.client import RegistryClient
+from sdk.client import InvalidInput, RegistryClient, RegistryError
 from sdk.scaffold import PLACEHOLDER_DIGEST
 
 pytestmark = pytest.mark.e2e
@@ -124,6 +124,18 @@ def test_errors_from_the_registry_are_one_clear_line(appstore, registry: Registr
 
     _fails_cleanly(appstore("show", "kapot"), "There is no app")
     _fails_cleanly(appstore("yank", "kapot", "0.1.0", "--reason", "x", "--token", registry.token), "404")
+    # Every problem with the input, at once, one line each.
+    long = "x" * 65
+    _fails_cleanly(appstore("search", "--category", long, "--publisher", long), "2 problem(s)",
+                   "- category (too-long): ", "- publisher (too-long): ")
+
+
+def test_the_client_raises_the_kind_the_registry_names(registry: Registry) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        RegistryClient(registry.url).search(page=0, page_size=1000, layer="roof")
+    assert isinstance(caught.value, RegistryError) and caught.value.status == 400
+    assert {(p.name, p.code) for p in caught.value.invalid_params} == {
+        ("page", "range"), ("pageSize", "range"), ("layer", "enum")}
 
 
 def test_dry_run_uploads_nothing(appstore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

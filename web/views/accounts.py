@@ -28,7 +28,7 @@ def sign_in() -> str | Response | tuple[str, int]:
         return render_template("sign_in.html", form=form), 400
     try:
         user = account_service(current_app, request_session()).sign_in(
-            form.email.data, form.password.data, auth.client_address(), auth.now())
+            form.email.data or "", form.password.data or "", auth.client_address(), auth.now())
     except TooManySignInAttempts:
         return render_template("sign_in.html", form=form, error=_too_many()), 429
     except Unauthorized:
@@ -63,7 +63,7 @@ def change_password() -> Response | tuple[str, int]:
         return render_template("account.html", user=user, form=form), 400
     try:
         account_service(current_app, request_session()).change_password(
-            user, form.current.data, form.new.data, auth.client_address(), auth.now())
+            user, form.current.data or "", form.new.data or "", auth.client_address(), auth.now())
     except TooManySignInAttempts:
         return render_template("account.html", user=user, form=form, error=_too_many()), 429
     except Unauthorized:

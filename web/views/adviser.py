@@ -12,8 +12,9 @@ import io
 import json
 import tarfile
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from registry.api.context import store
 from registry.db import request_session
@@ -22,7 +23,7 @@ from registry.services.bundles import BundleItem
 from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import signed_in, signed_in_user
 from web.environment_forms import ConfigValuesForm, supplied_values
 from web.views.environments import PREFIX, render_plan
 
@@ -38,8 +39,7 @@ def municipalities(user: User) -> list[tuple[str, str, str]]:
 @web.get("/apps/<app_id>/plan")
 @signed_in
 def plan_in_environment(app_id: str) -> str:
-    user = current_user()
-    assert user is not None  # signed_in sent everyone else to the sign-in page
+    user = signed_in_user()
     own = municipalities(user)
     wanted = request.args.get("organisation", "")
     chosen = next((m for m in own if m[0] == wanted), own[0] if own else None)
@@ -57,8 +57,7 @@ def plan_in_environment(app_id: str) -> str:
 @signed_in
 def supply_values(slug: str, env: str, plan_id: int) -> Response | tuple[str, int]:
     """Set the values a plan misses in the environment and plan again (owners and maintainers)."""
-    user = current_user()
-    assert user is not None
+    user = signed_in_user()
     caller = OrganisationAccess(request_session(), user).caller(slug)
     landscape = LandscapeService(request_session(), caller, store())
     record = landscape.get_plan(slug, env, plan_id)
@@ -77,8 +76,7 @@ def supply_values(slug: str, env: str, plan_id: int) -> Response | tuple[str, in
 @signed_in
 def download_bundle(slug: str, env: str, plan_id: int) -> Response:
     """The ready plan's manifests as a .tar.gz: a folder per app, numbered in the order to apply."""
-    user = current_user()
-    assert user is not None
+    user = signed_in_user()
     caller = OrganisationAccess(request_session(), user).member_caller(slug)
     plan, items = LandscapeService(request_session(), caller, store()).bundle(slug, env, plan_id)
     request_session().commit()  # commercial releases sent are logged

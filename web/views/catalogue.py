@@ -66,7 +66,8 @@ def _facet_url(key: str, value: str | None) -> str:
 
 
 def _page_url(page: int) -> str:
-    return url_for("web.results", **_chosen(), page=page)
+    args: dict[str, Any] = {**_chosen(), "page": page}
+    return url_for("web.results", **args)
 
 
 @web.app_template_global()

@@ -14,7 +14,7 @@ from registry.services.landscape import LandscapeService
 from registry.services.membership import OrganisationAccess
 from registry.services.namespaces import MODES
 from web import web
-from web.auth import current_user, safe_next, signed_in
+from web.auth import safe_next, signed_in, signed_in_user
 from web.environment_forms import ArchiveEnvironmentForm, EnvironmentForm
 from web.labels import NAMESPACE_MODES, STAGES
 from web.views.environments import PREFIX
@@ -22,8 +22,7 @@ from web.views.environments import PREFIX
 
 def _managing(slug: str) -> LandscapeService:
     """The landscape for an owner or maintainer of ``slug`` (403 for anyone else)."""
-    user = current_user()
-    assert user is not None  # signed_in sent everyone else to the sign-in page
+    user = signed_in_user()
     return LandscapeService(request_session(), OrganisationAccess(request_session(), user).caller(slug))
 
 

@@ -12,14 +12,15 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from registry.api.context import store
+from registry.api.models.inputs import PlanInput
 from registry.db import request_session
 from registry.models import InstallPlanRecord
 from registry.services.explain import YOUR_REQUEST
 from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess
-from registry.services.planning import PlanRequest
+from registry.validation import parsed
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import signed_in, signed_in_user
 from web.environment_forms import ConfigValuesForm, field_names
 from web.forms import PlanForm, RecordPlanForm
 from web.plan_texts import plan_problems
@@ -30,7 +31,7 @@ CHOICE = "choice-"  # form fields "choice-<api>" carry the provider picked for a
 
 def _landscape(slug: str) -> tuple[LandscapeService, str]:
     """The landscape as seen by the signed-in member (403 for anyone else), and their role."""
-    access = OrganisationAccess(request_session(), current_user())
+    access = OrganisationAccess(request_session(), signed_in_user())
     role = access.membership(slug).role
     return LandscapeService(request_session(), access.member_caller(slug), store()), role
 
@@ -50,9 +51,9 @@ def make_plan(slug: str, env: str) -> str | Response | tuple[str, int]:
     if not form.validate():
         return _render_environment(landscape, slug, env, role, form), 400
     choices = {k.removeprefix(CHOICE): v for k, v in request.form.items() if k.startswith(CHOICE) and v}
-    plan_request = PlanRequest.from_json({"app": form.app.data, "version": (form.version.data or "").strip() or None,
-                                          "choices": choices})
-    record = landscape.plan(slug, env, plan_request)
+    asked = parsed(PlanInput, {"app": form.app.data, "version": (form.version.data or "").strip() or None,
+                               "choices": choices})
+    record = landscape.plan(slug, env, asked.request())
     return redirect(url_for("web.plan_page", slug=slug, env=env, plan_id=record.id))
 
 
@@ -76,7 +77,7 @@ def render_plan(landscape: LandscapeService, record: InstallPlanRecord, may_reco
 @web.post(f"{PREFIX}/plans/<int:plan_id>/record")
 @signed_in
 def record_plan(slug: str, env: str, plan_id: int) -> Response:
-    caller = OrganisationAccess(request_session(), current_user()).caller(slug)  # owners and maintainers only
+    caller = OrganisationAccess(request_session(), signed_in_user()).caller(slug)  # owners and maintainers only
     events = LandscapeService(request_session(), caller).record(slug, env, plan_id)
     flash(ngettext("%(num)d change is recorded.", "%(num)d changes are recorded.", len(events))
           if events else _("This plan was recorded already; nothing changed."), "success")
