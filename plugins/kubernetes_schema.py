@@ -41,15 +41,30 @@ _MAX_SHOWN = 60
 Problem = tuple[tuple[str, Any], ...]
 
 
-@hookimpl(trylast=True)
-def appstore_verify_package(package: PackageView, context: VerificationContext) -> list[Finding]:
-    return list(deploy_of(package).findings)
+class KubernetesSchema:
+    """The plugin: one instance per plugin manager, owning the validators it compiled."""
+
+    def __init__(self) -> None:
+        self.schemas = store.SchemaStore()
+
+    @hookimpl(trylast=True)
+    def appstore_verify_package(self, package: PackageView, context: VerificationContext) -> list[Finding]:
+        return list(deploy_of(package).findings)
+
+    @hookimpl(trylast=True)
+    def appstore_verify_platform(
+        self, package: PackageView, profile: PlatformProfile, context: VerificationContext
+    ) -> list[Finding]:
+        return platform_findings(self.schemas, package, profile)
 
 
-@hookimpl(trylast=True)
-def appstore_verify_platform(
-    package: PackageView, profile: PlatformProfile, context: VerificationContext
-) -> list[Finding]:
+def make_plugin() -> KubernetesSchema:
+    """A fresh instance for a plugin manager (``sdk.verification.create_plugin_manager``)."""
+    return KubernetesSchema()
+
+
+def platform_findings(schemas: store.SchemaStore, package: PackageView, profile: PlatformProfile) -> list[Finding]:
+    """Every Kubernetes API finding of ``package`` on ``profile``."""
     deploy = deploy_of(package)
     findings, versions = _schema_versions(profile)
     findings += _version_range(package, profile)
@@ -57,7 +72,7 @@ def appstore_verify_platform(
     if not versions:
         return findings  # no schemas to tell built-in kinds from custom ones
     declared = package_custom_kinds(deploy) | set(profile.custom_kinds)
-    builtin_groups = BUILTIN_GROUPS.union(*(store.groups(s) for _, s in versions))
+    builtin_groups = BUILTIN_GROUPS.union(*(schemas.groups(s) for _, s in versions))
     per_version: dict[tuple[int, str, str, Problem], list[str]] = defaultdict(list)
     for number, obj in enumerate(deploy.objects):
         checkpoint()
@@ -73,7 +88,7 @@ def appstore_verify_platform(
         for version, schema in versions:
             if removal(obj.api_version, obj.kind, version) is not None:
                 continue  # reported by api_lifecycle, with its replacement
-            for code, field, problem in _check(obj, version, schema):
+            for code, field, problem in _check(schemas, obj, version, schema):
                 per_version[(number, code, field, problem)].append(version)
     every = tuple(version for version, _ in versions)
     for (number, code, field, problem), seen in per_version.items():
@@ -172,9 +187,10 @@ def _undeclared_custom(obj: KubeObject, profile: PlatformProfile) -> Finding:
     return obj.error("kubernetes.undeclared-custom-resource", "apiVersion", **facts)
 
 
-def _check(obj: KubeObject, version: str, schema: str) -> Iterator[tuple[str, str, Problem]]:
+def _check(schemas: store.SchemaStore, obj: KubeObject, version: str,
+           schema: str) -> Iterator[tuple[str, str, Problem]]:
     """(code, field, data) of each problem of ``obj`` in Kubernetes ``version``."""
-    validator = store.validator(schema, obj.api_version, obj.kind)
+    validator = schemas.validator(schema, obj.api_version, obj.kind)
     if validator is not None:
         for error in validator.iter_errors(obj.body):
             yield from _describe(error)

@@ -69,7 +69,7 @@ def demo_registry(folder: Path):  # type: ignore[no-untyped-def]
         municipality = OrganisationService(session).get("voorbeeldstad")
         user = accounts.create_user(CIVIL_SERVANT, "Sam Jansen", PASSWORD)
         accounts.add_member(CIVIL_SERVANT, municipality, ROLE_OWNER)
-        session.commit()
+        session.flush()
         _plans(session, MemberCaller(municipality.id, municipality.slug, municipality.kind, 0, user.id))
     return app
 

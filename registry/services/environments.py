@@ -28,6 +28,7 @@ from registry.services import audit
 from registry.services.namespaces import apply_namespaces
 from registry.services.secrets import clear_values_problems, declared_secrets, installed_apps
 from registry.services.tokens import Caller
+from registry.transactions import savepoint
 from sdk.manifest import is_slug
 from sdk.problems import InvalidParam
 from sdk.render import NAME
@@ -88,13 +89,13 @@ class EnvironmentService:
         self._raise(problems)
         if self._find(organisation, environment.name) is not None:
             raise self._taken(organisation, environment.name)
-        self.session.add(environment)
         try:
-            self.session.flush()
+            with savepoint(self.session):
+                self.session.add(environment)
+                self.session.flush()
         except IntegrityError:
             # Created by a concurrent request since _find looked: the unique
             # constraint decides, and the loser hears the same 409.
-            self.session.rollback()
             raise self._taken(organisation, environment.name) from None
         audit.record(self.session, actor, "environment.create", f"{organisation.slug}/{environment.name}",
                      stage=environment.stage, profile=environment.profile.slug)

@@ -105,7 +105,7 @@ class PlanChecks:
                                          f"set it in the environment's `config` or `appConfig.{step['app']}`.", step))
             problems += self._external(release, label, step)
             if self.chart_check is not None and not step["missingConfig"]:
-                problems += self._chart(release, label, step)
+                problems += self._chart(self.chart_check, release, label, step)
             step["promotion"] = None
             if source is not None:
                 met = release.id in ran_before
@@ -146,9 +146,9 @@ class PlanChecks:
         value = config_value(self.environment, app, name) if name is not None else None
         return value is not None and not is_unresolved(value)
 
-    def _chart(self, release: Release, label: str, step: dict[str, Any]) -> list[dict[str, Any]]:
-        assert self.chart_check is not None
-        found = self.chart_check(self.environment, release)
+    def _chart(self, chart_check: ChartCheck, release: Release, label: str,
+               step: dict[str, Any]) -> list[dict[str, Any]]:
+        found = chart_check(self.environment, release)
         if found is None:
             return []
         severity, message = found

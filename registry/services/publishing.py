@@ -3,6 +3,14 @@
 Each step is a small function. The artifact is moved into the store before the
 database commit, so the database never points at a missing file; a crash in
 between leaves an orphaned file that ``fsck`` reports and repairs.
+
+A publish is the documented exception to "services flush, the request commits"
+(``registry.transactions``). It commits twice on its own: the claim of a new app
+id, so that of two concurrent first publishes exactly one owns the id; and the
+release with its artifact, while the artifact's lock is held, because a failed
+publish of the same file only deletes it when no committed release refers to
+it. Anything the request flushed before is committed with the claim; the
+release event is announced after the release's own commit.
 """
 
 from __future__ import annotations
@@ -190,7 +198,7 @@ class PublishService:
                 for result in compatibility:
                     record_compatibility(release, records[result.profile], result)
                 refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
-                self.session.commit()
+                self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()
                 self._forget_unreferenced(upload.sha256)
@@ -235,7 +243,8 @@ class PublishService:
         return release
 
     def _claim(self, manifest: Manifest, licence: Licence, caller: Caller) -> int | None:
-        """Create the app row for a new id in a transaction of its own; its id
+        """Create the app row for a new id and commit it at once (the documented
+        exception to one commit per request, see the module docstring); its id
         when this publish created it.
 
         Two first versions of a new app published at the same moment would
@@ -286,22 +295,26 @@ class PublishService:
         return self.session.scalars(select(App).where(App.slug == slug)).one()
 
 
-def release_claim(session: Session, app_id: int) -> bool:
-    """Give back a claimed app id that has no release, in a transaction of its own.
+def give_back_claim(session: Session, app_id: int) -> bool:
+    """Delete a claimed app id that has no release (flushed, in the caller's unit
+    of work). Conditional, so that a concurrent publish of the same new app that
+    did get its release in keeps the id. Whether the id was given back."""
+    deleted = session.execute(delete(App).where(App.id == app_id, ~exists().where(Release.app_id == App.id)))
+    return bool(deleted.rowcount == 1)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
 
-    Conditional, so that a concurrent publish of the same new app that did
-    get its release in keeps the id. Whether the id was given back.
-    """
+
+def release_claim(session: Session, app_id: int) -> bool:
+    """Give back the claim of a failed publish, in a transaction of its own: the
+    claim was committed on its own (``PublishService._claim``), so its undoing is too."""
     session.rollback()
     try:
-        gone = session.execute(delete(App).where(  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
-            App.id == app_id, ~exists().where(Release.app_id == App.id))).rowcount
+        gone = give_back_claim(session, app_id)
         session.commit()
     except SQLAlchemyError:
         session.rollback()
         log.exception("could not give back the claim of app %s; fsck reports it", app_id)
         return False
-    return gone == 1
+    return gone
 
 
 def _publiccode(package: PackageView) -> dict | None:

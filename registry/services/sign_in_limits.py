@@ -47,8 +47,10 @@ class TooManySignInAttempts(RegistryError):
 
 
 class SignInLimiter:
-    """The counters of one database. Each method commits: a reservation must be
-    visible to every other worker before the slow password check starts."""
+    """The counters of one database. Each method commits, a documented exception to
+    the request's single commit (``registry.transactions``): a reservation must be
+    visible to every other worker before the slow password check starts, and a
+    refused sign-in must count even when its request ends in an error."""
 
     def __init__(self, session: Session, limits: SignInLimits = SignInLimits()) -> None:
         self.session = session

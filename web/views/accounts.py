@@ -57,7 +57,8 @@ def account() -> str:
 @auth.signed_in
 def change_password() -> Response | tuple[str, int]:
     user = auth.current_user()
-    assert user is not None
+    if user is None:  # signed_in let the request in; the session ended since
+        return redirect(url_for("web.sign_in"))
     form = PasswordForm()
     if not form.validate():
         return render_template("account.html", user=user, form=form), 400
@@ -72,7 +73,6 @@ def change_password() -> Response | tuple[str, int]:
     except RegistryError:  # the new password is too short or too long
         return render_template("account.html", user=user, form=form, error=_(
             "Choose a new password of 12 to 1024 characters.")), 400
-    request_session().commit()
     auth.rotate(user)  # every other browser is signed out; this one gets a new session id
     flash(_("Your password is changed. Other browsers where you were signed in are signed out."), "success")
     return redirect(url_for("web.account"))
