@@ -68,7 +68,6 @@ def supply_values(slug: str, env: str, plan_id: int) -> Response | tuple[str, in
             problems = {"": _("Fill in at least one value.")}
         return render_plan(landscape, record, True, problems=problems, given=request.form), 400
     new = landscape.supply(slug, env, plan_id, values)
-    request_session().commit()
     return redirect(url_for("web.plan_page", slug=slug, env=env, plan_id=new.id, _anchor="plan-status"))
 
 
@@ -79,7 +78,6 @@ def download_bundle(slug: str, env: str, plan_id: int) -> Response:
     user = signed_in_user()
     caller = OrganisationAccess(request_session(), user).member_caller(slug)
     plan, items = LandscapeService(request_session(), caller, store()).bundle(slug, env, plan_id)
-    request_session().commit()  # commercial releases sent are logged
     if not items:
         abort(404)
     name = f"{slug}-{env}-plan-{plan.id}"

@@ -13,6 +13,7 @@ from registry.models import ENVIRONMENT_STAGES, Environment
 from registry.services.landscape import LandscapeService
 from registry.services.membership import OrganisationAccess
 from registry.services.namespaces import MODES
+from registry.transactions import rollback
 from web import web
 from web.auth import safe_next, signed_in, signed_in_user
 from web.environment_forms import ArchiveEnvironmentForm, EnvironmentForm
@@ -53,13 +54,12 @@ def new_environment(slug: str) -> str | Response | tuple[str, int]:
     try:
         environment = landscape.create_environment(slug, form.api_body())
     except Conflict:
-        request_session().rollback()
+        rollback(request_session())
         form.name.errors = [_("This organisation has (or had) an environment with this name; choose another.")]
         return _page(form, slug, None), 409
     except RegistryError:
-        request_session().rollback()  # nothing half-made is kept
+        rollback(request_session())  # nothing half-made is kept
         return _page(form, slug, None, _("The environment could not be saved; check the values.")), 400
-    request_session().commit()
     flash(_("Environment %(name)s is created.", name=environment.name), "success")
     return redirect(safe_next(form.next.data, url_for("web.environment_page", slug=slug, env=environment.name)))
 
@@ -80,10 +80,9 @@ def environment_settings(slug: str, env: str) -> str | Response | tuple[str, int
     try:
         landscape.change_environment(slug, env, form.api_body(environment.config))
     except RegistryError:
-        request_session().rollback()  # the service changed the environment before it found the problem
+        rollback(request_session())  # the service changed the environment before it found the problem
         return _page(form, slug, landscape.environment(slug, env),
                      _("The environment could not be saved; check the values.")), 400
-    request_session().commit()
     flash(_("The settings of %(name)s are saved.", name=env), "success")
     return redirect(url_for("web.environment_page", slug=slug, env=env))
 
@@ -99,6 +98,5 @@ def archive_environment(slug: str, env: str) -> Response:
         flash(_("%(name)s cannot be archived while apps are recorded as installed in it or other environments "
                 "promote from it.", name=env), "error")
         return redirect(url_for("web.environment_settings", slug=slug, env=env))
-    request_session().commit()
     flash(_("Environment %(name)s is archived; its history is kept.", name=env), "success")
     return redirect(url_for("web.publisher_page", slug=slug, _anchor="environments"))
