@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.db import database
-from registry.services.accounts import AccountService
+from registry.service_factories import account_service
 from registry.services.organisations import OrganisationService
 
 PASSWORD = "correct horse battery staple"
@@ -18,7 +18,7 @@ def add_person(app: Flask, email: str, org: str = "dimpact", role: str = "owner"
     with database(app).session() as session:
         organisations = OrganisationService(session)
         organisation = organisations.find(org) or organisations.create(org, org.title(), "cooperation")
-        accounts = AccountService(session)
+        accounts = account_service(app, session)
         if accounts.find(email) is None:
             accounts.create_user(email, email.split("@")[0].title(), PASSWORD)
         accounts.add_member(email, organisation, role)
