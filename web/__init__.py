@@ -47,10 +47,12 @@ def _load_user() -> None:
 
 from web.views import (  # noqa: E402,F401  (routes register on import)
     accounts,
+    adviser,
     apps,
     catalogue,
     compare,
     content,
+    environment_settings,
     environments,
     listing,
     publish,

@@ -134,3 +134,25 @@ def test_environment_and_plan_pages_have_no_accessibility_violations(scanner: An
     scanner.get_by_role("button", name="Plan maken").click()  # no app chosen: the form shows its error
     found = violations(scanner)
     assert not found, "plan form with an error: " + json.dumps(found, indent=2)
+
+
+def test_adviser_pages_have_no_accessibility_violations(scanner: Any) -> None:
+    """Plan in my environment, a plan with its values form (and its errors), and the environment forms."""
+    sign_in(scanner, CIVIL_SERVANT)
+    scanner.goto("/apps/mijn-loket")
+    assert not (found := violations(scanner)), "app page with the plan action: " + json.dumps(found, indent=2)
+    scanner.goto("/apps/mijn-loket/plan")
+    assert not (found := violations(scanner)), "plan in my environment: " + json.dumps(found, indent=2)
+    scanner.get_by_role("button", name="Plan maken voor test").click()
+    scanner.wait_for_url("**/plans/*")
+    assert not (found := violations(scanner)), "plan with its values form: " + json.dumps(found, indent=2)
+    scanner.get_by_role("button", name="Waarden opslaan en opnieuw plannen").click()  # nothing filled in
+    assert not (found := violations(scanner)), "values form with an error: " + json.dumps(found, indent=2)
+    for path in (f"/organisations/{MUNICIPALITY}/environments/new",
+                 f"/organisations/{MUNICIPALITY}/environments/test/settings"):
+        scanner.goto(path)
+        assert not (found := violations(scanner)), f"{path}: " + json.dumps(found, indent=2)
+    scanner.goto(f"/organisations/{MUNICIPALITY}/environments/new")
+    scanner.get_by_role("button", name="Omgeving aanmaken").click()  # no name: the form shows its error
+    assert not (found := violations(scanner)), "environment form with an error: " + json.dumps(found, indent=2)
+
