@@ -21,10 +21,12 @@ class RegistryError(Exception):
         if "kind" in cls.__dict__:
             cls.status, cls.title, cls.slug = cls.kind.status, cls.kind.title, cls.kind.slug
 
-    def __init__(self, detail: str, *, findings: list[Finding] | None = None, **extra: Any) -> None:
+    def __init__(self, detail: str, *, findings: list[Finding] | None = None, param: str | None = None,
+                 **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.findings = findings
+        self.param = param  # the input the problem is about, for a 400's invalidParams
         self.extra = extra
 
     def problem(self) -> dict[str, Any]:
@@ -37,6 +39,9 @@ class RegistryError(Exception):
         if self.findings is not None:
             body["findings"] = [f.to_dict() for f in self.findings]
         body.update(self.extra)
+        if self.status == 400 and "invalidParams" not in body:
+            # Every 400 has one shape, also when a service finds the problem after parsing.
+            body["invalidParams"] = [InvalidParam(self.param or "body", "invalid", self.detail).to_dict()]
         return body
 
 

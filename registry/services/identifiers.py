@@ -98,7 +98,12 @@ def check_kvk(value: str) -> str:
 
 
 def check_identifier(kind: str, value: str) -> str:
-    return check_oin(value) if kind == OIN else check_kvk(value)
+    """The identifier of ``kind`` (``oin`` or ``kvk``, as the API's fields are named), checked."""
+    try:
+        return check_oin(value) if kind == OIN else check_kvk(value)
+    except InvalidIdentifier as problem:
+        problem.param = kind
+        raise
 
 
 def passes_eleven_test(number: str) -> bool:

@@ -26,12 +26,12 @@ class OrganisationVerification:
         """
         organisation = OrganisationService(self.session).get(slug)
         if identifier_type not in IDENTIFIER_TYPES:
-            raise RegistryError(f"The identifier is one of {', '.join(IDENTIFIER_TYPES)}.")
+            raise RegistryError(f"The identifier is one of {', '.join(IDENTIFIER_TYPES)}.", param=identifier_type)
         accepted = ACCEPTED_BY_KIND.get(organisation.kind, IDENTIFIER_TYPES)
         if identifier_type not in accepted:
             raise RegistryError(
                 f"A {organisation.kind} is verified with {' or '.join(NAMES[t] for t in accepted)}, "
-                f"not {NAMES[identifier_type]}."
+                f"not {NAMES[identifier_type]}.", param=identifier_type,
             )
         identifier = check_identifier(identifier_type, value)
         holder = self.session.scalars(select(Organisation).where(Organisation.identifier == identifier)).first()
