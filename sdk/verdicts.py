@@ -24,11 +24,12 @@ class Verdict:
     meets_policy: bool
     failed_policies: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    name: str = ""  # the profile's name for people, where the side that judged knows it
 
     @classmethod
-    def of(cls, compatibility: Compatibility) -> Verdict:
+    def of(cls, compatibility: Compatibility, name: str = "") -> Verdict:
         return cls(compatibility.profile, compatibility.runs, compatibility.meets_policy,
-                   compatibility.failed_policies, compatibility.findings)
+                   compatibility.failed_policies, compatibility.findings, name)
 
     @classmethod
     def from_api(cls, entry: Mapping[str, Any]) -> Verdict:

@@ -89,6 +89,40 @@ ERROR_DETAILS = {
     "malformed-input": _l("The address or the form holds characters that are not text, such as a "
                           "NUL character. Remove them and try again."),
 }
+#: What an error means and what to do, when its code says nothing more precise (by status).
+STATUS_DETAILS = {
+    400: _l("The address or the form holds something the store cannot use. Go back, check what you "
+            "chose or filled in, and try again."),
+    401: _l("Sign in to see this page."),
+    403: _l("Your account may not do this. Sign in with an account of the organisation that may, "
+            "or ask its owner for a role."),
+    404: _l("There is nothing at this address."),
+    405: _l("This page cannot be used in this way. Go back and use the page's own buttons."),
+    409: _l("This clashes with what the store already holds, or someone changed it at the same "
+            "moment. Look again, then try again if it is still needed."),
+    413: _l("The file is larger than the store accepts. Leave out what the app does not need and "
+            "try again."),
+    422: _l("The store checked what you sent and cannot accept it; the findings say what to fix."),
+    429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
+    500: _l("Something went wrong on our side. Try again; if it persists, tell the curators."),
+    507: ERROR_DETAILS["storage-full"],
+}
+#: Errors worded from their code and data (``RegistryError.page_code``, ``page_data``).
+ERROR_TEXTS = {
+    "app.not-found": _l("There is no app %(app)s in the catalogue."),
+    "release.not-found": _l("The app %(app)s has no version %(version)s."),
+    "organisation.not-found": _l("There is no organisation %(organisation)s in the store."),
+    "environment.not-found": _l("This organisation has no environment %(environment)s."),
+    "environment.not-yours": _l("Only %(organisation)s sees and changes its own environments and "
+                                "installations; sign in with an account of that organisation."),
+    "entitlement.own-module": _l("%(organisation)s is the vendor of %(app)s and may always download it."),
+    "upload.too-large": _l("The file is larger than %(limit)s MiB; leave out what the app does not need."),
+    "publish.rejected": _l("The verification found errors (%(count)s); fix them and publish again."),
+    "publish.not-yours": _l("%(organisation)s may not publish this app: it belongs to another "
+                            "organisation, or the manifest names another publisher."),
+    "publish.version-exists": _l("Version %(version)s of %(app)s exists or existed; versions are never "
+                                 "reused. Give the package a higher version."),
+}
 
 
 def labels() -> dict[str, dict]:
@@ -113,5 +147,20 @@ def finding_text(finding: Any) -> Markup:
     return Markup('<span lang="{}">{}</span>').format(spoken, text)
 
 
+def error_text(error: Any) -> str:
+    """What a page says about a registry error, in the page's language: from its
+    code and data, else its kind, else its status; never its English ``detail``."""
+    template = ERROR_TEXTS.get(getattr(error, "page_code", None) or "")
+    data = getattr(error, "page_data", None) or {}
+    if template is not None:
+        try:
+            return str(template) % {name: str(value) for name, value in data.items()}
+        except (KeyError, TypeError, ValueError):
+            pass  # data short of a field: the kind's words below
+    if error.slug in ERROR_DETAILS:
+        return str(ERROR_DETAILS[error.slug])
+    return str(STATUS_DETAILS.get(error.status, STATUS_DETAILS[500]))
+
+
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"labels": labels(), "finding_text": finding_text})
+    app.context_processor(lambda: {"labels": labels(), "finding_text": finding_text, "error_text": error_text})

@@ -31,7 +31,9 @@ class EntitlementService:
         app = self._own_module(slug, caller, "grant entitlements")
         organisation = OrganisationService(self.session).get(organisation_slug)
         if organisation.id == app.organisation_id:
-            raise RegistryError(f"`{organisation.slug}` is the vendor of `{slug}` and may always download it.")
+            raise RegistryError(f"`{organisation.slug}` is the vendor of `{slug}` and may always download it.",
+                                page_code="entitlement.own-module",
+                                page_data={"organisation": organisation.slug, "app": slug})
         existing = self._find(app, organisation.id)
         if existing is not None:
             return existing, False

@@ -15,6 +15,7 @@ from registry.services.membership import OrganisationAccess
 from web import web
 from web.auth import current_user, signed_in
 from web.forms import GrantForm, InterestForm, RevokeEntitlementForm
+from web.labels import error_text
 
 
 @web.post("/apps/<app_id>/interest")
@@ -59,7 +60,7 @@ def grant_entitlement(slug: str, app_id: str) -> Response:
         flash(_("There is no organisation with the id %(org)s.", org=organisation), "error")
         return back
     except RegistryError as error:  # e.g. the vendor itself: the service says why
-        flash(error.detail, "error")
+        flash(error_text(error), "error")
         return back
     flash(_("%(org)s may now download %(app)s.", org=organisation, app=app_id) if created
           else _("%(org)s was entitled already.", org=organisation), "success")
