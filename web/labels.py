@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -9,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from sdk.messages import describe
+from sdk.messages import DEFAULT_LANGUAGE, QUOTED_FIELDS, describe
 
 LAYERS = {
     "interaction": _l("Interaction"),
@@ -52,6 +53,9 @@ PROBLEMS = {
     "plan.collision": _l("Two apps claim the same"),
     "plan.secret-in-clear": _l("Secret stored in clear"),
     "plan.secret-unresolved": _l("Secret needs a reference"),
+    "plan.external-service": _l("Service the municipality brings"),
+    "plan.external-api": _l("External API to confirm"),
+    "plan.chart-does-not-render": _l("Chart does not render"),
 }
 PRICING = {
     "per-inhabitant": _l("Per inhabitant"),
@@ -140,11 +144,28 @@ def finding_text(finding: Any) -> Markup:
     A finding the catalogues do not know (an installed plugin's) keeps the
     English its check wrote, marked with ``lang="en"`` for screen readers.
     """
+    return coded_text(finding.code, finding.data or {}, finding.message)
+
+
+def problem_text(problem: Mapping[str, Any]) -> Markup:
+    """A plan problem's words in the page's language, from its code and data (a plan
+    stored before problems had data keeps its English message, marked as such)."""
+    return coded_text(str(problem.get("code", "")), problem.get("data") or {}, str(problem.get("message", "")))
+
+
+def coded_text(code: str, data: Mapping[str, Any], message: str) -> Markup:
     language = str(get_locale() or "nl")
-    text, spoken = describe(finding.code, finding.data or {}, finding.message, language)
-    if spoken == language:
-        return escape(text)
-    return Markup('<span lang="{}">{}</span>').format(spoken, text)
+    text, spoken = describe(code, data, message, language)
+    if spoken != language:
+        return Markup('<span lang="{}">{}</span>').format(spoken, text)
+    marked = escape(text)
+    if spoken == DEFAULT_LANGUAGE:
+        return marked
+    for name in QUOTED_FIELDS:  # another program's English inside our words
+        quoted = data.get(name)
+        if isinstance(quoted, str) and quoted.strip():
+            marked = Markup(marked.replace(escape(quoted), Markup('<span lang="en">{}</span>').format(quoted), 1))
+    return marked
 
 
 def error_text(error: Any) -> str:
@@ -163,4 +184,5 @@ def error_text(error: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"labels": labels(), "finding_text": finding_text, "error_text": error_text})
+    app.context_processor(lambda: {"labels": labels(), "finding_text": finding_text, "problem_text": problem_text,
+                                       "error_text": error_text})
