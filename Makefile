@@ -53,10 +53,12 @@ system-deps:
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Style (ruff) and the direction of imports (import-linter, contracts in setup.cfg); CI runs it before the tests.
+# Style (ruff), the direction of imports (import-linter) and types (mypy: strict for sdk/), all
+# configured in setup.cfg; CI runs it before the tests.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The served OpenAPI document against the NL API Design Rules (Logius' Spectral ruleset).
 lint-api: install-test

@@ -36,16 +36,16 @@ from plugins import kubernetes_services  # noqa: E402
 from plugins.kubernetes_images import DIGEST  # noqa: E402
 from plugins.manifest_schema import CONFIG_NAME  # noqa: E402
 from plugins.publiccode import formats, languages  # noqa: E402
-from registry.api.profiles import MINOR_VERSION  # noqa: E402
 from registry.errors import InvalidInput  # noqa: E402
 from registry.services import identifiers, listing_input  # noqa: E402
-from sdk import profiles  # noqa: E402
+from sdk import profiles, version_ranges  # noqa: E402
 from sdk.budget import WorkLimits  # noqa: E402
 from sdk.checking import check_path  # noqa: E402
 from sdk.installs import ENV_REF  # noqa: E402
 from sdk.jsonstream import load_json_stream  # noqa: E402
 from sdk.manifest import SLUG_PATTERN, is_slug  # noqa: E402
 from sdk.render import NAME, render_text  # noqa: E402
+from sdk.versions import parse_version  # noqa: E402
 from tests import factories  # noqa: E402
 
 MB = 1024 * 1024
@@ -56,6 +56,11 @@ NO_LIMITS = WorkLimits(max_documents=10**9, max_findings_per_code=10**9, max_sec
 def fill(unit: str, end: str = "") -> str:
     """``unit`` repeated to 1 MB, then ``end``."""
     return unit * (MB // len(unit)) + end
+
+
+def _longest_range(unit: str) -> str:
+    """``unit`` repeated to the longest range allowed, ending in a character that fails it."""
+    return (unit * (version_ranges.MAX_LENGTH // len(unit) + 1))[: version_ranges.MAX_LENGTH - 1] + "!"
 
 
 RENDER_INPUTS = {
@@ -84,7 +89,7 @@ MATCHERS: list[tuple[str, Callable[[str], Any], str]] = [
     ("profile custom kind pattern, 320 chars", profiles._CUSTOM_KIND.match, "v" + "1" * 320 + "!"),
     ("profile check code", profiles._short(profiles._CODE, 120), fill("a-a.", "!")),
     ("profile Kubernetes minor", profiles._short(profiles._MINOR, 8), "1." + fill("1", "x")),
-    ("API Kubernetes minor", MINOR_VERSION.match, "1." + fill("1", "x")),
+    ("Kubernetes minor (is_minor_version)", profiles.is_minor_version, "1." + fill("1", "x")),
     ("environment ORG/ENV", ENV_REF.match, fill("a-", "/!")),
     ("image digest", DIGEST.match, "sha256:" + fill("a")),
     ("language tag", languages.is_language_tag, "en-" + fill("a1b2c-", "!")),
@@ -109,6 +114,14 @@ MATCHERS: list[tuple[str, Callable[[str], Any], str]] = [
     ("listing control characters", listing_input._CONTROL.search, fill("a")),
     ("OIN", identifiers._OIN.fullmatch, fill("1")),
     ("JSON stream, deep nesting", lambda s: _safely(load_json_stream, s, 10), fill('{"a":')),
+    ("version (semver)", parse_version, "1.0.0-" + fill("1", "!")),
+    ("version, longest", parse_version, "1.0.0-" + "a1." * 83 + "!"),
+    ("version range", lambda s: _safely(version_ranges.parse, s), fill(">=1.0.0 ", "!")),
+    ("version range, longest: comparators", lambda s: _safely(version_ranges.parse, s), _longest_range(">=1.0.0 ")),
+    ("version range, longest: alternatives", lambda s: _safely(version_ranges.parse, s), _longest_range("1.x || ")),
+    ("version range, longest: pre-release", lambda s: _safely(version_ranges.parse, s),
+     "1.0.0-" + _longest_range("a.")[6:]),
+    ("version range, longest: hyphens", lambda s: _safely(version_ranges.parse, s), _longest_range("1 - ")),
 ]
 
 

@@ -11,7 +11,8 @@ Usage (from the repository root)::
    inserts: ``--apps`` apps from 60 publishers of every kind, each with one
    release, its artifact row and a verdict per platform profile (3 profiles).
    Layers, categories, licences and verdicts are spread so that every facet
-   has several values.
+   has several values. Then the search index is built from them (the words
+   and synonyms that publishing would index).
 2. Asks for the results page through Flask's test client, in this process, so
    the figures are the server's own time (routing, queries, facet counts,
    templates) without the network: the first ``--warmup`` requests of each
@@ -45,6 +46,7 @@ from registry.models import (  # noqa: E402
     PlatformProfileRecord,
     Release,
 )
+from registry.services.search import rebuild  # noqa: E402
 
 TARGET_MS = 100.0
 LAYERS = ["interaction", "process", "integration", "service", "data"]
@@ -62,6 +64,11 @@ PAGES = {
     "profile": "/apps?profile=profile-1",
     "everything": "/apps?q=zaak&layer=service&license=open&kind=municipality&profile=profile-0",
     "page 40": "/apps?page=40",
+    "search synonym": "/apps?q=zaaksysteem",
+    "search + name sort": "/apps?q=zaak&sort=name",
+    "sort by release": "/apps?sort=released",
+    "sort by adoption": "/apps?sort=adoption",
+    "typo, suggestion": "/apps?q=vergunnig+kaart",
 }
 
 
@@ -97,6 +104,7 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
         connection.execute(insert(App), apps)
         connection.execute(insert(Release), releases)
         connection.execute(insert(CompatibilityRecord), verdicts)
+        rebuild(connection)  # the search index, as publishing writes it
 
 
 def measure(app, warmup: int, requests: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]

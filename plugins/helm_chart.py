@@ -58,8 +58,8 @@ def _chart_metadata(package: PackageView) -> list[Finding]:
 def _missing_dependencies(package: PackageView, chart: Mapping[str, Any]) -> list[Finding]:
     """Dependencies that are neither a folder nor a .tgz under chart/charts/."""
     vendored = set()
-    for name in package.under(CHART_DIR + "charts"):
-        rest = name.removeprefix(CHART_DIR + "charts/")
+    for path in package.under(CHART_DIR + "charts"):
+        rest = path.removeprefix(CHART_DIR + "charts/")
         first = rest.split("/", 1)[0]
         if "/" in rest and rest == f"{first}/{CHART_FILE}":
             vendored.add(first)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jsonschema
@@ -41,15 +41,30 @@ _MAX_SHOWN = 60
 Problem = tuple[tuple[str, Any], ...]
 
 
-@hookimpl(trylast=True)
-def appstore_verify_package(package: PackageView, context: VerificationContext) -> list[Finding]:
-    return list(deploy_of(package).findings)
+class KubernetesSchema:
+    """The plugin: one instance per plugin manager, owning the validators it compiled."""
+
+    def __init__(self) -> None:
+        self.schemas = store.SchemaStore()
+
+    @hookimpl(trylast=True)
+    def appstore_verify_package(self, package: PackageView, context: VerificationContext) -> list[Finding]:
+        return list(deploy_of(package).findings)
+
+    @hookimpl(trylast=True)
+    def appstore_verify_platform(
+        self, package: PackageView, profile: PlatformProfile, context: VerificationContext
+    ) -> list[Finding]:
+        return platform_findings(self.schemas, package, profile)
 
 
-@hookimpl(trylast=True)
-def appstore_verify_platform(
-    package: PackageView, profile: PlatformProfile, context: VerificationContext
-) -> list[Finding]:
+def make_plugin() -> KubernetesSchema:
+    """A fresh instance for a plugin manager (``sdk.verification.create_plugin_manager``)."""
+    return KubernetesSchema()
+
+
+def platform_findings(schemas: store.SchemaStore, package: PackageView, profile: PlatformProfile) -> list[Finding]:
+    """Every Kubernetes API finding of ``package`` on ``profile``."""
     deploy = deploy_of(package)
     findings, versions = _schema_versions(profile)
     findings += _version_range(package, profile)
@@ -57,13 +72,13 @@ def appstore_verify_platform(
     if not versions:
         return findings  # no schemas to tell built-in kinds from custom ones
     declared = package_custom_kinds(deploy) | set(profile.custom_kinds)
-    builtin_groups = BUILTIN_GROUPS.union(*(store.groups(s) for _, s in versions))
+    builtin_groups = BUILTIN_GROUPS.union(*(schemas.groups(s) for _, s in versions))
     per_version: dict[tuple[int, str, str, Problem], list[str]] = defaultdict(list)
     for number, obj in enumerate(deploy.objects):
         checkpoint()
-        problem = _object_problem(obj)
-        if problem is not None:
-            findings.append(problem)
+        refused = _object_problem(obj)
+        if refused is not None:
+            findings.append(refused)
             continue
         if obj.group not in builtin_groups:
             # A kind is offered when declared, or when the profile runs its operator.
@@ -73,7 +88,7 @@ def appstore_verify_platform(
         for version, schema in versions:
             if removal(obj.api_version, obj.kind, version) is not None:
                 continue  # reported by api_lifecycle, with its replacement
-            for code, field, problem in _check(obj, version, schema):
+            for code, field, problem in _check(schemas, obj, version, schema):
                 per_version[(number, code, field, problem)].append(version)
     every = tuple(version for version, _ in versions)
     for (number, code, field, problem), seen in per_version.items():
@@ -172,9 +187,10 @@ def _undeclared_custom(obj: KubeObject, profile: PlatformProfile) -> Finding:
     return obj.error("kubernetes.undeclared-custom-resource", "apiVersion", **facts)
 
 
-def _check(obj: KubeObject, version: str, schema: str) -> Iterator[tuple[str, str, Problem]]:
+def _check(schemas: store.SchemaStore, obj: KubeObject, version: str,
+           schema: str) -> Iterator[tuple[str, str, Problem]]:
     """(code, field, data) of each problem of ``obj`` in Kubernetes ``version``."""
-    validator = store.validator(schema, obj.api_version, obj.kind)
+    validator = schemas.validator(schema, obj.api_version, obj.kind)
     if validator is not None:
         for error in validator.iter_errors(obj.body):
             yield from _describe(error)
@@ -189,30 +205,33 @@ def _describe(error: jsonschema.ValidationError) -> Iterator[tuple[str, str, Pro
     """What one schema error says, as data: the wording is chosen by ``case``."""
     field = _field(error.absolute_path)
     place = ("place", field)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties") or {})
-        for extra in sorted(set(error.instance) - known, key=str):
+    # Both are set on every error a validator reports (the stubs also allow "unset").
+    wanted: Any = error.validator_value
+    instance: Any = error.instance
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = set(error.schema.get("properties") or {}) if isinstance(error.schema, Mapping) else set()
+        for extra in sorted(set(instance) - known, key=str):
             where = join_key(field, str(extra))
             yield "kubernetes.schema", where, (("place", where), ("case", "unknown-field"))
         return
     if error.validator == "type":
         yield "kubernetes.schema", field, (place, ("case", _type_case(error)),
-                                           ("expected", _types(error.validator_value)),
-                                           ("actual", _shown(error.instance)))
+                                           ("expected", _types(wanted)),
+                                           ("actual", _shown(instance)))
         return
     if error.validator == "required":
-        missing = tuple(str(name) for name in error.validator_value if name not in (error.instance or {}))
+        missing = tuple(str(name) for name in wanted if name not in (instance or {}))
         yield "kubernetes.schema", field, (place, ("case", "required"), ("missing", missing))
         return
     if error.validator == "enum":
-        options = tuple(str(v) for v in error.validator_value if v is not None)
+        options = tuple(str(v) for v in wanted if v is not None)
         yield "kubernetes.schema", field, (place, ("case", "enum"), ("expected", options),
-                                           ("actual", _shown(error.instance)))
+                                           ("actual", _shown(instance)))
         return
-    if error.validator == "oneOf" and all("type" in s for s in error.validator_value):
-        kinds = tuple(name for s in error.validator_value for name in _types(s["type"]))
+    if error.validator == "oneOf" and all("type" in s for s in wanted):
+        kinds = tuple(name for s in wanted for name in _types(s["type"]))
         yield "kubernetes.schema", field, (place, ("case", "type"), ("expected", kinds),
-                                           ("actual", _shown(error.instance)))
+                                           ("actual", _shown(instance)))
         return
     # jsonschema's own words (English), kept as they are in data.
     yield "kubernetes.schema", field, (place, ("problem", _short(error.message)))

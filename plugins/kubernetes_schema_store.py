@@ -1,10 +1,14 @@
 """The upstream Kubernetes schemas, offline: one compiled validator per
-(Kubernetes version, apiVersion, kind), shared by every manifest and call.
+(Kubernetes version, apiVersion, kind) and plugin instance, shared by every
+manifest and call.
 
 The schemas come from the ``kubernetes-validate`` package, in their strict
 form (unknown fields are errors, as ``kubectl apply`` reports them since 1.27).
-Each version's ``_definitions.json`` is read once; a kind's validator points
-into it, so nothing is loaded per manifest.
+Each version's ``_definitions.json`` is read once per process: a pure function
+of data shipped with the package, immutable once read, and bounded by the
+versions shipped. The compiled validators are state of a ``SchemaStore``, which
+each plugin instance (one per plugin manager, so per app) owns; a kind's
+validator points into the definitions, so nothing is loaded per manifest.
 """
 
 from __future__ import annotations
@@ -70,23 +74,38 @@ def _definitions(version: str) -> tuple[referencing.Registry, dict[tuple[str, st
     return registry, index
 
 
+class SchemaStore:
+    """The validators compiled so far, and the API groups of each version."""
+
+    def __init__(self) -> None:
+        # Keys are only (version, apiVersion, kind) triples that the shipped
+        # schemas define, so the upload cannot grow them beyond the data.
+        self._validators: dict[tuple[str, str, str], jsonschema.protocols.Validator] = {}
+        self._groups: dict[str, frozenset[str]] = {}
+        self.compiled = 0  # how many validators this store compiled (each once)
+
+    def validator(self, version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
+        """The compiled validator of one kind in one version, or ``None`` if it has none."""
+        key = (version, api_version, kind)
+        found = self._validators.get(key)
+        if found is not None:
+            return found
+        registry, index = _definitions(version)
+        name = index.get((api_version, kind))
+        if name is None:
+            return None
+        schema = {"$ref": f"{_DEFINITIONS_ID}#/$defs/{name}", "type": "object"}
+        self._validators[key] = found = _Validator(schema, registry=registry)
+        self.compiled += 1
+        return found
+
+    def groups(self, version: str) -> frozenset[str]:
+        """The API groups built into Kubernetes ``version`` ("" is the core group)."""
+        if version not in self._groups:
+            self._groups[version] = frozenset(api.rpartition("/")[0] for api, _ in _definitions(version)[1])
+        return self._groups[version]
+
+
 def api_versions_of(version: str, kind: str) -> list[str]:
     """Every apiVersion under which Kubernetes ``version`` serves ``kind``."""
     return sorted(api for api, k in _definitions(version)[1] if k == kind)
-
-
-@functools.cache
-def groups(version: str) -> frozenset[str]:
-    """The API groups built into Kubernetes ``version`` ("" is the core group)."""
-    return frozenset(api.rpartition("/")[0] for api, _ in _definitions(version)[1])
-
-
-@functools.lru_cache(maxsize=4096)
-def validator(version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
-    """The compiled validator of one kind in one version, or ``None`` if it has none."""
-    registry, index = _definitions(version)
-    name = index.get((api_version, kind))
-    if name is None:
-        return None
-    schema = {"$ref": f"{_DEFINITIONS_ID}#/$defs/{name}", "type": "object"}
-    return _Validator(schema, registry=registry)

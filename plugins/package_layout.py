@@ -45,8 +45,8 @@ def appstore_verify_package(package: PackageView, context: VerificationContext) 
     findings += [Finding.warning("package.not-a-manifest", key=path, data={"path": path})
                  for path in package.stray_deploy_files()]
     for path in ("README.md", "CHANGELOG.md"):
-        raw = package.read(path)
-        if raw is not None and len(raw) > MAX_README_BYTES:
+        document = package.read(path)
+        if document is not None and len(document) > MAX_README_BYTES:
             findings.append(Finding.error("package.document-too-large", key=path,
                                           data={"path": path, "limitKib": MAX_README_BYTES // 1024}))
     return findings

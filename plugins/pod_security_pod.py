@@ -6,9 +6,10 @@ workload those are its pod template's. Shared by the rules of both levels.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -35,9 +36,9 @@ class Violation:
     field: str  # field path inside the object
     check: str  # the upstream check id, "privileged"
     # What the pod says and what the check wants; not part of a violation's identity.
-    actual: Any = field(default=None, compare=False)
-    expected: Any = field(default=None, compare=False)
-    data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    actual: Any = dataclasses.field(default=None, compare=False)
+    expected: Any = dataclasses.field(default=None, compare=False)
+    data: Mapping[str, Any] = dataclasses.field(default_factory=lambda: MappingProxyType({}), compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class PodTemplate:
     spec: Mapping[str, Any]
     annotations: Mapping[str, Any]
     annotations_field: str
-    containers: tuple[Container, ...] = field(default=())
+    containers: tuple[Container, ...] = dataclasses.field(default=())
 
     @classmethod
     def of(cls, obj: KubeObject) -> PodTemplate | None:

@@ -17,8 +17,7 @@ EXISTS = "version.exists"
 @hookimpl(trylast=True)
 def appstore_verify_manifest(manifest: Mapping[str, Any], context: VerificationContext) -> list[Finding]:
     version = manifest.get("version")
-    parsed = parse_version(version) if isinstance(version, str) else None
-    if parsed is None:
+    if not isinstance(version, str) or (parsed := parse_version(version)) is None:
         return []  # the schema check reports an invalid version
     findings: list[Finding] = []
     if context.registry is not None:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config as settings
 from registry.db import Database
 from registry.extensions import CLOCK, PLUGINS, STORE
+from registry.instance_secret import instance_secret
 from registry.models import utcnow
-from registry.private_files import FILE_MODE, private_directory
+from registry.private_files import private_directory
 from registry.storage import open_store
+from registry.transactions import committing_views
 from sdk.verification import create_plugin_manager
 
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_plugins(app)
     guard_requests(app)
     register_blueprints(app)
+    committing_views(app)
     register_errors(app)
     return app
 
@@ -36,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_object(settings.Defaults)
     app.config.from_pyfile("appstore.cfg", silent=True)
-    app.config.update(settings.from_environment())
+    settings.load_environment(app.config)
     if test_config:
         app.config.update(test_config)
     settings.check(app.config)
@@ -46,9 +48,10 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     # Werkzeug refuses larger request bodies before they are read; the margin
     # leaves room for the multipart framing around the package.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
-    app.json.sort_keys = False  # keep the documented order of keys
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.sort_keys = False  # keep the documented order of keys
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.config["DATA_DIR"]))
+        app.config["SECRET_KEY"] = instance_secret(Path(app.config["DATA_DIR"]))
 
 
 def init_proxies(app: Flask) -> None:
@@ -92,17 +95,3 @@ def register_errors(app: Flask) -> None:
 
     register_error_handlers(app)
 
-
-def _instance_secret(data_dir: Path) -> str:
-    """A secret key kept in the data dir, made on first start."""
-    path = data_dir / "secret_key"
-    if not path.exists():
-        private_directory(data_dir)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        except FileExistsError:  # another worker made it just now
-            pass
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()

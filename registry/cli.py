@@ -26,6 +26,7 @@ from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
 from registry.storage import FileSystemStore
+from registry.transactions import commit
 from sdk.verification import describe_plugins
 
 
@@ -65,7 +66,6 @@ def init(ctx: click.Context) -> None:
     with database(app).session() as session:
         for slug in ProfileService(session).seed_defaults(ADMIN):
             click.echo(f"platform profile {slug} added")
-        session.commit()
 
 
 @main.command()
@@ -141,7 +141,6 @@ def org_create(ctx: click.Context, slug: str, name: str, kind: str) -> None:
     """Register an organisation."""
     with database(command_app(ctx)).session() as session:
         OrganisationService(session).create(slug, name, kind, actor=ADMIN)
-        session.commit()
     click.echo(f"organisation {slug} created ({kind})")
 
 
@@ -169,7 +168,6 @@ def token_create(ctx: click.Context, slug: str, description: str) -> None:
     with database(command_app(ctx)).session() as session:
         organisation = OrganisationService(session).get(slug)
         record, secret = TokenService(session).create(organisation, description, actor=ADMIN)
-        session.commit()
         click.echo(secret)
         click.echo(f"token {record.id} for {slug}: store it now, it is not shown again", err=True)
         public_url = command_app(ctx).config["PUBLIC_URL"]
@@ -197,7 +195,6 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
     """Revoke a token at once."""
     with database(command_app(ctx)).session() as session:
         TokenService(session).revoke(token_id, actor=ADMIN)
-        session.commit()
     click.echo(f"token {token_id} revoked")
 
 
@@ -264,7 +261,6 @@ def profile_add(ctx: click.Context, file: Any) -> None:
     app = command_app(ctx)
     with database(app).session() as session:
         record, created = ProfileService(session).put(file.read(), ADMIN)
-        session.commit()
         click.echo(f"profile {record.slug} {'added' if created else 'changed'} (revision {record.revision})")
         _reverify(app, session, [record.slug])
 
@@ -287,7 +283,6 @@ def profile_retire(ctx: click.Context, slug: str) -> None:
     """Retire a profile: releases are no longer verified against it."""
     with database(command_app(ctx)).session() as session:
         ProfileService(session).retire(slug, ADMIN)
-        session.commit()
     click.echo(f"profile {slug} retired")
 
 
@@ -311,6 +306,7 @@ def _reverify(app: Flask, session: Any, slugs: list[str] | None) -> None:
     service = CompatibilityService(session, app.extensions[STORE], app.extensions[PLUGINS])
     count = 0
     for line in service.reverify(slugs):
+        commit(session)  # a batch: each release is a unit of work, so a long run keeps its progress
         count += 1
         click.echo(line)
     click.echo(f"verified {count} release(s)")
@@ -333,7 +329,6 @@ def user_create(ctx: click.Context, email: str, name: str, password: str) -> Non
 
     with database(command_app(ctx)).session() as session:
         created = AccountService(session).create_user(email, name, password, actor=ADMIN)
-        session.commit()
         click.echo(f"user {created.email} created")
 
 
@@ -352,7 +347,6 @@ def user_set_password(ctx: click.Context, email: str, password: str) -> None:
         if found is None:
             raise RegistryError(f"There is no user {normalise_email(email)}; see `appstore-registry user create`.")
         accounts.set_password(found, password, actor=ADMIN)
-        session.commit()
     click.echo(f"password of {found.email} changed; their sessions are ended")
 
 
@@ -368,7 +362,6 @@ def user_add_member(ctx: click.Context, email: str, slug: str, role: str) -> Non
     with database(command_app(ctx)).session() as session:
         organisation = OrganisationService(session).get(slug)
         AccountService(session).add_member(email, organisation, role, actor=ADMIN)
-        session.commit()
     click.echo(f"{email} is {role} of {slug}")
 org.add_command(cli_organisations.org_verify)
 org.add_command(cli_organisations.org_unverify)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from flask import Config
+
+from registry.errors import ConfigurationError
 
 MIB = 1024 * 1024
 
@@ -68,19 +71,32 @@ ENVIRONMENT = {
     "SERVE_UPLOAD_GRACE": float,
 }
 MAX_TRUSTED_PROXIES = 10
+PREFIX = "APPSTORE"
+_KIND_WORDS = {int: "whole number", float: "number"}
 
 
-def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) -> dict[str, Any]:
-    """Settings given as ``APPSTORE_<NAME>`` environment variables."""
-    settings: dict[str, Any] = {}
+def load_environment(config: Config) -> None:
+    """Settings given as ``APPSTORE_<NAME>`` environment variables, through Flask's own
+    prefixed loading. Values are taken as text and typed here, so that a secret key of
+    digits stays text and a bad number gets a message that names its variable."""
+    before = set(config)
+    config.from_prefixed_env(PREFIX, loads=str)
+    for name in set(config) - before - set(ENVIRONMENT):
+        config.pop(name)  # APPSTORE_TOKEN and friends belong to the `appstore` command, not to the server
     for name, kind in ENVIRONMENT.items():
-        value = environ.get(f"APPSTORE_{name}")
-        if value not in (None, ""):
-            try:
-                settings[name] = kind(value)
-            except ValueError as exc:
-                raise SystemExit(f"APPSTORE_{name}={value!r} is not a valid {kind.__name__}") from exc
-    return settings
+        value = config.get(name)
+        if value == "":
+            config[name] = getattr(Defaults, name, "")  # set but empty: as if not set
+        elif isinstance(value, str) and kind is not str:
+            config[name] = _typed(name, value, kind)
+
+
+def _typed(name: str, value: str, kind: type) -> Any:
+    try:
+        return kind(value.strip())
+    except ValueError:
+        raise ConfigurationError(f"{PREFIX}_{name}={value!r} is not a valid {_KIND_WORDS[kind]}; "
+                                 f"give one such as {getattr(Defaults, name)!r}") from None
 
 
 def check(config: dict[str, Any]) -> None:
@@ -88,12 +104,12 @@ def check(config: dict[str, Any]) -> None:
     config["PUBLIC_URL"] = public_url(config.get("PUBLIC_URL") or "")
     proxies = config["TRUSTED_PROXIES"]
     if not isinstance(proxies, int) or not 0 <= proxies <= MAX_TRUSTED_PROXIES:
-        raise SystemExit(f"APPSTORE_TRUSTED_PROXIES={proxies!r}: give the number of proxies in front of the "
+        raise ConfigurationError(f"APPSTORE_TRUSTED_PROXIES={proxies!r}: give the number of proxies in front of the "
                          f"registry, 0 to {MAX_TRUSTED_PROXIES} (0 when clients connect directly)")
     for name in ("SESSION_IDLE_MINUTES", "SESSION_LIFETIME_HOURS", "SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS",
                  "SIGN_IN_LIMIT_PER_ADDRESS", "SIGN_IN_WINDOW_MINUTES"):
         if not isinstance(config[name], int) or config[name] < 1:
-            raise SystemExit(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
+            raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
 
 
 def public_url(value: str) -> str:
@@ -103,7 +119,7 @@ def public_url(value: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
             or parts.username is not None or parts.password is not None:
-        raise SystemExit(f"APPSTORE_PUBLIC_URL={value!r}: give the address people use, such as "
+        raise ConfigurationError(f"APPSTORE_PUBLIC_URL={value!r}: give the address people use, such as "
                          "https://appstore.gemeente.example (http or https, a host, optionally a path)")
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 

@@ -13,7 +13,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.models.rules import keep_rules
 from registry.private_files import private_directory, private_file
+from registry.transactions import rollback, unit_of_work
 
 EXTENSION = "appstore.db"
 #: PostgreSQL's SQLSTATEs for a full disk and for a unique constraint.
@@ -27,11 +29,13 @@ class Database:
         self.url = url
         self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        keep_rules(self.sessions)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for work outside a request (CLI, background jobs)."""
-        with self.sessions() as session:
+        """One unit of work outside a request (a command, a background job): committed
+        when the block ends normally, rolled back when it raises."""
+        with self.sessions() as session, unit_of_work(session):
             yield session
 
     def init_app(self, app: Flask) -> None:
@@ -83,7 +87,7 @@ def rollback_request_session() -> None:
     """End a failed transaction so that the error page can still read (who is signed in)."""
     session = g.get("db_session")
     if session is not None:
-        session.rollback()
+        rollback(session)
 
 
 def _close_request_session(_exc: BaseException | None) -> None:

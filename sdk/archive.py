@@ -21,7 +21,7 @@ import tarfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from sdk.errors import PackageRejected
 from sdk.findings import Finding
@@ -159,7 +159,7 @@ def _read_members(path: Path, compressed: int, limits: ArchiveLimits) -> tuple[d
     try:
         with path.open("rb") as raw:
             stream = _GzipMember(raw, cap)
-            tar = tarfile.open(fileobj=stream, mode="r|")
+            tar = tarfile.open(fileobj=cast("IO[bytes]", stream), mode="r|")  # stream mode only reads
             files = _walk(tar, compressed, limits, problems)
             stream.drain()  # what follows the tar's end must be zeros, up to the gzip stream's end
             if stream.last_nonzero >= tar.offset:

@@ -57,7 +57,7 @@ class FolderSelection:
         return {name: path.read_bytes() for name, path in self.files.items()}
 
 
-def _spec(lines: list[str] | tuple[str, ...]) -> pathspec.PathSpec:
+def _spec(lines: list[str] | tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
@@ -65,7 +65,7 @@ _ALWAYS = _spec(ALWAYS_EXCLUDED)
 _SECRETS = _spec(SECRET_PATTERNS)
 
 
-def load_ignore(root: Path) -> pathspec.PathSpec:
+def load_ignore(root: Path) -> pathspec.GitIgnoreSpec:
     """The author's ``.appstoreignore``, or an empty spec."""
     path = root / IGNORE_FILE
     if not path.is_file():
@@ -79,8 +79,8 @@ def load_ignore(root: Path) -> pathspec.PathSpec:
         ) from exc
 
 
-def _helm_ignores(base: Path, rel_dir: str, inherited: list[tuple[str, pathspec.PathSpec]]
-                  ) -> list[tuple[str, pathspec.PathSpec]]:
+def _helm_ignores(base: Path, rel_dir: str, inherited: list[tuple[str, pathspec.GitIgnoreSpec]]
+                  ) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
     """The ``.helmignore`` specs that apply below ``rel_dir``, with the folder each is relative to."""
     inside_chart = rel_dir == CHART_FOLDER or rel_dir.startswith(CHART_FOLDER + "/")
     path = base / HELM_IGNORE_FILE
@@ -94,7 +94,7 @@ def _helm_ignores(base: Path, rel_dir: str, inherited: list[tuple[str, pathspec.
     return [*inherited, (rel_dir + "/", spec)]
 
 
-def _helm_ignored(rel: str, ignores: list[tuple[str, pathspec.PathSpec]]) -> bool:
+def _helm_ignored(rel: str, ignores: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
     return any(spec.match_file(rel.removeprefix(folder)) for folder, spec in ignores
                if rel.startswith(folder))
 
@@ -114,7 +114,7 @@ def select_files(root: Path) -> FolderSelection:
     files: dict[str, Path] = {}
     secrets: list[str] = []
     links: list[str] = []
-    helm: dict[str, list[tuple[str, pathspec.PathSpec]]] = {".": []}
+    helm: dict[str, list[tuple[str, pathspec.GitIgnoreSpec]]] = {".": []}
     for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable, followlinks=False):
         base = Path(dirpath)
         rel_dir = base.relative_to(root).as_posix()

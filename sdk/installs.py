@@ -17,10 +17,11 @@ from urllib.parse import quote
 
 import requests
 
-from sdk.client import Forbidden, NotFound, RegistryClient, RegistryError
+from sdk.client import RegistryClient
 from sdk.errors import AppstoreError
 from sdk.manifest import is_slug
 from sdk.package import is_manifest_name
+from sdk.registry_errors import Forbidden, NotFound, RegistryError
 from sdk.secret_values import needed_secrets
 from sdk.secrets import ENV_PREFIX, SECRET_MARKER, fill
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from sdk.findings import Finding
 from sdk.package import MANIFEST_PATH
@@ -26,7 +26,7 @@ STORAGE_ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadW
 PROPRIETARY_LICENCE = "LicenseRef-Proprietary"
 
 
-def is_slug(value: object, lengths: tuple[int, int] = APP_ID_LENGTH) -> bool:
+def is_slug(value: object, lengths: tuple[int, int] = APP_ID_LENGTH) -> TypeGuard[str]:
     return (
         isinstance(value, str)
         and lengths[0] <= len(value) <= lengths[1]

@@ -71,13 +71,10 @@ def catalogue(language: str) -> Mapping[str, tuple[Template, ...]]:
     for message in parsed:
         if not message.id or not message.string:
             continue
-        code = message.id[0] if isinstance(message.id, tuple) else message.id
-        when = _condition(message.context)
-        if isinstance(message.string, tuple):
-            one, other = (message.string + ("",))[:2]
-            template = Template(one, other or one, when)
-        else:
-            template = Template(message.string, message.string, when)
+        code = message.id if isinstance(message.id, str) else message.id[0]
+        strings = (message.string,) if isinstance(message.string, str) else tuple(message.string)
+        one, other = (strings + ("",))[:2]
+        template = Template(one, other or one, _condition(message.context))
         templates.setdefault(code, []).append(template)
     return {code: tuple(sorted(entries, key=lambda t: t.when is None)) for code, entries in templates.items()}
 

@@ -118,7 +118,6 @@ def error_for(response: requests.Response, base_url: str, what: str = "") -> Exc
     kind = kinds.kind_of(problem, status) if status >= 400 else None
     detail = str(problem.get("detail") or problem.get("title") or response.reason or "").strip().rstrip(".")
     detail_text = f": {detail}" if detail else ""
-    known = {"status": status, "problem": problem}
     if kind is kinds.VERIFICATION_FAILED:
         findings = [Finding.from_dict(f) for f in problem.get("findings") or []]
         rejected = VerificationFailed(f"The registry rejected the package{detail_text}.", findings)
@@ -128,20 +127,22 @@ def error_for(response: requests.Response, base_url: str, what: str = "") -> Exc
         named = [InvalidParam.from_dict(p) for p in problem.get("invalidParams") or []]
         return InvalidInput(
             f"The registry refused the request: {len(named)} problem(s) with what was sent.",
-            hint="\n".join(f"- {p.name} ({p.code}): {p.reason}" for p in named), **known)
+            hint="\n".join(f"- {p.name} ({p.code}): {p.reason}" for p in named), status=status, problem=problem)
     if kind in _SAID:
         error, message, hint = _SAID[kind]
         missing = detail or (what or "That") + " was not found"
         return error(message.format(base=base_url, status=status, detail=detail_text, missing=missing),
-                     hint=hint, **known)
+                     hint=hint, status=status, problem=problem)
     if 300 <= status < 400:
         return RegistryError(f"The registry redirected the request to {response.headers.get('Location', '?')}.",
-                             hint="Use that address as --registry (an https URL, without a path).", **known)
+                             hint="Use that address as --registry (an https URL, without a path).",
+                             status=status, problem=problem)
     if status >= 500:
         return RegistryError(f"The registry at {base_url} failed ({status}{detail_text}).",
-                             hint="Try again later; if it persists, tell the registry's administrators.", **known)
+                             hint="Try again later; if it persists, tell the registry's administrators.",
+                             status=status, problem=problem)
     return RegistryError(f"The registry refused the request ({status}{detail_text}).",
-                         hint="Run with --verbose to see the details.", **known)
+                         hint="Run with --verbose to see the details.", status=status, problem=problem)
 
 
 def _problem(response: requests.Response) -> dict[str, Any]:

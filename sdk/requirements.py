@@ -100,7 +100,7 @@ def service_needs(manifest: Mapping[str, Any] | None) -> list[ServiceNeed]:
     """Every service the manifest names: ``requires.platform.services`` and ``requires.external`` services."""
     needs = []
     for key, item in _named_entries(manifest, "services"):
-        provider = item.get("provider") if item.get("provider") in PROVIDERS else PLATFORM
+        provider = item["provider"] if item.get("provider") in PROVIDERS else PLATFORM
         config = item.get("config") if isinstance(item.get("config"), str) else None
         needs.append(ServiceNeed(item["name"], _range(item.get("version")), _texts(item.get("extensions")),
                                  provider, config, key))

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
@@ -73,7 +73,10 @@ def create_plugin_manager(
     pm.add_hookspecs(hookspecs)
     for dotted in BUILTIN_PLUGINS:
         module = importlib.import_module(dotted)
-        pm.register(module, name=plugin_name(module))
+        # A module with state (compiled schemas) offers `make_plugin`: its instance
+        # belongs to this manager alone, never to the process.
+        make_plugin = getattr(module, "make_plugin", None)
+        pm.register(make_plugin() if make_plugin is not None else module, name=plugin_name(module))
     if installed:
         pm.load_setuptools_entrypoints(hookspecs.ENTRY_POINT_GROUP)
     for plugin in extra:
@@ -144,7 +147,7 @@ def _arguments(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> dict[str, Any]:
 def _run_wrapper(impl: pluggy.HookImpl, args: dict[str, Any], findings: list[Finding],
                  hook_name: str) -> list[Finding]:
     """Run a wrapper around the findings of the plain implementations."""
-    generator = impl.function(**args)
+    generator = cast("Generator[None, Any, Any]", impl.function(**args))  # a wrapper is a generator
     next(generator)  # the part before the call
     if impl.hookwrapper:  # old style: it may force another result on the outcome
         outcome = pluggy.Result(findings, None)
@@ -276,7 +279,8 @@ def judge(finding: Finding, profile: PlatformProfile, today: date) -> Finding:
         return replace(finding, kind=Kind.POLICY)
     if policy.advisory:
         return noted(replace(finding, kind=Kind.ADVICE), ADVISORY, profile=profile.name)
-    assert policy.binding_from is not None  # binding_on() is only false before that date
+    if policy.binding_from is None:  # no date: binding_on() is true, so this is not reached
+        return replace(finding, kind=Kind.POLICY)
     return noted(replace(finding, kind=Kind.POLICY), POSTPONED, profile=profile.name,
                  bindingFrom=policy.binding_from.isoformat())
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import functools
 
-import semantic_version
 import semver
+
+from sdk import version_ranges
+from sdk.version_ranges import VersionRange
+
+MAX_VERSION_LENGTH = 256  # characters, as npm's semver allows; SemVer itself sets no limit
 
 
 def parse_version(text: str) -> semver.Version | None:
     """A SemVer 2.0 version, or ``None`` when ``text`` is not one."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > MAX_VERSION_LENGTH:
         return None
     try:
         return semver.Version.parse(text)
@@ -28,14 +32,14 @@ def precedence_key(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_range(text: str) -> semantic_version.NpmSpec | None:
+def parse_range(text: str) -> VersionRange | None:
     """A constraint such as ``>=1.4.0 <2.0.0``, ``^1.2``, ``~1.2.3``, ``1.x`` or
     alternatives joined by ``||``; ``None`` when it is not valid."""
     if not isinstance(text, str) or not text.strip():
         return None
     try:
-        return semantic_version.NpmSpec(text.strip())
-    except ValueError:
+        return version_ranges.parse(text.strip())
+    except version_ranges.InvalidRange:
         return None
 
 
@@ -46,12 +50,8 @@ def is_range(text: object) -> bool:
 def satisfies(version: str, constraint: str) -> bool:
     """Whether ``version`` lies in ``constraint``; invalid input never satisfies."""
     spec = parse_range(constraint)
-    if spec is None:
-        return False
-    try:
-        return spec.match(semantic_version.Version(version))
-    except ValueError:
-        return False
+    parsed = parse_version(version)
+    return spec is not None and parsed is not None and spec.admits(parsed)
 
 
 def sort_key(text: str) -> semver.Version:

@@ -44,7 +44,8 @@ def _unstorable(document: Any, path: str) -> list[Finding]:
         if isinstance(value, float):
             findings.append(Finding.error("yaml.not-finite", key=path, data={"place": place, "value": str(value)}))
             continue
-        bad = UNSTORABLE.search(value).group()  # type: ignore[union-attr]  (it holds one)
+        found = UNSTORABLE.search(value)
+        bad = found.group() if found else ""  # unstorable_in only yields texts that hold one
         findings.append(Finding.error("yaml.invalid-character", key=path,
                                       data={"place": place, "character": describe(bad)}))
     return findings

@@ -6,7 +6,9 @@ languages (Flask-Babel), CSRF protection, security headers and cookies.
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import cast
+
+from flask import Blueprint, Flask
 from flask.blueprints import BlueprintSetupState
 
 web = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
@@ -17,12 +19,13 @@ def _init_app(state: BlueprintSetupState) -> None:
     from registry.public_urls import external_url_for, registry_address
     from web import auth, i18n, labels, markup, security
 
-    state.app.jinja_env.globals.update(external_url_for=external_url_for, registry_address=registry_address)
-    i18n.init_app(state.app)
-    markup.init_app(state.app)
-    security.init_app(state.app)
-    auth.init_app(state.app)
-    labels.init_app(state.app)
+    app = cast(Flask, state.app)  # the blueprint is only ever registered on a Flask app
+    app.jinja_env.globals.update(external_url_for=external_url_for, registry_address=registry_address)
+    i18n.init_app(app)
+    markup.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    labels.init_app(app)
 
 
 @web.before_request

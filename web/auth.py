@@ -46,8 +46,8 @@ def client_address() -> str:
 
 def load_user() -> None:
     """Check the browser's session at the start of a request of the pages: this is
-    where last-seen is written and an ended session removed, before the view has
-    begun any work of its own in the request's database session."""
+    where last-seen is written and an ended session removed, in the request's
+    unit of work (committed with the view's own work)."""
     g.current_user = _load_user(write=True)
 
 
@@ -79,7 +79,6 @@ def sign_in(user: User) -> None:
         sessions.end(old)
     session_id = sessions.start(user, now(), address=client_address(),
                                 user_agent=request.headers.get("User-Agent", ""))
-    request_session().commit()
     _clear_cookie_session()  # nothing from before the sign-in carries over
     session.permanent = True
     session[SESSION_KEY] = session_id
@@ -96,7 +95,6 @@ def sign_out() -> None:
     session_id = session.get(SESSION_KEY)
     if isinstance(session_id, str):
         sign_in_sessions(current_app, request_session()).end(session_id)
-        request_session().commit()
     _clear_cookie_session()
     g.current_user = None
 
@@ -106,6 +104,14 @@ def _clear_cookie_session() -> None:
     session.clear()
     if language:
         session["lang"] = language
+
+
+def signed_in_user() -> User:
+    """The signed-in user, in a view behind :func:`signed_in` (which sends everyone else away)."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("signed_in_user() called in a view without @signed_in")
+    return user
 
 
 def signed_in(view: F) -> F:

@@ -1,9 +1,9 @@
 """Languages of the web store: Dutch by default, English on request (Flask-Babel).
 
 Every text of the pages is in the message catalogues under ``translations/``.
-The ``.po`` files are the source; ``make install`` compiles them, and the app
-compiles any that are missing or older than their ``.po`` at start, so a
-fresh checkout works without a build step.
+The ``.po`` files are the source; installing compiles them (the package build,
+or ``make web-assets`` in a checkout: ``web.catalogues``). The app only reads the
+compiled files, and says so when an install left them out.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask, session
 from flask_babel import Babel
+
+from web.catalogues import missing_catalogues
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    compile_catalogues(TRANSLATIONS)
+    for mo in missing_catalogues(TRANSLATIONS):
+        log.warning("the message catalogue %s is missing, so its language shows untranslated; "
+                    "run `make web-assets` in a checkout, or reinstall the package", mo)
     Babel(app, locale_selector=current_language)
     app.context_processor(lambda: {"lang": current_language(), "languages": LANGUAGES})
 
@@ -40,22 +42,3 @@ def current_language() -> str:
     """
     chosen = session.get("lang")
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
-
-
-def compile_catalogues(root: Path) -> list[Path]:
-    """Compile each ``.po`` under ``root`` whose ``.mo`` is missing or stale."""
-    compiled = []
-    for po in sorted(root.glob("*/LC_MESSAGES/*.po")):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        try:
-            with po.open("rb") as source:
-                catalogue = read_po(source, locale=po.parent.parent.name)
-            with mo.open("wb") as target:
-                write_mo(target, catalogue)
-        except OSError as exc:  # a read-only install: `make install` compiled them
-            log.warning("could not compile %s: %s", po, exc)
-            continue
-        compiled.append(mo)
-    return compiled

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from sdk.messages import DEFAULT_LANGUAGE, QUOTED_FIELDS, describe
+from web.categories import CATEGORIES
 
 LAYERS = {
     "interaction": _l("Interaction"),
@@ -86,6 +87,13 @@ ERRORS = {
     500: _l("Something went wrong"),
     507: _l("The store is full"),
 }
+#: How the results page can order apps (registry.services.catalogue.SORTS).
+SORTS = {
+    "relevance": _l("Relevance"),
+    "name": _l("Name"),
+    "released": _l("Recently released"),
+    "adoption": _l("Most used"),
+}
 #: Details of errors that a page explains in the reader's language (by problem slug).
 ERROR_DETAILS = {
     "storage-full": _l("The store's storage is full, so nothing was saved. Try again later; "
@@ -135,7 +143,7 @@ def labels() -> dict[str, dict]:
             "role": ROLES, "status": STATUSES, "error": ERRORS, "error_detail": ERROR_DETAILS,
             "stage": STAGES, "plan": PLAN_STATUSES,
             "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT,
-            "content": CONTENT}
+            "content": CONTENT, "category": CATEGORIES, "sort": SORTS}
 
 
 def finding_text(finding: Any) -> Markup:

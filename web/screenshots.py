@@ -13,6 +13,7 @@ import argparse
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from werkzeug.serving import make_server
 
@@ -26,7 +27,10 @@ from registry.services.membership import MemberCaller
 from registry.services.organisations import OrganisationService
 from registry.services.planning import PlanRequest
 
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+if TYPE_CHECKING:  # playwright comes with the test extra; it is imported where the pages are shot
+    from playwright.sync_api import ViewportSize
+
+WIDTHS: dict[str, ViewportSize] = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PAGES = {
     "home": "/",
     "results": "/apps?q=zaak",
@@ -65,7 +69,7 @@ def demo_registry(folder: Path):  # type: ignore[no-untyped-def]
         municipality = OrganisationService(session).get("voorbeeldstad")
         user = accounts.create_user(CIVIL_SERVANT, "Sam Jansen", PASSWORD)
         accounts.add_member(CIVIL_SERVANT, municipality, ROLE_OWNER)
-        session.commit()
+        session.flush()
         _plans(session, MemberCaller(municipality.id, municipality.slug, municipality.kind, 0, user.id))
     return app
 

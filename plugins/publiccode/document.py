@@ -88,7 +88,7 @@ def _unstorable_scalar(root: Node) -> ScalarNode | None:
     return None
 
 
-def scalar_kind(node: ScalarNode) -> str:
+def scalar_kind(node: Node) -> str:
     """The YAML 1.2 type of a scalar: str, int, float, bool, null, timestamp, ..."""
     tag = node.tag or ""
     return tag[len(TAG_PREFIX) :] if tag.startswith(TAG_PREFIX) else "str"
@@ -110,8 +110,10 @@ def mapping_items(node: MappingNode) -> list[tuple[Node, Node]]:
     return own + [(k, v) for k, v in merged if not (isinstance(k, ScalarNode) and k.value in names)]
 
 
-def describe(node: Node) -> str:
+def describe(node: Node | None) -> str:
     """What a node is, as a type name for finding data: ``list``, ``number``, ``null``..."""
+    if node is None:  # no document at all
+        return "null"
     if isinstance(node, MappingNode):
         return "mapping"
     if isinstance(node, SequenceNode):

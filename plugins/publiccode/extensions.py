@@ -92,6 +92,6 @@ def _child(node: Any, key: str) -> Any:
 
 def _text(node: Any, key: str) -> str | None:
     value = _child(node, key)
-    if isinstance(value, ScalarNode) and value.tag.endswith(":str") and value.value.strip():
+    if isinstance(value, ScalarNode) and (value.tag or "").endswith(":str") and value.value.strip():
         return value.value
     return None

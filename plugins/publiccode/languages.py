@@ -35,7 +35,7 @@ zh-guoyu zh-hakka zh-min zh-min-nan zh-xiang
 )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # bounded: the codes come from uploads
 def _has_two_letter_form(code: str) -> bool:
     language = pycountry.languages.get(alpha_3=code)
     if language is None:

@@ -21,7 +21,8 @@ def list_apps() -> Response:
     asked = query(AppsQuery)
     page = CatalogueService(request_session()).search(AppQuery(
         q=asked.q.strip(), layer=asked.layer, category=asked.category, publisher=asked.publisher,
-        license=asked.license, page=asked.page, page_size=asked.page_size or setting("PAGE_SIZE_DEFAULT")))
+        license=asked.license, page=asked.page, page_size=asked.page_size or setting("PAGE_SIZE_DEFAULT"),
+        sort=asked.sort))
     return answer(AppPage(items=[AppSummary.of(app) for app in page.items], total=page.total, page=page.page,
                           page_size=page.page_size))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pluggy
 from flask import Response, current_app, request
@@ -52,7 +52,7 @@ def query(model: type[Model]) -> Model:
 
 def answer(model: ApiModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """``model`` as the JSON answer."""
-    response = current_app.json.response(model.to_json())
+    response = cast(Response, current_app.json.response(model.to_json()))  # typed as werkzeug's base class
     response.status_code = status
     response.headers.update(headers or {})
     return response

@@ -38,7 +38,6 @@ def create_environment(org: str) -> Response:
     session = request_session()
     organisation = own_organisation(session, org, who)
     environment = EnvironmentService(session).create(organisation, json_body(NewEnvironment).values(), who.actor)
-    session.commit()
     body = Environment.of(environment)
     return answer(body, 201, {"Location": body.links["self"]})
 
@@ -61,7 +60,6 @@ def update_environment(org: str, env: str) -> Response:
     organisation = own_organisation(session, org, who)
     environment = EnvironmentService(session).update(organisation, env, json_body(EnvironmentChange).values(),
                                                      who.actor)
-    session.commit()
     return answer(Environment.of(environment))
 
 
@@ -75,7 +73,6 @@ def archive_environment(org: str, env: str) -> tuple[str, int]:
     session = request_session()
     organisation = own_organisation(session, org, who)
     EnvironmentService(session).archive(organisation, env, who.actor)
-    session.commit()
     return "", 204
 
 

@@ -38,7 +38,7 @@ HERE = Path(__file__).parent
 def _yaml() -> YAML:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # ruamel declares it None
     return yaml
 
 
@@ -58,7 +58,6 @@ def load_demo(app: Flask) -> Iterator[str]:
             record, created = ProfileService(session).put(path.read_text(encoding="utf-8"), ACTOR)
             if created:
                 yield f"platform profile {record.slug}: added"
-        session.commit()
         organisations = [OrganisationService(session).get(org["slug"]) for org in catalogue["organisations"]]
         yield from load_demo_users(session, organisations)
         for entry in catalogue["apps"]:
@@ -80,11 +79,9 @@ def _commercial(session: Any, app_id: str, entry: dict[str, Any], vendor: Caller
     """A commercial module's listing and the organisations its vendor entitles."""
     if "listing" in entry:
         ListingService(session).put(app_id, entry["listing"], vendor)
-        session.commit()
         yield f"{app_id}: listing set"
     for slug in entry.get("entitlements", []):
         _, created = EntitlementService(session).grant(app_id, slug, vendor)
-        session.commit()
         yield f"{app_id}: {slug} entitled" + ("" if created else " already")
 
 
@@ -95,7 +92,6 @@ def _environment(session: Any, data: dict[str, str]) -> str:
         EnvironmentService(session).create(organisation, {k: v for k, v in data.items() if k != "organisation"}, ACTOR)
     except Conflict:
         return f"{label}: present"
-    session.commit()
     return f"{label}: added"
 
 

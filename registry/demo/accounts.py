@@ -34,4 +34,3 @@ def load_demo_users(session: Session, organisations: list[Organisation]) -> Iter
             accounts.set_password(user, password, actor=ACTOR)
         accounts.add_member(email, organisation, ROLE_OWNER, actor=ACTOR)
         yield f"sign in as {email} with password {password} (owner of {organisation.slug})"
-    session.commit()

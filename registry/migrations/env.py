@@ -5,21 +5,28 @@ from __future__ import annotations
 from alembic import context
 
 from registry.db import make_engine
-from registry.models import Base
+from registry.models import INDEX_OBJECTS, Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
+def include_object(item: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave out the search index's own objects (FTS5 tables, a tsvector column), which
+    the models cannot describe: registry.models.search creates them."""
+    return not (reflected and compare_to is None and name is not None
+                and (name in INDEX_OBJECTS or name.startswith("app_search_fts_")))
+
+
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url", ""))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if sqlite:
@@ -29,7 +36,8 @@ def run_migrations_online() -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # end the transaction the pragma began, so Alembic's own commits
         # Batch mode lets SQLite follow ALTER TABLE changes by copying tables.
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:

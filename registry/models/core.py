@@ -16,10 +16,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from sdk.findings import Finding, Kind, Severity
 
@@ -330,9 +329,3 @@ class AuditEvent(Base):
 class AuditLogIsAppendOnly(Exception):
     """Raised when code tries to change or remove an audit event."""
 
-
-@event.listens_for(Session, "before_flush")
-def _guard_audit_log(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogIsAppendOnly("audit events are never changed or deleted")

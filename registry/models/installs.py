@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.models.core import App, AuditLogIsAppendOnly, Base, Organisation, PlatformProfileRecord, Release, utcnow
+from registry.models.core import App, Base, Organisation, PlatformProfileRecord, Release, utcnow
 
 __all__ = [
     "ENVIRONMENT_STAGES",
@@ -156,14 +156,3 @@ def provisions(release: Release) -> list[ApiProvision]:
                                                       api=item["api"], version=item["version"]))
     return list(rows.values())
 
-
-@event.listens_for(Session, "before_flush")
-def _index_and_guard(session: Session, _context: Any, _instances: Any) -> None:
-    # The provider index is written in the same transaction as the release,
-    # so it never lags behind the catalogue.
-    for obj in list(session.new):
-        if isinstance(obj, Release):
-            session.add_all(provisions(obj))
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, InstallationEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogIsAppendOnly("installation history is never changed or deleted")

@@ -84,7 +84,7 @@ class AccountService:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.last_sign_in_at = now
-        self.session.commit()
+        self.session.flush()
         return user
 
     def _check(self, email: str, password: str, address: str, now: datetime, expected: User | None = None) -> User:

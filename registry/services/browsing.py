@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
 from sqlalchemy.orm import aliased
 
 from registry.errors import RegistryError
@@ -26,18 +26,14 @@ from registry.models import (
     PlatformProfileRecord,
     Release,
 )
-from registry.services.catalogue import (
-    MAX_QUERY_LENGTH,
-    MAX_TERMS,
-    AppPage,
-    AppQuery,
-    CatalogueService,
-    in_layer,
-)
+from registry.services.catalogue import AppPage, AppQuery, CatalogueService, check_query, in_layer
+from registry.services.search import query_terms
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 
 LICENCE_KINDS = ("open", "proprietary")
+#: The apps a search finds, as a condition (see ``SearchIndex.matching``).
+Match = ColumnElement[bool]
 
 
 @dataclass(frozen=True)
@@ -74,34 +70,34 @@ class BrowseService(CatalogueService):
     def browse(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowsePage:
         """One page of apps that match ``query`` and ``filters``, with the counts of every facet."""
         self._check(query, filters)
-        terms = query.q.lower().split()[:MAX_TERMS]
-        statement = self._where(select(App), query, filters, terms, for_page=True).order_by(
-            *self._ranking(terms), App.updated_at.desc(), App.slug
-        ).limit(query.page_size).offset((query.page - 1) * query.page_size)
+        terms = query_terms(query.q)
+        ranked, matched = self._hits(query, terms)
+        wanted = self._where(select(App), query, filters, None if ranked is not None else matched, for_page=True)
+        statement = self._ordered(wanted, query.sort, ranked)
+        statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
         items = list(self.session.scalars(statement))
         self._load_publishers(items)
-        total, layer, licence, kind = self._summary(query, filters, terms)
+        total, layer, licence, kind = self._summary(query, filters, matched)
         facets = Facets(
             layer=layer,
-            category=self._category_counts(query, filters, terms),
+            category=self._category_counts(query, filters, matched),
             publisher_kind=kind,
             license=licence,
-            profile=self._profile_counts(query, filters, terms),
+            profile=self._profile_counts(query, filters, matched),
         )
-        return BrowsePage(AppPage(items, total, query.page, query.page_size), facets)
+        page = AppPage(items, total, query.page, query.page_size, self._suggestion(terms, total))
+        return BrowsePage(page, facets)
 
     def _check(self, query: AppQuery, filters: StoreFilters) -> None:
-        if len(query.q) > MAX_QUERY_LENGTH:
-            raise RegistryError(f"The search text is longer than {MAX_QUERY_LENGTH} characters; shorten it.")
-        if query.layer is not None and query.layer not in LAYERS:
-            raise RegistryError(f"`layer` must be one of {', '.join(LAYERS)}.")
+        check_query(query)
         if filters.publisher_kind is not None and filters.publisher_kind not in ORGANISATION_KINDS:
             raise RegistryError(f"`kind` must be one of {', '.join(ORGANISATION_KINDS)}.")
 
     def _where(
-        self, statement: Select, query: AppQuery, filters: StoreFilters, terms: list[str], for_page: bool = False
+        self, statement: Select, query: AppQuery, filters: StoreFilters, hits: Match | None,
+        for_page: bool = False,
     ) -> Select:
-        statement = self._filtered(statement, query, terms)
+        statement = self._filtered(statement, query, hits)
         if filters.publisher_kind:
             statement = statement.where(App.organisation_id.in_(
                 select(Organisation.id).where(Organisation.kind == filters.publisher_kind)))
@@ -116,7 +112,7 @@ class BrowseService(CatalogueService):
             list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
 
     def _summary(
-        self, query: AppQuery, filters: StoreFilters, terms: list[str]
+        self, query: AppQuery, filters: StoreFilters, hits: Match | None
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue]]:
         """The total and the layer, licence and kind counts, from one scan of the apps."""
         publisher = aliased(Organisation)
@@ -139,7 +135,7 @@ class BrowseService(CatalogueService):
         # The layer, licence and kind filters live in the sums; the rest narrow the scan.
         base = replace(query, layer=None, license=_unfaceted_licence(query.license))
         row = [int(v or 0) for v in self.session.execute(
-            self._where(statement, base, replace(filters, publisher_kind=None), terms)).one()]
+            self._where(statement, base, replace(filters, publisher_kind=None), hits)).one()]
         layers = row[1:1 + len(LAYERS)]
         licences = row[1 + len(LAYERS):1 + len(LAYERS) + len(LICENCE_KINDS)]
         kinds = row[1 + len(LAYERS) + len(LICENCE_KINDS):]
@@ -150,17 +146,17 @@ class BrowseService(CatalogueService):
             [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds, strict=True) if n],
         )
 
-    def _category_counts(self, query: AppQuery, filters: StoreFilters, terms: list[str]) -> list[FacetValue]:
+    def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
         dialect = self.session.get_bind().dialect.name
         function = func.json_array_elements_text if dialect == "postgresql" else func.json_each
         element = function(App.categories).table_valued("value").alias("category")
         value = func.lower(element.c.value)
         statement = (select(value, func.count(App.id)).select_from(App).join(element, true())
                      .group_by(value).order_by(func.count(App.id).desc(), value).limit(30))
-        statement = self._where(statement, replace(query, category=None), filters, terms)
+        statement = self._where(statement, replace(query, category=None), filters, hits)
         return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
 
-    def _profile_counts(self, query: AppQuery, filters: StoreFilters, terms: list[str]) -> list[FacetValue]:
+    def _profile_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
         statement = (
             select(PlatformProfileRecord.slug, func.count(App.id))
             .join(Release, and_(Release.app_id == App.id, Release.version == App.latest_version))
@@ -169,7 +165,7 @@ class BrowseService(CatalogueService):
             .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
             .group_by(PlatformProfileRecord.slug)
         )
-        statement = self._where(statement, query, replace(filters, profile=None), terms)
+        statement = self._where(statement, query, replace(filters, profile=None), hits)
         rows = dict(self.session.execute(statement).all())
         profiles = self.session.execute(
             select(PlatformProfileRecord.slug, PlatformProfileRecord.name)

@@ -68,7 +68,8 @@ class BundleService:
         admissions = door.admit_all([r for r in releases if r is not None], caller, BUNDLE)
         items = []
         for step, release in zip(steps, releases, strict=True):
-            assert release is not None  # releases are never deleted
+            if release is None:  # releases are never deleted; a damaged database is told, not assumed away
+                raise Conflict(f"Plan {plan.id} names a release that is gone; make a new plan.")
             missing = missing_config(environment, step["app"], release.manifest)
             if missing:
                 names = ", ".join(f"`{m['name']}`" for m in missing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, case, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, Text, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
@@ -19,12 +19,15 @@ from registry.models import (
     Release,
     utcnow,
 )
+from registry.services.installations import adoption_counts
+from registry.services.search import MAX_QUERY_LENGTH, SearchIndex, query_terms
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 from sdk.versions import sort_key
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
+#: How results can be ordered: by relevance (the search's rank, or what runs
+#: and changed lately without a search), name, last release, adoption.
+SORTS = ("relevance", "name", "released", "adoption")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class AppQuery:
     license: str | None = None
     page: int = 1
     page_size: int = 20
+    sort: str = "relevance"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class AppPage:
     total: int
     page: int
     page_size: int
+    suggestion: str | None = None  # a query that finds apps, when this one found none
 
 
 class CatalogueService:
@@ -53,23 +58,32 @@ class CatalogueService:
         self.session = session
 
     def search(self, query: AppQuery) -> AppPage:
-        if len(query.q) > MAX_QUERY_LENGTH:
-            raise RegistryError(f"The search text is longer than {MAX_QUERY_LENGTH} characters; shorten it.")
-        if query.layer is not None and query.layer not in LAYERS:
-            raise RegistryError(f"`layer` must be one of {', '.join(LAYERS)}.")
-        terms = query.q.lower().split()[:MAX_TERMS]
-        statement = self._filtered(select(App), query, terms)
-        total = self.session.scalar(self._filtered(select(func.count(App.id)), query, terms)) or 0
-        statement = statement.options(selectinload(App.organisation)).order_by(
-            *self._ranking(terms), App.updated_at.desc(), App.slug
-        )
+        check_query(query)
+        terms = query_terms(query.q)
+        ranked, matched = self._hits(query, terms)
+        statement = self._filtered(select(App), query, None if ranked is not None else matched)
+        total = self.session.scalar(self._filtered(select(func.count(App.id)), query, matched)) or 0
+        statement = self._ordered(statement.options(selectinload(App.organisation)), query.sort, ranked)
         statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
-        return AppPage(list(self.session.scalars(statement)), total, query.page, query.page_size)
+        items = list(self.session.scalars(statement))
+        return AppPage(items, total, query.page, query.page_size, self._suggestion(terms, total))
 
-    def _filtered(self, statement: Select, query: AppQuery, terms: list[str]) -> Select:
+    def _hits(self, query: AppQuery, terms: list[str]) -> tuple[Subquery | None, ColumnElement[bool] | None]:
+        """The apps the search finds: ranked, for a page in order of relevance (else None),
+        and as a condition, for filtering and counting (ranking every match costs)."""
+        if not query.q.strip():
+            return None, None
+        index = SearchIndex(self.session)
+        ranked = index.hits(terms) if query.sort == "relevance" else None
+        return ranked, index.matching(terms)
+
+    def _suggestion(self, terms: list[str], total: int) -> str | None:
+        return SearchIndex(self.session).suggest(terms) if terms and not total else None
+
+    def _filtered(self, statement: Select, query: AppQuery, matched: ColumnElement[bool] | None) -> Select:
         statement = statement.where(App.latest_version.is_not(None))
-        for term in terms:
-            statement = statement.where(App.search_text.contains(term, autoescape=True))
+        if matched is not None:
+            statement = statement.where(matched)
         if query.layer:
             statement = statement.where(in_layer(query.layer))
         if query.category:
@@ -86,17 +100,22 @@ class CatalogueService:
             statement = statement.where(App.license == query.license)
         return statement
 
-    def _ranking(self, terms: list[str]) -> list:
+    def _ordered(self, statement: Select, sort: str, ranked: Subquery | None) -> Select:
+        """``statement`` (apps) in the order ``sort`` asks; joined with ``ranked``, the apps a
+        search finds with their rank, which also keeps only those."""
+        if sort == "name":
+            return statement.order_by(func.lower(App.name), App.slug)
+        if sort == "released":
+            return statement.order_by(last_release().desc(), App.slug)
+        if sort == "adoption":
+            counts = adoption_counts()
+            return statement.outerjoin(counts, counts.c.app_id == App.id).order_by(
+                func.coalesce(counts.c.count, 0).desc(), func.lower(App.name), App.slug)
         # Apps that run on a platform come first: one that runs nowhere cannot be installed.
-        runs_first = App.runs_somewhere.desc()
-        if not terms:
-            return [runs_first]
-        phrase = " ".join(terms)
-        return [runs_first, case(
-            (App.slug == phrase, 0),
-            (func.lower(App.name).contains(phrase, autoescape=True), 1),
-            else_=2,
-        )]
+        if ranked is None:
+            return statement.order_by(App.runs_somewhere.desc(), App.updated_at.desc(), App.slug)
+        return statement.join(ranked, ranked.c.app_id == App.id).order_by(
+            App.runs_somewhere.desc(), ranked.c.rank, App.updated_at.desc(), App.slug)
 
     def app(self, slug: str) -> App:
         app = self.session.scalars(
@@ -149,6 +168,23 @@ def refresh_latest_version(session: Session, app: App) -> None:
         offered = max(running or rows, key=lambda row: sort_key(row[0]))
         # The catalogue's licence facet follows the offered release; access is per release.
         app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
+    SearchIndex(session).refresh(app)
+
+
+def check_query(query: AppQuery) -> None:
+    """Refuse a search the catalogue cannot answer, saying what to change."""
+    if len(query.q) > MAX_QUERY_LENGTH:
+        raise RegistryError(f"The search text is longer than {MAX_QUERY_LENGTH} characters; shorten it.")
+    if query.layer is not None and query.layer not in LAYERS:
+        raise RegistryError(f"`layer` must be one of {', '.join(LAYERS)}.")
+    if query.sort not in SORTS:
+        raise RegistryError(f"`sort` must be one of {', '.join(SORTS)}.")
+
+
+def last_release() -> Any:
+    """When an app last published a release that is still offered (correlated, for ORDER BY)."""
+    return (select(func.max(Release.published_at))
+            .where(Release.app_id == App.id, Release.status == RELEASE_PUBLISHED).scalar_subquery())
 
 
 def layers_column(layers: tuple[str, ...]) -> str:

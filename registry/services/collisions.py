@@ -127,7 +127,7 @@ def claims(document: Any, namespace: str) -> Iterator[Claim]:
     if not isinstance(document, Mapping) or not isinstance(document.get("kind"), str):
         return
     kind = document["kind"]
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), Mapping) else {}
+    metadata = _mapping(document.get("metadata"))
     name = metadata.get("name")
     if isinstance(name, str) and name:
         where = "" if kind in CLUSTER_SCOPED else str(metadata.get("namespace") or namespace)
@@ -138,14 +138,21 @@ def claims(document: Any, namespace: str) -> Iterator[Claim]:
 
 def hosts(document: Mapping[str, Any]) -> list[str]:
     """The hosts an Ingress (``spec.rules[].host``) or HTTPRoute (``spec.hostnames``) claims."""
-    spec = document.get("spec") if isinstance(document.get("spec"), Mapping) else {}
+    spec = _mapping(document.get("spec"))
     if document.get("kind") == "Ingress":
-        rules = spec.get("rules") if isinstance(spec.get("rules"), list) else []
+        rules = _list(spec.get("rules"))
         return [r["host"] for r in rules if isinstance(r, Mapping) and isinstance(r.get("host"), str) and r["host"]]
     if document.get("kind") == "HTTPRoute":
-        names = spec.get("hostnames") if isinstance(spec.get("hostnames"), list) else []
-        return [h for h in names if isinstance(h, str) and h]
+        return [h for h in _list(spec.get("hostnames")) if isinstance(h, str) and h]
     return []
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _collision(first: str, second: str, claim: Claim) -> dict[str, Any]:

@@ -98,7 +98,7 @@ class CompatibilityService:
             for result in self._check(package, context):
                 record(release, records[result.profile], result)
             refresh_latest_version(self.session, release.app)
-            self.session.commit()
+            self.session.flush()
             yield f"{release.app.slug} {release.version}: " + ", ".join(
                 f"{c.profile.slug} {verdict_words(c)}" for c in release.compatibility if c.profile.slug in records)
 

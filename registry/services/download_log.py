@@ -42,7 +42,7 @@ class DownloadLog:
             app_id=release.app_id, release_id=release.id,
             organisation_id=caller.organisation_id, actor=caller.actor, kind=kind,
         ))
-        self.session.commit()
+        self.session.flush()
 
     def page(self, slug: str, caller: Caller, page: int, page_size: int) -> DownloadPage:
         """The downloads of the vendor's own module, newest first."""

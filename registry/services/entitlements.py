@@ -12,6 +12,7 @@ from registry.services import audit
 from registry.services.organisations import OrganisationService
 from registry.services.tokens import Caller
 from registry.services.vendors import CommercialModules, is_vendor_of, require_vendor
+from registry.transactions import savepoint
 
 
 def is_entitled(session: Session, app_id: int, organisation_id: int) -> bool:
@@ -37,13 +38,14 @@ class EntitlementService:
         existing = self._find(app, organisation.id)
         if existing is not None:
             return existing, False
-        entitlement = Entitlement(app=app, organisation=organisation, granted_by=caller.actor)
-        self.session.add(entitlement)
-        audit.record(self.session, caller.actor, "entitlement.grant", slug, organisation=organisation.slug)
         try:
-            self.session.commit()
+            with savepoint(self.session):
+                # By ids, not relationships: a lost race then leaves no trace in loaded collections.
+                entitlement = Entitlement(app_id=app.id, organisation_id=organisation.id, granted_by=caller.actor)
+                self.session.add(entitlement)
+                audit.record(self.session, caller.actor, "entitlement.grant", slug, organisation=organisation.slug)
+                self.session.flush()
         except IntegrityError:  # granted by a parallel request: that is the same outcome
-            self.session.rollback()
             return self._find(app, organisation.id) or entitlement, False
         return entitlement, True
 
@@ -55,7 +57,7 @@ class EntitlementService:
             raise NotFound(f"`{organisation.slug}` has no entitlement to `{slug}`.")
         self.session.delete(entitlement)
         audit.record(self.session, caller.actor, "entitlement.revoke", slug, organisation=organisation.slug)
-        self.session.commit()
+        self.session.flush()
 
     def list(self, slug: str, caller: Caller) -> list[Entitlement]:
         app = self._own_module(slug, caller, "see its entitlements")

@@ -28,6 +28,7 @@ from registry.services import audit
 from registry.services.namespaces import apply_namespaces
 from registry.services.secrets import clear_values_problems, declared_secrets, installed_apps
 from registry.services.tokens import Caller
+from registry.transactions import savepoint
 from sdk.manifest import is_slug
 from sdk.problems import InvalidParam
 from sdk.render import NAME
@@ -48,6 +49,11 @@ def own_organisation(session: Session, slug: str, caller: Caller) -> Organisatio
                         "use a token of that organisation.",
                         page_code="environment.not-yours", page_data={"organisation": slug})
     return organisation
+
+
+# Named, because in the service's own signatures `list` is its method, not the builtin.
+Problems = list[str]  # one sentence per problem
+InvalidParams = list[InvalidParam]
 
 
 class EnvironmentService:
@@ -86,13 +92,13 @@ class EnvironmentService:
         self._raise(problems)
         if self._find(organisation, environment.name) is not None:
             raise self._taken(organisation, environment.name)
-        self.session.add(environment)
         try:
-            self.session.flush()
+            with savepoint(self.session):
+                self.session.add(environment)
+                self.session.flush()
         except IntegrityError:
             # Created by a concurrent request since _find looked: the unique
             # constraint decides, and the loser hears the same 409.
-            self.session.rollback()
             raise self._taken(organisation, environment.name) from None
         audit.record(self.session, actor, "environment.create", f"{organisation.slug}/{environment.name}",
                      stage=environment.stage, profile=environment.profile.slug)
@@ -135,12 +141,12 @@ class EnvironmentService:
             Environment.organisation_id == organisation.id, Environment.name == name)).first()
 
     @staticmethod
-    def _unknown(data: Mapping[str, Any]) -> list[InvalidParam]:
+    def _unknown(data: Mapping[str, Any]) -> InvalidParams:
         return [InvalidParam(key, "unknown", f"Unknown field; the fields are {', '.join(sorted(FIELDS))}.")
                 for key in sorted(set(data) - FIELDS)]
 
     def _apply(self, organisation: Organisation, environment: Environment,
-               data: Mapping[str, Any]) -> list[InvalidParam]:
+               data: Mapping[str, Any]) -> InvalidParams:
         """Set the fields in ``data``; what is wrong with them, each under its field's name."""
         problems: dict[str, list[str]] = {}
         if "stage" in data:
@@ -171,7 +177,7 @@ class EnvironmentService:
         return [InvalidParam(key, "invalid", reason) for key, reasons in problems.items() for reason in reasons]
 
     @staticmethod
-    def _confirmed_apis(environment: Environment, raw: Any) -> list[str]:
+    def _confirmed_apis(environment: Environment, raw: Any) -> Problems:
         """External APIs (BRP, KVK, BAG) the municipality confirms this environment may use."""
         if (not isinstance(raw, list) or len(raw) > MAX_CONFIRMED_APIS
                 or not all(is_slug(api, (2, 64)) for api in raw)):
@@ -186,7 +192,7 @@ class EnvironmentService:
         return self.session.scalars(select(PlatformProfileRecord).where(
             PlatformProfileRecord.slug == slug, PlatformProfileRecord.status == PROFILE_ACTIVE)).first()
 
-    def _app_config(self, environment: Environment, raw: Any) -> list[str]:
+    def _app_config(self, environment: Environment, raw: Any) -> Problems:
         if not isinstance(raw, dict):
             return ['`appConfig` maps app ids to their values: {"open-zaak": {"hostname": "zaken.example.nl"}}.']
         problems, result = [], {}
@@ -202,14 +208,15 @@ class EnvironmentService:
         environment.app_config = result
         return problems
 
-    def _promotion(self, organisation: Organisation, environment: Environment, name: Any) -> list[str]:
+    def _promotion(self, organisation: Organisation, environment: Environment, name: Any) -> Problems:
         if name is None:
             environment.promote_from = None
             return []
         source = self._find(organisation, name) if isinstance(name, str) else None
         if source is None or source.archived_at is not None:
             return [f"`promoteFrom` must name another environment of `{organisation.slug}`; {name!r} is not one."]
-        seen, step = {environment.id}, source
+        seen: set[int] = {environment.id}
+        step: Environment | None = source
         while step is not None:  # no cycles: test -> acceptance -> production
             if step.id in seen or step is environment:
                 return [f"`promoteFrom` {name!r} would make a cycle of promotions."]
@@ -219,7 +226,7 @@ class EnvironmentService:
         return []
 
     @staticmethod
-    def _raise(problems: list[InvalidParam]) -> None:
+    def _raise(problems: InvalidParams) -> None:
         if problems:
             raise InvalidInput(problems)
 
@@ -228,7 +235,8 @@ def config_values(raw: Any, key: str) -> tuple[dict[str, Any], list[str]]:
     """Config values as text (numbers are kept as written), or references to a Secret."""
     if not isinstance(raw, dict):
         return {}, [f'`{key}` maps config names to values, e.g. {{"storageClass": "standard"}}.']
-    values, problems = {}, []
+    values: dict[str, Any] = {}
+    problems: list[str] = []
     for name, value in raw.items():
         if not isinstance(name, str) or not NAME.match(name):
             problems.append(f"`{key}` name {name!r} is not a config name (letters, digits, underscores).")

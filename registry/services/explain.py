@@ -7,7 +7,7 @@ zaakafhandelcomponent 1.4.0, but klantinteracties 1.0.0 needs <2.0".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 
 from resolvelib.resolvers import RequirementInformation
 
@@ -27,7 +27,7 @@ class Explainer:
         self.environment = environment
         self.profile = profile
 
-    def conflict(self, causes: Sequence[RequirementInformation]) -> list[str]:
+    def conflict(self, causes: Collection[RequirementInformation]) -> list[str]:
         groups: dict[str, list[RequirementInformation]] = {}
         sentences = []
         for cause in causes:

@@ -83,17 +83,16 @@ def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
 
 
 def _check_claims(session: Session, report: FsckReport, repair: bool, grace: timedelta) -> None:
-    from registry.services.publishing import release_claim  # publishing imports much; fsck little
+    from registry.services.publishing import give_back_claim  # publishing imports much; fsck little
 
     cutoff = utcnow() - grace
     unreleased = session.execute(
         select(App.id, App.slug, Organisation.slug).join(Organisation, App.organisation_id == Organisation.id)
         .where(~exists().where(Release.app_id == App.id), App.created_at < cutoff).order_by(App.slug)
     ).all()
-    session.rollback()  # end the read before each claim is given back in its own transaction
     for app_id, slug, owner in unreleased:
         report.unreleased_claims.append(f"{slug} ({owner})")
-        if repair and release_claim(session, app_id):
+        if repair and give_back_claim(session, app_id):
             report.repaired.append(slug)
 
 
@@ -148,4 +147,4 @@ def _forget_unused_artifacts(session: Session, unused: set[str]) -> None:
         artifact = session.get(Artifact, sha256)
         if artifact is not None:
             session.delete(artifact)
-    session.commit()
+    session.flush()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, Subquery, distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -77,9 +77,9 @@ class InstallationService:
                                f"({step['app']} is now {now.release.version if now else 'not installed'}); "
                                "make a new plan.")
         with _one_recording_at_a_time(self.session, environment):
-            events = [self._set(environment, self.session.get(Release, s["releaseId"]), caller, plan.id)
-                      for s in changes]
-            self.session.commit()
+            events = [event for s in changes
+                      if (event := self._set(environment, self.session.get_one(Release, s["releaseId"]), caller,
+                                             plan.id)) is not None]
         return events
 
     def record_release(self, environment: Environment, app_id: str, version: str, caller: Caller) -> InstallationEvent:
@@ -92,7 +92,6 @@ class InstallationService:
             event = self._set(environment, release, caller, None)
             if event is None:
                 raise Conflict(f"{app_id} {version} is recorded in `{environment.name}` already.")
-            self.session.commit()
         return event
 
     def remove(self, environment: Environment, app_id: str, caller: Caller) -> InstallationEvent:
@@ -105,7 +104,7 @@ class InstallationService:
         self.session.delete(installation)
         audit.record(self.session, caller.actor, "installation.remove", _subject(environment, app_id),
                      version=installation.release.version)
-        self.session.commit()
+        self.session.flush()
         return event
 
     def _set(self, environment: Environment, release: Release, caller: Caller,
@@ -115,7 +114,7 @@ class InstallationService:
         previous = installation.release if installation else None
         if previous is not None and previous.id == release.id:
             return None
-        if previous is None:
+        if installation is None or previous is None:  # an installation always has its release
             action = INSTALLED
             self.session.add(Installation(environment_id=environment.id, app_id=release.app_id, release_id=release.id))
         else:
@@ -139,15 +138,27 @@ class AdoptionService:
         self.session = session
 
     def of(self, app: App) -> Adoption:
-        running = (select(Organisation.id, Organisation.name, OrganisationPreference.show_in_adoption)
-                   .join(Environment, Environment.organisation_id == Organisation.id)
-                   .join(Installation, Installation.environment_id == Environment.id)
+        running = (_in_production(select(Organisation.id, Organisation.name, OrganisationPreference.show_in_adoption))
                    .outerjoin(OrganisationPreference, OrganisationPreference.organisation_id == Organisation.id)
-                   .where(Installation.app_id == app.id, Environment.stage == PRODUCTION,
-                          Environment.archived_at.is_(None), Organisation.kind == "municipality")
+                   .where(Installation.app_id == app.id)
                    .distinct())
         rows = self.session.execute(running).all()
         return Adoption(count=len({r[0] for r in rows}), names=sorted({r[1] for r in rows if r[2]}))
+
+
+def adoption_counts() -> Subquery:
+    """Per app, how many municipalities run it in production: ``app_id``, ``count``."""
+    statement = _in_production(select(Installation.app_id, func.count(distinct(Organisation.id)).label("count")))
+    return statement.group_by(Installation.app_id).subquery("adoption")
+
+
+def _in_production(statement: Select) -> Select:
+    """``statement`` over municipalities' installations in production environments still in use."""
+    return (statement.select_from(Organisation)
+            .join(Environment, Environment.organisation_id == Organisation.id)
+            .join(Installation, Installation.environment_id == Environment.id)
+            .where(Environment.stage == PRODUCTION, Environment.archived_at.is_(None),
+                   Organisation.kind == "municipality"))
 
 
 class PreferenceService:
@@ -168,19 +179,19 @@ class PreferenceService:
         preference.updated_at = utcnow()
         audit.record(self.session, actor, "organisation.preferences", organisation.slug,
                      showInAdoption=preference.show_in_adoption)
-        self.session.commit()
+        self.session.flush()
         return preference
 
 
 @contextmanager
 def _one_recording_at_a_time(session: Session, environment: Environment) -> Iterator[None]:
     """Two recordings of a first install of one app race for the same row; the
-    unique constraint lets one win, and the other is told to look again (409)."""
+    unique constraint lets one win, and the other is told to look again (409);
+    the request's unit of work is then rolled back."""
     name = environment.name
     try:
         yield
     except IntegrityError:
-        session.rollback()
         raise Conflict(f"`{name}` was changed by another recording at the same moment; "
                        "list its installations and record again if still needed.") from None
 

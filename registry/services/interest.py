@@ -19,6 +19,7 @@ from registry.models import App, Interest
 from registry.services import audit
 from registry.services.tokens import Caller
 from registry.services.vendors import MUNICIPALITY, CommercialModules, is_curator, is_vendor_of
+from registry.transactions import savepoint
 
 #: Kinds of organisation that may register interest.
 INTERESTED_KINDS = (MUNICIPALITY,)
@@ -42,12 +43,12 @@ class InterestService:
         if existing is not None:
             return existing, False
         interest = Interest(app_id=app.id, organisation_id=caller.organisation_id)
-        self.session.add(interest)
-        audit.record(self.session, caller.actor, "interest.register", slug, organisation=caller.organisation)
         try:
-            self.session.commit()
+            with savepoint(self.session):
+                self.session.add(interest)
+                audit.record(self.session, caller.actor, "interest.register", slug, organisation=caller.organisation)
+                self.session.flush()
         except IntegrityError:  # a parallel request registered it: same outcome
-            self.session.rollback()
             return self._find(app, caller.organisation_id) or interest, False
         return interest, True
 
@@ -58,7 +59,7 @@ class InterestService:
             raise NotFound(f"`{caller.organisation}` has not registered interest in `{slug}`.")
         self.session.delete(interest)
         audit.record(self.session, caller.actor, "interest.withdraw", slug, organisation=caller.organisation)
-        self.session.commit()
+        self.session.flush()
 
     def summary(self, slug: str, caller: Caller | None) -> InterestSummary:
         app = CommercialModules(self.session).get(slug)

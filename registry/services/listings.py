@@ -36,7 +36,7 @@ class ListingService:
         listing.updated_by = caller.actor
         app.updated_at = utcnow()
         audit.record(self.session, caller.actor, "listing.put", slug, **values)
-        self.session.commit()
+        self.session.flush()
         return app, created
 
     def get(self, slug: str) -> App:

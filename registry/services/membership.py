@@ -80,7 +80,7 @@ class OrganisationAccess:
     def create_token(self, slug: str, description: str) -> tuple[ApiToken, str]:
         organisation = self.managing(slug)
         token, secret = TokenService(self.session).create(organisation, description.strip()[:200], self.actor_name)
-        self.session.commit()
+        self.session.flush()
         return token, secret
 
     def revoke_token(self, slug: str, token_id: int) -> ApiToken:
@@ -89,5 +89,5 @@ class OrganisationAccess:
         if token is None or token.organisation_id != organisation.id:
             raise NotFound(f"{organisation.name} has no token with id {token_id}.")
         TokenService(self.session).revoke(token_id, self.actor_name)
-        self.session.commit()
+        self.session.flush()
         return token

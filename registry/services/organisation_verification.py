@@ -45,7 +45,7 @@ class OrganisationVerification:
         organisation.verified_by = actor
         audit.record(self.session, actor, "organisation.verify", slug,
                      identifierType=identifier_type, identifier=identifier)
-        self.session.commit()
+        self.session.flush()
         return organisation
 
     def withdraw(self, slug: str, actor: str, reason: str = "") -> Organisation:
@@ -58,5 +58,5 @@ class OrganisationVerification:
         organisation.identifier_type = organisation.identifier = None
         organisation.verified_at = organisation.verified_by = None
         audit.record(self.session, actor, "organisation.unverify", slug, identifier=previous, reason=reason)
-        self.session.commit()
+        self.session.flush()
         return organisation

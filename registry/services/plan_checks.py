@@ -9,7 +9,7 @@ missing config, promotion) and returns the problems that block the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from sdk.secrets import is_reference, is_unresolved, marker
 CHANGES = ("install", "upgrade", "downgrade")
 
 
-def environment_values(environment: Environment, app: str, manifest: dict[str, Any]) -> dict[str, str | None]:
+def environment_values(environment: Environment, app: str, manifest: Mapping[str, Any]) -> dict[str, str | None]:
     """Each declared config value: the environment's, else the manifest's default, else none.
 
     A secret is never a value here: a reference becomes the marker ``appstore
@@ -94,10 +94,16 @@ class PlanChecks:
                     problems.append(_warning("plan.keeps-yanked", f"{label} stays installed although it is yanked "
                                              f"({reason}); no other release fits the plan.", step, reason=reason))
                 continue
+<<<<<<< HEAD
             reason = policy.refusal(release, self.caller.organisation_id)
             if reason:
                 problems.append(_problem("plan.needs-entitlement", f"{label} {reason}.", step,
                                          vendor=release.app.organisation.slug))
+=======
+            refusal = policy.refusal(release, self.caller.organisation_id)
+            if refusal:
+                problems.append(_problem("plan.needs-entitlement", f"{label} {refusal}.", step))
+>>>>>>> main
             step["missingConfig"] = missing_config(self.environment, step["app"], release.manifest)
             for code, message, name in secret_problems(self.environment, step["app"], release.manifest):
                 problems.append(_problem(code, f"{label}: {message}", step, name=name))
@@ -107,7 +113,7 @@ class PlanChecks:
                                          name=item["name"]))
             problems += self._external(release, label, step)
             if self.chart_check is not None and not step["missingConfig"]:
-                problems += self._chart(release, label, step)
+                problems += self._chart(self.chart_check, release, label, step)
             step["promotion"] = None
             if source is not None:
                 met = release.id in ran_before
@@ -149,9 +155,9 @@ class PlanChecks:
         value = config_value(self.environment, app, name) if name is not None else None
         return value is not None and not is_unresolved(value)
 
-    def _chart(self, release: Release, label: str, step: dict[str, Any]) -> list[dict[str, Any]]:
-        assert self.chart_check is not None
-        found = self.chart_check(self.environment, release)
+    def _chart(self, chart_check: ChartCheck, release: Release, label: str,
+               step: dict[str, Any]) -> list[dict[str, Any]]:
+        found = chart_check(self.environment, release)
         if found is None:
             return []
         severity, message, detail = found

@@ -66,7 +66,7 @@ class PlanService:
         record = InstallPlanRecord(environment_id=environment.id, status=result["status"],
                                    request=request.to_json(), result=result, created_by=caller.actor)
         self.session.add(record)
-        self.session.commit()
+        self.session.flush()
         return record
 
     def get(self, environment: Environment, plan_id: int) -> InstallPlanRecord:

@@ -3,6 +3,14 @@
 Each step is a small function. The artifact is moved into the store before the
 database commit, so the database never points at a missing file; a crash in
 between leaves an orphaned file that ``fsck`` reports and repairs.
+
+A publish is the documented exception to "services flush, the request commits"
+(``registry.transactions``). It commits twice on its own: the claim of a new app
+id, so that of two concurrent first publishes exactly one owns the id; and the
+release with its artifact, while the artifact's lock is held, because a failed
+publish of the same file only deletes it when no committed release refers to
+it. Anything the request flushed before is committed with the claim; the
+release event is announced after the release's own commit.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import pluggy
 from sqlalchemy import delete, exists, select
@@ -74,7 +82,7 @@ class PublishService:
         self.settings = settings
         self.today = today
 
-    def publish(self, stream: BinaryIO, filename: str, caller: Caller) -> Release:
+    def publish(self, stream: IO[bytes], filename: str, caller: Caller) -> Release:
         upload = receive(stream, filename, self.settings.max_upload_bytes)
         try:
             budget = Budget(self.settings.work)  # one budget for the whole of this upload
@@ -157,7 +165,7 @@ class PublishService:
         version = manifest.get("version")
         if isinstance(version, str) and is_version(version) and precedence_key(version) in {
                 precedence_key(v) for v in facts.known_versions}:
-            return self._version_conflict(manifest.get("id"), version, findings)
+            return self._version_conflict(str(manifest.get("id")), version, findings)  # known versions: a valid id
         count = sum(1 for f in findings if f.is_error)
         return VerificationFailed(
             f"The package did not pass verification: {count} error(s). Fix them and publish again.",
@@ -204,7 +212,7 @@ class PublishService:
                 for result in compatibility:
                     record_compatibility(release, records[result.profile], result)
                 refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
-                self.session.commit()
+                self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()
                 self._forget_unreferenced(upload.sha256)
@@ -219,7 +227,7 @@ class PublishService:
         self, upload: ReceivedUpload, package: PackageView, manifest: Manifest,
         publiccode: dict | None, decision: Decision, caller: Caller, licence: Licence,
     ) -> Release:
-        app = self._app(manifest.id)
+        app = self._claimed_app(manifest.id)
         app.name = manifest.name
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
@@ -249,7 +257,8 @@ class PublishService:
         return release
 
     def _claim(self, manifest: Manifest, licence: Licence, caller: Caller) -> int | None:
-        """Create the app row for a new id in a transaction of its own; its id
+        """Create the app row for a new id and commit it at once (the documented
+        exception to one commit per request, see the module docstring); its id
         when this publish created it.
 
         Two first versions of a new app published at the same moment would
@@ -271,7 +280,7 @@ class PublishService:
                 claimed = app.id
             except IntegrityError:
                 self.session.rollback()  # claimed by a concurrent publish: fine if it was ours
-        owner = self._app(manifest.id).organisation
+        owner = self._claimed_app(manifest.id).organisation
         if owner.id != caller.organisation_id:
             raise Forbidden(f"The app id `{manifest.id}` belongs to `{owner.slug}`; choose another id.")
         return claimed
@@ -295,23 +304,31 @@ class PublishService:
     def _app(self, slug: str) -> App | None:
         return self.session.scalars(select(App).where(App.slug == slug)).first()
 
+    def _claimed_app(self, slug: str) -> App:
+        """The app whose id this publish has claimed: it exists by now."""
+        return self.session.scalars(select(App).where(App.slug == slug)).one()
+
+
+def give_back_claim(session: Session, app_id: int) -> bool:
+    """Delete a claimed app id that has no release (flushed, in the caller's unit
+    of work). Conditional, so that a concurrent publish of the same new app that
+    did get its release in keeps the id. Whether the id was given back."""
+    deleted = session.execute(delete(App).where(App.id == app_id, ~exists().where(Release.app_id == App.id)))
+    return bool(deleted.rowcount == 1)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
+
 
 def release_claim(session: Session, app_id: int) -> bool:
-    """Give back a claimed app id that has no release, in a transaction of its own.
-
-    Conditional, so that a concurrent publish of the same new app that did
-    get its release in keeps the id. Whether the id was given back.
-    """
+    """Give back the claim of a failed publish, in a transaction of its own: the
+    claim was committed on its own (``PublishService._claim``), so its undoing is too."""
     session.rollback()
     try:
-        gone = session.execute(delete(App).where(
-            App.id == app_id, ~exists().where(Release.app_id == App.id))).rowcount
+        gone = give_back_claim(session, app_id)
         session.commit()
     except SQLAlchemyError:
         session.rollback()
         log.exception("could not give back the claim of app %s; fsck reports it", app_id)
         return False
-    return gone == 1
+    return gone
 
 
 def _publiccode(package: PackageView) -> dict | None:

@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from registry.errors import PayloadTooLarge
 from registry.storage import full_disk_refused
@@ -36,7 +36,7 @@ class ReceivedUpload:
         self.path.unlink(missing_ok=True)
 
 
-def receive(stream: BinaryIO, filename: str, max_bytes: int) -> ReceivedUpload:
+def receive(stream: IO[bytes], filename: str, max_bytes: int) -> ReceivedUpload:
     """Copy ``stream`` to a temporary file (0600); past ``max_bytes`` stop reading and refuse.
 
     Whatever goes wrong (too large, a full disk, a dropped connection), the

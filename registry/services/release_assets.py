@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from registry.models import Release, ReleaseAsset, utcnow
 from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
+from registry.transactions import savepoint
 from sdk.package import PUBLICCODE_PATH, PackageView, normalise
 from sdk.publiccode import descriptions, load_publiccode
 
@@ -147,11 +148,12 @@ class ReleaseAssets:
         """Extract once; True when this call did it."""
         if release.assets_extracted_at is not None:
             return False
-        attach(release, store_images(self.store, open_stored_package(self.store, release)))
+        images = store_images(self.store, open_stored_package(self.store, release))
         try:
-            self.session.commit()
+            with savepoint(self.session):
+                attach(release, images)
+                self.session.flush()
         except IntegrityError:  # another worker extracted it at the same moment: use theirs
-            self.session.rollback()
             self.session.refresh(release)
             return False
         log.info("extracted %d image(s) of %s %s", len(release.assets), release.app.slug, release.version)

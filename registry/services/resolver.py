@@ -162,7 +162,8 @@ class PlanProvider(AbstractProvider):  # type: ignore[type-arg]
         if candidate.identifier.startswith("any:"):
             return [api_need(candidate.name, candidate.version or None)]
         release = candidate.release
-        assert release is not None
+        if release is None:  # only provider and any: picks lack a release, and they returned above
+            raise LookupError(f"the pick {candidate.identifier} {candidate.version} has no release")
         needs = [app_need(app, range_) for app, range_ in release.requires_apps]
         needs += [api_need(api, range_) for api, range_ in release.requires_apis]
         needs += [any_need(release, options) for options in release.alternatives]

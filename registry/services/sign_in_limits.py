@@ -16,10 +16,12 @@ office address spend only their own pair's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import case, delete, literal, update
+from sqlalchemy import Table, case, delete, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,8 +47,10 @@ class TooManySignInAttempts(RegistryError):
 
 
 class SignInLimiter:
-    """The counters of one database. Each method commits: a reservation must be
-    visible to every other worker before the slow password check starts."""
+    """The counters of one database. Each method commits, a documented exception to
+    the request's single commit (``registry.transactions``): a reservation must be
+    visible to every other worker before the slow password check starts, and a
+    refused sign-in must count even when its request ends in an error."""
 
     def __init__(self, session: Session, limits: SignInLimits = SignInLimits()) -> None:
         self.session = session
@@ -79,21 +83,23 @@ class SignInLimiter:
 
     def _raise(self, email: str, address: str, now: datetime) -> int:
         """Add one to the count of this key in the current window, and return the new count."""
-        table = SignInThrottle.__table__
+        table = cast(Table, SignInThrottle.__table__)  # a mapped class's table
         dialect = self.session.get_bind().dialect.name
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+        inserts: dict[str, Callable[[Table], postgresql.Insert | sqlite.Insert]] = {
+            "postgresql": postgresql.insert, "sqlite": sqlite.insert}
+        insert = inserts.get(dialect)
         if insert is None:
             raise RegistryError(f"Sign-in limits need SQLite or PostgreSQL, not {dialect}.")
         expired = table.c.window_start <= literal(now - self.limits.window, UtcDateTime())
         statement = insert(table).values(email=email, address=address, window_start=now, failures=1)
-        statement = statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=[table.c.email, table.c.address],
             set_={
                 "failures": case((expired, 1), else_=table.c.failures + 1),
                 "window_start": case((expired, literal(now, UtcDateTime())), else_=table.c.window_start),
             },
         ).returning(table.c.failures)
-        return int(self.session.execute(statement).scalar_one())
+        return int(self.session.execute(upsert).scalar_one())
 
     def _refuse(self) -> None:
         minutes = int(self.limits.window.total_seconds() // 60)

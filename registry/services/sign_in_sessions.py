@@ -14,10 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from registry.models import SignInSession, User
+from registry.transactions import before_commit
 
 MAX_USER_AGENT_LENGTH = 200
 
@@ -52,7 +53,9 @@ class SignInSessions:
 
     def user_of(self, session_id: str, now: datetime, *, write: bool = True) -> int | None:
         """The user id of a live session; None when unknown or over. With ``write``, an
-        ended session is removed and last-seen is kept up to date (and committed)."""
+        ended session is removed, and last-seen is kept up to date as the unit of work
+        commits: on SQLite any write takes the database's one write lock, which a
+        page should not hold while it works for the sake of a timestamp."""
         record = self.session.scalars(select(SignInSession).where(
             SignInSession.token_hash == _digest(session_id))).first()
         if record is None:
@@ -61,11 +64,13 @@ class SignInSessions:
             if write:
                 self.session.delete(record)
                 self._forget_expired(now)
-                self.session.commit()
+                self.session.flush()
             return None
         if write and now - record.last_seen_at >= self.lifetimes.touch_every:
-            record.last_seen_at = now
-            self.session.commit()
+            # By id: the request may end this very session (signing out) before it commits.
+            touch = update(SignInSession).where(SignInSession.id == record.id).values(last_seen_at=now)
+            before_commit(self.session, lambda: self.session.execute(touch.execution_options(
+                synchronize_session=False)))
         return record.user_id
 
     def end(self, session_id: str) -> None:

@@ -71,7 +71,7 @@ class TokenService:
         last = token.last_used_at
         if last is None or last < now - LAST_USED_RESOLUTION:
             token.last_used_at = now
-            self.session.commit()
+            self.session.flush()
         org = token.organisation
         return Caller(org.id, org.slug, org.kind, token.id)
 

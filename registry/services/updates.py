@@ -69,5 +69,5 @@ class UpdateService:
         if current.yanked:
             last = current.yanks[-1] if current.yanks else None
             yank = {"reason": last.reason if last else "", "yankedAt": last.created_at if last else None}
-        return Update(installation.app.slug, current.version, *(str(newest[k]) if newest[k] else None
-                                                                for k in ("patch", "minor", "major")), yank, runs)
+        patch, minor, major = (str(newest[k]) if newest[k] else None for k in ("patch", "minor", "major"))
+        return Update(installation.app.slug, current.version, patch, minor, major, yank, runs)

@@ -15,6 +15,7 @@ from registry.services import audit
 from registry.services.catalogue import CatalogueService, refresh_latest_version
 from registry.services.events import announce
 from registry.services.tokens import Caller
+from registry.transactions import after_commit
 from sdk.hookspecs import ReleaseEvent
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,11 @@ class YankService:
         if app.organisation_id != caller.organisation_id:
             raise Forbidden(f"Only `{app.organisation.slug}` may yank releases of `{app_id}`.")
         if not self._mark_yanked(release):
-            self.session.rollback()
             raise Conflict(f"{app_id} {version} is yanked already.")
         release.yanks.append(Yank(reason=reason, actor=caller.actor))
         refresh_latest_version(self.session, app)
         audit.record(self.session, caller.actor, "release.yank", f"{app_id}@{version}", reason=reason)
-        self.session.commit()
+        self.session.flush()
         self._notify(release, caller, reason)
         return release
 
@@ -50,7 +50,7 @@ class YankService:
         """Set the status only if no one else has: of two yanks at the same
         moment the database lets one change the row, and only that one goes on
         to record, audit and notify."""
-        changed = self.session.execute(
+        changed = self.session.execute(  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
             update(Release).where(Release.id == release.id, Release.status != RELEASE_YANKED)
             .values(status=RELEASE_YANKED).execution_options(synchronize_session=False)
         ).rowcount
@@ -61,4 +61,5 @@ class YankService:
     def _notify(self, release: Release, caller: Caller, reason: str) -> None:
         event = ReleaseEvent(release.app.slug, release.version, release.app.organisation.slug,
                              release.artifact_sha256, caller.actor, reason)
-        announce(self.plugins, "appstore_release_yanked", event)
+        # Heard only once the yank is committed; a rolled-back yank is never announced.
+        after_commit(self.session, lambda: announce(self.plugins, "appstore_release_yanked", event))

@@ -36,6 +36,7 @@ class TimedRequestParser(HTTPRequestParser):
 
     body_started: float | None = None
     refused_body = False
+    body_rcv: Any  # waitress's receiver of the body (declared for the type checker)
 
     def __init__(self, adj: Any) -> None:
         super().__init__(adj)
@@ -73,6 +74,7 @@ class TimedChannel(HTTPChannel):
     """A connection whose requests are parsed by :class:`TimedRequestParser`."""
 
     parser_class = TimedRequestParser
+    request: Any  # the request being parsed, as waitress keeps it (declared for the type checker)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

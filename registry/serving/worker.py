@@ -32,6 +32,8 @@ POLL_SECONDS = 1.0
 class BufferedWorker(Worker):
     """One event loop for the connections, ``threads`` threads for the app."""
 
+    alive: bool  # gunicorn's flag, cleared to stop (declared for the type checker)
+
     def run(self) -> None:
         socket_map: dict[int, Any] = {}
         dispatcher = ThreadedTaskDispatcher()

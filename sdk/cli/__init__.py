@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from typing import Any
 
 import click
 
@@ -28,7 +29,7 @@ COMMAND_MODULES = (
 class AppstoreGroup(click.Group):
     """A click group whose commands report SDK errors as one clear line."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AppstoreError as exc:

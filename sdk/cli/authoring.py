@@ -56,13 +56,11 @@ def init(folder: Path, app_id: str | None, name: str | None, publisher: str | No
     terminal; without one, --id, --name, --publisher, --layer and --license are
     required. Never overwrites a file without --force.
     """
-    values = {"id": app_id, "name": name, "publisher": publisher, "layer": layer, "license": licence}
-    if any(v is None for v in values.values()):
-        if not _interactive():
-            missing = ", ".join(f"--{k}" for k, v in values.items() if v is None)
-            raise AppstoreError(f"Missing {missing}.",
-                                hint="Give every option when not running in a terminal.")
-        values = _ask(folder, values)
+    given = {"id": app_id, "name": name, "publisher": publisher, "layer": layer, "license": licence}
+    if any(v is None for v in given.values()) and not _interactive():
+        missing = ", ".join(f"--{k}" for k, v in given.items() if v is None)
+        raise AppstoreError(f"Missing {missing}.", hint="Give every option when not running in a terminal.")
+    values = _ask(folder, given)  # asks only for what is missing
     answers = InitAnswers(app_id=values["id"], name=values["name"], publisher=values["publisher"],
                           layer=values["layer"], license=values["license"], summary=summary or "",
                           url=url or "", helm=helm)

@@ -50,10 +50,9 @@ def _progress_bars(enabled: bool) -> Iterator[Callable[[Path], Callable[[int, in
 
 
 def _report(outcome: PublishOutcome, dry_run: bool) -> None:
-    if dry_run:
+    if dry_run or outcome.result is None:  # a dry run has no result
         click.echo(f"{outcome.archive}: checked, not uploaded (dry run); sha256 {outcome.sha256}")
         return
-    assert outcome.result is not None
     release = outcome.result.release
     name = f"{release.get('app', '')} {release.get('version', '')}".strip() or outcome.archive.name
     verdicts = [Verdict.from_api(entry) for entry in release.get("compatibility") or ()]

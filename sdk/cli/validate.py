@@ -18,8 +18,7 @@ import pluggy
 
 from sdk.findings import Finding, has_errors, sorted_findings
 from sdk.hookspecs import SourceDocument, VerificationContext
-from sdk.manifest import MANIFEST_PATH
-from sdk.package import FolderFiles, PackageView
+from sdk.package import MANIFEST_PATH, FolderFiles, PackageView
 from sdk.verification import call_each, create_plugin_manager, verify_publiccode_file
 from sdk.yamldoc import MAX_DOCUMENT_BYTES, load_yaml
 

@@ -92,7 +92,8 @@ class IsolatedRenderer:
         if output.stat().st_size > self.max_output * 2:  # JSON escaping at most doubles most text
             raise RenderFailure("The Helm worker's answer is larger than allowed.", "too-large",
                                 self.max_output // 2**20)
-        return json.loads(output.read_text(encoding="utf-8"))
+        answer: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))  # the worker writes an object
+        return answer
 
 
     def _crash(self, status: int, stderr: str) -> RenderFailure:

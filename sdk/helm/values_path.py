@@ -98,7 +98,8 @@ def apply_values(
     touched: dict[str, Any] = {}
     for segments, value in settings.items():
         top = segments[0]
-        assert isinstance(top, str)
+        if not isinstance(top, str):  # parse_values_path never starts with an index
+            raise ValueError(f"a values path starts with a key, not the index [{top}]")
         if top not in touched:
             touched[top] = copy.deepcopy(defaults.get(top))
         if len(segments) == 1:

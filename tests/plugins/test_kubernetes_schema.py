@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from plugins import kubernetes_schema_store as store
 from sdk.profiles import PlatformProfile
+from sdk.verification import create_plugin_manager
 from tests import factories
 from tests.plugins.kubernetes_support import (
     PROFILE,
@@ -290,11 +290,19 @@ def test_kubernetes_range_outside_profile_versions() -> None:
 
 
 def test_validators_are_compiled_once_per_version_and_kind() -> None:
-    view = package(MANIFEST, **realistic())
-    compatibility(view)
-    before = store.validator.cache_info()
-    compatibility(package(MANIFEST, **realistic()))
-    after = store.validator.cache_info()
-    assert after.misses == before.misses
-    assert after.hits > before.hits
+    pm = create_plugin_manager(installed=False)
+    schemas = pm.get_plugin("kubernetes-schema").schemas
+    compatibility(package(MANIFEST, **realistic()), pm=pm)
+    compiled = schemas.compiled
+    assert compiled > 0
+    compatibility(package(MANIFEST, **realistic()), pm=pm)
+    assert schemas.compiled == compiled
+
+
+def test_each_plugin_manager_owns_its_validators() -> None:
+    """No compiled schema is process-wide state: a new manager (a new app) starts empty."""
+    first, second = create_plugin_manager(installed=False), create_plugin_manager(installed=False)
+    compatibility(package(MANIFEST, **realistic()), pm=first)
+    assert first.get_plugin("kubernetes-schema").schemas.compiled > 0
+    assert second.get_plugin("kubernetes-schema").schemas.compiled == 0
 

@@ -103,6 +103,7 @@ def test_a_plan_becomes_a_bundle_and_a_record_with_history(utrecht: Municipality
         event.action = "upgraded"
         with pytest.raises(AuditLogIsAppendOnly):
             session.flush()
+        session.rollback()  # the block is a unit of work: it would commit the attempt on leaving
 
 
 def test_a_plan_that_is_not_ready_has_no_bundle(utrecht: Municipality) -> None:

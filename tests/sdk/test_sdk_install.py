@@ -57,6 +57,9 @@ def test_sdk_works_in_a_venv_without_the_server(tmp_path: Path) -> None:
     _run(bin_dir / "appstore", "check", app)
     built = _run(bin_dir / "appstore", "build", app)
     assert (app / "dist" / "sdk-only-0.1.0.tar.gz").is_file(), built.stdout
+    # The SDK says it is typed, so plugin authors' type checkers read its annotations.
+    typed = _run(bin_dir / "python", "-c", "import importlib.resources as r; print(r.files('sdk') / 'py.typed')")
+    assert Path(typed.stdout.strip()).is_file()
 
     for server_module in ("flask", "sqlalchemy"):
         probe = subprocess.run([str(bin_dir / "python"), "-c", f"import {server_module}"],

@@ -25,7 +25,33 @@ def test_search_from_the_home_page(page: Any) -> None:
     page.get_by_role("button", name="Zoeken").click()
     expect(page).to_have_url(re.compile(r"/apps\?q=zaak"))
     expect(page.get_by_role("link", name="Zaakafhandelcomponent")).to_be_visible()
-    expect(page.get_by_role("link", name="Mijn Loket")).to_have_count(0)
+    expect(page.get_by_role("link", name="Mijn Loket")).to_be_visible()  # "hun zaken": the same stem
+    expect(page.get_by_role("link", name="Objectenregistratie")).to_have_count(0)
+
+
+def test_search_understands_municipal_words_in_dutch(page: Any) -> None:
+    page.goto("/apps?q=zaakgericht+werken")
+    # Both case-management apps, though neither says "zaakgericht werken" itself.
+    expect(page.get_by_role("link", name="Zaakafhandelcomponent")).to_be_visible()
+    expect(page.get_by_role("link", name="Vergunningen Pro")).to_be_visible()
+    categories = page.get_by_role("list", name="Categorie")
+    expect(categories.get_by_role("link", name="Zaakgericht werken")).to_be_visible()
+    sorts = page.get_by_role("navigation", name="Sorteren op")
+    sorts.get_by_role("link", name="Naam").click()
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    expect(page.get_by_role("navigation", name="Sorteren op").get_by_text("Naam")).to_have_attribute(
+        "aria-current", "true")
+    titles = page.locator(".appstore-card h2").all_inner_texts()
+    assert titles == sorted(titles, key=str.lower)
+
+
+def test_a_typo_gets_a_suggestion(page: Any) -> None:
+    page.goto("/apps?q=zaakafhandelcomponnt")
+    expect(page.locator("#result-count")).to_have_text("0 apps gevonden")
+    suggestion = page.locator("#suggestion")
+    expect(suggestion).to_have_text("Bedoelde u zaakafhandelcomponent?")
+    suggestion.get_by_role("link", name="zaakafhandelcomponent").click()
+    expect(page.get_by_role("link", name="Zaakafhandelcomponent")).to_be_visible()
 
 
 def test_filter_by_facets_narrows_the_results(page: Any) -> None:

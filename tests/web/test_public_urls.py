@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from registry.cli import main
 from registry.config import Defaults, check
 from registry.db import database
+from registry.errors import ConfigurationError
 from tests.conftest import add_organisation, make_app
 from tests.factories import package
 from tests.web.helpers import add_person, csrf_token, sign_in
@@ -98,14 +99,14 @@ def test_a_public_url_with_a_path_keeps_it(build: Any) -> None:
                                    "https://user:pw@a.example"])
 def test_a_public_url_that_is_not_an_address_is_refused(value: str) -> None:
     config = {k: v for k, v in vars(Defaults).items() if k.isupper()}
-    with pytest.raises(SystemExit, match="APPSTORE_PUBLIC_URL"):
+    with pytest.raises(ConfigurationError, match="APPSTORE_PUBLIC_URL"):
         check({**config, "PUBLIC_URL": value})
 
 
 @pytest.mark.parametrize("value", [-1, 11])
 def test_a_number_of_proxies_out_of_range_is_refused(value: int) -> None:
     config = {k: v for k, v in vars(Defaults).items() if k.isupper()}
-    with pytest.raises(SystemExit, match="APPSTORE_TRUSTED_PROXIES"):
+    with pytest.raises(ConfigurationError, match="APPSTORE_TRUSTED_PROXIES"):
         check({**config, "TRUSTED_PROXIES": value})
 
 

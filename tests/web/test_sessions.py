@@ -137,6 +137,19 @@ def test_last_seen_is_not_written_on_every_request(
         assert record.last_seen_at == record.created_at + timedelta(minutes=5, seconds=10)
 
 
+def test_signing_out_when_last_seen_is_due_ends_the_session(
+        app: Flask, client: FlaskClient, clock: Callable[[timedelta], None]) -> None:
+    """Last-seen is written as the request commits, after the sign-out removed its row."""
+    add_person(app, EVA)
+    sign_in(client, EVA)
+    token = csrf_token(client, "/account")
+    clock(timedelta(minutes=5))
+    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    assert not signed_in(client)
+    with database(app).session() as session:
+        assert session.scalars(select(SignInSession)).first() is None
+
+
 def test_the_session_id_is_new_at_every_sign_in_and_stored_only_as_a_hash(app: Flask, client: FlaskClient) -> None:
     add_person(app, EVA)
     before = app.test_client()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from web.i18n import TRANSLATIONS, compile_catalogues
+from web.catalogues import compile_catalogues, missing_catalogues
+from web.i18n import TRANSLATIONS
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -25,3 +26,8 @@ def test_catalogues_compile(tmp_path: Path) -> None:
     (folder / "messages.po").write_bytes((TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.po").read_bytes())
     assert compile_catalogues(tmp_path) == [folder / "messages.mo"]
     assert compile_catalogues(tmp_path) == []  # up to date: nothing to do
+
+
+def test_the_installed_catalogues_are_compiled() -> None:
+    """The app only reads catalogues: installing (the package build, `make web-assets`) compiles them."""
+    assert missing_catalogues(TRANSLATIONS) == []

@@ -28,7 +28,7 @@ def sign_in() -> str | Response | tuple[str, int]:
         return render_template("sign_in.html", form=form), 400
     try:
         user = account_service(current_app, request_session()).sign_in(
-            form.email.data, form.password.data, auth.client_address(), auth.now())
+            form.email.data or "", form.password.data or "", auth.client_address(), auth.now())
     except TooManySignInAttempts:
         return render_template("sign_in.html", form=form, error=_too_many()), 429
     except Unauthorized:
@@ -57,13 +57,14 @@ def account() -> str:
 @auth.signed_in
 def change_password() -> Response | tuple[str, int]:
     user = auth.current_user()
-    assert user is not None
+    if user is None:  # signed_in let the request in; the session ended since
+        return redirect(url_for("web.sign_in"))
     form = PasswordForm()
     if not form.validate():
         return render_template("account.html", user=user, form=form), 400
     try:
         account_service(current_app, request_session()).change_password(
-            user, form.current.data, form.new.data, auth.client_address(), auth.now())
+            user, form.current.data or "", form.new.data or "", auth.client_address(), auth.now())
     except TooManySignInAttempts:
         return render_template("account.html", user=user, form=form, error=_too_many()), 429
     except Unauthorized:
@@ -72,7 +73,6 @@ def change_password() -> Response | tuple[str, int]:
     except RegistryError:  # the new password is too short or too long
         return render_template("account.html", user=user, form=form, error=_(
             "Choose a new password of 12 to 1024 characters.")), 400
-    request_session().commit()
     auth.rotate(user)  # every other browser is signed out; this one gets a new session id
     flash(_("Your password is changed. Other browsers where you were signed in are signed out."), "success")
     return redirect(url_for("web.account"))

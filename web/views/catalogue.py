@@ -28,7 +28,8 @@ def results() -> str:
     query, filters = _parse()
     browse = BrowseService(request_session()).browse(query, filters)
     return render_template("results.html", browse=browse, query=query, filters=filters,
-                           chosen=_chosen(), facet_url=_facet_url, page_url=_page_url)
+                           chosen=_chosen(), facet_url=_facet_url, page_url=_page_url, sort_url=_sort_url,
+                           suggestion_url=_suggestion_url)
 
 
 def _parse() -> tuple[AppQuery, StoreFilters]:
@@ -44,6 +45,7 @@ def _parse() -> tuple[AppQuery, StoreFilters]:
         license=args.get("license") or None,
         page=page,
         page_size=PAGE_SIZE,
+        sort=args.get("sort") or "relevance",
     )
     if query.license not in (None, "open", "proprietary"):
         raise RegistryError("`license` must be open or proprietary.")
@@ -52,7 +54,7 @@ def _parse() -> tuple[AppQuery, StoreFilters]:
 
 def _chosen() -> dict[str, str]:
     """The filters in force, for the facet links and the 'remove filter' buttons."""
-    return {k: request.args[k] for k in ("q", *FILTERS) if request.args.get(k)}
+    return {k: request.args[k] for k in ("q", "sort", *FILTERS) if request.args.get(k)}
 
 
 def _facet_url(key: str, value: str | None) -> str:
@@ -65,8 +67,21 @@ def _facet_url(key: str, value: str | None) -> str:
     return url_for("web.results", **args)
 
 
+def _sort_url(sort: str) -> str:
+    """The results in the order ``sort``, back on page 1."""
+    args: dict[str, Any] = {**_chosen(), "sort": sort}
+    return url_for("web.results", **args)
+
+
+def _suggestion_url(q: str) -> str:
+    """The results of the suggested search, with the same filters."""
+    args: dict[str, Any] = {**_chosen(), "q": q}
+    return url_for("web.results", **args)
+
+
 def _page_url(page: int) -> str:
-    return url_for("web.results", **_chosen(), page=page)
+    args: dict[str, Any] = {**_chosen(), "page": page}
+    return url_for("web.results", **args)
 
 
 @web.app_template_global()

@@ -17,7 +17,7 @@ from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess
 from registry.validation import parsed
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import signed_in, signed_in_user
 from web.forms import PlanForm, RecordPlanForm
 
 PREFIX = "/organisations/<slug>/environments/<env>"
@@ -26,7 +26,7 @@ CHOICE = "choice-"  # form fields "choice-<api>" carry the provider picked for a
 
 def _landscape(slug: str) -> tuple[LandscapeService, str]:
     """The landscape as seen by the signed-in member (403 for anyone else), and their role."""
-    access = OrganisationAccess(request_session(), current_user())
+    access = OrganisationAccess(request_session(), signed_in_user())
     role = access.membership(slug).role
     return LandscapeService(request_session(), access.member_caller(slug), store()), role
 
@@ -65,7 +65,7 @@ def plan_page(slug: str, env: str, plan_id: int) -> str:
 @web.post(f"{PREFIX}/plans/<int:plan_id>/record")
 @signed_in
 def record_plan(slug: str, env: str, plan_id: int) -> Response:
-    caller = OrganisationAccess(request_session(), current_user()).caller(slug)  # owners and maintainers only
+    caller = OrganisationAccess(request_session(), signed_in_user()).caller(slug)  # owners and maintainers only
     events = LandscapeService(request_session(), caller).record(slug, env, plan_id)
     flash(ngettext("%(num)d change is recorded.", "%(num)d changes are recorded.", len(events))
           if events else _("This plan was recorded already; nothing changed."), "success")

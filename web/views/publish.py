@@ -11,7 +11,7 @@ from registry.db import request_session
 from registry.errors import RegistryError
 from registry.services.membership import OrganisationAccess, managed_organisations
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import signed_in, signed_in_user
 from web.forms import PublishForm
 from web.presenters import verdicts
 from web.upload_result import published_message, template_values
@@ -20,7 +20,7 @@ from web.upload_result import published_message, template_values
 @web.route("/publish", methods=["GET", "POST"])
 @signed_in
 def publish() -> str | Response | tuple[str, int]:
-    user = current_user()
+    user = signed_in_user()
     form = PublishForm()
     form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(user)]
     if not form.organisation.choices:

@@ -16,7 +16,7 @@ from registry.services.organisations import OrganisationService
 from registry.services.vendor_desk import VendorDesk
 from registry.services.vendors import MUNICIPALITY
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import current_user, signed_in, signed_in_user
 from web.forms import GrantForm, RevokeEntitlementForm, RevokeTokenForm, TokenForm
 
 
@@ -46,7 +46,7 @@ def create_token(slug: str) -> str | Response:
     if not form.validate():
         flash(_("The description is too long."), "error")
         return redirect(url_for("web.publisher_page", slug=slug, _anchor="tokens"))
-    token, secret = OrganisationAccess(request_session(), current_user()).create_token(
+    token, secret = OrganisationAccess(request_session(), signed_in_user()).create_token(
         slug, form.description.data or "")
     return render_template("token_created.html", organisation=token.organisation, token=token, secret=secret)
 
@@ -55,6 +55,6 @@ def create_token(slug: str) -> str | Response:
 @signed_in
 def revoke_token(slug: str, token_id: int) -> Response:
     RevokeTokenForm().validate()  # the CSRF token is checked before the view already
-    token = OrganisationAccess(request_session(), current_user()).revoke_token(slug, token_id)
+    token = OrganisationAccess(request_session(), signed_in_user()).revoke_token(slug, token_id)
     flash(_("Token %(prefix)s… is revoked: it no longer works.", prefix=token.prefix), "success")
     return redirect(url_for("web.publisher_page", slug=slug, _anchor="tokens"))

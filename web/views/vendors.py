@@ -13,7 +13,7 @@ from registry.services.entitlements import EntitlementService
 from registry.services.interest import InterestService
 from registry.services.membership import OrganisationAccess
 from web import web
-from web.auth import current_user, signed_in
+from web.auth import signed_in, signed_in_user
 from web.forms import GrantForm, InterestForm, RevokeEntitlementForm
 from web.labels import error_text
 
@@ -33,7 +33,7 @@ def withdraw_interest(app_id: str) -> Response:
 def _interest(app_id: str, withdraw: bool) -> Response:
     form = InterestForm()
     form.validate()
-    caller = OrganisationAccess(request_session(), current_user()).member_caller(form.organisation.data or "")
+    caller = OrganisationAccess(request_session(), signed_in_user()).member_caller(form.organisation.data or "")
     service = InterestService(request_session())
     if withdraw:
         service.withdraw(app_id, caller)
@@ -49,11 +49,11 @@ def _interest(app_id: str, withdraw: bool) -> Response:
 def grant_entitlement(slug: str, app_id: str) -> Response:
     form = GrantForm()
     back = redirect(url_for("web.publisher_page", slug=slug, _anchor=f"module-{app_id}"))
-    caller = OrganisationAccess(request_session(), current_user()).caller(slug)
+    caller = OrganisationAccess(request_session(), signed_in_user()).caller(slug)
     if not form.validate():
         flash(_("Fill in the id of the organisation to entitle."), "error")
         return back
-    organisation = form.organisation.data.strip()
+    organisation = (form.organisation.data or "").strip()
     try:
         created = EntitlementService(request_session()).grant(app_id, organisation, caller)[1]
     except NotFound:
@@ -71,7 +71,7 @@ def grant_entitlement(slug: str, app_id: str) -> Response:
 @signed_in
 def revoke_entitlement(slug: str, app_id: str, org: str) -> Response:
     RevokeEntitlementForm().validate()  # the CSRF token is checked before the view already
-    caller = OrganisationAccess(request_session(), current_user()).caller(slug)
+    caller = OrganisationAccess(request_session(), signed_in_user()).caller(slug)
     EntitlementService(request_session()).revoke(app_id, org, caller)
     flash(_("The entitlement of %(org)s to %(app)s is revoked.", org=org, app=app_id), "success")
     return redirect(url_for("web.publisher_page", slug=slug, _anchor=f"module-{app_id}"))

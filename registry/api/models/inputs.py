@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from registry.models import ENVIRONMENT_STAGES
+from registry.services.catalogue import SORTS
 from registry.services.namespaces import MODES
 from registry.services.planning import PlanRequest
 from registry.validation import InputModel, QueryModel, problem
@@ -180,11 +181,13 @@ class PageQuery(QueryModel):
 
 
 class AppsQuery(PageQuery):
-    q: str = Field("", max_length=200, description="Words to search for in ids, names and summaries.")
+    q: str = Field("", max_length=200, description="Words to search for (Dutch stems, prefixes and synonyms).")
     layer: Literal[LAYERS] | None = None  # type: ignore[valid-type]
     category: str | None = Field(None, max_length=64)
     publisher: str | None = Field(None, max_length=64)
     license: str | None = Field(None, max_length=200, description="An SPDX expression, or `open` / `proprietary`.")
+    sort: Literal[SORTS] = Field(  # type: ignore[valid-type]
+        "relevance", description="`relevance` (default), `name`, `released` (last release first) or `adoption`.")
 
 
 class ImpactQuery(QueryModel):
