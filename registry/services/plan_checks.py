@@ -94,16 +94,10 @@ class PlanChecks:
                     problems.append(_warning("plan.keeps-yanked", f"{label} stays installed although it is yanked "
                                              f"({reason}); no other release fits the plan.", step, reason=reason))
                 continue
-<<<<<<< HEAD
-            reason = policy.refusal(release, self.caller.organisation_id)
-            if reason:
-                problems.append(_problem("plan.needs-entitlement", f"{label} {reason}.", step,
-                                         vendor=release.app.organisation.slug))
-=======
             refusal = policy.refusal(release, self.caller.organisation_id)
             if refusal:
-                problems.append(_problem("plan.needs-entitlement", f"{label} {refusal}.", step))
->>>>>>> main
+                problems.append(_problem("plan.needs-entitlement", f"{label} {refusal}.", step,
+                                         vendor=release.app.organisation.slug))
             step["missingConfig"] = missing_config(self.environment, step["app"], release.manifest)
             for code, message, name in secret_problems(self.environment, step["app"], release.manifest):
                 problems.append(_problem(code, f"{label}: {message}", step, name=name))
