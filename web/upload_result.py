@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sdk.findings import Finding, sorted_findings
+from sdk.manifest import MANIFEST_PATH
 from sdk.verdicts import Verdict
 from web.presenters import ProfileVerdict
 
@@ -33,11 +34,12 @@ class FindingGroup:
 
 def concern(finding: Finding) -> str:
     """The part of the package ``finding`` is about: by its code family, and a key
-    that is a path (``deploy/...``) makes it a file's, whatever the family."""
+    that is a path (``deploy/...``) makes it a file's, whatever the family; a
+    finding about appstore.yaml as a file (its YAML) is the manifest's."""
     family = finding.code.partition(".")[0]
     if family == "publiccode":
         return "publiccode"
-    if family in MANIFEST_FAMILIES and "/" not in finding.key:
+    if (family in MANIFEST_FAMILIES and "/" not in finding.key) or finding.key == MANIFEST_PATH:
         return "manifest"
     return "package"
 

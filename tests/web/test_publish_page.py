@@ -13,8 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sdk.findings import Finding
-from tests.factories import manifest, package
+from tests.factories import manifest, package, package_files, tar_gz
 from tests.registry.test_profiles import profile_yaml, put_profile
+from tests.sdk.test_manifest_reading import FIVE_MISTAKES
 from tests.web.helpers import add_person, csrf_token, sign_in
 from web.upload_result import concern, grouped
 
@@ -51,6 +52,15 @@ def test_five_mistakes_show_five_findings_after_the_verdict(developer: FlaskClie
     assert "Platform gemeentecloud" in page[verdicts:manifest_group]
 
 
+def test_a_repeated_key_does_not_hide_the_manifests_other_mistakes(developer: FlaskClient) -> None:
+    files = package_files()
+    files["appstore.yaml"] = FIVE_MISTAKES.replace(b"samen-digitaal", b"dimpact")
+    page = upload(developer, tar_gz(files)).get_data(as_text=True)
+    for code in ("yaml.duplicate-key", "manifest.invalid-id", "manifest.invalid-version", "licence.invalid",
+                 "manifest.invalid-layer"):
+        assert f'<code class="utrecht-code">{code}</code>' in page, code
+
+
 def test_a_release_that_runs_nowhere_gets_a_warning_not_a_success(developer: FlaskClient) -> None:
     needs_redis = manifest(requires={"platform": {"services": ["redis"]}})
     response = upload(developer, package(needs_redis))
@@ -71,8 +81,10 @@ def test_a_release_that_runs_everywhere_gets_a_success(developer: FlaskClient) -
 def test_findings_are_grouped_by_what_they_are_about() -> None:
     findings = [Finding.error("manifest.invalid-id", key="id"), Finding.warning("publiccode.missing-key", key="name"),
                 Finding.error("archive.link", key="deploy/link.yaml"), Finding.error("licence.invalid", key="license"),
-                Finding.error("scaffold.placeholder-digest", key="deploy/deployment.yaml")]
-    assert [concern(f) for f in findings] == ["manifest", "publiccode", "package", "manifest", "package"]
+                Finding.error("scaffold.placeholder-digest", key="deploy/deployment.yaml"),
+                Finding.error("yaml.duplicate-key", key="appstore.yaml", data={"path": "appstore.yaml", "name": "id",
+                                                                              "line": 3})]
+    assert [concern(f) for f in findings] == ["manifest", "publiccode", "package", "manifest", "package", "manifest"]
     groups = grouped(findings)
     assert [g.concern for g in groups] == ["manifest", "publiccode", "package"]
     assert sum(len(g.findings) for g in groups) == len(findings)
