@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from sdk.findings import Finding, sorted_findings
-from sdk.manifest import MANIFEST_PATH
+from sdk.package import MANIFEST_PATH
 from sdk.verdicts import Verdict
 from web.presenters import ProfileVerdict
 
