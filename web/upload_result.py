@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sdk.findings import Finding, sorted_findings
 from sdk.package import MANIFEST_PATH
 from sdk.verdicts import Verdict
-from web.presenters import ProfileVerdict
 
 #: The parts of a package a finding can be about, in the order an author fixes them.
 CONCERNS = {
@@ -61,7 +60,7 @@ def error_count(findings: Sequence[Finding] | None) -> int:
     return sum(1 for f in findings or () if f.is_error)
 
 
-def published_message(name: str, version: str, verdicts: Sequence[ProfileVerdict]) -> tuple[str, str]:
+def published_message(name: str, version: str, verdicts: Sequence[Verdict]) -> tuple[str, str]:
     """The banner after a publish and its tone: a success only when the release runs
     on every active platform; otherwise a warning that names where it does not run."""
     active = [v for v in verdicts if not v.retired]
