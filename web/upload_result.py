@@ -56,10 +56,6 @@ def platform_findings(verdict: Verdict) -> list[Finding]:
     return [f for f in sorted_findings(verdict.findings) if f.severity != "info"]
 
 
-def error_count(findings: Sequence[Finding] | None) -> int:
-    return sum(1 for f in findings or () if f.is_error)
-
-
 def published_message(name: str, version: str, verdicts: Sequence[Verdict]) -> tuple[str, str]:
     """The banner after a publish and its tone: a success only when the release runs
     on every active platform; otherwise a warning that names where it does not run."""
@@ -78,4 +74,4 @@ def published_message(name: str, version: str, verdicts: Sequence[Verdict]) -> t
 def template_values(error: Any) -> dict[str, Any]:
     """What publish.html needs to show a refused upload."""
     return {"verdicts": list(error.verdicts), "groups": grouped(error.findings or ()),
-            "platform_findings": platform_findings, "errors": error_count(error.findings)}
+            "platform_findings": platform_findings}
