@@ -325,10 +325,11 @@ def user() -> None:
 @click.pass_context
 def user_create(ctx: click.Context, email: str, name: str, password: str) -> None:
     """Create a user who can sign in with EMAIL and a password."""
-    from registry.services.accounts import AccountService
+    from registry.service_factories import account_service
 
-    with database(command_app(ctx)).session() as session:
-        created = AccountService(session).create_user(email, name, password, actor=ADMIN)
+    app = command_app(ctx)
+    with database(app).session() as session:
+        created = account_service(app, session).create_user(email, name, password, actor=ADMIN)
         click.echo(f"user {created.email} created")
 
 
@@ -339,10 +340,12 @@ def user_create(ctx: click.Context, email: str, name: str, password: str) -> Non
 @click.pass_context
 def user_set_password(ctx: click.Context, email: str, password: str) -> None:
     """Give a user a new password; every browser where they are signed in is signed out."""
-    from registry.services.accounts import AccountService, normalise_email
+    from registry.service_factories import account_service
+    from registry.services.accounts import normalise_email
 
-    with database(command_app(ctx)).session() as session:
-        accounts = AccountService(session)
+    app = command_app(ctx)
+    with database(app).session() as session:
+        accounts = account_service(app, session)
         found = accounts.find(email)
         if found is None:
             raise RegistryError(f"There is no user {normalise_email(email)}; see `appstore-registry user create`.")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Config
 
 from registry.errors import ConfigurationError
+from registry.services.passwords import DEFAULT_PROFILE, PROFILES
 
 MIB = 1024 * 1024
 
@@ -38,6 +39,8 @@ class Defaults:
     SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS = 5
     SIGN_IN_LIMIT_PER_ADDRESS = 30
     SIGN_IN_WINDOW_MINUTES = 15
+    # argon2 costs of password hashes (registry.services.passwords.PROFILES); tests choose the cheapest.
+    PASSWORD_HASH_PROFILE = DEFAULT_PROFILE
     # How slowly a client may send a request before `serve` hangs up (README: Serving in production).
     SERVE_HEADER_TIMEOUT = 10.0  # seconds from a request's first byte to the end of its headers
     SERVE_BODY_TIMEOUT = 20.0  # seconds a request body may pause
@@ -65,6 +68,7 @@ ENVIRONMENT = {
     "SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS": int,
     "SIGN_IN_LIMIT_PER_ADDRESS": int,
     "SIGN_IN_WINDOW_MINUTES": int,
+    "PASSWORD_HASH_PROFILE": str,
     "SERVE_HEADER_TIMEOUT": float,
     "SERVE_BODY_TIMEOUT": float,
     "SERVE_MIN_UPLOAD_RATE": int,
@@ -110,6 +114,9 @@ def check(config: dict[str, Any]) -> None:
                  "SIGN_IN_LIMIT_PER_ADDRESS", "SIGN_IN_WINDOW_MINUTES"):
         if not isinstance(config[name], int) or config[name] < 1:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
+    if config["PASSWORD_HASH_PROFILE"] not in PROFILES:
+        raise ConfigurationError(f"APPSTORE_PASSWORD_HASH_PROFILE={config['PASSWORD_HASH_PROFILE']!r}: give one of "
+                                 f"{', '.join(PROFILES)} (the default, {DEFAULT_PROFILE}, for a real registry)")
 
 
 def public_url(value: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from registry.extensions import PLUGINS, STORE
 from registry.services.accounts import AccountService
+from registry.services.passwords import passwords_for
 from registry.services.publishing import PublishService, PublishSettings
 from registry.services.sign_in_limits import SignInLimits
 from registry.services.sign_in_sessions import SessionLifetimes, SignInSessions
@@ -45,13 +46,13 @@ def publish_service(app: Flask, session: Session) -> PublishService:
 
 
 def account_service(app: Flask, session: Session) -> AccountService:
-    """The account service with the sign-in limits of this app instance."""
+    """The account service with the sign-in limits and password hash costs of this app instance."""
     config = app.config
     return AccountService(session, SignInLimits(
         per_account_address=config["SIGN_IN_LIMIT_PER_ACCOUNT_ADDRESS"],
         per_address=config["SIGN_IN_LIMIT_PER_ADDRESS"],
         window=timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"]),
-    ))
+    ), passwords_for(config["PASSWORD_HASH_PROFILE"]))
 
 
 def sign_in_sessions(app: Flask, session: Session) -> SignInSessions:

@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL server for tests: initdb, pg_ctl, a database per test.
+"""A throwaway PostgreSQL server for tests: initdb, pg_ctl, a database per test,
+empty or copied from a template that holds the models' schema.
 
 PostgreSQL refuses to run as root, so when the tests run as root (as CI does)
 the server runs as the ``postgres`` system user.
@@ -83,10 +84,14 @@ class PostgresServer:
     def _admin(self) -> psycopg.Connection:
         return psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres", autocommit=True)
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of ``template`` (which nobody may be connected to).
+        FILE_COPY copies the template's few files at once: for a small database it is
+        several times faster than the default, which writes every block to the WAL."""
         name = f"test_{uuid.uuid4().hex[:12]}"
+        copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with self._admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return name
 
     def drop_database(self, name: str) -> None:

@@ -45,4 +45,16 @@ def _load_user() -> None:
         load_user()
 
 
-from web.views import accounts, apps, catalogue, content, environments, publish, publishers, vendors  # noqa: E402,F401  (routes register on import)
+from web.views import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    adviser,
+    apps,
+    catalogue,
+    content,
+    environment_settings,
+    environments,
+    listing,
+    publish,
+    publishers,
+    vendors,
+)

@@ -82,8 +82,9 @@ class InterestForm(FlaskForm):
 
 
 class GrantForm(FlaskForm):
-    organisation = StringField(_l("Organisation id"), validators=[DataRequired(), Length(max=64)],
-                               description=_l("The organisation's id in the registry, for example: utrecht."))
+    """The organisation chosen from the matches of a search by name (its id, in a hidden field)."""
+
+    organisation = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
 class RevokeEntitlementForm(FlaskForm):

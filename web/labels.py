@@ -31,6 +31,14 @@ SEVERITIES = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Inform
 ROLES = {"owner": _l("Owner"), "maintainer": _l("Maintainer"), "member": _l("Member")}
 STATUSES = {"published": _l("Published"), "yanked": _l("Withdrawn")}
 STAGES = {"test": _l("Test"), "acceptance": _l("Acceptance"), "production": _l("Production")}
+NAMESPACE_MODES = {"per-app": _l("Each app its own namespace"), "shared": _l("One namespace for every app")}
+#: How an app's latest release fits an environment's platform profile.
+FITS = {
+    "runs": _l("Runs"),
+    "misses-policy": _l("Runs, but does not meet the policy"),
+    "does-not-run": _l("Does not run"),
+    "not-verified": _l("Not verified on this platform"),
+}
 PLAN_STATUSES = {
     "ready": _l("Ready to install"),
     "blocked": _l("Blocked"),
@@ -141,7 +149,7 @@ def labels() -> dict[str, dict]:
     """Every table of words, for templates: ``labels.layer[app.layer]``."""
     return {"layer": LAYERS, "kind": KINDS, "license": LICENCES, "severity": SEVERITIES,
             "role": ROLES, "status": STATUSES, "error": ERRORS, "error_detail": ERROR_DETAILS,
-            "stage": STAGES, "plan": PLAN_STATUSES,
+            "stage": STAGES, "plan": PLAN_STATUSES, "fit": FITS,
             "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT,
             "content": CONTENT, "category": CATEGORIES, "sort": SORTS}
 

@@ -21,7 +21,7 @@ from registry.demo.accounts import load_demo_users
 from registry.errors import Conflict, RegistryError
 from registry.extensions import PLUGINS
 from registry.models import ApiToken
-from registry.service_factories import publish_service
+from registry.service_factories import account_service, publish_service
 from registry.services.entitlements import EntitlementService
 from registry.services.environments import EnvironmentService
 from registry.services.listings import ListingService
@@ -59,7 +59,7 @@ def load_demo(app: Flask) -> Iterator[str]:
             if created:
                 yield f"platform profile {record.slug}: added"
         organisations = [OrganisationService(session).get(org["slug"]) for org in catalogue["organisations"]]
-        yield from load_demo_users(session, organisations)
+        yield from load_demo_users(account_service(app, session), organisations)
         for entry in catalogue["apps"]:
             folder = HERE / "apps" / entry["folder"]
             files = _files(folder)

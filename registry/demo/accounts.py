@@ -9,8 +9,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 
-from sqlalchemy.orm import Session
-
 from registry.models import ROLE_OWNER, Organisation
 from registry.services.accounts import AccountService
 
@@ -21,9 +19,8 @@ def demo_email(organisation: Organisation) -> str:
     return f"demo@{organisation.slug}.example"
 
 
-def load_demo_users(session: Session, organisations: list[Organisation]) -> Iterator[str]:
+def load_demo_users(accounts: AccountService, organisations: list[Organisation]) -> Iterator[str]:
     """Create (or reset) the demo owner of each organisation; yields sign-in lines."""
-    accounts = AccountService(session)
     for organisation in organisations:
         email = demo_email(organisation)
         password = secrets.token_urlsafe(12)

@@ -1,6 +1,6 @@
 """Accounts: creating users, checking and changing passwords, memberships.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106).
+Passwords are hashed with argon2id (``passwords``; the costs are a setting).
 How often a password may be tried is up to ``sign_in_limits``; which browsers
 are signed in is up to ``sign_in_sessions``: changing a password ends them all.
 """
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,19 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 from registry.errors import Conflict, NotFound, RegistryError, Unauthorized
 from registry.models import ROLES, Membership, Organisation, User, utcnow
 from registry.services import audit
+from registry.services.passwords import Passwords, passwords_for
 from registry.services.sign_in_limits import SignInLimiter, SignInLimits, TooManySignInAttempts
 from registry.services.sign_in_sessions import SignInSessions
 
-__all__ = ["AccountService", "SignInLimits", "TooManySignInAttempts", "hash_password", "normalise_email"]
-
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work per request
-
-
-_hasher = PasswordHasher()
-# Verified against when the account does not exist, so that the answer takes
-# as long as for a real account and does not tell which addresses are known.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+__all__ = ["AccountService", "SignInLimits", "TooManySignInAttempts", "normalise_email"]
 
 
 def normalise_email(email: str) -> str:
@@ -38,9 +28,11 @@ def normalise_email(email: str) -> str:
 
 
 class AccountService:
-    def __init__(self, session: Session, limits: SignInLimits | None = None) -> None:
+    def __init__(self, session: Session, limits: SignInLimits | None = None,
+                 passwords: Passwords | None = None) -> None:
         self.session = session
         self.limits = limits or SignInLimits()
+        self.passwords = passwords or passwords_for()
 
     def create_user(self, email: str, name: str, password: str, actor: str = "admin") -> User:
         address = _valid_email(email)
@@ -48,7 +40,7 @@ class AccountService:
             raise RegistryError("Give the person's name.")
         if self.find(address) is not None:
             raise Conflict(f"A user with e-mail address {address} exists already.")
-        user = User(email=address, name=name.strip(), password_hash=hash_password(password))
+        user = User(email=address, name=name.strip(), password_hash=self.passwords.hash(password))
         self.session.add(user)
         self.session.flush()
         audit.record(self.session, actor, "user.create", address)
@@ -57,7 +49,7 @@ class AccountService:
     def set_password(self, user: User, password: str, actor: str = "admin") -> None:
         """Give a user a new password and end every session they have: whoever knew
         the old password, or holds a copy of a session cookie, is out."""
-        user.password_hash = hash_password(password)
+        user.password_hash = self.passwords.hash(password)
         ended = SignInSessions(self.session).end_all(user.id)
         audit.record(self.session, actor, "user.password", user.email, sessions_ended=ended)
 
@@ -81,8 +73,8 @@ class AccountService:
         """The user with these credentials; raises after too many failures."""
         now = now or utcnow()
         user = self._check(normalise_email(email)[:254], password, address, now)
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        if self.passwords.needs_rehash(user.password_hash):
+            user.password_hash = self.passwords.hash(password)
         user.last_sign_in_at = now
         self.session.flush()
         return user
@@ -92,7 +84,7 @@ class AccountService:
         limiter = SignInLimiter(self.session, self.limits)
         limiter.reserve(email, address, now)  # before the check: a refused attempt costs no argon2
         user = self.find(email)
-        right = _verify(user.password_hash if user else _DUMMY_HASH, password)
+        right = self.passwords.verify(user.password_hash if user else None, password)
         if not right or user is None or not user.active or (expected is not None and user.id != expected.id):
             limiter.failed(now)
             raise Unauthorized("The e-mail address or password is not right.")
@@ -116,23 +108,6 @@ class AccountService:
         audit.record(self.session, actor, "membership.set", organisation.slug, user=user.email, role=role)
         self.session.flush()
         return membership
-
-
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RegistryError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise RegistryError(f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters.")
-    return _hasher.hash(password)
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def _valid_email(email: str) -> str:

@@ -12,14 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.models import App, Environment, Installation, InstallationEvent, InstallPlanRecord, User
+from registry.models import App, Environment, Installation, InstallationEvent, InstallPlanRecord, Release, User
+from registry.services.bundles import BundleItem, BundleService
 from registry.services.environments import EnvironmentService, own_organisation
+from registry.services.install_advice import (
+    EnvironmentFit,
+    MissingValue,
+    fits,
+    latest_release,
+    missing_values,
+    with_values,
+)
 from registry.services.installations import InstallationService
 from registry.services.planning import PlanRequest, PlanService
+from registry.services.profiles import ProfileService
 from registry.services.tokens import Caller
 from registry.services.updates import Update, UpdateService
 from registry.storage import ArtifactStore
@@ -76,6 +87,51 @@ class LandscapeService:
         environment = self.environment(slug, name)
         plan = PlanService(self.session).get(environment, plan_id)
         return InstallationService(self.session).record_plan(environment, plan, self.caller)
+
+    def create_environment(self, slug: str, data: dict[str, Any]) -> Environment:
+        organisation = own_organisation(self.session, slug, self.caller)
+        return EnvironmentService(self.session).create(organisation, data, self.caller.actor)
+
+    def change_environment(self, slug: str, name: str, data: dict[str, Any]) -> Environment:
+        organisation = own_organisation(self.session, slug, self.caller)
+        return EnvironmentService(self.session).update(organisation, name, data, self.caller.actor)
+
+    def archive_environment(self, slug: str, name: str) -> None:
+        organisation = own_organisation(self.session, slug, self.caller)
+        EnvironmentService(self.session).archive(organisation, name, self.caller.actor)
+
+    def fits(self, slug: str, app_id: str) -> tuple[Release, list[EnvironmentFit]]:
+        """The app's latest release, and how it fits each of the organisation's environments."""
+        environments = self.environments(slug)
+        release = latest_release(self.session, app_id)
+        return release, fits(self.session, release, environments)
+
+    def profiles(self) -> list[tuple[str, str]]:
+        """(slug, name) of the active platform profiles an environment may run."""
+        return [(r.slug, r.name) for r in ProfileService(self.session).records(include_retired=False)]
+
+    def missing_values(self, plan: InstallPlanRecord) -> list[MissingValue]:
+        return missing_values(self.session, plan)
+
+    def supply(self, slug: str, name: str, plan_id: int, values: dict[str, dict[str, Any]]) -> InstallPlanRecord:
+        """Set per-app config values in the environment (as the API's PATCH of ``appConfig``
+        does; a manager's caller) and make the plan again with the same request."""
+        organisation = own_organisation(self.session, slug, self.caller)
+        environments = EnvironmentService(self.session)
+        environment = environments.get(organisation, name)
+        previous = PlanService(self.session).get(environment, plan_id)
+        environments.update(organisation, name, {"appConfig": with_values(environment.app_config, values)},
+                            self.caller.actor)
+        asked = previous.request  # checked when the plan was made
+        return self.plan(slug, name, PlanRequest(asked["app"], asked.get("version"), dict(asked.get("choices") or {})))
+
+    def bundle(self, slug: str, name: str, plan_id: int) -> tuple[InstallPlanRecord, list[BundleItem]]:
+        """A ready plan's rendered manifests (through the download door, as the API's bundle)."""
+        if self.store is None:
+            raise RuntimeError("a bundle reads the packages from the artifact store; pass one")
+        environment = self.environment(slug, name)
+        plan = PlanService(self.session).get(environment, plan_id)
+        return plan, BundleService(self.session, self.store).bundle(environment, plan, self.caller)
 
     def _latest_actors(self, environment: Environment) -> dict[int, str]:
         rows = self.session.execute(

@@ -45,3 +45,9 @@ class ListingService:
         if getattr(app, "listing", None) is None:
             raise NotFound(f"`{app.organisation.slug}` has not written a listing for `{slug}` yet.")
         return app
+
+    def editable(self, slug: str, caller: Caller) -> App:
+        """The vendor's own commercial module with its listing, if written, for the form that edits it."""
+        app = CommercialModules(self.session).get(slug)
+        require_vendor(app, caller, "change its listing")
+        return app

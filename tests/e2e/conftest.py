@@ -9,9 +9,10 @@ import pytest
 from tests.e2e.server import RegistryServer, running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryServer]:
-    """A running registry with organisation `dimpact`, shared by a module's tests."""
+    """A running registry with organisation `dimpact`, shared by the session's tests: each
+    publishes apps of its own, so none depends on what another left behind."""
     server = RegistryServer(tmp_path_factory.mktemp("registry") / "data")
     server.setup("dimpact")
     with running(server):

@@ -25,6 +25,24 @@ HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 COMMAND_TIMEOUT = 120.0
+#: argon2 at its cheapest (APPSTORE_PASSWORD_HASH_PROFILE): no test password protects
+#: anything, and the secure costs (a large fraction of a second per hash on a busy
+#: machine) would add minutes to the suite.
+CHEAP_PASSWORDS = "cheapest-for-tests"
+
+
+def wait_until(ready: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:
+    """Ask ``ready`` until it says yes or ``timeout`` seconds have passed; whether it said yes.
+
+    The one poll loop of the tests and benchmarks: every wait is bounded, and
+    ``timeout`` is far above what the awaited thing needs, so that a loaded
+    machine makes a test slower, never red."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
 
 
 def console_script(name: str) -> str:
@@ -43,9 +61,10 @@ def free_port() -> int:
 
 
 def registry_environment(data_dir: Path) -> dict[str, str]:
-    """This environment without any APPSTORE_* setting but the data dir."""
+    """This environment without any APPSTORE_* setting but the data dir and cheap password hashes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("APPSTORE_")}
     env["APPSTORE_DATA_DIR"] = str(data_dir)
+    env["APPSTORE_PASSWORD_HASH_PROFILE"] = CHEAP_PASSWORDS
     return env
 
 
@@ -124,20 +143,22 @@ class RegistryServer:
                 "--workers", str(self.workers)]
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                self.process = None
-                raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
-            try:
-                if requests.get(f"{self.api}/apps", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        self.kill()
-        raise RuntimeError(f"the server did not answer within {START_TIMEOUT:g}s:\n{self.log_tail()}")
+        if not wait_until(self._answers, START_TIMEOUT):
+            self.kill()
+            raise RuntimeError(f"the server did not answer within {START_TIMEOUT:g}s:\n{self.log_tail()}")
+
+    def _answers(self) -> bool:
+        """Whether the catalogue answers; raises when the server has exited."""
+        assert self.process is not None
+        if self.process.poll() is not None:
+            self.process = None
+            raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
+        try:
+            # A refused connection fails at once; a loaded server gets time to answer
+            # rather than a pile of abandoned requests.
+            return requests.get(f"{self.api}/apps", timeout=(2, 10)).status_code == 200
+        except requests.RequestException:
+            return False
 
     def _signal_group(self, signum: int) -> None:
         assert self.process is not None

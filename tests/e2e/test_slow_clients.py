@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests import factories
-from tests.e2e.server import HOST, RegistryServer, running
+from tests.e2e.server import HOST, RegistryServer, running, wait_until
 from tests.e2e.slow_clients import SlowCrowd, upload_start
 
 pytestmark = pytest.mark.e2e
@@ -68,9 +68,7 @@ def test_reads_and_publishes_are_answered_while_seventy_clients_trickle(registry
 
 def test_trickling_headers_and_too_slow_uploads_are_cut_off(registry: RegistryServer) -> None:
     with SlowCrowd(registry.port, headers=10, uploads=5, token=registry.token, reconnect=False) as crowd:
-        until = time.monotonic() + PATIENCE
-        while crowd.open_count() and time.monotonic() < until:
-            time.sleep(0.2)
+        wait_until(lambda: not crowd.open_count(), PATIENCE, interval=0.2)
         assert crowd.cut_off_count("header") == 10
         assert crowd.cut_off_count("upload") == 5
     # Still trickling when cut off: none was let go before its deadline.

@@ -13,8 +13,9 @@ from flask import Flask
 
 from registry.db import database
 from registry.errors import Unauthorized
-from registry.services import accounts as accounts_module
 from registry.services.accounts import AccountService, SignInLimits, TooManySignInAttempts
+from registry.services.passwords import Passwords, passwords_for
+from tests.e2e.server import CHEAP_PASSWORDS
 
 PASSWORD = "correct horse battery staple"
 EVA = "eva@dimpact.example"
@@ -23,9 +24,26 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 STRANGER, OWNER, OFFICE = "203.0.113.9", "198.51.100.4", "192.0.2.50"
 
 
+class CountingPasswords(Passwords):
+    """Cheap hashes that count how many passwords were really checked, across threads."""
+
+    def __init__(self) -> None:
+        super().__init__(passwords_for(CHEAP_PASSWORDS).hasher)
+        self.checked = 0
+        self._lock = threading.Lock()
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        with self._lock:
+            self.checked += 1
+        return super().verify(password_hash, password)
+
+
+PASSWORDS = CountingPasswords()
+
+
 def add_user(app: Flask, email: str = EVA) -> None:
     with database(app).session() as session:
-        AccountService(session).create_user(email, email.split("@")[0].title(), PASSWORD)
+        AccountService(session, passwords=PASSWORDS).create_user(email, email.split("@")[0].title(), PASSWORD)
         session.commit()
 
 
@@ -34,7 +52,7 @@ def attempt(app: Flask, email: str, password: str, address: str, now: datetime =
     """'ok', 'wrong' or 'limited'."""
     with database(app).session() as session:
         try:
-            AccountService(session, limits).sign_in(email, password, address, now)
+            AccountService(session, limits, PASSWORDS).sign_in(email, password, address, now)
         except TooManySignInAttempts:
             return "limited"
         except Unauthorized:
@@ -43,19 +61,10 @@ def attempt(app: Flask, email: str, password: str, address: str, now: datetime =
 
 
 @pytest.fixture
-def checked_passwords(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
-    """How many passwords were really checked (argon2 verifications), across threads."""
-    count = [0]
-    lock = threading.Lock()
-    real_verify = accounts_module._verify
-
-    def counting_verify(password_hash: str, password: str) -> bool:
-        with lock:
-            count[0] += 1
-        return real_verify(password_hash, password)
-
-    monkeypatch.setattr(accounts_module, "_verify", counting_verify)
-    return lambda: count[0]
+def checked_passwords() -> Callable[[], int]:
+    """How many passwords were really checked (argon2 verifications) in this test."""
+    PASSWORDS.checked = 0
+    return lambda: PASSWORDS.checked
 
 
 def test_forty_concurrent_guesses_get_at_most_the_limit_checked(

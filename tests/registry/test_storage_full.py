@@ -53,8 +53,8 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def app_on_tiny_disk(tmp_path: Path, database_url: str, tiny_disk: Path) -> Iterator[Flask]:
-    application = make_app(tmp_path / "data", database_url, STORAGE_URL=f"file://{tiny_disk}")
+def app_on_tiny_disk(tmp_path: Path, schema_url: str, tiny_disk: Path) -> Iterator[Flask]:
+    application = make_app(tmp_path / "data", schema_url, with_schema=True, STORAGE_URL=f"file://{tiny_disk}")
     yield application
     database(application).dispose()
 

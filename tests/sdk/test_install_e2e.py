@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from sqlalchemy import create_engine
 
 from sdk.client import RegistryClient
 from tests import factories
+from tests.conftest import create_schema
 from tests.e2e.server import RegistryServer, console_script, running
 from tests.registry.installs_support import SECRET_TEMPLATE, TEMPLATE
 from tests.registry.test_profiles import profile_yaml
@@ -24,17 +24,6 @@ CONFIG = [{"name": "hostname", "required": True, "example": "zaken.example.nl"},
 SECRET_CONFIG = [{"name": "dbPassword", "secret": True, "required": True, "example": "<your password>"}]
 REFERENCE = {"secretName": "utrecht-kluis", "key": "password"}
 PASSWORD = "Zeer-geheim-42!"
-
-
-def _create_schema(data_dir: Path) -> None:
-    # The schema straight from the models, not `init`: the subject here is installing,
-    # and migrations (tested on their own) may trail the models while they are written.
-    from registry.models import Base
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{data_dir / 'registry.db'}")
-    Base.metadata.create_all(engine)
-    engine.dispose()
 
 
 def _publish(client: RegistryClient, folder: Path, app_id: str, version: str, **manifest: object) -> None:
@@ -49,7 +38,10 @@ def _publish(client: RegistryClient, folder: Path, app_id: str, version: str, **
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RegistryServer, str]]:
     base = tmp_path_factory.mktemp("installs")
     server = RegistryServer(base / "data", workers=1)
-    _create_schema(server.data_dir)
+    # The schema straight from the models, not `init`: the subject here is installing,
+    # and migrations (tested on their own) may trail the models while they are written.
+    server.data_dir.mkdir(parents=True)
+    create_schema(f"sqlite:///{server.data_dir / 'registry.db'}")
     server.admin("org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
     server.token = server.admin("token", "create", "--org", "dimpact").stdout.strip()
     (base / "profile.yaml").write_text(profile_yaml("gemeentecloud", ["1.30"], services=["postgresql"]))

@@ -1,5 +1,7 @@
 """Fixtures of the browser tests: Debian's Chromium driven by Playwright, and a
 real registry server with the demo catalogue and a person who can sign in.
+Both are made once per session: a test that changes what others see (a password,
+say) does it to a person or an app of its own.
 
 Playwright never downloads a browser here: it starts /usr/bin/chromium. Where
 Chromium (or Playwright, or axe-core from `make install`) is missing, the
@@ -15,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
 
-from registry.models import Base
-from tests.conftest import IN_CI
+from registry.db import database
+from registry.demo import load_demo
+from registry.service_factories import account_service
+from registry.services.organisations import OrganisationService
+from tests.conftest import IN_CI, make_app
 from tests.e2e.server import RegistryServer, running
 
 CHROMIUM = os.environ.get("APPSTORE_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -36,6 +40,10 @@ CIVIL_SERVANT = "sam@voorbeeldstad.example"  # owner of the demo municipality, w
 MUNICIPALITY = "voorbeeldstad"
 VENDOR_PERSON = "vera@vergunningwerk.example"  # owner of the demo vendor and its commercial module
 VENDOR = "vergunningwerk"
+CHANGER = "chris@samen-digitaal.example"  # changes their password (test_account_browser); nobody else does
+#: The people of the store: e-mail address, name, the organisation they own.
+PEOPLE = [(PERSON, PERSON_NAME, ORGANISATION), (CIVIL_SERVANT, "Sam Jansen", MUNICIPALITY),
+          (VENDOR_PERSON, "Vera Smit", VENDOR), (CHANGER, "Chris Bakker", ORGANISATION)]
 
 
 def missing(reason: str) -> None:
@@ -58,28 +66,29 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def create_schema(data_dir: Path) -> None:
-    """The schema straight from the models, as the unit tests make it, so that
-    the browser tests do not depend on migrations being up to date."""
-    engine = create_engine(f"sqlite:///{data_dir / 'registry.db'}")
-    Base.metadata.create_all(engine)
-    engine.dispose()
+def load_store(data_dir: Path) -> None:
+    """The demo catalogue and PEOPLE, on the schema straight from the models (the browser
+    tests do not depend on migrations being up to date). Written from this process, as
+    ``appstore-registry demo`` and ``user`` would (those are tested on their own): each
+    command would cost a Python start-up."""
+    app = make_app(data_dir, f"sqlite:///{data_dir / 'registry.db'}")
+    for _line in load_demo(app):
+        pass
+    with database(app).session() as session:
+        accounts = account_service(app, session)
+        for email, name, organisation in PEOPLE:
+            accounts.create_user(email, name, PASSWORD)
+            accounts.add_member(email, OrganisationService(session).get(organisation), "owner")
+        session.commit()
+    database(app).dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryServer]:
-    """A running registry with the demo catalogue, a person who owns `samen-digitaal`
-    and one who owns the demo municipality `voorbeeldstad`."""
+    """A running registry with the demo catalogue, a person who owns `samen-digitaal`,
+    one who owns the demo municipality `voorbeeldstad` and one who owns the vendor."""
     server = RegistryServer(tmp_path_factory.mktemp("store") / "data")
-    server.data_dir.mkdir(parents=True)
-    create_schema(server.data_dir)
-    server.admin("demo")
-    server.admin("user", "create", PERSON, "--name", PERSON_NAME, "--password", PASSWORD)
-    server.admin("user", "add-member", PERSON, "--org", ORGANISATION, "--role", "owner")
-    server.admin("user", "create", CIVIL_SERVANT, "--name", "Sam Jansen", "--password", PASSWORD)
-    server.admin("user", "add-member", CIVIL_SERVANT, "--org", MUNICIPALITY, "--role", "owner")
-    server.admin("user", "create", VENDOR_PERSON, "--name", "Vera Smit", "--password", PASSWORD)
-    server.admin("user", "add-member", VENDOR_PERSON, "--org", VENDOR, "--role", "owner")
+    load_store(server.data_dir)
     with running(server):
         yield server
 

@@ -8,8 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.db import database
-from registry.services.accounts import AccountService
+from registry.service_factories import account_service
 from registry.services.organisations import OrganisationService
+from tests.registry.commercial import MODULE, Market, listing_body, open_market
 
 PASSWORD = "correct horse battery staple"
 
@@ -18,7 +19,7 @@ def add_person(app: Flask, email: str, org: str = "dimpact", role: str = "owner"
     with database(app).session() as session:
         organisations = OrganisationService(session)
         organisation = organisations.find(org) or organisations.create(org, org.title(), "cooperation")
-        accounts = AccountService(session)
+        accounts = account_service(app, session)
         if accounts.find(email) is None:
             accounts.create_user(email, email.split("@")[0].title(), PASSWORD)
         accounts.add_member(email, organisation, role)
@@ -37,3 +38,15 @@ def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> int:
     token = csrf_token(client)
     return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token}).status_code
+
+
+def vendor_market(app: Flask) -> Market:
+    """acme sells acme-zaken with a listing; utrecht is entitled, zeist is not. acme has an
+    owner and a member, utrecht and zeist a member each, the other vendor globex an owner."""
+    market = open_market(app)
+    assert market.call("vendor", "PUT", f"/api/v1/apps/{MODULE}/listing", json=listing_body()).status_code == 201
+    for email, org, role in (("eva@acme.example", "acme", "owner"), ("lid@acme.example", "acme", "member"),
+                             ("ria@utrecht.example", "utrecht", "member"), ("mia@zeist.example", "zeist", "member"),
+                             ("bob@globex.example", "globex", "owner")):
+        add_person(app, email, org, role)
+    return market

@@ -107,6 +107,26 @@ def test_vendor_desk_and_buying_section_have_no_accessibility_violations(scanner
     assert not (found := violations(scanner)), "buying section: " + json.dumps(found, indent=2)
 
 
+def test_vendor_forms_and_the_package_page_have_no_accessibility_violations(scanner: Any) -> None:
+    refused = "/apps/vergunningen-pro/releases/3.2.0/package"
+    scanner.goto(refused)  # anonymous: asked to sign in
+    assert not (found := violations(scanner)), "package page, anonymous: " + json.dumps(found, indent=2)
+    sign_in(scanner)  # a cooperation without an entitlement
+    scanner.goto(refused)
+    assert not (found := violations(scanner)), "package page, not entitled: " + json.dumps(found, indent=2)
+    sign_in(scanner, VENDOR_PERSON)
+    module = f"/organisations/{VENDOR}/modules/vergunningen-pro"
+    for path in (f"{module}/listing", f"{module}/entitlements?name=voorbeeld",
+                 f"{module}/entitlements/{MUNICIPALITY}/revoke"):
+        scanner.goto(path)
+        assert not (found := violations(scanner)), f"{path}: " + json.dumps(found, indent=2)
+    scanner.goto(f"{module}/listing")
+    scanner.get_by_label("E-mailadres").fill("geen adres")
+    scanner.get_by_role("button", name="Aanbod opslaan").click()
+    expect(scanner.get_by_role("alert")).to_be_visible()
+    assert not (found := violations(scanner)), "listing form with an error: " + json.dumps(found, indent=2)
+
+
 def test_environment_and_plan_pages_have_no_accessibility_violations(scanner: Any) -> None:
     sign_in(scanner, CIVIL_SERVANT)
     environment = f"/organisations/{MUNICIPALITY}/environments/test"
@@ -125,3 +145,25 @@ def test_environment_and_plan_pages_have_no_accessibility_violations(scanner: An
     scanner.get_by_role("button", name="Plan maken").click()  # no app chosen: the form shows its error
     found = violations(scanner)
     assert not found, "plan form with an error: " + json.dumps(found, indent=2)
+
+
+def test_adviser_pages_have_no_accessibility_violations(scanner: Any) -> None:
+    """Plan in my environment, a plan with its values form (and its errors), and the environment forms."""
+    sign_in(scanner, CIVIL_SERVANT)
+    scanner.goto("/apps/mijn-loket")
+    assert not (found := violations(scanner)), "app page with the plan action: " + json.dumps(found, indent=2)
+    scanner.goto("/apps/mijn-loket/plan")
+    assert not (found := violations(scanner)), "plan in my environment: " + json.dumps(found, indent=2)
+    scanner.get_by_role("button", name="Plan maken voor test").click()
+    scanner.wait_for_url("**/plans/*")
+    assert not (found := violations(scanner)), "plan with its values form: " + json.dumps(found, indent=2)
+    scanner.get_by_role("button", name="Waarden opslaan en opnieuw plannen").click()  # nothing filled in
+    assert not (found := violations(scanner)), "values form with an error: " + json.dumps(found, indent=2)
+    for path in (f"/organisations/{MUNICIPALITY}/environments/new",
+                 f"/organisations/{MUNICIPALITY}/environments/test/settings"):
+        scanner.goto(path)
+        assert not (found := violations(scanner)), f"{path}: " + json.dumps(found, indent=2)
+    scanner.goto(f"/organisations/{MUNICIPALITY}/environments/new")
+    scanner.get_by_role("button", name="Omgeving aanmaken").click()  # no name: the form shows its error
+    assert not (found := violations(scanner)), "environment form with an error: " + json.dumps(found, indent=2)
+

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import PASSWORD, VENDOR_PERSON, sign_in
+from tests.web.conftest import CHANGER, PASSWORD, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def thief_of(browser: Any, store: Any, page: Any) -> Any:
 
 
 def test_changing_the_password_signs_out_a_copied_cookie(browser: Any, store: Any, page: Any) -> None:
-    sign_in(page, VENDOR_PERSON)
+    sign_in(page, CHANGER)
     thief = thief_of(browser, store, page)
     thief.goto("/account")
     expect(thief.get_by_role("heading", name="Mijn account")).to_be_visible()

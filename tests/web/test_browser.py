@@ -1,11 +1,13 @@
 """A person in a real browser: search, filter, open an app, switch language,
 sign in, create a token, publish a package and read its findings, plan an
-install in a municipality's environment and record it.
+install in a municipality's environment and record it; a vendor edits its
+listing and entitles a buyer, who downloads the commercial package.
 """
 
 from __future__ import annotations
 
 import re
+import tarfile
 from typing import Any
 
 import pytest
@@ -13,7 +15,17 @@ import requests
 from playwright.sync_api import expect
 
 from tests.factories import manifest, package
-from tests.web.conftest import CIVIL_SERVANT, MUNICIPALITY, ORGANISATION, PERSON_NAME, PHONE, sign_in
+from tests.web.conftest import (
+    CIVIL_SERVANT,
+    MUNICIPALITY,
+    ORGANISATION,
+    PASSWORD,
+    PERSON_NAME,
+    PHONE,
+    VENDOR,
+    VENDOR_PERSON,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -208,6 +220,147 @@ def test_a_blocked_plan_says_what_is_missing(page: Any) -> None:
     page.get_by_label("App", exact=True).select_option("zaakafhandelcomponent")
     page.get_by_role("button", name="Plan maken").click()
     expect(page.locator("#plan-status")).to_contain_text("Geblokkeerd")
-    missing = page.get_by_role("table", name="Stel deze in de omgeving in voordat u installeert")
-    expect(missing.get_by_role("cell", name="hostname")).to_be_visible()
+    expect(page.get_by_role("group", name="hostname van zaakafhandelcomponent")).to_be_visible()
     expect(page.get_by_role("button", name="Registreren als geïnstalleerd")).to_have_count(0)
+
+
+def test_vendor_lists_and_entitles_a_buyer_who_downloads_until_revoked(browser: Any, store: Any, page: Any) -> None:
+    sign_in(page, VENDOR_PERSON)
+    page.goto(f"/organisations/{VENDOR}")
+    page.get_by_role("link", name="Aanbod van Vergunningen Pro bewerken").click()
+    email, name = page.get_by_label("E-mailadres"), page.get_by_label("Naam van de contactpersoon")
+    expect(email).to_have_value("verkoop@vergunningwerk.example")  # prefilled
+    email.fill("geen adres")
+    name.fill("")
+    page.get_by_role("button", name="Aanbod opslaan").click()
+    expect(page.get_by_role("alert")).to_contain_text("2 velden vragen aandacht")  # every problem at once
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#contact_email-error")).to_have_text("Geef een e-mailadres zoals verkoop@leverancier.example.")
+    email.fill("verkoop@vergunningwerk.example")
+    name.fill("Team Verkoop")
+    page.get_by_label("Over de ondersteuning").fill("Helpdesk op werkdagen van 8 tot 18 uur")
+    page.get_by_role("button", name="Aanbod opslaan").click()
+    expect(page.get_by_role("status").filter(has_text="is opgeslagen")).to_be_visible()
+    expect(page.get_by_text("Helpdesk op werkdagen van 8 tot 18 uur")).to_be_visible()
+
+    page.goto(f"/organisations/{VENDOR}")
+    page.get_by_label("Een organisatie recht geven: zoek op naam").fill("samen digitaal")
+    page.get_by_role("button", name="Zoeken naar een organisatie om recht te geven op Vergunningen Pro").click()
+    match = page.get_by_role("listitem").filter(has_text="Coöperatie Samen Digitaal")
+    expect(match).to_contain_text("(Samenwerkingsverband, samen-digitaal)")  # its kind and id
+    match.get_by_role("button", name="Coöperatie Samen Digitaal recht geven").click()
+    expect(page.get_by_role("status")).to_have_text("Coöperatie Samen Digitaal mag Vergunningen Pro nu downloaden.")
+
+    buyer = browser.new_context(base_url=store.url, accept_downloads=True)
+    tab = buyer.new_page()
+    sign_in(tab)  # an owner of Coöperatie Samen Digitaal
+    release = "/apps/vergunningen-pro/releases/3.2.0"
+    tab.goto(release)
+    with tab.expect_download() as download:
+        tab.get_by_role("link", name="vergunningen-pro-3.2.0.tar.gz").click()
+    assert download.value.suggested_filename == "vergunningen-pro-3.2.0.tar.gz"
+    page.reload()
+    log = page.get_by_role("table", name=re.compile(r"De laatste van \d+ downloads? van Vergunningen Pro"))
+    expect(log.get_by_role("row").filter(has_text="Coöperatie Samen Digitaal").first).to_be_visible()
+
+    page.get_by_role("link", name="Recht van Coöperatie Samen Digitaal op Vergunningen Pro intrekken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Weet u het zeker?")
+    expect(page.get_by_text("vanaf hun volgende download")).to_be_visible()
+    page.get_by_role("button", name="Ja, recht intrekken").click()
+    expect(page.get_by_role("status")).to_have_text("Het recht van Coöperatie Samen Digitaal op Vergunningen Pro "
+                                                    "is ingetrokken.")
+    tab.goto(release)
+    tab.get_by_role("link", name="vergunningen-pro-3.2.0.tar.gz").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Uw organisatie heeft geen toegang tot dit pakket")
+    expect(tab.get_by_role("link", name="verkoop@vergunningwerk.example")).to_be_visible()
+    buyer.close()
+
+
+class Clicks:
+    """Counts what a person does to get somewhere: every click, and every address typed."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.count = 0
+
+    def click(self, locator: Any) -> None:
+        self.count += 1
+        locator.click()
+
+    def type_address(self, path: str) -> None:
+        self.count += 1
+        self.page.goto(path)
+
+
+def test_adviser_from_the_home_page_to_a_recorded_install(page: Any) -> None:
+    """Mijn Loket needs the Notificatiecomponent (its one dependency) and a hostname:
+    from the home page to both recorded as installed in `acceptatie`, in the browser only."""
+    person = Clicks(page)
+    page.goto("/")  # where the journey starts, not counted
+    person.click(page.get_by_role("link", name="Mijn Loket").first)
+    person.click(page.get_by_role("link", name="Inloggen om te plannen in mijn omgeving"))
+    page.get_by_label("E-mailadres").fill(CIVIL_SERVANT)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    person.click(page.get_by_role("button", name="Inloggen"))
+
+    expect(page).to_have_url(re.compile("/apps/mijn-loket/plan$"))  # back where the person came from
+    environments = page.get_by_role("table", name="Omgevingen van Gemeente Voorbeeldstad")
+    row = environments.get_by_role("row").filter(has_text="acceptatie")
+    expect(row.get_by_text("Draait", exact=True)).to_be_visible()
+    person.click(row.get_by_role("button", name="Plan maken voor acceptatie"))
+
+    expect(page.locator("#plan-status")).to_contain_text("Geblokkeerd")
+    expect(page.get_by_text("mijn-loket 0.9.0 heeft waarden nodig die deze omgeving niet instelt: hostname.")
+           ).to_be_visible()
+    values = page.get_by_role("group", name="hostname van mijn-loket")
+    values.get_by_label("Waarde").fill("loket.voorbeeldstad.example")
+    person.click(page.get_by_role("button", name="Waarden opslaan en opnieuw plannen"))
+
+    expect(page.locator("#plan-status")).to_contain_text("Klaar om te installeren")
+    steps = page.get_by_role("table", name="Wat te installeren, afhankelijkheden eerst")
+    expect(steps.get_by_role("row").nth(1)).to_contain_text("notificatiecomponent 1.6.2")  # the dependency first
+    expect(steps.get_by_role("row").nth(2)).to_contain_text("mijn-loket 0.9.0")
+    with page.expect_download() as download:
+        person.click(page.get_by_role("link", name="Bundel downloaden"))
+    with tarfile.open(download.value.path()) as bundle:
+        names = bundle.getnames()
+    assert any("/01-notificatiecomponent/" in n for n in names) and any("/02-mijn-loket/" in n for n in names)
+    person.click(page.get_by_role("button", name="Registreren als geïnstalleerd"))
+
+    expect(page.get_by_text("2 wijzigingen zijn geregistreerd.")).to_be_visible()
+    installed = page.get_by_role("table", name="Apps die draaien in acceptatie")
+    expect(installed.get_by_role("link", name="Mijn Loket")).to_be_visible()
+    expect(installed.get_by_role("link", name="Notificatiecomponent")).to_be_visible()
+    print(f"\nadviser journey: {person.count} clicks from the home page to a recorded install (target 12)")
+    assert person.count <= 12
+
+
+def test_create_change_and_archive_an_environment(page: Any) -> None:
+    sign_in(page, CIVIL_SERVANT)
+    page.goto(f"/organisations/{MUNICIPALITY}")
+    page.get_by_role("link", name="Omgeving aanmaken").click()
+    page.get_by_label("Naam").fill("productie")
+    page.get_by_label("Fase").select_option(label="Productie")
+    page.get_by_label("Zet door vanuit").select_option("acceptatie")
+    page.get_by_label("Eén namespace voor alle apps").check()
+    page.get_by_role("button", name="Omgeving aanmaken").click()
+    expect(page.get_by_text("Omgeving productie is aangemaakt.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Omgeving productie")
+    expect(page.get_by_text("Alle apps komen in één namespace.")).to_be_visible()
+
+    page.get_by_role("link", name="Instellingen van productie wijzigen").click()
+    page.get_by_label("Waarden voor elke app").fill("hostname=apps.voorbeeldstad.example\napiToken=geheim")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("apiToken is een geheim")).to_be_visible()  # never in clear
+    page.get_by_label("Waarden voor elke app").fill("hostname=apps.voorbeeldstad.example")
+    page.get_by_label("Externe API's waartoe deze omgeving toegang heeft").fill("brp, kvk")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("De instellingen van productie zijn opgeslagen.")).to_be_visible()
+    expect(page.get_by_text("apps.voorbeeldstad.example")).to_be_visible()
+    expect(page.get_by_text("Heeft toegang tot de externe API's brp, kvk.")).to_be_visible()
+
+    page.get_by_role("link", name="Instellingen van productie wijzigen").click()
+    page.get_by_role("button", name="Omgeving productie archiveren").click()
+    expect(page.get_by_text("Omgeving productie is gearchiveerd; de geschiedenis blijft bewaard.")).to_be_visible()
+    environments = page.get_by_role("table", name="Omgevingen van Gemeente Voorbeeldstad")
+    expect(environments.get_by_role("link", name="productie", exact=True)).to_have_count(0)

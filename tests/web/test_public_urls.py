@@ -19,7 +19,7 @@ from registry.cli import main
 from registry.config import Defaults, check
 from registry.db import database
 from registry.errors import ConfigurationError
-from tests.conftest import add_organisation, make_app
+from tests.conftest import add_organisation, copy_of, make_app
 from tests.factories import package
 from tests.web.helpers import add_person, csrf_token, sign_in
 
@@ -29,12 +29,12 @@ HTTPS_VIA_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5
 
 
 @pytest.fixture
-def build(tmp_path: Path, sqlite_url: str) -> Iterator[Any]:
+def build(tmp_path: Path, sqlite_template: Path) -> Iterator[Any]:
     apps: list[Flask] = []
 
     def build_app(**overrides: object) -> Flask:
-        application = make_app(tmp_path / f"data{len(apps)}", sqlite_url.replace("registry.db", f"r{len(apps)}.db"),
-                               **overrides)
+        url = copy_of(sqlite_template, tmp_path / f"r{len(apps)}.db")
+        application = make_app(tmp_path / f"data{len(apps)}", url, with_schema=True, **overrides)
         apps.append(application)
         return application
 

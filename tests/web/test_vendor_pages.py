@@ -7,8 +7,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.registry.commercial import MODULE, Market, listing_body, open_market
-from tests.web.helpers import add_person, csrf_token, sign_in
+from tests.registry.commercial import MODULE, Market
+from tests.web.helpers import csrf_token, sign_in, vendor_market
 
 APP_PAGE = f"/apps/{MODULE}"
 ENTITLEMENTS = f"/organisations/acme/modules/{MODULE}/entitlements"
@@ -16,14 +16,7 @@ ENTITLEMENTS = f"/organisations/acme/modules/{MODULE}/entitlements"
 
 @pytest.fixture
 def market(app: Flask) -> Market:
-    """acme sells acme-zaken with a listing; utrecht is entitled, zeist is not."""
-    market = open_market(app)
-    assert market.call("vendor", "PUT", f"/api/v1/apps/{MODULE}/listing", json=listing_body()).status_code == 201
-    add_person(app, "eva@acme.example", "acme", "owner")
-    add_person(app, "lid@acme.example", "acme", "member")
-    add_person(app, "mia@zeist.example", "zeist", "member")
-    add_person(app, "bob@globex.example", "globex", "owner")
-    return market
+    return vendor_market(app)
 
 
 def interest_count(market: Market) -> int:

@@ -3,16 +3,19 @@
 Each goes through the registry's one download door, as the signed-in person's
 organisation: a commercial release only for its vendor and entitled
 organisations, logged; images come from the artifact store, never unpacked per request.
+A person refused the package gets a page that says how to get access.
 """
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, render_template, url_for
 
 from registry.api.delivery import send_blob
 from registry.db import request_session
+from registry.errors import Forbidden, Unauthorized
 from registry.extensions import STORE
 from registry.models import Release
+from registry.services.app_facts import AppFactsService
 from registry.services.catalogue import CatalogueService
 from registry.services.download_log import LOGO, PACKAGE, README_IMAGE, SCREENSHOT
 from registry.services.package_content import PackageContent
@@ -20,6 +23,7 @@ from registry.services.release_assets import ReleaseAssets
 from registry.services.tokens import Caller
 from web import presenters, web
 from web.auth import current_user
+from web.forms import InterestForm
 from web.i18n import current_language
 from web.markup import description
 
@@ -27,9 +31,12 @@ RELEASE = "/apps/<app_id>/releases/<version>"
 
 
 @web.get(f"{RELEASE}/package")
-def download_package(app_id: str, version: str) -> Response:
+def download_package(app_id: str, version: str) -> Response | tuple[str, int]:
     release = CatalogueService(request_session()).release(app_id, version)
-    admission = PackageContent(request_session()).admit(release, reader(release), PACKAGE)
+    try:
+        admission = PackageContent(request_session()).admit(release, reader(release), PACKAGE)
+    except (Unauthorized, Forbidden):  # a person clicked the link: a page that says how to get access
+        return _refused(release), 401 if current_user() is None else 403
     return send_blob(admission, release.artifact_sha256, "application/gzip", download_name=release.artifact.filename)
 
 
@@ -70,6 +77,15 @@ def may_see_content(release: Release) -> bool:
 def _organisation_id(release: Release) -> int | None:
     caller = reader(release)
     return caller.organisation_id if caller else None
+
+
+def _refused(release: Release) -> str:
+    user = current_user()
+    organisations = [m.organisation for m in user.memberships] if user else []
+    facts = AppFactsService(request_session()).of(release.app.slug, organisations)
+    back = url_for("web.release_page", app_id=release.app.slug, version=release.version)
+    return render_template("package_refused.html", app=facts.app, release=release, facts=facts,
+                           organisations=organisations, interest_form=InterestForm(), sign_in_next=back)
 
 
 def _image(release: Release, path: str | None, kind: str) -> Response:

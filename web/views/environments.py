@@ -4,6 +4,8 @@ owners and maintainers record installs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -12,13 +14,16 @@ from werkzeug.wrappers import Response
 from registry.api.context import store
 from registry.api.models.inputs import PlanInput
 from registry.db import request_session
+from registry.models import InstallPlanRecord
 from registry.services.explain import YOUR_REQUEST
 from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess
 from registry.validation import parsed
 from web import web
 from web.auth import signed_in, signed_in_user
+from web.environment_forms import ConfigValuesForm, field_names
 from web.forms import PlanForm, RecordPlanForm
+from web.plan_texts import plan_problems
 
 PREFIX = "/organisations/<slug>/environments/<env>"
 CHOICE = "choice-"  # form fields "choice-<api>" carry the provider picked for an API
@@ -56,10 +61,17 @@ def make_plan(slug: str, env: str) -> str | Response | tuple[str, int]:
 @signed_in
 def plan_page(slug: str, env: str, plan_id: int) -> str:
     landscape, role = _landscape(slug)
-    record = landscape.get_plan(slug, env, plan_id)
+    return render_plan(landscape, landscape.get_plan(slug, env, plan_id), role in MANAGERS)
+
+
+def render_plan(landscape: LandscapeService, record: InstallPlanRecord, may_record: bool, *,
+                problems: Mapping[str, str] | None = None, given: Mapping[str, str] | None = None) -> str:
+    """The plan page; ``problems`` and ``given`` redisplay a values form that was not right."""
     return render_template("plan.html", plan=record, result=record.result, environment=record.environment,
-                           may_record=role in MANAGERS, record_form=RecordPlanForm(), choice_prefix=CHOICE,
-                           your_request=YOUR_REQUEST)
+                           may_record=may_record, record_form=RecordPlanForm(), choice_prefix=CHOICE,
+                           your_request=YOUR_REQUEST, missing_values=landscape.missing_values(record),
+                           values_form=ConfigValuesForm(), value_fields=field_names,
+                           value_problems=problems or {}, given=given or {}, plan_problems=plan_problems)
 
 
 @web.post(f"{PREFIX}/plans/<int:plan_id>/record")

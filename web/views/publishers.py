@@ -17,7 +17,7 @@ from registry.services.vendor_desk import VendorDesk
 from registry.services.vendors import MUNICIPALITY
 from web import web
 from web.auth import current_user, signed_in, signed_in_user
-from web.forms import GrantForm, RevokeEntitlementForm, RevokeTokenForm, TokenForm
+from web.forms import RevokeTokenForm, TokenForm
 
 
 @web.get("/organisations/<slug>")
@@ -35,8 +35,7 @@ def publisher_page(slug: str) -> str:
     modules = VendorDesk(session, member).modules() if member else []
     return render_template("publisher.html", organisation=organisation, apps=apps, role=role, tokens=tokens,
                            token_form=TokenForm(), revoke_form=RevokeTokenForm(), environments=environments,
-                           modules=modules, grant_form=GrantForm(), revoke_entitlement_form=RevokeEntitlementForm(),
-                           may_manage=role in MANAGERS)
+                           modules=modules, may_manage=role in MANAGERS)
 
 
 @web.post("/organisations/<slug>/tokens")
