@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sdk import problems as kinds
 from sdk.findings import Finding
 from sdk.problems import InvalidParam, ProblemKind
+from sdk.verdicts import Verdict
 
 
 class RegistryError(Exception):
@@ -21,13 +23,19 @@ class RegistryError(Exception):
         if "kind" in cls.__dict__:
             cls.status, cls.title, cls.slug = cls.kind.status, cls.kind.title, cls.kind.slug
 
+    #: A refused release's verdict per platform profile, for the pages (never in the problem document).
+    verdicts: tuple[Verdict, ...] = ()
+
     def __init__(self, detail: str, *, findings: list[Finding] | None = None, param: str | None = None,
-                 **extra: Any) -> None:
+                 page_code: str | None = None, page_data: Mapping[str, Any] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.findings = findings
         self.param = param  # the input the problem is about, for a 400's invalidParams
         self.extra = extra
+        # ``detail`` is English for developers; a page words the error from its code and data.
+        self.page_code = page_code
+        self.page_data = dict(page_data or {})
 
     def problem(self) -> dict[str, Any]:
         body: dict[str, Any] = {

@@ -39,12 +39,14 @@ def load_manifest(files: Mapping[str, bytes]) -> tuple[dict[str, Any] | None, li
     raw = files.get(MANIFEST_PATH)
     if raw is None:
         return None, [Finding.error("manifest.missing", key=MANIFEST_PATH).stamped("manifest")]
-    data, findings = load_yaml(raw, MANIFEST_PATH)
-    if findings:
-        return None, [f.stamped("manifest") for f in findings]
+    # Past a repeated key the manifest is still read: its other mistakes show at the same time.
+    data, findings = load_yaml(raw, MANIFEST_PATH, read_past_duplicates=True)
+    stamped = [f.stamped("manifest") for f in findings]
+    if data is None and findings:
+        return None, stamped
     if not isinstance(data, dict):
         return None, [Finding.error("manifest.not-a-mapping", key=MANIFEST_PATH).stamped("manifest")]
-    return data, []
+    return data, stamped
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ NOTE = "note"
 POSTPONED = "policy.not-binding-yet"
 ADVISORY = "policy.advisory"
 DEFAULT_LANGUAGE = "en"
+#: Data fields that quote another program's own words (a parser, Helm, the resolver's
+#: explanation): English in every language, so that a page can mark them as such.
+QUOTED_FIELDS = ("problem", "helmMessage", "detail", "error", "explanation")
 _FORMATTER = string.Formatter()
 
 

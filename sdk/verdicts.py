@@ -24,11 +24,22 @@ class Verdict:
     meets_policy: bool
     failed_policies: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    name: str = ""  # the profile's name for people, where the side that judged knows it
+    retired: bool = False  # the registry retired the profile: its verdict no longer decides where a release runs
+
+    @property
+    def compatible(self) -> bool:
+        """Whether it may be installed there: it runs and meets every enforced policy."""
+        return self.runs and self.meets_policy
+
+    def of_kind(self, kind: Kind | str) -> list[Finding]:
+        wanted = Kind(kind)
+        return [f for f in self.findings if f.kind is wanted]
 
     @classmethod
-    def of(cls, compatibility: Compatibility) -> Verdict:
+    def of(cls, compatibility: Compatibility, name: str = "") -> Verdict:
         return cls(compatibility.profile, compatibility.runs, compatibility.meets_policy,
-                   compatibility.failed_policies, compatibility.findings)
+                   compatibility.failed_policies, compatibility.findings, name)
 
     @classmethod
     def from_api(cls, entry: Mapping[str, Any]) -> Verdict:

@@ -5,6 +5,8 @@ authors of these files mean. Duplicate keys are an error, not a silent
 overwrite. Nesting deeper than ``MAX_DEPTH`` is refused before it exhausts the
 parser's recursion, and so is what cannot be stored or shown: escapes such as
 ``"\\0"`` and ``"\\ud800"`` (NUL, an unpaired surrogate), and ``.inf``/``.nan``.
+A reader that wants every mistake of a document at once (the manifest) may read
+past repeated keys: each is an error, and the first value counts.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import MaxDepthExceededError
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sdk.budget import checkpoint
 from sdk.findings import Finding
@@ -24,9 +28,9 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 
 
-def _loader() -> YAML:
+def _loader(allow_duplicate_keys: bool = False) -> YAML:
     yaml = YAML(typ="safe", pure=True)
-    yaml.allow_duplicate_keys = False
+    yaml.allow_duplicate_keys = allow_duplicate_keys
     yaml.max_depth = MAX_DEPTH
     return yaml
 
@@ -63,8 +67,13 @@ def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
         ]
 
 
-def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
-    """Parse one YAML document; problems come back as findings keyed by ``path``."""
+def load_yaml(raw: bytes, path: str, *, read_past_duplicates: bool = False) -> tuple[Any, list[Finding]]:
+    """Parse one YAML document; problems come back as findings keyed by ``path``.
+
+    With ``read_past_duplicates``, a document whose only fault is a repeated key
+    comes back with a ``yaml.duplicate-key`` error for each, so that its reader can
+    still check the rest; otherwise a repeated key leaves no document.
+    """
     if len(raw) > MAX_DOCUMENT_BYTES:
         return None, [
             Finding.error("yaml.too-large", key=path, data={"path": path, "limitKib": MAX_DOCUMENT_BYTES // 1024})
@@ -72,8 +81,14 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
     text, findings = decode_text(raw, path)
     if text is None:
         return None, findings
+    repeated: list[Finding] = []
     try:
-        document = _loader().load(text)
+        try:
+            document = _loader().load(text)
+        except DuplicateKeyError:
+            if not read_past_duplicates:
+                raise
+            document, repeated = _loader(allow_duplicate_keys=True).load(text), duplicate_keys(text, path)
     except MaxDepthExceededError:
         return None, [_too_deep(path)]
     except YAMLError as exc:
@@ -81,7 +96,35 @@ def load_yaml(raw: bytes, path: str) -> tuple[Any, list[Finding]]:
     except RecursionError:  # a few hundred `[` are enough: the parser recurses per level
         return None, [_too_deep(path)]
     problems = _unstorable(document, path)
-    return (None, problems) if problems else (document, [])
+    return (None, problems) if problems else (document, repeated)
+
+
+def duplicate_keys(text: str, path: str) -> list[Finding]:
+    """A ``yaml.duplicate-key`` error for each key a mapping repeats, in document order.
+
+    Walks the composed nodes once each (an alias refers to a node already seen),
+    so that a document of many aliases costs no more than its size.
+    """
+    found: list[Finding] = []
+    seen_nodes: set[int] = set()
+    pending: list[Node] = [_loader().compose(text)]
+    while pending:
+        node = pending.pop()
+        if node is None or id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and key.value in keys:
+                    found.append(Finding.error("yaml.duplicate-key", key=path, data={
+                        "path": path, "name": str(key.value)[:100], "line": key.start_mark.line + 1}))
+                elif isinstance(key, ScalarNode):
+                    keys.add(key.value)
+                pending.append(value)
+        elif isinstance(node, SequenceNode):
+            pending.extend(node.value)
+    return sorted(found, key=lambda f: f.data["line"])
 
 
 def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[list[Any], list[Finding]]:

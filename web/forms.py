@@ -54,7 +54,7 @@ class RevokeTokenForm(FlaskForm):
 class PublishForm(FlaskForm):
     organisation = SelectField(_l("Publish for"), validators=[DataRequired()])
     package = FileField(_l("Package"), validators=[FileRequired(_l("Choose a package file (.tar.gz)."))],
-                        description=_l("A .tar.gz made with `appstore build`."))
+                        description=_l("A .tar.gz made with the command appstore build."))
 
 
 class PlanForm(FlaskForm):

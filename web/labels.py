@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -9,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from sdk.messages import describe
+from sdk.messages import DEFAULT_LANGUAGE, QUOTED_FIELDS, describe
 from web.categories import CATEGORIES
 
 LAYERS = {
@@ -61,6 +62,9 @@ PROBLEMS = {
     "plan.collision": _l("Two apps claim the same"),
     "plan.secret-in-clear": _l("Secret stored in clear"),
     "plan.secret-unresolved": _l("Secret needs a reference"),
+    "plan.external-service": _l("Service the municipality brings"),
+    "plan.external-api": _l("External API to confirm"),
+    "plan.chart-does-not-render": _l("Chart does not render"),
 }
 PRICING = {
     "per-inhabitant": _l("Per inhabitant"),
@@ -120,6 +124,40 @@ ERROR_DETAILS = {
     "malformed-input": _l("The address or the form holds characters that are not text, such as a "
                           "NUL character. Remove them and try again."),
 }
+#: What an error means and what to do, when its code says nothing more precise (by status).
+STATUS_DETAILS = {
+    400: _l("The address or the form holds something the store cannot use. Go back, check what you "
+            "chose or filled in, and try again."),
+    401: _l("Sign in to see this page."),
+    403: _l("Your account may not do this. Sign in with an account of the organisation that may, "
+            "or ask its owner for a role."),
+    404: _l("There is nothing at this address."),
+    405: _l("This page cannot be used in this way. Go back and use the page's own buttons."),
+    409: _l("This clashes with what the store already holds, or someone changed it at the same "
+            "moment. Look again, then try again if it is still needed."),
+    413: _l("The file is larger than the store accepts. Leave out what the app does not need and "
+            "try again."),
+    422: _l("The store checked what you sent and cannot accept it; the findings say what to fix."),
+    429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
+    500: _l("Something went wrong on our side. Try again; if it persists, tell the curators."),
+    507: ERROR_DETAILS["storage-full"],
+}
+#: Errors worded from their code and data (``RegistryError.page_code``, ``page_data``).
+ERROR_TEXTS = {
+    "app.not-found": _l("There is no app %(app)s in the catalogue."),
+    "release.not-found": _l("The app %(app)s has no version %(version)s."),
+    "organisation.not-found": _l("There is no organisation %(organisation)s in the store."),
+    "environment.not-found": _l("This organisation has no environment %(environment)s."),
+    "environment.not-yours": _l("Only %(organisation)s sees and changes its own environments and "
+                                "installations; sign in with an account of that organisation."),
+    "entitlement.own-module": _l("%(organisation)s is the vendor of %(app)s and may always download it."),
+    "upload.too-large": _l("The file is larger than %(limit)s MiB; leave out what the app does not need."),
+    "publish.rejected": _l("The verification found errors (%(count)s); fix them and publish again."),
+    "publish.not-yours": _l("%(organisation)s may not publish this app: it belongs to another "
+                            "organisation, or the manifest names another publisher."),
+    "publish.version-exists": _l("Version %(version)s of %(app)s exists or existed; versions are never "
+                                 "reused. Give the package a higher version."),
+}
 
 
 def labels() -> dict[str, dict]:
@@ -138,12 +176,45 @@ def finding_text(finding: Any) -> Markup:
     A finding the catalogues do not know (an installed plugin's) keeps the
     English its check wrote, marked with ``lang="en"`` for screen readers.
     """
+    return coded_text(finding.code, finding.data or {}, finding.message)
+
+
+def problem_text(problem: Mapping[str, Any]) -> Markup:
+    """A plan problem's words in the page's language, from its code and data (a plan
+    stored before problems had data keeps its English message, marked as such)."""
+    return coded_text(str(problem.get("code", "")), problem.get("data") or {}, str(problem.get("message", "")))
+
+
+def coded_text(code: str, data: Mapping[str, Any], message: str) -> Markup:
     language = str(get_locale() or "nl")
-    text, spoken = describe(finding.code, finding.data or {}, finding.message, language)
-    if spoken == language:
-        return escape(text)
-    return Markup('<span lang="{}">{}</span>').format(spoken, text)
+    text, spoken = describe(code, data, message, language)
+    if spoken != language:
+        return Markup('<span lang="{}">{}</span>').format(spoken, text)
+    marked = escape(text)
+    if spoken == DEFAULT_LANGUAGE:
+        return marked
+    for name in QUOTED_FIELDS:  # another program's English inside our words
+        quoted = data.get(name)
+        if isinstance(quoted, str) and quoted.strip():
+            marked = Markup(marked.replace(escape(quoted), Markup('<span lang="en">{}</span>').format(quoted), 1))
+    return marked
+
+
+def error_text(error: Any) -> str:
+    """What a page says about a registry error, in the page's language: from its
+    code and data, else its kind, else its status; never its English ``detail``."""
+    template = ERROR_TEXTS.get(getattr(error, "page_code", None) or "")
+    data = getattr(error, "page_data", None) or {}
+    if template is not None:
+        try:
+            return str(template) % {name: str(value) for name, value in data.items()}
+        except (KeyError, TypeError, ValueError):
+            pass  # data short of a field: the kind's words below
+    if error.slug in ERROR_DETAILS:
+        return str(ERROR_DETAILS[error.slug])
+    return str(STATUS_DETAILS.get(error.status, STATUS_DETAILS[500]))
 
 
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"labels": labels(), "finding_text": finding_text})
+    app.context_processor(lambda: {"labels": labels(), "finding_text": finding_text, "problem_text": problem_text,
+                                       "error_text": error_text})

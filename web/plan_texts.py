@@ -3,7 +3,9 @@
 A problem carries its code and the app it is about; what else a sentence needs
 (version, missing values, the environment it must run in first, the service or
 external API) the plan's step of that app holds. A code without a sentence here
-keeps the English the planner wrote, marked ``lang="en"`` for screen readers.
+is worded from the problem's own data by the sdk's message catalogues
+(``web.labels.problem_text``: conflicts, collisions, charts), and one they do
+not know keeps the English the planner wrote, marked ``lang="en"``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from web.labels import problem_text
 
 Step = dict[str, Any]
 
@@ -91,7 +94,6 @@ SENTENCES: dict[str, Callable[[Step], str]] = {
 def plan_problems(result: dict[str, Any], severity: str) -> list[ProblemText]:
     """The plan's problems of one severity, one sentence per code and app."""
     steps = {s["app"]: s for s in result.get("steps") or ()}
-    language = str(get_locale() or "nl")
     seen: set[tuple[str, str | None]] = set()
     found = []
     for problem in result.get("problems") or ():
@@ -104,9 +106,6 @@ def plan_problems(result: dict[str, Any], severity: str) -> list[ProblemText]:
                 continue  # one sentence says it for every value of the app
             seen.add((code, app))
             found.append(ProblemText(code, severity, app, escape(sentence(steps[app]))))
-        elif language == "en":
-            found.append(ProblemText(code, severity, app, escape(problem.get("message", ""))))
-        else:
-            found.append(ProblemText(code, severity, app, Markup('<span lang="en">{}</span>').format(
-                problem.get("message", ""))))
+        else:  # worded from its own data by the sdk's catalogues, else its English marked as such
+            found.append(ProblemText(code, severity, app, problem_text(problem)))
     return found

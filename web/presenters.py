@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
@@ -21,32 +20,10 @@ from sdk.requirements import (
     operator_needs,
     service_needs,
 )
+from sdk.verdicts import Verdict
 from sdk.versions import sort_key
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-@dataclass(frozen=True)
-class ProfileVerdict:
-    slug: str
-    name: str
-    retired: bool
-    runs: bool
-    meets_policy: bool
-    failed_policies: list[str]
-    findings: list[FindingRecord]
-
-    @property
-    def compatible(self) -> bool:
-        return self.runs and self.meets_policy
-
-    def of_kind(self, kind: str) -> list[FindingRecord]:
-        return [f for f in self.findings if f.kind == kind]
-
-    def reasons(self) -> list[FindingRecord]:
-        """What decides a negative verdict: what stops it running, else the missed policies."""
-        kind = "runs" if not self.runs else "policy"
-        return [f for f in self.of_kind(kind) if f.severity == "error"]
 
 
 def releases_newest_first(app: App) -> list[Release]:
@@ -74,21 +51,22 @@ def yank_reason(release: Release) -> str | None:
     return release.yanks[-1].reason if release.yanked and release.yanks else None
 
 
-def verdicts(release: Release) -> list[ProfileVerdict]:
+def verdicts(release: Release) -> list[Verdict]:
+    """The release's verdict per profile, by the profiles' names, each with its findings most serious first."""
     by_profile: dict[str, list[FindingRecord]] = {}
     for finding in release.findings:
         if finding.profile is not None:
             by_profile.setdefault(finding.profile, []).append(finding)
     return [
-        ProfileVerdict(c.profile.slug, c.profile.name, c.profile.status != "active", c.runs, c.meets_policy,
-                       list(c.failed_policies or []),
-                       sorted(by_profile.get(c.profile.slug, []),
-                              key=lambda f: SEVERITY_ORDER.get(f.severity, 3)))
+        Verdict(c.profile.slug, c.runs, c.meets_policy, tuple(c.failed_policies or ()),
+                tuple(f.as_finding() for f in sorted(by_profile.get(c.profile.slug, []),
+                                                     key=lambda f: SEVERITY_ORDER.get(f.severity, 3))),
+                name=c.profile.name, retired=c.profile.status != "active")
         for c in sorted(release.compatibility, key=lambda c: c.profile.name)
     ]
 
 
-def runs_nowhere(verdicts: list[ProfileVerdict]) -> bool:
+def runs_nowhere(verdicts: list[Verdict]) -> bool:
     """Verified on active profiles and running on none of them."""
     active = [v for v in verdicts if not v.retired]
     return bool(active) and not any(v.runs for v in active)

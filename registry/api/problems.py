@@ -47,7 +47,8 @@ def _too_large(_error: RequestEntityTooLarge) -> Response:
     from flask import current_app
 
     limit = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-    return _render(PayloadTooLarge(f"The request is larger than {limit} MiB; leave out what the app does not need."))
+    return _render(PayloadTooLarge(f"The request is larger than {limit} MiB; leave out what the app does not need.",
+                                   page_code="upload.too-large", page_data={"limit": limit}))
 
 
 def _http_error(error: HTTPException) -> Response:

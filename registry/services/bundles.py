@@ -75,7 +75,7 @@ class BundleService:
                 names = ", ".join(f"`{m['name']}`" for m in missing)
                 raise Conflict(f"{step['app']} needs config value(s) {names} that `{environment.name}` no "
                                "longer sets; set them and make a new plan.")
-            for _code, message in secret_problems(environment, step["app"], release.manifest):
+            for _code, message, _name in secret_problems(environment, step["app"], release.manifest):
                 raise Conflict(f"{step['app']}: {message} Then make a new plan.")
             items.append(self._render(environment, release, step["action"]))
         for admission in admissions:

@@ -122,7 +122,8 @@ class CatalogueService:
             select(App).where(App.slug == slug).options(selectinload(App.releases), selectinload(App.organisation))
         ).first()
         if app is None or not app.releases:
-            raise NotFound(f"There is no app `{slug}`; search the catalogue with GET /api/v1/apps?q=...")
+            raise NotFound(f"There is no app `{slug}`; search the catalogue with GET /api/v1/apps?q=...",
+                           page_code="app.not-found", page_data={"app": slug})
         return app
 
     def names(self, slugs: list[str]) -> dict[str, str]:
@@ -136,7 +137,8 @@ class CatalogueService:
             .options(selectinload(Release.findings), selectinload(Release.yanks), selectinload(Release.artifact))
         ).first()
         if release is None:
-            raise NotFound(f"There is no release {version} of `{slug}`.")
+            raise NotFound(f"There is no release {version} of `{slug}`.", page_code="release.not-found",
+                           page_data={"app": slug, "version": version})
         return release
 
 

@@ -50,6 +50,15 @@ class Claim:
         kind, namespace, name = self.key
         return f"{kind} {name} in namespace {namespace}" if namespace else f"{kind} {name} (cluster-wide)"
 
+    def data(self) -> dict[str, str]:
+        """The claim for the message catalogues: ``claim`` (host, namespaced or cluster) and its parts."""
+        if self.what == "host":
+            return {"claim": "host", "host": self.key[0]}
+        kind, namespace, name = self.key
+        if namespace:
+            return {"claim": "namespaced", "objectKind": kind, "name": name, "namespace": namespace}
+        return {"claim": "cluster", "objectKind": kind, "name": name}
+
 
 class CollisionCheck:
     def __init__(self, session: Session, store: ArtifactStore) -> None:
@@ -150,4 +159,5 @@ def _collision(first: str, second: str, claim: Claim) -> dict[str, Any]:
     hint = (f"give each app its own value (`appConfig.{second}`), e.g. its own hostname" if claim.what == "host"
             else "put the apps in their own namespaces (`namespaces.mode: per-app`) or give them other names")
     return {"code": "plan.collision", "severity": "error", "app": second, "apps": [first, second],
-            "message": f"{first} and {second} both claim {claim.describe()}; only one can have it: {hint}."}
+            "message": f"{first} and {second} both claim {claim.describe()}; only one can have it: {hint}.",
+            "data": {"first": first, "second": second, **claim.data()}}

@@ -33,7 +33,8 @@ class EntitlementService:
         organisation = OrganisationService(self.session).get(organisation_slug)
         if organisation.id == app.organisation_id:
             raise RegistryError(f"`{organisation.slug}` is the vendor of `{slug}` and may always download it.",
-                                param="organisation")
+                                param="organisation", page_code="entitlement.own-module",
+                                page_data={"organisation": organisation.slug, "app": slug})
         existing = self._find(app, organisation.id)
         if existing is not None:
             return existing, False

@@ -42,10 +42,12 @@ def own_organisation(session: Session, slug: str, caller: Caller) -> Organisatio
     """The organisation ``slug`` if the caller acts for it: 404 unknown, 403 someone else's."""
     organisation = session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
     if organisation is None:
-        raise NotFound(f"There is no organisation `{slug}`.")
+        raise NotFound(f"There is no organisation `{slug}`.", page_code="organisation.not-found",
+                       page_data={"organisation": slug})
     if organisation.id != caller.organisation_id:
         raise Forbidden(f"Only `{slug}` sees and changes its own environments and installations; "
-                        "use a token of that organisation.")
+                        "use a token of that organisation.",
+                        page_code="environment.not-yours", page_data={"organisation": slug})
     return organisation
 
 
@@ -69,7 +71,8 @@ class EnvironmentService:
         environment = self._find(organisation, name)
         if environment is None or environment.archived_at is not None:
             raise NotFound(f"`{organisation.slug}` has no environment `{name}`; "
-                           f"list them with GET /api/v1/organisations/{organisation.slug}/environments.")
+                           f"list them with GET /api/v1/organisations/{organisation.slug}/environments.",
+                           page_code="environment.not-found", page_data={"environment": name})
         return environment
 
     def create(self, organisation: Organisation, data: Mapping[str, Any], actor: str) -> Environment:

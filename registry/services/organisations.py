@@ -35,7 +35,8 @@ class OrganisationService:
     def get(self, slug: str) -> Organisation:
         organisation = self.find(slug)
         if organisation is None:
-            raise NotFound(f"There is no organisation `{slug}`.")
+            raise NotFound(f"There is no organisation `{slug}`.", page_code="organisation.not-found",
+                           page_data={"organisation": slug})
         return organisation
 
     def list(self) -> list[Organisation]:

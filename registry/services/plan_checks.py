@@ -62,8 +62,8 @@ def missing_config(environment: Environment, app: str, manifest: dict[str, Any])
     return missing
 
 
-#: Renders a release's chart for an environment: ``(severity, message)`` when it fails.
-ChartCheck = Callable[[Environment, Release], tuple[str, str] | None]
+#: Renders a release's chart for an environment: ``(severity, message, Helm's own words)`` when it fails.
+ChartCheck = Callable[[Environment, Release], tuple[str, str, str] | None]
 
 
 class PlanChecks:
@@ -92,17 +92,19 @@ class PlanChecks:
                 if release.yanked:
                     reason = release.yanks[-1].reason if release.yanks else ""
                     problems.append(_warning("plan.keeps-yanked", f"{label} stays installed although it is yanked "
-                                             f"({reason}); no other release fits the plan.", step))
+                                             f"({reason}); no other release fits the plan.", step, reason=reason))
                 continue
             refusal = policy.refusal(release, self.caller.organisation_id)
             if refusal:
-                problems.append(_problem("plan.needs-entitlement", f"{label} {refusal}.", step))
+                problems.append(_problem("plan.needs-entitlement", f"{label} {refusal}.", step,
+                                         vendor=release.app.organisation.slug))
             step["missingConfig"] = missing_config(self.environment, step["app"], release.manifest)
-            for code, message in secret_problems(self.environment, step["app"], release.manifest):
-                problems.append(_problem(code, f"{label}: {message}", step))
+            for code, message, name in secret_problems(self.environment, step["app"], release.manifest):
+                problems.append(_problem(code, f"{label}: {message}", step, name=name))
             for item in step["missingConfig"]:
                 problems.append(_problem("plan.missing-config", f"{label} needs config value `{item['name']}`; "
-                                         f"set it in the environment's `config` or `appConfig.{step['app']}`.", step))
+                                         f"set it in the environment's `config` or `appConfig.{step['app']}`.", step,
+                                         name=item["name"]))
             problems += self._external(release, label, step)
             if self.chart_check is not None and not step["missingConfig"]:
                 problems += self._chart(self.chart_check, release, label, step)
@@ -113,7 +115,8 @@ class PlanChecks:
                 if not met:
                     problems.append(_problem("plan.promotion", f"{label} has not run in `{source.name}` yet; "
                                              f"install it there first: `{self.environment.name}` promotes "
-                                             f"from `{source.name}`.", step))
+                                             f"from `{source.name}`.", step,
+                                             source=source.name, environment=self.environment.name))
         return problems
 
     def _external(self, release: Release, label: str, step: dict[str, Any]) -> list[dict[str, Any]]:
@@ -133,13 +136,13 @@ class PlanChecks:
                 problems.append(_problem(
                     "plan.external-service", f"{label} uses a {item['service']} the municipality brings itself; "
                     f"set config value `{item['config']}` to where it runs, in the environment's `config` or "
-                    f"`appConfig.{step['app']}`.", step))
+                    f"`appConfig.{step['app']}`.", step, service=item["service"], name=item["config"]))
         for item in step["external"]["apis"]:
             if not item["confirmed"]:
                 problems.append(_problem(
                     "plan.external-api", f"{label} calls the external API {item['api']}; confirm that "
                     f"`{self.environment.name}` has access to it by adding {item['api']} to the environment's "
-                    "`confirmedApis`.", step))
+                    "`confirmedApis`.", step, api=item["api"], environment=self.environment.name))
         return problems
 
     def _is_set(self, app: str, name: str | None) -> bool:
@@ -151,9 +154,9 @@ class PlanChecks:
         found = chart_check(self.environment, release)
         if found is None:
             return []
-        severity, message = found
+        severity, message, detail = found
         make = _problem if severity == "error" else _warning
-        return [make("plan.chart-does-not-render", f"{label}: {message}", step)]
+        return [make("plan.chart-does-not-render", f"{label}: {message}", step, detail=detail, severity=severity)]
 
     def _releases(self, ids: list[int]) -> dict[int, Release]:
         rows = self.session.scalars(
@@ -171,9 +174,12 @@ class PlanChecks:
                 InstallationEvent.action != REMOVED)))
 
 
-def _problem(code: str, message: str, step: dict[str, Any]) -> dict[str, Any]:
-    return {"code": code, "severity": "error", "message": message, "app": step["app"]}
+def _problem(code: str, message: str, step: dict[str, Any], **data: str) -> dict[str, Any]:
+    """A problem of ``step``: ``message`` in English for the API, ``data`` (with the
+    step's app and version) for the words of the message catalogues (``sdk.messages``)."""
+    return {"code": code, "severity": "error", "message": message, "app": step["app"],
+            "data": {"app": step["app"], "version": step["version"], **data}}
 
 
-def _warning(code: str, message: str, step: dict[str, Any]) -> dict[str, Any]:
-    return {"code": code, "severity": "warning", "message": message, "app": step["app"]}
+def _warning(code: str, message: str, step: dict[str, Any], **data: str) -> dict[str, Any]:
+    return {**_problem(code, message, step, **data), "severity": "warning"}

@@ -90,11 +90,11 @@ class PlanService:
                 result = resolve(provider, roots)
             except ResolutionImpossible as impossible:
                 return self._body(IMPOSSIBLE, [], [], [
-                    _error("plan.conflict", m) for m in explainer.conflict(impossible.causes)])
+                    _error("plan.conflict", m, {"explanation": m}) for m in explainer.conflict(impossible.causes)])
             except ResolutionTooDeep:
                 return self._body(IMPOSSIBLE, [], [], [_error(
                     "plan.too-complex",
-                    "The requirements allow too many combinations to try; ask for a narrower version range.")])
+                    "The requirements allow too many combinations to try; ask for a narrower version range.", {})])
             implied, open_choices = self._choices(provider, result, choices, installed, explainer)
             if not implied:
                 break
@@ -102,7 +102,8 @@ class PlanService:
         if open_choices:
             return self._body(NEEDS_CHOICE, [], open_choices, [_error(
                 "plan.choice-needed", f"Several apps provide API {c['api']} ({', '.join(c['providers'])}); "
-                f'pick one with "choices": {{"{c["api"]}": "APP"}}.') for c in open_choices])
+                f'pick one with "choices": {{"{c["api"]}": "APP"}}.', {"api": c["api"], "providers": c["providers"]})
+                for c in open_choices])
         steps = _steps(result, request.app, installed, explainer)
         chart_check = functools.partial(chart_problem, self.store) if self.store is not None else None
         problems = PlanChecks(self.session, environment, caller, chart_check).check(steps)
@@ -137,8 +138,9 @@ class PlanService:
         return implied, open_choices
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"code": code, "severity": "error", "message": message}
+def _error(code: str, message: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A problem of the whole plan: ``message`` in English for the API, ``data`` for the catalogues' words."""
+    return {"code": code, "severity": "error", "message": message, "data": data}
 
 
 def _held(result: Result, app: str, api: str) -> bool:

@@ -26,7 +26,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from registry.errors import Conflict, Forbidden, VerificationFailed
+from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import layers_column, refresh_latest_version
@@ -50,6 +50,7 @@ from sdk.licences import Licence, LicenceError, normalise_licence
 from sdk.manifest import Manifest, is_slug
 from sdk.package import PackageView
 from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
+from sdk.verdicts import Verdict
 from sdk.verification import Compatibility, check_platforms, verify_package
 from sdk.versions import is_version, precedence_key
 
@@ -90,7 +91,10 @@ class PublishService:
             facts = self._facts(package, caller)
             context = VerificationContext(registry=facts, profiles=tuple(p for _, p in profiles), today=self.today())
             decision = verify_package(self.plugins, package, context, preliminary, budget)
-            self._raise_unless_accepted(decision, package, facts)
+            if not decision.accepted:
+                refusal = self._refusal(decision, package, facts)
+                refusal.verdicts = self._verdicts_of_refused(package, context, budget)
+                raise refusal
             compatibility = self._platforms(package, context, budget)
             records = {p.id: r for r, p in profiles}
             licence = _licence(package, decision)
@@ -113,6 +117,17 @@ class PublishService:
         except OutOfTime as late:
             raise VerificationFailed(late.message, findings=late.findings) from None
 
+    def _verdicts_of_refused(self, package: PackageView, context: VerificationContext,
+                             budget: Budget) -> tuple[Verdict, ...]:
+        """Where a refused package would run, so that its author reads that first; out
+        of time there is no verdict, and the refusal's own findings still count."""
+        try:
+            results = check_platforms(self.plugins, package, context, budget)
+        except OutOfTime:
+            return ()
+        names = {profile.id: profile.name for profile in context.profiles}
+        return tuple(Verdict.of(result, names.get(result.profile, result.profile)) for result in results)
+
     def _facts(self, package: PackageView, caller: Caller) -> RegistryFacts:
         manifest = package.manifest or {}
         app_id = manifest.get("id")
@@ -133,36 +148,35 @@ class PublishService:
         return LookalikeService(self.session).of(app_id, name if isinstance(name, str) else None,
                                                  caller.organisation_id)
 
-    def _raise_unless_accepted(self, decision: Decision, package: PackageView, facts: RegistryFacts) -> None:
-        """Refuse a rejected package with the status the registry's own facts call for.
+    def _refusal(self, decision: Decision, package: PackageView, facts: RegistryFacts) -> RegistryError:
+        """The refusal of a rejected package, with the status the registry's own facts call for.
 
         403 when the caller may not publish this app, 409 when the version exists
         or existed, else 422. Never decided by finding codes: any plugin may emit
         any code, and none may turn a bad package into a permission question.
         """
-        if decision.accepted:
-            return
         findings = list(decision.findings)
         manifest = package.manifest or {}
         publisher = manifest.get("publisher")
         if (facts.app_owner is not None and facts.app_owner != facts.uploader) or (
                 isinstance(publisher, str) and publisher != facts.uploader):
-            raise Forbidden("Your organisation may not publish this app.", findings=findings)
+            return Forbidden("Your organisation may not publish this app.", findings=findings,
+                             page_code="publish.not-yours", page_data={"organisation": facts.uploader})
         version = manifest.get("version")
         if isinstance(version, str) and is_version(version) and precedence_key(version) in {
                 precedence_key(v) for v in facts.known_versions}:
-            raise self._version_conflict(str(manifest.get("id")), version, findings)  # known versions: a valid id
+            return self._version_conflict(str(manifest.get("id")), version, findings)  # known versions: a valid id
         count = sum(1 for f in findings if f.is_error)
-        raise VerificationFailed(
+        return VerificationFailed(
             f"The package did not pass verification: {count} error(s). Fix them and publish again.",
-            findings=findings,
+            findings=findings, page_code="publish.rejected", page_data={"count": count},
         )
 
     def _version_conflict(self, app_id: str, version: str, findings: list[Finding]) -> Conflict:
         existing = self._release(app_id, version)
         return Conflict(
             f"Version {version} of {app_id} exists or existed; versions are never reused.",
-            findings=findings,
+            findings=findings, page_code="publish.version-exists", page_data={"app": app_id, "version": version},
             sha256=existing.artifact_sha256 if existing else None,
         )
 

@@ -28,13 +28,14 @@ def rendered_chart(view: PackageView, environment: Environment, app: str) -> lis
     return chart_documents(view, values, app_namespace(environment, app))
 
 
-def chart_problem(store: ArtifactStore, environment: Environment, release: Release) -> tuple[str, str] | None:
-    """``(severity, message)`` when the release's chart does not render for the environment."""
+def chart_problem(store: ArtifactStore, environment: Environment, release: Release) -> tuple[str, str, str] | None:
+    """``(severity, message, Helm's own words)`` when the release's chart does not render for the environment."""
     view = open_stored_package(store, release)
     try:
         rendered_chart(view, environment, release.app.slug)
     except ChartNotRendered as exc:
-        return "error", f"{exc} Change the environment's values, or choose another release."
+        return "error", f"{exc} Change the environment's values, or choose another release.", str(exc)
     except (HelmUnavailable, RenderFailure) as exc:
-        return "warning", f"The registry could not render the chart to try the environment's values: {exc}"
+        return ("warning", f"The registry could not render the chart to try the environment's values: {exc}",
+                str(exc))
     return None

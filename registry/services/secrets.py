@@ -87,8 +87,9 @@ def step_secrets(environment: Environment, app: str, manifest: Mapping[str, Any]
     return found
 
 
-def secret_problems(environment: Environment, app: str, manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(code, message)`` for secrets the environment holds in clear or as a reference nobody named yet."""
+def secret_problems(environment: Environment, app: str,
+                    manifest: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """``(code, message, name)`` for secrets the environment holds in clear or as a reference nobody named yet."""
     declared = secret_entries(manifest)
     problems = []
     for item in manifest.get("config") or ():
@@ -98,10 +99,10 @@ def secret_problems(environment: Environment, app: str, manifest: Mapping[str, A
         value = config_value(environment, app, name)
         if is_unresolved(value):
             problems.append(("plan.secret-unresolved", f"`{name}` was removed from the environment because it "
-                             f"was stored in clear; {REFERENCE_HINT}."))
+                             f"was stored in clear; {REFERENCE_HINT}.", name))
         elif isinstance(value, str) and is_secret(name, value, declared):
             problems.append(("plan.secret-in-clear", f"`{name}` is a secret but the environment holds it in "
-                             f"clear (a shared `config` value); {REFERENCE_HINT}."))
+                             f"clear (a shared `config` value); {REFERENCE_HINT}.", name))
     return problems
 
 

@@ -93,12 +93,13 @@ def _read(path: Path) -> tuple[bytes | None, Finding | None]:
 
 
 def _verify_manifest(pm: pluggy.PluginManager, raw: bytes, context: VerificationContext) -> list[Finding]:
-    data, findings = load_yaml(raw, MANIFEST_PATH)
-    if findings:
-        return sorted_findings(f.stamped("manifest") for f in findings)
+    data, findings = load_yaml(raw, MANIFEST_PATH, read_past_duplicates=True)
+    stamped = [f.stamped("manifest") for f in findings]
+    if data is None and findings:
+        return sorted_findings(stamped)
     if not isinstance(data, dict):
         return [Finding.error("manifest.not-a-mapping").stamped("manifest")]
-    return sorted_findings(call_each(pm, "appstore_verify_manifest", manifest=data, context=context))
+    return sorted_findings(stamped + call_each(pm, "appstore_verify_manifest", manifest=data, context=context))
 
 
 def render_text(results: Sequence[FileResult]) -> str:

@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import manifest, package
 from tests.web.conftest import (
     AXE,
     CIVIL_SERVANT,
     DESKTOP,
     MUNICIPALITY,
+    ORGANISATION,
     PHONE,
     VENDOR,
     VENDOR_PERSON,
@@ -84,6 +86,17 @@ def test_signed_in_pages_have_no_accessibility_violations(scanner: Any, name: st
     scanner.goto(SIGNED_IN_PAGES[name])
     found = violations(scanner)
     assert not found, f"{name}: " + json.dumps(found, indent=2)
+
+
+def test_a_refused_upload_has_no_accessibility_violations(scanner: Any) -> None:
+    sign_in(scanner)
+    scanner.goto("/publish")
+    refused = manifest(id="Stads Pas", version="1.4", publisher=ORGANISATION, license=None)
+    scanner.get_by_label("Pakket").set_input_files(
+        {"name": "stadspas-1.4.tar.gz", "mimeType": "application/gzip", "buffer": package(refused)})
+    scanner.get_by_role("button", name="Verifiëren en publiceren").click()
+    expect(scanner.get_by_role("alert")).to_be_visible()
+    assert not (found := violations(scanner)), "refused upload: " + json.dumps(found, indent=2)
 
 
 def test_vendor_desk_and_buying_section_have_no_accessibility_violations(scanner: Any) -> None:

@@ -148,7 +148,7 @@ def test_publish_a_package_and_read_its_findings(page: Any) -> None:
     page.get_by_label("Pakket").set_input_files(_file(package(broken)))
     page.get_by_role("button", name="Verifiëren en publiceren").click()
     expect(page.get_by_role("alert")).to_contain_text("Het pakket is niet gepubliceerd.")
-    findings = page.get_by_role("table", name="Bevindingen van de verificatie, ernstigste eerst")
+    findings = page.get_by_role("table", name="Het manifest (appstore.yaml)")
     expect(findings.get_by_role("cell", name="license").first).to_be_visible()
 
     good = manifest(id="stadspas", name="Stadspas", publisher=ORGANISATION)
@@ -157,6 +157,22 @@ def test_publish_a_package_and_read_its_findings(page: Any) -> None:
     expect(page.get_by_text("Stadspas 1.4.0 is gepubliceerd.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stadspas versie 1.4.0")
     expect(page.get_by_role("heading", name="Bevindingen van de verificatie")).to_be_visible()
+
+
+def test_upload_page_in_dutch_leads_with_the_verdict_and_shows_every_finding(page: Any) -> None:
+    sign_in(page)
+    page.goto("/publish")
+    five_mistakes = manifest(id="Stads Pas", version="1.4", summary="x" * 151, layer="presentation",
+                             license="Not-A-Licence-1.0", publisher=ORGANISATION)
+    page.get_by_label("Pakket").set_input_files(_file(package(five_mistakes)))
+    page.get_by_role("button", name="Verifiëren en publiceren").click()
+    expect(page.get_by_role("alert")).to_contain_text("De verificatie vond fouten (5)")
+    verdicts = page.get_by_role("list", name="Waar het zou draaien")
+    expect(verdicts.get_by_role("listitem").first).to_be_visible()
+    findings = page.get_by_role("table", name="Het manifest (appstore.yaml)")
+    for key in ("id", "version", "summary", "layer", "license"):
+        expect(findings.get_by_role("cell", name=key, exact=True)).to_be_visible()
+    assert "`" not in page.locator("main").inner_text()
 
 
 def test_usable_on_a_phone(browser: Any, store: Any) -> None:

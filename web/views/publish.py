@@ -1,9 +1,9 @@
-"""Publishing in the browser: upload a package, read the same findings as the API gives."""
+"""Publishing in the browser: upload a package, read the same findings as the API gives,
+led by the verdict per platform."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from registry.api.context import publish_service
@@ -13,6 +13,8 @@ from registry.services.membership import OrganisationAccess, managed_organisatio
 from web import web
 from web.auth import signed_in, signed_in_user
 from web.forms import PublishForm
+from web.presenters import verdicts
+from web.upload_result import published_message, template_values
 
 
 @web.route("/publish", methods=["GET", "POST"])
@@ -31,6 +33,6 @@ def publish() -> str | Response | tuple[str, int]:
     try:
         release = publish_service().publish(upload.stream, upload.filename or "package.tar.gz", caller)
     except RegistryError as error:
-        return render_template("publish.html", form=form, error=error), error.status
-    flash(_("%(app)s %(version)s is published.", app=release.app.name, version=release.version), "success")
+        return render_template("publish.html", form=form, error=error, **template_values(error)), error.status
+    flash(*published_message(release.app.name, release.version, verdicts(release)))
     return redirect(url_for("web.release_page", app_id=release.app.slug, version=release.version))

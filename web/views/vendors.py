@@ -18,6 +18,7 @@ from registry.services.organisation_names import MAX_QUERY
 from web import web
 from web.auth import current_user, signed_in, signed_in_user
 from web.forms import GrantForm, InterestForm, RevokeEntitlementForm
+from web.labels import error_text
 
 
 @web.post("/apps/<app_id>/interest")
@@ -76,8 +77,8 @@ def grant_entitlement(slug: str, app_id: str) -> Response:
     except NotFound:
         flash(_("There is no organisation with the id %(org)s.", org=organisation), "error")
         return back
-    except RegistryError:  # the vendor itself, the only other refusal that is not a 403
-        flash(_("%(org)s is the vendor of this module and may always download it.", org=organisation), "error")
+    except RegistryError as error:  # the vendor itself, the only other refusal that is not a 403
+        flash(error_text(error), "error")
         return back
     names = {"org": entitlement.organisation.name, "app": entitlement.app.name}
     flash(_("%(org)s may now download %(app)s.", **names) if created
