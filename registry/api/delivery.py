@@ -5,15 +5,19 @@ sha256, caching per release, ``304`` for a matching ``If-None-Match`` (or, witho
 from __future__ import annotations
 
 import base64
+import logging
 
 from flask import Response, current_app, request
 from werkzeug.wsgi import wrap_file
 
 from registry.db import request_session
+from registry.errors import RegistryError
 from registry.extensions import STORE
 from registry.services.package_content import Admission, PackageContent
 from registry.storage import ArtifactStore
+from sdk import problems as kinds
 
+log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 #: An SVG opened on its own must not run its scripts or load anything.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -35,8 +39,15 @@ def send_blob(admission: Admission, sha256: str, mimetype: str, *, download_name
     if request.if_none_match.contains_weak(sha256):  # answered without touching the store
         return Response(status=304, headers=headers)
     store: ArtifactStore = current_app.extensions[STORE]
-    blob = store.stat(sha256)
-    source = store.open(sha256)
+    try:
+        blob = store.stat(sha256)
+        source = store.open(sha256)
+    except FileNotFoundError:
+        # The database names a blob the store lost: data loss for fsck and the curators, not a crash.
+        log.error("blob %s of %s is missing from the artifact store; run appstore-registry fsck", sha256, request.path)
+        raise StoredContentMissing(
+            "The stored file of this release is missing on the registry's side; the curators have been told. "
+            "Try again later.") from None
     try:
         response = Response(wrap_file(request.environ, source, CHUNK), mimetype=mimetype, direct_passthrough=True)
         response.content_length = blob.size
@@ -53,3 +64,9 @@ def send_blob(admission: Admission, sha256: str, mimetype: str, *, download_name
         source.close()
         raise
     return response
+
+
+class StoredContentMissing(RegistryError):
+    """A blob the database names is not in the artifact store (a 500 that says so)."""
+
+    kind = kinds.INTERNAL_ERROR

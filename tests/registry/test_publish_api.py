@@ -6,6 +6,7 @@ import hashlib
 import io
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -182,3 +183,16 @@ def test_store_holds_exactly_the_published_artifact(app: Flask, client: FlaskCli
     sha256 = hashlib.sha256(archive).hexdigest()
     assert store.exists(sha256)
     assert [p.name for p in stored_files(app)] == [sha256]
+
+
+def test_a_package_the_store_lost_is_a_clear_500_and_logged(
+        app: Flask, client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture) -> None:
+    archive = factories.package()
+    publish(client, token, archive)
+    sha256 = hashlib.sha256(archive).hexdigest()
+    app.extensions[STORE].delete(sha256)
+    response = client.get("/api/v1/apps/zaakafhandelcomponent/releases/1.4.0/package")
+    assert response.status_code == 500
+    assert response.content_type == "application/problem+json"
+    assert "missing on the registry's side" in response.json["detail"]
+    assert any(sha256 in r.getMessage() and "fsck" in r.getMessage() for r in caplog.records)
