@@ -84,8 +84,10 @@ def guard_requests(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from registry.api import api
+    from registry.health import health
     from web import web
 
+    app.register_blueprint(health)
     app.register_blueprint(api)
     app.register_blueprint(web)
 

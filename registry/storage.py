@@ -109,6 +109,9 @@ class ArtifactStore(Protocol):
     def discard_unfinished(self, name: str) -> None:
         """Remove one of ``unfinished_writes``."""
 
+    def ready(self) -> bool:
+        """Whether the store can take writes now (for a readiness probe); cheap, never raises."""
+
 
 def check_key(key: str) -> str:
     """``key`` when it is a sha256 hex digest; ``ValueError`` otherwise."""
@@ -132,6 +135,9 @@ class FileSystemStore:
         self.root = root
         self.staging = root / ".staging"
         private_directory(self.staging)
+
+    def ready(self) -> bool:
+        return self.staging.is_dir() and os.access(self.staging, os.W_OK | os.X_OK)
 
     def _location(self, key: str) -> Path:
         check_key(key)
