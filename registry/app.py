@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
     init_proxies(app)
+    observe_requests(app)
     init_database(app)
     init_storage(app)
     init_plugins(app)
@@ -62,6 +63,14 @@ def init_proxies(app: Flask) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
                                 x_host=0, x_port=0, x_prefix=0)
+
+
+def observe_requests(app: Flask) -> None:
+    """Request ids in the logs, and metrics (before the views, so that every request is seen)."""
+    from registry import metrics, request_log
+
+    request_log.init_app(app)
+    metrics.init_app(app)
 
 
 def init_database(app: Flask) -> None:

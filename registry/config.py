@@ -46,6 +46,8 @@ class Defaults:
     SERVE_BODY_TIMEOUT = 20.0  # seconds a request body may pause
     SERVE_MIN_UPLOAD_RATE = 10 * 1024  # bytes per second, on average over the body ...
     SERVE_UPLOAD_GRACE = 10.0  # ... once it has been coming in for this many seconds
+    LOG_FORMAT = "text"  # or "json": one object per line with the request id, for log collectors
+    METRICS = 0  # 1: serve Prometheus metrics at /metrics (README: Metrics and logs)
 
 
 #: Environment variables that configure the registry, with their types.
@@ -73,6 +75,8 @@ ENVIRONMENT = {
     "SERVE_BODY_TIMEOUT": float,
     "SERVE_MIN_UPLOAD_RATE": int,
     "SERVE_UPLOAD_GRACE": float,
+    "LOG_FORMAT": str,
+    "METRICS": int,
 }
 MAX_TRUSTED_PROXIES = 10
 PREFIX = "APPSTORE"
@@ -106,6 +110,9 @@ def _typed(name: str, value: str, kind: type) -> Any:
 def check(config: dict[str, Any]) -> None:
     """Refuse settings that would quietly do the wrong thing, saying how to fix them."""
     config["PUBLIC_URL"] = public_url(config.get("PUBLIC_URL") or "")
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigurationError(f"APPSTORE_LOG_FORMAT={config['LOG_FORMAT']!r}: give text (for people) "
+                                 "or json (for a log collector)")
     proxies = config["TRUSTED_PROXIES"]
     if not isinstance(proxies, int) or not 0 <= proxies <= MAX_TRUSTED_PROXIES:
         raise ConfigurationError(f"APPSTORE_TRUSTED_PROXIES={proxies!r}: give the number of proxies in front of the "

@@ -7,9 +7,17 @@ trickles its headers or its upload holds a socket, never one of the threads.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from prometheus_client import multiprocess, values
+
+from registry.metrics import MULTIPROC_DIR
 
 WORKER_CLASS = "registry.serving.worker.BufferedWorker"
 
@@ -36,8 +44,41 @@ class RegistryServer(BaseApplication):
         return create_app(self.overrides or None)
 
 
+@contextmanager
+def shared_metrics() -> Iterator[None]:
+    """Workers that write their metrics to one private temporary folder, removed afterwards.
+
+    prometheus_client picks its way of keeping values when it is first imported,
+    which the command line has done already: it is told again here, before any
+    worker is forked and before any value exists.
+    """
+    folder = tempfile.mkdtemp(prefix="appstore-metrics-")  # mode 0700
+    previous = os.environ.get(MULTIPROC_DIR)
+    os.environ[MULTIPROC_DIR] = folder
+    values.ValueClass = values.get_value_class()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(MULTIPROC_DIR, None)
+        else:
+            os.environ[MULTIPROC_DIR] = previous
+        values.ValueClass = values.get_value_class()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _worker_gone(_server: Any, worker: Any) -> None:
+    """gunicorn's ``child_exit`` hook: a dead worker's live gauges stop counting."""
+    multiprocess.mark_process_dead(worker.pid)
+
+
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 4,
                  overrides: dict[str, Any] | None = None) -> None:
+    with shared_metrics():
+        _run(host=host, port=port, workers=workers, threads=threads, overrides=overrides)
+
+
+def _run(*, host: str, port: int, workers: int, threads: int, overrides: dict[str, Any] | None) -> None:
     RegistryServer({
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -58,4 +99,5 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 4,
         # client on 127.0.0.1 as proof of HTTPS.
         "forwarded_allow_ips": "",
         "secure_scheme_headers": {},
+        "child_exit": _worker_gone,
     }, overrides).run()

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Generator, Iterable, Sequence
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
 from types import ModuleType
@@ -30,6 +33,10 @@ from sdk.package import PackageView
 from sdk.profiles import PlatformProfile, PolicyBinding, is_runs_check
 
 log = logging.getLogger(__name__)
+
+#: Told each plugin's name and seconds per hook call (the registry turns them into metrics).
+PluginTimer = Callable[[str, float], None]
+_plugin_timer: ContextVar[PluginTimer | None] = ContextVar("plugin_timer", default=None)
 
 #: Built-in plugins, registered before installed ones so that installed
 #: plugins can override their ``trylast`` defaults.
@@ -105,6 +112,16 @@ def describe_plugins(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
     return rows
 
 
+@contextmanager
+def timing_plugins(timer: PluginTimer) -> Iterator[None]:
+    """Within this block, report how long each plugin's hook call took to ``timer``."""
+    token = _plugin_timer.set(timer)
+    try:
+        yield
+    finally:
+        _plugin_timer.reset(token)
+
+
 def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[Finding]:
     """Call every implementation of a verification hook, surviving misbehaving plugins.
 
@@ -120,16 +137,21 @@ def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[F
     wrappers = [impl for impl in impls if impl.wrapper or impl.hookwrapper]
     findings: list[Finding] = []
     crashes: list[Finding] = []
+    timer = _plugin_timer.get()
     for impl in impls:
         if impl.wrapper or impl.hookwrapper:
             continue
         checkpoint()
+        started = time.perf_counter()
         try:
             findings.extend(_checked(impl, impl.function(**_arguments(impl, kwargs)), hook_name))
         except OutOfTime:
             raise  # not the plugin's fault: the whole verification stops
         except Exception as exc:  # a plugin's bug must not stop the others
             crashes.append(_crashed(impl, hook_name, exc))
+        finally:
+            if timer is not None:
+                timer(impl.plugin_name, time.perf_counter() - started)
     for impl in reversed(wrappers):  # the first wrapper is the outermost
         try:
             findings = _run_wrapper(impl, _arguments(impl, kwargs), findings, hook_name)

@@ -10,6 +10,7 @@ import logging
 from flask import Response, current_app, request
 from werkzeug.wsgi import wrap_file
 
+from registry import metrics
 from registry.db import request_session
 from registry.errors import RegistryError
 from registry.extensions import STORE
@@ -44,6 +45,7 @@ def send_blob(admission: Admission, sha256: str, mimetype: str, *, download_name
         source = store.open(sha256)
     except FileNotFoundError:
         # The database names a blob the store lost: data loss for fsck and the curators, not a crash.
+        metrics.storage_failed("read")
         log.error("blob %s of %s is missing from the artifact store; run appstore-registry fsck", sha256, request.path)
         raise StoredContentMissing(
             "The stored file of this release is missing on the registry's side; the curators have been told. "

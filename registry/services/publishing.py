@@ -26,6 +26,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from registry import metrics
 from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
@@ -51,7 +52,7 @@ from sdk.manifest import Manifest, is_slug
 from sdk.package import PackageView
 from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
 from sdk.verdicts import Verdict
-from sdk.verification import Compatibility, check_platforms, verify_package
+from sdk.verification import Compatibility, check_platforms, timing_plugins, verify_package
 from sdk.versions import is_version, precedence_key
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,19 @@ class PublishService:
         self.today = today
 
     def publish(self, stream: IO[bytes], filename: str, caller: Caller) -> Release:
+        try:
+            with timing_plugins(metrics.plugin_timed):
+                release = self._publish(stream, filename, caller)
+        except (RegistryError, PackageRejected):
+            metrics.publish_counted("refused")
+            raise
+        except BaseException:
+            metrics.publish_counted("failed")
+            raise
+        metrics.publish_counted("accepted")
+        return release
+
+    def _publish(self, stream: IO[bytes], filename: str, caller: Caller) -> Release:
         upload = receive(stream, filename, self.settings.max_upload_bytes)
         try:
             budget = Budget(self.settings.work)  # one budget for the whole of this upload
@@ -205,7 +219,11 @@ class PublishService:
         images = store_images(self.store, package)
         with self.store.lock(upload.sha256):
             with upload.open() as source:
-                self.store.write(source, expected=upload.sha256)
+                try:
+                    self.store.write(source, expected=upload.sha256)
+                except OSError:
+                    metrics.storage_failed("write")
+                    raise
             try:
                 release = self._record(upload, package, manifest, publiccode, decision, caller, licence)
                 attach(release, images)

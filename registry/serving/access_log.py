@@ -32,22 +32,24 @@ class _CountedBody:
 
 
 def logged(app: WSGIApp, access_log: logging.Logger) -> WSGIApp:
-    """``app``, logging client, request line, status, bytes sent and seconds taken for each request."""
+    """``app``, logging client, request line, status, bytes sent, seconds taken and request id
+    (the app's ``X-Request-Id`` answer) for each request."""
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.monotonic()
-        status = "-"
+        status = request_id = "-"
 
         def recording_start_response(line: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-            nonlocal status
+            nonlocal status, request_id
             status = line.split(" ", 1)[0]
+            request_id = next((value for name, value in headers if name.lower() == "x-request-id"), "-")
             return start_response(line, headers, *exc_info)
 
         def done(sent: str) -> None:
             query = environ.get("QUERY_STRING")
-            access_log.info('%s "%s %s%s %s" %s %s %.3f', environ.get("REMOTE_ADDR", "-"),
+            access_log.info('%s "%s %s%s %s" %s %s %.3f %s', environ.get("REMOTE_ADDR", "-"),
                             environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", ""), f"?{query}" if query else "",
-                            environ.get("SERVER_PROTOCOL"), status, sent, time.monotonic() - started)
+                            environ.get("SERVER_PROTOCOL"), status, sent, time.monotonic() - started, request_id)
 
         body = app(environ, recording_start_response)
         file_wrapper = environ.get("wsgi.file_wrapper")

@@ -64,7 +64,7 @@ def test_request_timeout_is_a_whole_problem_response() -> None:
 
 def test_access_log_has_one_line_per_request(caplog: pytest.LogCaptureFixture) -> None:
     def app(environ: dict, start_response) -> list[bytes]:  # type: ignore[no-untyped-def]
-        start_response("201 CREATED", [("Content-Type", "text/plain")])
+        start_response("201 CREATED", [("Content-Type", "text/plain"), ("X-Request-Id", "r-42")])
         return [b"made", b"!"]
 
     environ = {"REMOTE_ADDR": "192.0.2.7", "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/releases",
@@ -76,3 +76,4 @@ def test_access_log_has_one_line_per_request(caplog: pytest.LogCaptureFixture) -
         assert not caplog.records  # logged when the server is done with the answer
         body.close()  # type: ignore[attr-defined]
     assert caplog.messages[0].startswith('192.0.2.7 "POST /api/v1/releases?a=1 HTTP/1.1" 201 5 ')
+    assert caplog.messages[0].endswith(" r-42")  # the app's request id, to find its own log lines
