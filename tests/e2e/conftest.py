@@ -13,7 +13,7 @@ from tests.e2e.server import RegistryServer, running
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryServer]:
     """A running registry with organisation `dimpact`, shared by the session's tests: each
     publishes apps of its own, so none depends on what another left behind."""
-    server = RegistryServer(tmp_path_factory.mktemp("registry") / "data")
+    server = RegistryServer(tmp_path_factory.mktemp("registry") / "data", environment={"APPSTORE_METRICS": "1"})
     server.setup("dimpact")
     with running(server):
         yield server
