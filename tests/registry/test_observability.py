@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from registry import request_log
 from registry.errors import ConfigurationError
+from registry.extensions import STORE
 from tests import factories
 from tests.conftest import add_organisation, make_app
 from tests.registry.test_publish_api import publish
@@ -118,3 +119,16 @@ def test_the_metrics_stay_out_of_the_api_document(observed: Flask) -> None:
     document = observed.test_client().get("/api/v1/openapi.json")
     assert document.status_code == 200
     assert "/metrics" not in document.get_data(as_text=True)
+
+
+def test_a_package_the_store_lost_counts_as_a_storage_error(observed: Flask) -> None:
+    client = observed.test_client()
+    token = add_organisation(observed, "dimpact")
+    published = publish(client, token, factories.package())
+    assert published.status_code == 201
+    before = client.get("/metrics").get_data(as_text=True)
+    observed.extensions[STORE].delete(published.json["sha256"])
+    assert client.get("/api/v1/apps/zaakafhandelcomponent/releases/1.4.0/package").status_code == 500
+    after = client.get("/metrics").get_data(as_text=True)
+    assert sample(after, "appstore_storage_errors_total", operation="read") \
+        - sample(before, "appstore_storage_errors_total", operation="read") == 1
