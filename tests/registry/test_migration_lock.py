@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from registry.cli import main
 from registry.migrations import alembic_config, upgrade
-from registry.migrations.lock import ADVISORY_KEY, LOCK_SUFFIX
+from registry.migrations.lock import ADVISORY_KEY, LOCK_SUFFIX, MigrationLockTimeout, migration_lock
 from sdk.profiles import default_profiles
 from tests.conftest import make_app
 
@@ -139,6 +139,17 @@ def test_init_waits_while_another_process_holds_the_lock(database_url: str, tmp_
             process.kill()
     assert code == 0, output
     assert query(database_url, "SELECT version_num FROM alembic_version") == [(head(database_url),)]
+
+
+def test_a_wait_for_the_lock_is_bounded(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        with lock_held_elsewhere(database_url), engine.connect() as connection, \
+                pytest.raises(MigrationLockTimeout, match="run `appstore-registry init` again"), \
+                migration_lock(connection, wait_seconds=0.2):
+            pass
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(("revision", "says"), [
