@@ -17,7 +17,7 @@ from registry.cli_context import ADMIN, command_app
 from registry.db import database
 from registry.errors import ConfigurationError, RegistryError
 from registry.extensions import PLUGINS, STORE
-from registry.migrations import upgrade
+from registry.migrations import migration_session, schema_lag, upgrade
 from registry.models import ORGANISATION_KINDS
 from registry.private_files import make_private, sqlite_files
 from registry.services.compatibility import CompatibilityService
@@ -59,13 +59,18 @@ def main(ctx: click.Context) -> None:
 def init(ctx: click.Context) -> None:
     """Create the database, or upgrade it to this version."""
     app = command_app(ctx)
-    upgrade(app.config["DATABASE_URL"])
-    click.echo(f"database ready: {database(app).engine.url.render_as_string(hide_password=True)}")
-    for line in make_private(_private_paths(app)):
-        click.echo(line)
-    with database(app).session() as session:
-        for slug in ProfileService(session).seed_defaults(ADMIN):
-            click.echo(f"platform profile {slug} added")
+    url = app.config["DATABASE_URL"]
+    # Servers that start together each run init: one at a time, so that the schema is
+    # migrated and the default profiles are added once.
+    with migration_session(url, on_wait=lambda: click.echo(
+            "another process is initialising the database; waiting for it to finish", err=True)) as locked:
+        upgrade(url, locked=locked)
+        click.echo(f"database ready: {database(app).engine.url.render_as_string(hide_password=True)}")
+        for line in make_private(_private_paths(app)):
+            click.echo(line)
+        with database(app).session() as session:
+            for slug in ProfileService(session).seed_defaults(ADMIN):
+                click.echo(f"platform profile {slug} added")
 
 
 @main.command()
@@ -86,6 +91,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
     APPSTORE_SERVE_* settings (README: Serving in production).
     """
     if dev:
+        _require_current_schema(command_app(ctx))
         command_app(ctx).run(host=host, port=port, debug=True, use_reloader=False)
         return
     from registry.wsgi_server import run_gunicorn
@@ -99,8 +105,17 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
         # Only this machine can connect, so its own address is the public one.
         os.environ["APPSTORE_PUBLIC_URL"] = f"http://{_url_host(host)}:{port}"
 
+    _require_current_schema(command_app(ctx))
     overrides = {f"SERVE_{name.upper()}": value for name, value in deadlines.items() if value is not None}
     run_gunicorn(host=host, port=port, workers=workers, threads=threads, overrides=overrides)
+
+
+def _require_current_schema(app: Flask) -> None:
+    """Serve only on the schema this version was made for: ``init`` migrates, under a lock,
+    so that servers that start together never migrate at once; ``serve`` never does."""
+    lag = schema_lag(app.config["DATABASE_URL"])
+    if lag:
+        raise RegistryError(f"{lag}: run `appstore-registry init` with this version first, then serve.")
 
 
 def _private_paths(app: Flask) -> list[Path]:
