@@ -253,11 +253,15 @@ def _fsync_dir(path: Path) -> None:
 
 
 def open_store(url: str) -> ArtifactStore:
-    """The backend that ``url`` names: ``file:///path`` (or a bare path)."""
+    """The backend that ``url`` names: ``file:///path`` (or a bare path), or ``s3://bucket/prefix``."""
     parsed = urlparse(url)
     if parsed.scheme in ("", "file"):
         return FileSystemStore(Path(parsed.path if parsed.scheme else url))
+    if parsed.scheme == "s3" and parsed.netloc:
+        from registry.s3_store import S3Store  # boto3 only where S3 is used
+
+        return S3Store(parsed.netloc, parsed.path)
     raise ConfigurationError(
-        f"APPSTORE_STORAGE_URL={url!r}: only file:// storage is available in this version; "
-        "give file:///path/to/artifacts or a folder."
+        f"APPSTORE_STORAGE_URL={url!r}: not a storage this version knows; "
+        "give file:///path/to/artifacts, a folder, or s3://bucket/prefix."
     )

@@ -32,7 +32,9 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 
 
 @pytest.fixture
-def store(backend: Backend, tmp_path: Path) -> ArtifactStore:
+def store(backend: Backend, tmp_path: Path, request: pytest.FixtureRequest) -> ArtifactStore:
+    if backend.server:
+        request.getfixturevalue(backend.server)
     return backend.open(tmp_path)
 
 

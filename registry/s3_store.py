@@ -1,0 +1,227 @@
+"""An artifact store in an S3-compatible object store (AWS S3, SeaweedFS, MinIO, Ceph).
+
+Chosen by ``APPSTORE_STORAGE_URL=s3://bucket/prefix``; the endpoint and the
+credentials come from the standard variables that boto3 reads itself
+(``AWS_ENDPOINT_URL`` or ``AWS_ENDPOINT_URL_S3``, ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from registry.storage import (
+    CHUNK,
+    KEY_PREFIX,
+    STALE_AFTER,
+    BlobStat,
+    DigestMismatch,
+    StoredBlob,
+    check_key,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+#: Bytes per multipart part (S3 wants at least 5 MiB for all parts but the last).
+PART_SIZE = 8 * CHUNK
+#: Where writes are assembled before they are copied to their key; not a key's shape.
+STAGING = ".staging/"
+MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+def s3_client() -> S3Client:
+    """A client configured by the standard AWS variables; path-style addressing when an
+    endpoint of its own is given, as S3-compatible servers on a host name or IP expect."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    config = Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"},
+                    s3={"addressing_style": "path" if endpoint else "auto"})
+    return boto3.client("s3", endpoint_url=endpoint, config=config)
+
+
+def _is_missing(error: ClientError) -> bool:
+    return str(error.response.get("Error", {}).get("Code")) in MISSING_CODES
+
+
+class S3Store:
+    """Content-addressed objects: ``<prefix>/ab/cd/<sha256>`` in one bucket.
+
+    A write streams to ``<prefix>/.staging/<started>-<random>`` (one ``put_object``
+    when it fits in a part, a multipart upload otherwise), hashing on the way; only
+    when the digest is right is the object copied to its key, so no reader ever sees
+    part of it. A failed write aborts its upload or deletes its staging object. The
+    server-side copy limits a blob to 5 GiB, far above any package.
+
+    ``lock`` is a lock of this process only: S3 has no locks. Exclusivity across
+    hosts rests on content addressing: the same key always holds the same bytes,
+    so concurrent writes of one blob are idempotent.
+    """
+
+    def __init__(self, bucket: str, prefix: str = "", client: S3Client | None = None) -> None:
+        self.bucket = bucket
+        self.base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
+        self.client = client or s3_client()
+        self._locks = [threading.Lock() for _ in range(256)]
+
+    def ready(self) -> bool:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (ClientError, BotoCoreError, OSError):
+            return False
+        return True
+
+    def _location(self, key: str) -> str:
+        check_key(key)
+        return f"{self.base}{key[:2]}/{key[2:4]}/{key}"
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._location(key))
+        except ClientError as error:
+            if _is_missing(error):
+                raise FileNotFoundError(f"no blob {key}") from error
+            raise
+        return cast(BinaryIO, answer["Body"])
+
+    def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
+        if expected is not None:
+            check_key(expected)
+        staged = f"{self.base}{STAGING}{time.time():.0f}-{secrets.token_hex(8)}"
+        digest = hashlib.sha256()
+        try:
+            size = self._upload(source, staged, digest)
+        except BaseException:
+            self._forget_staged(staged)
+            raise
+        try:
+            key = digest.hexdigest()
+            if expected is not None and key != expected:
+                raise DigestMismatch(f"the bytes hash to {key}, not to {expected}")
+            self.client.copy_object(Bucket=self.bucket, Key=self._location(key),
+                                    CopySource={"Bucket": self.bucket, "Key": staged})
+        finally:
+            self.client.delete_object(Bucket=self.bucket, Key=staged)
+        return StoredBlob(key, size)
+
+    def _upload(self, source: BinaryIO, staged: str, digest: Any) -> int:
+        """Send ``source`` to ``staged``, hashing it into ``digest``; the size sent."""
+        part = _read_part(source, digest)
+        if len(part) < PART_SIZE:
+            self.client.put_object(Bucket=self.bucket, Key=staged, Body=part)
+            return len(part)
+        upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=staged)["UploadId"]
+        parts: list[dict[str, Any]] = []
+        size = 0
+        try:
+            while part or not parts:
+                answer = self.client.upload_part(Bucket=self.bucket, Key=staged, UploadId=upload,
+                                                 PartNumber=len(parts) + 1, Body=part)
+                parts.append({"PartNumber": len(parts) + 1, "ETag": answer["ETag"]})
+                size += len(part)
+                part = _read_part(source, digest)
+            self.client.complete_multipart_upload(Bucket=self.bucket, Key=staged, UploadId=upload,
+                                                  MultipartUpload={"Parts": parts})  # type: ignore[typeddict-item]
+        except BaseException:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=staged, UploadId=upload)
+            raise
+        return size
+
+    def _forget_staged(self, staged: str) -> None:
+        """Remove what a failed write left; the write's own error is the one to report."""
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=staged)
+        except (ClientError, BotoCoreError, OSError):
+            pass  # fsck finds it among unfinished_writes
+
+    def stat(self, key: str) -> BlobStat:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._location(key))
+        except ClientError as error:
+            if _is_missing(error):
+                raise FileNotFoundError(f"no blob {key}") from error
+            raise
+        return BlobStat(head["ContentLength"], head["LastModified"], head.get("ETag"))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.stat(key)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        if not KEY_PREFIX.fullmatch(prefix):
+            raise ValueError(f"not the start of a sha256 hex digest: {prefix!r}")
+        where = prefix if len(prefix) <= 2 else f"{prefix[:2]}/{prefix[2:]}" if len(prefix) <= 4 \
+            else f"{prefix[:2]}/{prefix[2:4]}/{prefix}"
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                       Prefix=self.base + where)
+        for page in pages:
+            for entry in page.get("Contents", []):
+                name = entry["Key"][len(self.base):]
+                key = name[6:]
+                if (len(name) == 70 and name[:6] == f"{key[:2]}/{key[2:4]}/" and KEY_PREFIX.fullmatch(key)
+                        and len(key) == 64 and key.startswith(prefix)):
+                    yield key
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._location(key))
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        with self._locks[int(check_key(key)[:2], 16)]:
+            yield
+
+    def unfinished_writes(self, older_than: float = STALE_AFTER) -> list[str]:
+        cutoff = time.time() - older_than
+        return sorted(name for name, started in self._staged().items() if started < cutoff)
+
+    def discard_unfinished(self, name: str) -> None:
+        if name not in self._staged():  # only a write of staging, whatever the name says
+            return
+        where = f"{self.base}{STAGING}{name}"
+        for upload in self._uploads():
+            if upload["Key"] == where:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=where, UploadId=upload["UploadId"])
+        self.client.delete_object(Bucket=self.bucket, Key=where)
+
+    def _uploads(self) -> Iterator[Any]:
+        pages = self.client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.bucket, Prefix=self.base + STAGING)
+        for page in pages:
+            yield from page.get("Uploads", [])
+
+    def _staged(self) -> dict[str, float]:
+        """Writes in staging (uploads and objects) by name, with when they started (in the name)."""
+        start = len(self.base + STAGING)
+        names = {upload["Key"][start:] for upload in self._uploads()}
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                       Prefix=self.base + STAGING)
+        names.update(entry["Key"][start:] for page in pages for entry in page.get("Contents", []))
+        found = {}
+        for name in names:
+            started, _, rest = name.partition("-")
+            if started.isdigit() and len(started) <= 12 and rest:
+                found[name] = float(started)
+        return found
+
+
+def _read_part(source: BinaryIO, digest: Any) -> bytes:
+    """Up to ``PART_SIZE`` bytes of ``source``, hashed into ``digest`` as they pass."""
+    chunks, size = [], 0
+    while size < PART_SIZE and (chunk := source.read(min(CHUNK, PART_SIZE - size))):
+        digest.update(chunk)
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
