@@ -53,9 +53,9 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 raise RuntimeError(f"SeaweedFS did not answer on {endpoint}; see {folder / 'weed.log'}")
             yield endpoint
         finally:
-            server.terminate()
+            server.terminate()  # its data is a temporary folder: a short grace, then kill
             try:
-                server.wait(timeout=30)
+                server.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()

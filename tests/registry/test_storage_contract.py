@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from registry.cli import main
 from registry.errors import ConfigurationError, StorageFull
+from registry.s3_store import S3Store
 from registry.storage import ArtifactStore, DigestMismatch, FileSystemStore, full_disk_refused, open_store
 from tests.registry.stores import BACKENDS, Backend
 
@@ -206,6 +207,15 @@ def test_a_storage_url_of_no_known_backend_is_a_configuration_error(tmp_path: Pa
         open_store("ftp://example.org/artifacts")
     assert isinstance(open_store(f"file://{tmp_path}/artifacts"), FileSystemStore)
     assert isinstance(open_store(str(tmp_path / "elsewhere")), FileSystemStore)
+
+
+def test_an_s3_url_names_the_bucket_and_prefix_and_a_missing_bucket_is_not_ready(seaweedfs: str) -> None:
+    store = open_store("s3://artifacts/registry/blobs/")
+    assert isinstance(store, S3Store) and (store.bucket, store.base) == ("artifacts", "registry/blobs/")
+    assert store.ready()
+    assert not S3Store("no-such-bucket").ready()
+    with pytest.raises(ConfigurationError, match="s3://bucket/prefix"):
+        open_store("s3:///no-bucket")
 
 
 def test_the_admin_command_says_which_setting_is_wrong(tmp_path: Path) -> None:
