@@ -33,6 +33,7 @@ from registry.storage import (
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
 #: Bytes per multipart part (S3 wants at least 5 MiB for all parts but the last).
 PART_SIZE = 8 * CHUNK
@@ -50,8 +51,15 @@ def s3_client() -> S3Client:
     return boto3.client("s3", endpoint_url=endpoint, config=config)
 
 
-def _is_missing(error: ClientError) -> bool:
-    return str(error.response.get("Error", {}).get("Code")) in MISSING_CODES
+@contextmanager
+def missing_as_not_found(key: str) -> Iterator[None]:
+    """Turn the object store's "no such object" into ``FileNotFoundError``, as the protocol says."""
+    try:
+        yield
+    except ClientError as error:
+        if str(error.response.get("Error", {}).get("Code")) in MISSING_CODES:
+            raise FileNotFoundError(f"no blob {key}") from error
+        raise
 
 
 class S3Store:
@@ -86,12 +94,8 @@ class S3Store:
         return f"{self.base}{key[:2]}/{key[2:4]}/{key}"
 
     def open(self, key: str) -> BinaryIO:
-        try:
+        with missing_as_not_found(key):
             answer = self.client.get_object(Bucket=self.bucket, Key=self._location(key))
-        except ClientError as error:
-            if _is_missing(error):
-                raise FileNotFoundError(f"no blob {key}") from error
-            raise
         return cast(BinaryIO, answer["Body"])
 
     def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
@@ -121,7 +125,7 @@ class S3Store:
             self.client.put_object(Bucket=self.bucket, Key=staged, Body=part)
             return len(part)
         upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=staged)["UploadId"]
-        parts: list[dict[str, Any]] = []
+        parts: list[CompletedPartTypeDef] = []
         size = 0
         try:
             while part or not parts:
@@ -131,9 +135,12 @@ class S3Store:
                 size += len(part)
                 part = _read_part(source, digest)
             self.client.complete_multipart_upload(Bucket=self.bucket, Key=staged, UploadId=upload,
-                                                  MultipartUpload={"Parts": parts})  # type: ignore[typeddict-item]
+                                                  MultipartUpload={"Parts": parts})
         except BaseException:
-            self.client.abort_multipart_upload(Bucket=self.bucket, Key=staged, UploadId=upload)
+            try:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=staged, UploadId=upload)
+            except (ClientError, BotoCoreError, OSError):
+                pass  # the write's own error is the one to report; fsck lists the upload
             raise
         return size
 
@@ -145,12 +152,8 @@ class S3Store:
             pass  # fsck finds it among unfinished_writes
 
     def stat(self, key: str) -> BlobStat:
-        try:
+        with missing_as_not_found(key):
             head = self.client.head_object(Bucket=self.bucket, Key=self._location(key))
-        except ClientError as error:
-            if _is_missing(error):
-                raise FileNotFoundError(f"no blob {key}") from error
-            raise
         return BlobStat(head["ContentLength"], head["LastModified"], head.get("ETag"))
 
     def exists(self, key: str) -> bool:

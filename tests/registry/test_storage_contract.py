@@ -82,6 +82,15 @@ def test_the_same_bytes_twice_are_one_blob(store: ArtifactStore) -> None:
     assert read(store, key_of(PACKAGE)) == PACKAGE
 
 
+def test_a_blob_of_many_megabytes_is_streamed_and_checked_whole(store: ArtifactStore) -> None:
+    large = bytes(range(256)) * (36 * 1024 + 1)  # 9 MiB and a bit: more than one part of an upload
+    with pytest.raises(DigestMismatch):
+        store.write(io.BytesIO(large), expected=key_of(PACKAGE))
+    assert nothing_visible(store)
+    assert store.write(io.BytesIO(large)).size == len(large)
+    assert read(store, key_of(large)) == large
+
+
 def test_an_empty_blob_is_a_blob(store: ArtifactStore) -> None:
     written = store.write(io.BytesIO(b""))
     assert written.size == 0 and read(store, written.key) == b"" and store.stat(written.key).size == 0
