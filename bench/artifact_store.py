@@ -2,12 +2,13 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/artifact_store.py [--megabytes 8] [--rounds 5]
+    .venv/bin/python bench/artifact_store.py [--megabytes 8] [--rounds 5] [--store-url s3://bucket/prefix]
 
 Everything in a temporary folder that is removed afterwards:
 
 1. ``FileSystemStore``: ``write`` (hash, fsync, rename) and ``open``+read of a
-   blob of ``--megabytes`` MiB, in MiB/s; ``keys()`` over 2,000 small blobs.
+   blob of ``--megabytes`` MiB, in MiB/s; ``keys()`` over 2,000 small blobs. With
+   ``--store-url``, that store instead (an S3 one finds its endpoint in ``AWS_*``).
 2. A registry app (SQLite, file storage) with one published package of about
    ``--megabytes`` MiB, downloaded through the WSGI stack (Flask's test client):
    whole (``200``), a 1 MiB range (``206``), and ``If-None-Match`` (``304``), in ms.
@@ -33,7 +34,7 @@ from registry.db import database  # noqa: E402
 from registry.models import Base  # noqa: E402
 from registry.services.organisations import OrganisationService  # noqa: E402
 from registry.services.tokens import TokenService  # noqa: E402
-from registry.storage import FileSystemStore  # noqa: E402
+from registry.storage import ArtifactStore, FileSystemStore, open_store  # noqa: E402
 from tests import factories  # noqa: E402
 
 MiB = 1024 * 1024
@@ -48,8 +49,7 @@ def median_seconds(rounds: int, work: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
-def store_figures(folder: Path, megabytes: int, rounds: int) -> None:
-    store = FileSystemStore(folder / "store")
+def store_figures(store: ArtifactStore, megabytes: int, rounds: int) -> None:
     data = os.urandom(megabytes * MiB)
     key = store.write(io.BytesIO(data)).key
     write = median_seconds(rounds, lambda: store.write(io.BytesIO(data)))
@@ -101,9 +101,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--store-url", help="measure this store (e.g. s3://bucket/prefix) instead of a file store")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="appstore-bench-") as folder:
-        store_figures(Path(folder), args.megabytes, args.rounds)
+        store = open_store(args.store_url) if args.store_url else FileSystemStore(Path(folder) / "store")
+        store_figures(store, args.megabytes, args.rounds)
         download_figures(Path(folder), args.megabytes, args.rounds)
 
 

@@ -65,11 +65,12 @@ def missing_as_not_found(key: str) -> Iterator[None]:
 class S3Store:
     """Content-addressed objects: ``<prefix>/ab/cd/<sha256>`` in one bucket.
 
-    A write streams to ``<prefix>/.staging/<started>-<random>`` (one ``put_object``
-    when it fits in a part, a multipart upload otherwise), hashing on the way; only
-    when the digest is right is the object copied to its key, so no reader ever sees
-    part of it. A failed write aborts its upload or deletes its staging object. The
-    server-side copy limits a blob to 5 GiB, far above any package.
+    A blob smaller than one part is read and hashed whole, then sent with one
+    ``put_object`` straight to its key (S3 makes an object visible whole or not at
+    all). A larger one streams, hashed on the way, as a multipart upload to
+    ``<prefix>/.staging/<started>-<random>``; only when the digest is right is it
+    copied to its key. A failed write aborts its upload or deletes its staging
+    object. The server-side copy limits a blob to 5 GiB, far above any package.
 
     ``lock`` is a lock of this process only: S3 has no locks. Exclusivity across
     hosts rests on content addressing: the same key always holds the same bytes,
@@ -101,34 +102,34 @@ class S3Store:
     def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
         if expected is not None:
             check_key(expected)
-        staged = f"{self.base}{STAGING}{time.time():.0f}-{secrets.token_hex(8)}"
         digest = hashlib.sha256()
+        first = _read_part(source, digest)
+        if len(first) < PART_SIZE:  # all of it is here and hashed: one put, straight to its key
+            key = _checked(digest, expected)
+            self.client.put_object(Bucket=self.bucket, Key=self._location(key), Body=first)
+            return StoredBlob(key, len(first))
+        staged = f"{self.base}{STAGING}{time.time():.0f}-{secrets.token_hex(8)}"
         try:
-            size = self._upload(source, staged, digest)
+            size = self._upload(first, source, staged, digest)
         except BaseException:
             self._forget_staged(staged)
             raise
         try:
-            key = digest.hexdigest()
-            if expected is not None and key != expected:
-                raise DigestMismatch(f"the bytes hash to {key}, not to {expected}")
+            key = _checked(digest, expected)
             self.client.copy_object(Bucket=self.bucket, Key=self._location(key),
                                     CopySource={"Bucket": self.bucket, "Key": staged})
         finally:
             self.client.delete_object(Bucket=self.bucket, Key=staged)
         return StoredBlob(key, size)
 
-    def _upload(self, source: BinaryIO, staged: str, digest: Any) -> int:
-        """Send ``source`` to ``staged``, hashing it into ``digest``; the size sent."""
-        part = _read_part(source, digest)
-        if len(part) < PART_SIZE:
-            self.client.put_object(Bucket=self.bucket, Key=staged, Body=part)
-            return len(part)
+    def _upload(self, part: bytes, source: BinaryIO, staged: str, digest: Any) -> int:
+        """Send ``part`` and the rest of ``source`` to ``staged`` in a multipart upload,
+        hashing into ``digest``; the size sent."""
         upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=staged)["UploadId"]
         parts: list[CompletedPartTypeDef] = []
         size = 0
         try:
-            while part or not parts:
+            while part:
                 answer = self.client.upload_part(Bucket=self.bucket, Key=staged, UploadId=upload,
                                                  PartNumber=len(parts) + 1, Body=part)
                 parts.append({"PartNumber": len(parts) + 1, "ETag": answer["ETag"]})
@@ -218,6 +219,14 @@ class S3Store:
             if started.isdigit() and len(started) <= 12 and rest:
                 found[name] = float(started)
         return found
+
+
+def _checked(digest: Any, expected: str | None) -> str:
+    """The key of what was hashed; ``DigestMismatch`` when it is not the ``expected`` one."""
+    key: str = digest.hexdigest()
+    if expected is not None and key != expected:
+        raise DigestMismatch(f"the bytes hash to {key}, not to {expected}")
+    return key
 
 
 def _read_part(source: BinaryIO, digest: Any) -> bytes:
