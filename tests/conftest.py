@@ -16,12 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
 from registry.app import create_app
 from registry.db import database
+from registry.migrations import alembic_config
 from registry.models import Base
 from registry.services.organisations import OrganisationService
 from registry.services.tokens import TokenService
@@ -68,10 +70,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def create_schema(url: str) -> None:
-    """The schema straight from the models (migrations are tested on their own)."""
+    """The schema straight from the models (migrations are tested on their own), marked
+    as the newest revision, so that `serve` takes it as a database `init` made."""
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
+    command.stamp(alembic_config(url), "head")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

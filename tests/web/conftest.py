@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 
 from registry.db import database
 from registry.demo import load_demo
+from registry.migrations import alembic_config
 from registry.service_factories import account_service
 from registry.services.organisations import OrganisationService
 from tests.conftest import IN_CI, make_app
@@ -71,7 +73,9 @@ def load_store(data_dir: Path) -> None:
     tests do not depend on migrations being up to date). Written from this process, as
     ``appstore-registry demo`` and ``user`` would (those are tested on their own): each
     command would cost a Python start-up."""
-    app = make_app(data_dir, f"sqlite:///{data_dir / 'registry.db'}")
+    url = f"sqlite:///{data_dir / 'registry.db'}"
+    app = make_app(data_dir, url)
+    command.stamp(alembic_config(url), "head")  # `serve` takes only a database at this version's schema
     for _line in load_demo(app):
         pass
     with database(app).session() as session:
