@@ -10,6 +10,9 @@ deploy/. A release's Helm chart is rendered with the environment's values
 
 from __future__ import annotations
 
+import io
+import json
+import tarfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,3 +108,24 @@ class BundleService:
         except (HelmUnavailable, RenderFailure) as exc:
             raise RegistryError(f"{app} {release.version}: the chart cannot be rendered here: {exc}") from exc
         return item
+
+
+def bundle_archive(root: str, items: list[BundleItem]) -> bytes:
+    """``root/NN-app/<file>`` per app in the plan's order, and ``root/plan.json`` with the
+    secrets each app takes (as references; the files hold a marker where each goes)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for number, item in enumerate(items, start=1):
+            for file in item.files:
+                _add(archive, f"{root}/{number:02d}-{item.app}/{file['path']}", file["content"])
+        summary = [{"app": i.app, "version": i.version, "action": i.action, "sha256": i.sha256,
+                    "namespace": i.namespace, "secrets": i.secrets, "warnings": i.warnings} for i in items]
+        _add(archive, f"{root}/plan.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return buffer.getvalue()
+
+
+def _add(archive: tarfile.TarFile, path: str, text: str) -> None:
+    data = text.encode("utf-8")
+    member = tarfile.TarInfo(path)
+    member.size, member.mode = len(data), 0o600
+    archive.addfile(member, io.BytesIO(data))

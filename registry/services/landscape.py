@@ -125,13 +125,14 @@ class LandscapeService:
         asked = previous.request  # checked when the plan was made
         return self.plan(slug, name, PlanRequest(asked["app"], asked.get("version"), dict(asked.get("choices") or {})))
 
-    def bundle(self, slug: str, name: str, plan_id: int) -> tuple[InstallPlanRecord, list[BundleItem]]:
+    def bundle(self, slug: str, name: str, plan_id: int,
+               *, method: str = "GET") -> tuple[InstallPlanRecord, list[BundleItem]]:
         """A ready plan's rendered manifests (through the download door, as the API's bundle)."""
         if self.store is None:
             raise RuntimeError("a bundle reads the packages from the artifact store; pass one")
         environment = self.environment(slug, name)
         plan = PlanService(self.session).get(environment, plan_id)
-        return plan, BundleService(self.session, self.store).bundle(environment, plan, self.caller)
+        return plan, BundleService(self.session, self.store).bundle(environment, plan, self.caller, method=method)
 
     def _latest_actors(self, environment: Environment) -> dict[int, str]:
         rows = self.session.execute(

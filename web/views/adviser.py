@@ -8,10 +8,6 @@ an archive of rendered manifests, in the order to apply them.
 
 from __future__ import annotations
 
-import io
-import json
-import tarfile
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -19,7 +15,7 @@ from werkzeug.wrappers import Response
 from registry.api.context import store
 from registry.db import request_session
 from registry.models import User
-from registry.services.bundles import BundleItem
+from registry.services.bundles import bundle_archive
 from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess
 from web import web
@@ -77,7 +73,8 @@ def download_bundle(slug: str, env: str, plan_id: int) -> Response:
     """The ready plan's manifests as a .tar.gz: a folder per app, numbered in the order to apply."""
     user = signed_in_user()
     caller = OrganisationAccess(request_session(), user).member_caller(slug)
-    plan, items = LandscapeService(request_session(), caller, store()).bundle(slug, env, plan_id)
+    plan, items = LandscapeService(request_session(), caller, store()).bundle(slug, env, plan_id,
+                                                                                method=request.method)
     if not items:
         abort(404)
     name = f"{slug}-{env}-plan-{plan.id}"
@@ -85,24 +82,3 @@ def download_bundle(slug: str, env: str, plan_id: int) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.tar.gz"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def bundle_archive(root: str, items: list[BundleItem]) -> bytes:
-    """``root/NN-app/<file>`` per app in the plan's order, and ``root/plan.json`` with the
-    secrets each app takes (as references; the files hold a marker where each goes)."""
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for number, item in enumerate(items, start=1):
-            for file in item.files:
-                _add(archive, f"{root}/{number:02d}-{item.app}/{file['path']}", file["content"])
-        summary = [{"app": i.app, "version": i.version, "action": i.action, "sha256": i.sha256,
-                    "namespace": i.namespace, "secrets": i.secrets, "warnings": i.warnings} for i in items]
-        _add(archive, f"{root}/plan.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    return buffer.getvalue()
-
-
-def _add(archive: tarfile.TarFile, path: str, text: str) -> None:
-    data = text.encode("utf-8")
-    member = tarfile.TarInfo(path)
-    member.size, member.mode = len(data), 0o600
-    archive.addfile(member, io.BytesIO(data))
