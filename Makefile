@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export APPSTORE_DATA_DIR ?= instance
 
-.PHONY: run install web-assets test lint lint-api install-test system-deps bench bench-web screenshots translations clean
+.PHONY: run install web-assets test lint lint-api install-test system-deps bench bench-web screenshots translations package clean
 
 run: install
 	$(BIN)/appstore-registry init
@@ -72,6 +72,15 @@ bench-web: install-test
 
 screenshots: install-test
 	$(BIN)/python -m web.screenshots
+
+# The registry itself as a package in its own format (deploy/gemeente-app-store), checked by
+# the registry's own plugins and built as dist/gemeente-app-store-<version of setup.cfg>.tar.gz.
+VERSION := $(shell sed -n 's/^version *= *//p' setup.cfg)
+REGISTRY_PACKAGE = deploy/gemeente-app-store
+package: $(BIN)/appstore-registry
+	@grep -qx 'version: $(VERSION)' $(REGISTRY_PACKAGE)/appstore.yaml || { echo "$(REGISTRY_PACKAGE)/appstore.yaml: set version: $(VERSION) (setup.cfg's), and softwareVersion in its publiccode.yml" >&2; exit 1; }
+	$(BIN)/appstore check $(REGISTRY_PACKAGE)
+	$(BIN)/appstore build $(REGISTRY_PACKAGE) --dist dist
 
 clean:
 	rm -rf $(VENV) instance dist build *.egg-info web/node_modules web/static/dist tests/api_design_rules/node_modules
