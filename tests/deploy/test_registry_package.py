@@ -72,7 +72,8 @@ def test_appstore_check_passes_on_the_profiles_it_claims() -> None:
 def test_the_manifests_run_the_registry_as_it_is_documented() -> None:
     """What makes the registry work on the platform, beyond what the checks ask of any app."""
     values = sample_values(manifest())
-    rendered = [render_text(path.read_text(encoding="utf-8"), values) for path in sorted((PACKAGE / "deploy").iterdir())]
+    files = sorted((PACKAGE / "deploy").iterdir())
+    rendered = [render_text(path.read_text(encoding="utf-8"), values) for path in files]
     assert all(r.complete for r in rendered)
     found = objects(r.text for r in rendered)
     assert set(found) == {"Deployment", "Service", "Ingress", "PodDisruptionBudget", "NetworkPolicy"}
