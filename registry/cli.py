@@ -107,7 +107,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
 
     _require_current_schema(command_app(ctx))
     overrides = {f"SERVE_{name.upper()}": value for name, value in deadlines.items() if value is not None}
-    run_gunicorn(host=host, port=port, workers=workers, threads=threads, overrides=overrides)
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads, overrides=overrides,
+                 log_format=command_app(ctx).config["LOG_FORMAT"])
 
 
 def _require_current_schema(app: Flask) -> None:

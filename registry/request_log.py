@@ -76,6 +76,28 @@ def configure_logging(kind: str) -> None:
     handler.setFormatter(formatter(kind))
 
 
+def gunicorn_log_config(kind: str) -> dict[str, Any]:
+    """gunicorn's ``logconfig_dict`` for ``kind``: with json, its own lines and the access log
+    are JSON objects too, so a log collector reads every line of a server alike; with text,
+    none (gunicorn's own format)."""
+    if kind != "json":
+        return {}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JSONFormatter"}},
+        "handlers": {name: {"class": "logging.StreamHandler", "formatter": "json", "stream": f"ext://sys.{name}"}
+                     for name in ("stdout", "stderr")},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        },
+        # The registry's records get their handler from configure_logging in each worker;
+        # gunicorn's default would add a second one in its own format.
+        "root": {"level": "INFO", "handlers": []},
+    }
+
+
 def init_app(app: Flask) -> None:
     """Give each request its id, and set up the log lines of ``LOG_FORMAT``."""
     configure_logging(app.config["LOG_FORMAT"])

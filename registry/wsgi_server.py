@@ -18,6 +18,7 @@ from gunicorn.app.base import BaseApplication
 from prometheus_client import multiprocess, values
 
 from registry.metrics import MULTIPROC_DIR
+from registry.request_log import gunicorn_log_config
 
 WORKER_CLASS = "registry.serving.worker.BufferedWorker"
 
@@ -73,12 +74,13 @@ def _worker_gone(_server: Any, worker: Any) -> None:
 
 
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 4,
-                 overrides: dict[str, Any] | None = None) -> None:
+                 overrides: dict[str, Any] | None = None, log_format: str = "text") -> None:
     with shared_metrics():
-        _run(host=host, port=port, workers=workers, threads=threads, overrides=overrides)
+        _run(host=host, port=port, workers=workers, threads=threads, overrides=overrides, log_format=log_format)
 
 
-def _run(*, host: str, port: int, workers: int, threads: int, overrides: dict[str, Any] | None) -> None:
+def _run(*, host: str, port: int, workers: int, threads: int, overrides: dict[str, Any] | None,
+         log_format: str) -> None:
     RegistryServer({
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -89,6 +91,7 @@ def _run(*, host: str, port: int, workers: int, threads: int, overrides: dict[st
         "worker_connections": 1000,
         "keepalive": 5,  # seconds an idle connection stays open
         "accesslog": "-",
+        "logconfig_dict": gunicorn_log_config(log_format),  # APPSTORE_LOG_FORMAT=json: every line
         # The heartbeat comes from the event loop, which requests never block.
         "timeout": 120,
         # Each worker builds its own app (plugin manager, engine): nothing is

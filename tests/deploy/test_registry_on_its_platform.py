@@ -109,5 +109,7 @@ def test_the_registry_runs_from_its_own_manifests_and_takes_its_own_package(
         metrics = requests.get(f"{server.url}/metrics", timeout=10)
         assert metrics.status_code == 200 and "appstore_publishes_total" in metrics.text
         server.kill()  # a graceful stop is tested elsewhere; here it would only take time
-    records = [json.loads(line) for line in server.log_path.read_text().splitlines() if line.startswith("{")]
-    assert records and {"time", "level", "logger", "request_id", "message"} <= set(records[0])
+    # APPSTORE_LOG_FORMAT=json: every line, gunicorn's and the access log's too, is one JSON object.
+    records = [json.loads(line) for line in server.log_path.read_text().splitlines() if line]
+    assert all({"time", "level", "logger", "request_id", "message"} <= set(r) for r in records)
+    assert {"gunicorn.error", "gunicorn.access"} <= {r["logger"] for r in records}
