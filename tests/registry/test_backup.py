@@ -10,19 +10,20 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Table, func, select
 
 from registry.cli import main
 from registry.db import database
 from registry.extensions import STORE
 from registry.models import Release
-from registry.services.backup import BackupRefused, restore_backup, write_backup
+from registry.services.backup import BackupRefused, creating, restore_backup, write_backup
 from registry.services.backup.layout import BLOBS, LISTING, MANIFEST
-from registry.services.backup.rows import backed_up_tables
+from registry.services.backup.rows import backed_up_tables, write_rows
 from registry.services.fsck import fsck
 from tests import factories
 from tests.conftest import add_organisation, copy_of, make_app
@@ -134,6 +135,27 @@ def test_restored_registry_is_whole_and_goes_on(app: Flask, target_app: Flask, t
     promoted = client.get("/api/v1/organisations/utrecht/environments/productie",
                           headers=bearer(add_organisation(target_app, "utrecht", "municipality"))).json
     assert promoted["promoteFrom"] == "test"
+
+
+def test_publishes_during_a_backup_leave_it_consistent(app: Flask, target_app: Flask, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release published after the artifacts were read and before the releases: without one
+    snapshot the backup would hold a release whose artifact row and blob it lacks."""
+    registry = populate(app)
+    expected = downloads(app, registry)
+    client = app.test_client()
+
+    def rows_then_publish(connection: Connection, table: Table, target: IO[str]) -> int:
+        count = write_rows(connection, table, target)
+        if table.name == "artifact":
+            late = factories.package(factories.manifest(version="1.6.0"))
+            assert publish(client, registry.dimpact, late).status_code == 201
+        return count
+
+    monkeypatch.setattr(creating, "write_rows", rows_then_publish)
+    restore(target_app, back_up(app, tmp_path / "backup"))
+    assert downloads(target_app, registry) == expected
+    assert f"{APP_ID}@1.6.0" in downloads(app, registry)
 
 
 def test_manifest_lists_revision_counts_and_digests(sqlite_app: Flask, tmp_path: Path) -> None:
