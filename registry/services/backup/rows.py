@@ -10,7 +10,7 @@ so no table is ever whole in memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -98,7 +98,8 @@ def reset_sequences(connection: Connection, tables: Iterable[Table]) -> None:
             connection.execute(select(func.setval(sequence, highest or 1, highest is not None)))
 
 
-def _row_decoder(table: Table):  # type: ignore[no-untyped-def]
+def _row_decoder(table: Table) -> Callable[[str], dict[str, Any]]:
+    """Turns a line back into a row of ``table``; refuses a row with other columns."""
     columns = set(table.columns.keys())
     moments = {column.name for column in table.columns if _python_type(column) is datetime}
 
