@@ -22,7 +22,7 @@ from registry.db import database
 from registry.extensions import STORE
 from registry.models import Release
 from registry.services.backup import BackupRefused, creating, restore_backup, write_backup
-from registry.services.backup.layout import BLOBS, LISTING, MANIFEST
+from registry.services.backup.layout import LISTING, MANIFEST, blob_file
 from registry.services.backup.rows import backed_up_tables, write_rows
 from registry.services.fsck import fsck
 from tests import factories
@@ -63,6 +63,10 @@ def populate(app: Flask) -> Registry:
     return Registry(dimpact, str(market.tokens["vendor"]))
 
 
+def publish_one(app: Flask) -> None:
+    assert publish(app.test_client(), add_organisation(app, "dimpact"), factories.package()).status_code == 201
+
+
 def downloads(app: Flask, registry: Registry) -> dict[str, str]:
     """The sha256 of every release's package as the API hands it out, by ``app@version``."""
     with database(app).session() as session:
@@ -87,20 +91,16 @@ def row_counts(app: Flask) -> dict[str, int]:
 
 
 @pytest.fixture
-def empty_target_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
-    """A second database with the schema and no rows, on the same kind of database as ``app``."""
+def target_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+    """A second, empty database without a schema (restore creates it), of the same kind as ``app``'s."""
     if backend == "sqlite":
-        yield copy_of(request.getfixturevalue("sqlite_template"), tmp_path / "restored.db")
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = server.create_database(template=request.getfixturevalue("postgres_template"))
-    yield server.url(name)
-    server.drop_database(name)
+        return f"sqlite:///{tmp_path / 'restored.db'}"
+    return str(request.getfixturevalue("database_url"))
 
 
 @pytest.fixture
-def target_app(tmp_path: Path, empty_target_url: str) -> Iterator[Flask]:
-    application = make_app(tmp_path / "restored", empty_target_url, with_schema=True)
+def target_app(tmp_path: Path, target_url: str) -> Iterator[Flask]:
+    application = make_app(tmp_path / "restored", target_url, with_schema=True)
     yield application
     database(application).dispose()
 
@@ -158,20 +158,6 @@ def test_publishes_during_a_backup_leave_it_consistent(app: Flask, target_app: F
     assert f"{APP_ID}@1.6.0" in downloads(app, registry)
 
 
-def test_manifest_lists_revision_counts_and_digests(sqlite_app: Flask, tmp_path: Path) -> None:
-    populate(sqlite_app)
-    folder = back_up(sqlite_app, tmp_path / "backup")
-    manifest = json.loads((folder / MANIFEST).read_text())
-    assert manifest["formatVersion"] == 1 and manifest["schemaRevision"] == "0010"
-    assert manifest["counts"]["tables"]["release"] == 3 and manifest["counts"]["artifacts"] == 6
-    for path, entry in manifest["files"].items():
-        assert hashlib.sha256((folder / path).read_bytes()).hexdigest() == entry["sha256"]
-    for line in (folder / LISTING).read_text().splitlines():
-        key = json.loads(line)["sha256"]
-        assert hashlib.sha256((folder / BLOBS / key[:2] / key[2:4] / key).read_bytes()).hexdigest() == key
-    assert oct(folder.stat().st_mode & 0o777) == "0o700"
-
-
 @pytest.mark.postgresql
 def test_sqlite_backup_restores_into_an_empty_postgresql(sqlite_app: Flask, postgres_server: PostgresServer,
                                                          tmp_path: Path) -> None:
@@ -199,10 +185,10 @@ def test_s3_store_backs_up_and_restores_into_an_empty_prefix(seaweedfs: str, tmp
 
 def test_corrupted_blob_in_the_backup_is_refused_and_nothing_restored(sqlite_app: Flask, tmp_path: Path,
                                                                       sqlite_template: Path) -> None:
-    populate(sqlite_app)
+    publish_one(sqlite_app)
     folder = back_up(sqlite_app, tmp_path / "backup")
     key = json.loads((folder / LISTING).read_text().splitlines()[-1])["sha256"]
-    blob = folder / BLOBS / key[:2] / key[2:4] / key
+    blob = blob_file(folder, key)
     blob.write_bytes(blob.read_bytes()[:-1] + b"!")
     target = make_app(tmp_path / "restored", copy_of(sqlite_template, tmp_path / "restored.db"), with_schema=True)
     with pytest.raises(BackupRefused, match=f"blob {key} in the backup is altered"):
@@ -212,7 +198,7 @@ def test_corrupted_blob_in_the_backup_is_refused_and_nothing_restored(sqlite_app
 
 
 def test_altered_table_file_is_refused(sqlite_app: Flask, tmp_path: Path, sqlite_template: Path) -> None:
-    populate(sqlite_app)
+    publish_one(sqlite_app)
     folder = back_up(sqlite_app, tmp_path / "backup")
     with (folder / "database" / "release.jsonl").open("a") as rows:
         rows.write("{}\n")
@@ -222,7 +208,7 @@ def test_altered_table_file_is_refused(sqlite_app: Flask, tmp_path: Path, sqlite
 
 
 def test_non_empty_database_or_store_is_refused(sqlite_app: Flask, tmp_path: Path, sqlite_template: Path) -> None:
-    populate(sqlite_app)
+    publish_one(sqlite_app)
     folder = back_up(sqlite_app, tmp_path / "backup")
     with pytest.raises(BackupRefused, match="artifact store already holds blobs"):
         restore(sqlite_app, folder)
@@ -241,6 +227,18 @@ def test_backup_never_writes_into_a_folder_that_holds_files(sqlite_app: Flask, t
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".backup")] == []
 
 
+def assert_manifest_matches(folder: Path) -> None:
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["formatVersion"] == 1 and manifest["schemaRevision"] == "0010"
+    assert manifest["counts"]["tables"]["release"] == 3 and manifest["counts"]["artifacts"] == 6
+    for path, entry in manifest["files"].items():
+        assert hashlib.sha256((folder / path).read_bytes()).hexdigest() == entry["sha256"]
+    for line in (folder / LISTING).read_text().splitlines():
+        key = json.loads(line)["sha256"]
+        assert hashlib.sha256(blob_file(folder, key).read_bytes()).hexdigest() == key
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
 def admin(env: dict[str, str], *args: str) -> Result:
     """``appstore-registry ARGS`` with settings from ``env``, as a person runs it (in this process)."""
     return CliRunner().invoke(main, list(args), env=env)
@@ -253,6 +251,7 @@ def test_commands_back_up_and_restore_a_registry(sqlite_app: Flask, tmp_path: Pa
     backed_up = admin(source, "backup", str(tmp_path / "backup"))
     assert backed_up.exit_code == 0, backed_up.output
     assert "6 artifacts" in backed_up.output
+    assert_manifest_matches(tmp_path / "backup")
     restored_dir = {"APPSTORE_DATA_DIR": str(tmp_path / "restored"), "APPSTORE_DATABASE_URL": ""}
     restored = admin(restored_dir, "restore", str(tmp_path / "backup"))
     assert restored.exit_code == 0, restored.output

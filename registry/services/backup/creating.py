@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -34,13 +35,14 @@ from registry.services.backup.layout import (
     LISTING,
     BackupRefused,
     Manifest,
+    copy_blob,
     file_entry,
     head_revision,
     new_text_file,
     table_file,
 )
 from registry.services.backup.rows import backed_up_tables, write_rows
-from registry.storage import ArtifactStore, DigestMismatch, FileSystemStore
+from registry.storage import ArtifactStore, FileSystemStore
 
 
 @dataclass(frozen=True)
@@ -118,15 +120,12 @@ def _copy_blobs(store: ArtifactStore, keys: list[str], folder: Path, manifest: M
     blobs = FileSystemStore(folder / BLOBS)
     with new_text_file(folder / LISTING) as listing:
         for key in keys:
-            try:
-                with store.open(key) as source:
-                    stored = blobs.write(source, expected=key)
-            except FileNotFoundError as error:
-                raise BackupRefused(f"The blob {key} that the database refers to is not in the store; run "
-                                    "`appstore-registry fsck` and repair the store before backing up.") from error
-            except DigestMismatch as error:
-                raise BackupRefused(f"The blob {key} in the store is altered ({error}); run "
-                                    "`appstore-registry fsck` and repair the store before backing up.") from error
+            stored = copy_blob(
+                partial(store.open, key), blobs, key,
+                missing=f"The blob {key} that the database refers to is not in the store; run "
+                        "`appstore-registry fsck` and repair the store before backing up.",
+                altered=f"The blob {key} in the store is altered ({{error}}); run `appstore-registry fsck` "
+                        "and repair the store before backing up.")
             listing.write(json.dumps({"sha256": key, "size": stored.size}) + "\n")
             manifest.artifacts += 1
             manifest.artifact_bytes += stored.size

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from alembic.script import ScriptDirectory
 
 from registry.errors import RegistryError
 from registry.migrations import alembic_config
 from registry.private_files import FILE_MODE
-from registry.storage import copy_hashing
+from registry.storage import ArtifactStore, DigestMismatch, StoredBlob, check_key, copy_hashing
 
 FORMAT = "gemeente-appstore-backup"
 FORMAT_VERSION = 1
@@ -108,6 +108,25 @@ def head_revision(database_url: str) -> str:
     """The schema revision this version of the registry makes and reads."""
     heads = ScriptDirectory.from_config(alembic_config(database_url)).get_heads()
     return ",".join(sorted(heads))
+
+
+def copy_blob(read: Callable[[], BinaryIO], target: ArtifactStore, key: str, *, missing: str,
+              altered: str) -> StoredBlob:
+    """Copy the blob ``key`` from what ``read`` opens into ``target``, verified against its name.
+    A blob that is not there, or hashes otherwise, is refused with ``missing`` or ``altered``
+    (where ``{error}`` says how it differs); ``target`` then holds nothing of it."""
+    try:
+        with read() as source:
+            return target.write(source, expected=key)
+    except FileNotFoundError as error:
+        raise BackupRefused(missing) from error
+    except DigestMismatch as error:
+        raise BackupRefused(altered.format(error=error)) from error
+
+
+def blob_file(folder: Path, key: str) -> Path:
+    """Where the blob ``key`` is in the backup in ``folder`` (the file store's layout)."""
+    return folder / BLOBS / key[:2] / key[2:4] / check_key(key)
 
 
 def table_file(name: str) -> str:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, func, inspect, select
@@ -27,10 +28,11 @@ from sqlalchemy.exc import DBAPIError
 from registry.db import Database
 from registry.migrations import upgrade
 from registry.services.backup.layout import (
-    BLOBS,
     LISTING,
     BackupRefused,
     Manifest,
+    blob_file,
+    copy_blob,
     file_entry,
     head_revision,
     table_file,
@@ -38,7 +40,7 @@ from registry.services.backup.layout import (
 from registry.services.backup.rows import backed_up_tables, insert_rows, link_rows, reset_sequences
 from registry.services.fsck import fsck
 from registry.services.search import rebuild
-from registry.storage import ArtifactStore, DigestMismatch, check_key
+from registry.storage import ArtifactStore, check_key
 
 #: How many problems of the restored registry a refusal names.
 SHOWN_PROBLEMS = 5
@@ -135,15 +137,11 @@ def _copy_blobs(source: Path, manifest: Manifest, store: ArtifactStore, summary:
     with (source / LISTING).open(encoding="utf-8") as listing:
         for line in listing:
             key, size = _listed_blob(line)
-            try:
-                with (source / BLOBS / key[:2] / key[2:4] / key).open("rb") as blob:
-                    stored = store.write(blob, expected=key)
-            except FileNotFoundError as error:
-                raise BackupRefused(f"The blob {key} is listed but not in the backup; nothing was restored. "
-                                    "Use another backup.") from error
-            except DigestMismatch as error:
-                raise BackupRefused(f"The blob {key} in the backup is altered ({error}); nothing was restored. "
-                                    "Use another backup.") from error
+            stored = copy_blob(
+                partial(_read, blob_file(source, key)), store, key,
+                missing=f"The blob {key} is listed but not in the backup; nothing was restored. Use another backup.",
+                altered=f"The blob {key} in the backup is altered ({{error}}); nothing was restored. "
+                        "Use another backup.")
             written.append(key)
             if stored.size != size:
                 raise BackupRefused(f"The blob {key} in the backup has {stored.size} bytes, not the listed {size}.")
@@ -152,6 +150,10 @@ def _copy_blobs(source: Path, manifest: Manifest, store: ArtifactStore, summary:
     if summary.artifacts != manifest.artifacts:
         raise BackupRefused(f"The backup lists {summary.artifacts} blobs, its manifest {manifest.artifacts}; "
                             "it was altered.")
+
+
+def _read(path: Path) -> BinaryIO:
+    return path.open("rb")
 
 
 def _listed_blob(line: str) -> tuple[str, int]:
