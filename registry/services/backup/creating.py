@@ -61,18 +61,18 @@ def write_backup(database: Database, store: ArtifactStore, destination: Path) ->
     whole: an interrupted backup never looks like one.
     """
     _check_destination(destination)
-    partial = private_directory(destination.parent / f".{destination.name}.partial-{secrets.token_hex(4)}")
+    building = private_directory(destination.parent / f".{destination.name}.partial-{secrets.token_hex(4)}")
     try:
         manifest = Manifest(schema_revision=head_revision(database.url), created_at=utcnow().isoformat(),
                             source_database=database.engine.dialect.name)
-        keys = _dump_database(database, partial, manifest)
-        _copy_blobs(store, keys, partial, manifest)
-        manifest.write(partial)
+        keys = _dump_database(database, building, manifest)
+        _copy_blobs(store, keys, building, manifest)
+        manifest.write(building)
         if destination.exists():
             destination.rmdir()  # checked empty above
-        partial.rename(destination)
+        building.rename(destination)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(building, ignore_errors=True)
         raise
     return BackupSummary(destination, sum(manifest.tables.values()), len(manifest.tables), manifest.artifacts,
                          manifest.artifact_bytes)
