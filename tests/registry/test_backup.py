@@ -22,7 +22,7 @@ from registry.db import database
 from registry.extensions import STORE
 from registry.models import Release
 from registry.services.backup import BackupRefused, creating, restore_backup, write_backup
-from registry.services.backup.layout import LISTING, MANIFEST, blob_file
+from registry.services.backup.layout import LISTING, MANIFEST, blob_file, head_revision
 from registry.services.backup.rows import backed_up_tables, write_rows
 from registry.services.fsck import fsck
 from tests import factories
@@ -207,6 +207,25 @@ def test_altered_table_file_is_refused(sqlite_app: Flask, tmp_path: Path, sqlite
         restore(target, folder)
 
 
+def test_backup_of_another_schema_revision_is_refused(sqlite_app: Flask, tmp_path: Path) -> None:
+    publish_one(sqlite_app)
+    folder = back_up(sqlite_app, tmp_path / "backup")
+    manifest = json.loads((folder / MANIFEST).read_text())
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "schemaRevision": "0009"}))
+    target = make_app(tmp_path / "restored", f"sqlite:///{tmp_path / 'restored.db'}", with_schema=True)
+    with pytest.raises(BackupRefused, match="backup is of schema revision 0009; this version restores revision"):
+        restore(target, folder)
+
+
+def test_backup_stops_at_a_blob_missing_from_the_store_and_leaves_nothing(sqlite_app: Flask, tmp_path: Path) -> None:
+    publish_one(sqlite_app)
+    store = sqlite_app.extensions[STORE]
+    store.delete(next(iter(store.keys())))
+    with pytest.raises(BackupRefused, match="not in the store; run `appstore-registry fsck`"):
+        back_up(sqlite_app, tmp_path / "backup")
+    assert not [p for p in tmp_path.iterdir() if "backup" in p.name]
+
+
 def test_non_empty_database_or_store_is_refused(sqlite_app: Flask, tmp_path: Path, sqlite_template: Path) -> None:
     publish_one(sqlite_app)
     folder = back_up(sqlite_app, tmp_path / "backup")
@@ -229,7 +248,7 @@ def test_backup_never_writes_into_a_folder_that_holds_files(sqlite_app: Flask, t
 
 def assert_manifest_matches(folder: Path) -> None:
     manifest = json.loads((folder / MANIFEST).read_text())
-    assert manifest["formatVersion"] == 1 and manifest["schemaRevision"] == "0010"
+    assert manifest["formatVersion"] == 1 and manifest["schemaRevision"] == head_revision("sqlite://")
     assert manifest["counts"]["tables"]["release"] == 3 and manifest["counts"]["artifacts"] == 6
     for path, entry in manifest["files"].items():
         assert hashlib.sha256((folder / path).read_bytes()).hexdigest() == entry["sha256"]
