@@ -18,7 +18,7 @@ from registry.cli import main
 from registry.errors import ConfigurationError, StorageFull
 from registry.s3_store import S3Store
 from registry.storage import ArtifactStore, DigestMismatch, FileSystemStore, full_disk_refused, open_store
-from tests.registry.stores import BACKENDS, Backend
+from tests.registry.stores import BACKENDS, Backend, unwrapped
 
 PACKAGE = b"\x1f\x8b" + bytes(range(256)) * 40  # every byte value, so nothing is changed on the way
 
@@ -214,12 +214,12 @@ def test_the_interface_never_speaks_of_filesystem_paths() -> None:
 def test_a_storage_url_of_no_known_backend_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="APPSTORE_STORAGE_URL='ftp://example.org/artifacts'"):
         open_store("ftp://example.org/artifacts")
-    assert isinstance(open_store(f"file://{tmp_path}/artifacts"), FileSystemStore)
-    assert isinstance(open_store(str(tmp_path / "elsewhere")), FileSystemStore)
+    assert isinstance(unwrapped(open_store(f"file://{tmp_path}/artifacts")), FileSystemStore)
+    assert isinstance(unwrapped(open_store(str(tmp_path / "elsewhere"))), FileSystemStore)
 
 
 def test_an_s3_url_names_the_bucket_and_prefix_and_a_missing_bucket_is_not_ready(seaweedfs: str) -> None:
-    store = open_store("s3://artifacts/registry/blobs/")
+    store = unwrapped(open_store("s3://artifacts/registry/blobs/"))
     assert isinstance(store, S3Store) and (store.bucket, store.base) == ("artifacts", "registry/blobs/")
     assert store.ready()
     assert not S3Store("no-such-bucket").ready()
