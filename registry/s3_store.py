@@ -57,6 +57,7 @@ def s3_client() -> S3Client:
     endpoint of its own is given, as S3-compatible servers on a host name or IP expect."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
     config = Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"},
+                    signature_version="s3v4",  # also for download addresses, which would be SigV2 otherwise
                     s3={"addressing_style": "path" if endpoint else "auto"})
     return boto3.client("s3", endpoint_url=endpoint, config=config)
 

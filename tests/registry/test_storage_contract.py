@@ -8,6 +8,7 @@ import hashlib
 import io
 import threading
 import typing
+import urllib.request
 from datetime import UTC
 from pathlib import Path
 
@@ -133,6 +134,36 @@ def test_no_reader_sees_a_blob_before_its_write_is_complete(store: ArtifactStore
     store.write(Watched())  # type: ignore[arg-type]
     assert seen_during_write and not any(seen_during_write)
     assert store.exists(key_of(PACKAGE))
+
+
+def test_a_range_of_a_blob_reads_just_those_bytes(store: ArtifactStore) -> None:
+    key = store.write(io.BytesIO(PACKAGE)).key
+    for start, stop in ((10, 100), (0, 1), (len(PACKAGE) - 16, len(PACKAGE)), (7, 7)):
+        with store.open(key, start, stop) as source:
+            assert source.read() == PACKAGE[start:stop], (start, stop)
+    with store.open(key, 100) as source:  # to the end
+        assert source.read(5) == PACKAGE[100:105] and source.read() == PACKAGE[105:]
+    with pytest.raises(FileNotFoundError):
+        store.open(key_of(b"never stored"), 0, 10)
+    with pytest.raises(FileNotFoundError):
+        store.open(key_of(b"never stored"), 3, 3)
+    for start, stop in ((-1, 10), (10, 9)):
+        with pytest.raises(ValueError, match="range"):
+            store.open(key, start, stop)
+
+
+def test_a_download_address_is_the_store_s_to_give_or_none(store: ArtifactStore, backend: Backend) -> None:
+    key = store.write(io.BytesIO(PACKAGE)).key
+    address = store.download_url(key, seconds=60, content_type="application/gzip",
+                                 disposition="attachment; filename=app-1.0.0.tar.gz")
+    if backend.name == "file":
+        assert address is None  # a file has no address: the registry sends it
+        return
+    assert address is not None
+    with urllib.request.urlopen(address, timeout=30) as answer:  # anyone with the address, no credentials
+        assert answer.read() == PACKAGE
+        assert answer.headers["Content-Type"] == "application/gzip"
+        assert answer.headers["Content-Disposition"] == "attachment; filename=app-1.0.0.tar.gz"
 
 
 def test_a_missing_blob_is_file_not_found_and_deleting_it_is_harmless(store: ArtifactStore) -> None:
