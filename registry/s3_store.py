@@ -123,9 +123,13 @@ class S3Store:
         if stop == start:  # no byte to fetch, and S3 has no empty range; a missing blob stays missing
             self.stat(key)
             return io.BytesIO(b"")
-        ranged = {} if start == 0 and stop is None else {"Range": f"bytes={start}-{'' if stop is None else stop - 1}"}
+        where = self._location(key)
         with missing_as_not_found(key):
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._location(key), **ranged)
+            if start == 0 and stop is None:
+                answer = self.client.get_object(Bucket=self.bucket, Key=where)
+            else:
+                span = f"bytes={start}-{'' if stop is None else stop - 1}"
+                answer = self.client.get_object(Bucket=self.bucket, Key=where, Range=span)
         return cast(BinaryIO, answer["Body"])
 
     def download_url(self, key: str, *, seconds: int, content_type: str, disposition: str | None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import logging
 
-from flask import Response, current_app, redirect, request
+from flask import Response, current_app, request
 from werkzeug.http import dump_options_header
 from werkzeug.wsgi import wrap_file
 
@@ -85,8 +85,7 @@ def _shareable_address(store: ArtifactStore, admission: Admission, sha256: str, 
 
 def _redirect(admission: Admission, address: str, headers: dict[str, str]) -> Response:
     """To the store; the answer may be reused for half the address's life, by this client only."""
-    response = redirect(address, code=307)
-    response.headers.update(headers)
+    response = Response(status=307, headers={**headers, "Location": address})
     response.headers["Cache-Control"] = f"private, max-age={current_app.config['DOWNLOAD_URL_SECONDS'] // 2}"
     PackageContent(request_session()).sent(admission, request.method)
     return response
