@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from click.testing import CliRunner
 from flask import Flask
 
@@ -22,7 +23,9 @@ from registry.db import database
 from registry.extensions import STORE
 from registry.s3_store import S3Store
 from tests import factories
+from sdk.client import RegistryClient
 from tests.conftest import add_organisation, make_app
+from tests.e2e.server import RegistryServer, running
 from tests.registry.commercial import PACKAGE as COMMERCIAL_PACKAGE
 from tests.registry.commercial import open_market
 from tests.registry.content_support import package_with_content
@@ -112,6 +115,21 @@ def test_a_commercial_package_is_never_given_an_address(s3_app: Flask) -> None:
     log = market.call("vendor", "GET", "/api/v1/apps/acme-zaken/downloads").json
     assert log["total"] == 2  # both sent by the registry, so both logged
     assert market.call("unentitled", "GET", COMMERCIAL_PACKAGE).status_code == 403
+
+
+def test_the_appstore_command_follows_the_redirect_of_a_real_server(s3_url: str, tmp_path: Path) -> None:
+    server = RegistryServer(tmp_path / "served", workers=1, environment={
+        "APPSTORE_STORAGE_URL": s3_url, "APPSTORE_DOWNLOAD_REDIRECT": "presigned"})
+    token = server.setup()
+    package = tmp_path / "zaakafhandelcomponent-1.4.0.tar.gz"
+    package.write_bytes(factories.package())
+    with running(server):
+        client = RegistryClient(server.url, token)
+        client.publish(package)
+        assert requests.get(f"{server.api}{PACKAGE_URL.removeprefix('/api/v1')}", allow_redirects=False,
+                            timeout=30).status_code == 307
+        saved = client.download("zaakafhandelcomponent", "1.4.0", tmp_path / "saved.tar.gz")
+    assert saved.read_bytes() == package.read_bytes()
 
 
 def test_a_range_is_fetched_from_s3_as_a_range(s3_app: Flask) -> None:
