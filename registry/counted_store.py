@@ -52,6 +52,9 @@ class CountedStream(io.RawIOBase):
         buffer[:len(data)] = data
         return len(data)
 
+    def fileno(self) -> int:
+        return self.source.fileno()  # a file's own descriptor, so that the server may use sendfile
+
     def close(self) -> None:
         self.source.close()
         super().close()

@@ -22,13 +22,13 @@ from registry.cli import main
 from registry.db import database
 from registry.extensions import STORE
 from registry.s3_store import S3Store
-from tests import factories
 from sdk.client import RegistryClient
+from tests import factories
 from tests.conftest import add_organisation, make_app
 from tests.e2e.server import RegistryServer, running
 from tests.registry.commercial import PACKAGE as COMMERCIAL_PACKAGE
 from tests.registry.commercial import open_market
-from tests.registry.content_support import package_with_content
+from tests.registry.content_support import package_with_content, package_with_svg_logo
 from tests.registry.seaweedfs import BUCKET
 from tests.registry.stores import unwrapped
 from tests.registry.test_publish_api import publish
@@ -103,6 +103,13 @@ def test_a_release_image_redirects_too(s3_app: Flask) -> None:
     assert moved.status_code == 307
     body, headers = fetch(moved.headers["Location"])
     assert body.startswith(b"\x89PNG") and headers["Content-Type"] == "image/png"
+
+
+@presigning
+def test_an_svg_image_is_sent_by_the_registry_with_its_policy(s3_app: Flask) -> None:
+    published(s3_app, package_with_svg_logo())
+    response = s3_app.test_client().get("/apps/zaakafhandelcomponent/releases/1.4.0/logo")
+    assert response.status_code == 200 and "sandbox" in response.headers["Content-Security-Policy"]
 
 
 @presigning
