@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from click.testing import CliRunner
 from flask import Flask
+from werkzeug.serving import make_server
 
 from registry.cli import main
 from registry.db import database
@@ -25,7 +26,7 @@ from registry.s3_store import S3Store
 from sdk.client import RegistryClient
 from tests import factories
 from tests.conftest import add_organisation, make_app
-from tests.e2e.server import RegistryServer, running
+from tests.e2e.server import HOST
 from tests.registry.commercial import PACKAGE as COMMERCIAL_PACKAGE
 from tests.registry.commercial import open_market
 from tests.registry.content_support import package_with_content, package_with_svg_logo
@@ -124,18 +125,20 @@ def test_a_commercial_package_is_never_given_an_address(s3_app: Flask) -> None:
     assert market.call("unentitled", "GET", COMMERCIAL_PACKAGE).status_code == 403
 
 
-def test_the_appstore_command_follows_the_redirect_of_a_real_server(s3_url: str, tmp_path: Path) -> None:
-    server = RegistryServer(tmp_path / "served", workers=1, environment={
-        "APPSTORE_STORAGE_URL": s3_url, "APPSTORE_DOWNLOAD_REDIRECT": "presigned"})
-    token = server.setup()
+@presigning
+def test_the_appstore_command_follows_the_redirect_over_http(s3_app: Flask, tmp_path: Path) -> None:
     package = tmp_path / "zaakafhandelcomponent-1.4.0.tar.gz"
     package.write_bytes(factories.package())
-    with running(server):
-        client = RegistryClient(server.url, token)
+    server = make_server(HOST, 0, s3_app, threaded=True)  # this app on a real socket, for the real client
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = RegistryClient(f"http://{HOST}:{server.server_port}", add_organisation(s3_app, "dimpact"))
         client.publish(package)
-        assert requests.get(f"{server.api}{PACKAGE_URL.removeprefix('/api/v1')}", allow_redirects=False,
-                            timeout=30).status_code == 307
         saved = client.download("zaakafhandelcomponent", "1.4.0", tmp_path / "saved.tar.gz")
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)
     assert saved.read_bytes() == package.read_bytes()
 
 
