@@ -9,9 +9,12 @@ Everything in a temporary folder that is removed afterwards:
 1. ``FileSystemStore``: ``write`` (hash, fsync, rename) and ``open``+read of a
    blob of ``--megabytes`` MiB, in MiB/s; ``keys()`` over 2,000 small blobs. With
    ``--store-url``, that store instead (an S3 one finds its endpoint in ``AWS_*``).
-2. A registry app (SQLite, file storage) with one published package of about
-   ``--megabytes`` MiB, downloaded through the WSGI stack (Flask's test client):
-   whole (``200``), a 1 MiB range (``206``), and ``If-None-Match`` (``304``), in ms.
+2. A registry app (SQLite, file storage, or the ``--store-url`` store) with one
+   published package of about ``--megabytes`` MiB, downloaded through the WSGI stack
+   (Flask's test client): whole (``200``), a 1 MiB range (``206``), and
+   ``If-None-Match`` (``304``), in ms. With an S3 store also as a presigned download
+   (``DOWNLOAD_REDIRECT=presigned``): the registry's ``307`` alone, and the ``307``
+   followed by a plain HTTP client fetching the address from the store.
 
 Prints the median of ``--rounds`` rounds per figure.
 """
@@ -25,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,11 +72,11 @@ def store_figures(store: ArtifactStore, megabytes: int, rounds: int) -> None:
     print(f"store keys() over 2001 blobs: {listing * 1000:.0f} ms")
 
 
-def download_figures(folder: Path, megabytes: int, rounds: int) -> None:
+def download_figures(folder: Path, megabytes: int, rounds: int, store_url: str | None) -> None:
     from registry.app import create_app
 
     app = create_app({"DATA_DIR": str(folder / "data"), "SECRET_KEY": "bench", "LOAD_INSTALLED_PLUGINS": False,
-                      "MAX_UPLOAD_BYTES": (megabytes + 2) * MiB})
+                      "MAX_UPLOAD_BYTES": (megabytes + 2) * MiB, "STORAGE_URL": store_url or ""})
     Base.metadata.create_all(database(app).engine)
     with database(app).session() as session:
         organisation = OrganisationService(session).create("dimpact", "Dimpact", "cooperation")
@@ -94,6 +98,18 @@ def download_figures(folder: Path, megabytes: int, rounds: int) -> None:
     print(f"download {size:.1f} MiB (200): {whole * 1000:.0f} ms ({size / whole:.0f} MiB/s)")
     print(f"download 1 MiB range (206): {part * 1000:.0f} ms")
     print(f"not modified (304): {cached * 1000:.1f} ms")
+    if store_url and store_url.startswith("s3://"):
+        app.config["DOWNLOAD_REDIRECT"] = "presigned"  # read per request, so the same app serves both ways
+
+        def redirected() -> bytes:
+            address = client.get(url).headers["Location"]
+            with urllib.request.urlopen(address, timeout=60) as answer:
+                return answer.read()
+
+        moved = median_seconds(rounds, lambda: client.get(url))
+        fetched = median_seconds(rounds, redirected)
+        print(f"presigned: redirect (307) {moved * 1000:.1f} ms; redirect and fetch from the store "
+              f"{fetched * 1000:.0f} ms ({size / fetched:.0f} MiB/s)")
     database(app).dispose()
 
 
@@ -106,7 +122,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="appstore-bench-") as folder:
         store = open_store(args.store_url) if args.store_url else FileSystemStore(Path(folder) / "store")
         store_figures(store, args.megabytes, args.rounds)
-        download_figures(Path(folder), args.megabytes, args.rounds)
+        download_figures(Path(folder), args.megabytes, args.rounds, args.store_url)
 
 
 if __name__ == "__main__":

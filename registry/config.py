@@ -20,6 +20,8 @@ class Defaults:
     DATA_DIR = "instance"
     DATABASE_URL = ""  # empty: SQLite in the data dir
     STORAGE_URL = ""  # empty: content-addressed files in the data dir
+    DOWNLOAD_REDIRECT = "stream"  # or "presigned": open content from an S3 store by a short-lived address
+    DOWNLOAD_URL_SECONDS = 300  # how long such an address works
     MAX_UPLOAD_BYTES = 20 * MIB
     ARCHIVE_MAX_MEMBERS = 2000
     ARCHIVE_MAX_UNPACKED_BYTES = 50 * MIB
@@ -55,6 +57,8 @@ ENVIRONMENT = {
     "DATA_DIR": str,
     "DATABASE_URL": str,
     "STORAGE_URL": str,
+    "DOWNLOAD_REDIRECT": str,
+    "DOWNLOAD_URL_SECONDS": int,
     "MAX_UPLOAD_BYTES": int,
     "ARCHIVE_MAX_MEMBERS": int,
     "ARCHIVE_MAX_UNPACKED_BYTES": int,
@@ -79,6 +83,8 @@ ENVIRONMENT = {
     "METRICS": int,
 }
 MAX_TRUSTED_PROXIES = 10
+DOWNLOAD_REDIRECTS = ("stream", "presigned")
+MAX_DOWNLOAD_URL_SECONDS = 3600  # an address anyone may use: short-lived
 PREFIX = "APPSTORE"
 _KIND_WORDS = {int: "whole number", float: "number"}
 
@@ -121,9 +127,25 @@ def check(config: dict[str, Any]) -> None:
                  "SIGN_IN_LIMIT_PER_ADDRESS", "SIGN_IN_WINDOW_MINUTES"):
         if not isinstance(config[name], int) or config[name] < 1:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
+    check_downloads(config)
     if config["PASSWORD_HASH_PROFILE"] not in PROFILES:
         raise ConfigurationError(f"APPSTORE_PASSWORD_HASH_PROFILE={config['PASSWORD_HASH_PROFILE']!r}: give one of "
                                  f"{', '.join(PROFILES)} (the default, {DEFAULT_PROFILE}, for a real registry)")
+
+
+def check_downloads(config: dict[str, Any]) -> None:
+    """Presigned downloads need a store that makes such addresses, and a short lifetime."""
+    redirect = config["DOWNLOAD_REDIRECT"]
+    if redirect not in DOWNLOAD_REDIRECTS:
+        raise ConfigurationError(f"APPSTORE_DOWNLOAD_REDIRECT={redirect!r}: give stream (the registry sends every "
+                                 "download) or presigned (open content from an S3 store by a short-lived address)")
+    if redirect == "presigned" and urlsplit(config.get("STORAGE_URL") or "").scheme != "s3":
+        raise ConfigurationError("APPSTORE_DOWNLOAD_REDIRECT=presigned needs an S3 store: set APPSTORE_STORAGE_URL "
+                                 "to s3://bucket/prefix, or APPSTORE_DOWNLOAD_REDIRECT to stream")
+    seconds = config["DOWNLOAD_URL_SECONDS"]
+    if not isinstance(seconds, int) or not 1 <= seconds <= MAX_DOWNLOAD_URL_SECONDS:
+        raise ConfigurationError(f"APPSTORE_DOWNLOAD_URL_SECONDS={seconds!r}: give how many seconds a download "
+                                 f"address works, 1 to {MAX_DOWNLOAD_URL_SECONDS} (default 300)")
 
 
 def public_url(value: str) -> str:

@@ -9,6 +9,7 @@ credentials come from the standard variables that boto3 reads itself
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
 import threading
@@ -21,14 +22,17 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from registry.errors import StorageFull
 from registry.storage import (
     CHUNK,
     KEY_PREFIX,
     STALE_AFTER,
+    STORAGE_FULL_MESSAGE,
     BlobStat,
     DigestMismatch,
     StoredBlob,
     check_key,
+    check_range,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +44,12 @@ PART_SIZE = 8 * CHUNK
 #: Where writes are assembled before they are copied to their key; not a key's shape.
 STAGING = ".staging/"
 MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+#: What object stores answer when a bucket, a quota or the disks behind them are full: AWS
+#: (an object over its limit), Ceph RGW (quota), MinIO (disks, bucket quota). SeaweedFS says
+#: only ``InternalError`` for a bucket over its quota, which cannot be told from other faults.
+FULL_CODES = frozenset({"EntityTooLarge", "QuotaExceeded", "XMinioStorageFull", "XMinioAdminBucketQuotaExceeded",
+                        "InsufficientStorage"})
+INSUFFICIENT_STORAGE = 507
 
 
 def s3_client() -> S3Client:
@@ -47,6 +57,7 @@ def s3_client() -> S3Client:
     endpoint of its own is given, as S3-compatible servers on a host name or IP expect."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
     config = Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"},
+                    signature_version="s3v4",  # also for download addresses, which would be SigV2 otherwise
                     s3={"addressing_style": "path" if endpoint else "auto"})
     return boto3.client("s3", endpoint_url=endpoint, config=config)
 
@@ -59,6 +70,19 @@ def missing_as_not_found(key: str) -> Iterator[None]:
     except ClientError as error:
         if str(error.response.get("Error", {}).get("Code")) in MISSING_CODES:
             raise FileNotFoundError(f"no blob {key}") from error
+        raise
+
+
+@contextmanager
+def full_store_refused() -> Iterator[None]:
+    """Turn the object store's "no room" into ``StorageFull`` (507), as a full disk is."""
+    try:
+        yield
+    except ClientError as error:
+        code = str(error.response.get("Error", {}).get("Code"))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in FULL_CODES or status == INSUFFICIENT_STORAGE:
+            raise StorageFull(STORAGE_FULL_MESSAGE) from error
         raise
 
 
@@ -94,14 +118,33 @@ class S3Store:
         check_key(key)
         return f"{self.base}{key[:2]}/{key[2:4]}/{key}"
 
-    def open(self, key: str) -> BinaryIO:
+    def open(self, key: str, start: int = 0, stop: int | None = None) -> BinaryIO:
+        check_range(start, stop)
+        if stop == start:  # no byte to fetch, and S3 has no empty range; a missing blob stays missing
+            self.stat(key)
+            return io.BytesIO(b"")
+        where = self._location(key)
         with missing_as_not_found(key):
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._location(key))
+            if start == 0 and stop is None:
+                answer = self.client.get_object(Bucket=self.bucket, Key=where)
+            else:
+                span = f"bytes={start}-{'' if stop is None else stop - 1}"
+                answer = self.client.get_object(Bucket=self.bucket, Key=where, Range=span)
         return cast(BinaryIO, answer["Body"])
+
+    def download_url(self, key: str, *, seconds: int, content_type: str, disposition: str | None) -> str:
+        params = {"Bucket": self.bucket, "Key": self._location(key), "ResponseContentType": content_type}
+        if disposition is not None:
+            params["ResponseContentDisposition"] = disposition
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)
 
     def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
         if expected is not None:
             check_key(expected)
+        with full_store_refused():
+            return self._write(source, expected)
+
+    def _write(self, source: BinaryIO, expected: str | None) -> StoredBlob:
         digest = hashlib.sha256()
         first = _read_part(source, digest)
         if len(first) < PART_SIZE:  # all of it is here and hashed: one put, straight to its key

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISREG
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, cast
 from urllib.parse import urlparse
 
 from registry.errors import ConfigurationError, StorageFull
@@ -80,8 +81,10 @@ class DigestMismatch(ValueError):
 class ArtifactStore(Protocol):
     """Where blobs live, by key (their sha256 hex digest). Never hands out a filesystem path."""
 
-    def open(self, key: str) -> BinaryIO:
-        """The blob for reading, as a binary file-like object; ``FileNotFoundError`` when missing."""
+    def open(self, key: str, start: int = 0, stop: int | None = None) -> BinaryIO:
+        """The blob for reading, as a binary file-like object; ``FileNotFoundError`` when missing.
+        With ``start`` and ``stop``, only its bytes ``start`` to ``stop - 1`` (to its end without
+        ``stop``), fetched as such: a range never costs a read of the whole blob."""
 
     def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
         """Store everything ``source`` gives under its sha256, atomically: no reader ever sees
@@ -111,6 +114,11 @@ class ArtifactStore(Protocol):
 
     def ready(self) -> bool:
         """Whether the store can take writes now (for a readiness probe); cheap, never raises."""
+
+    def download_url(self, key: str, *, seconds: int, content_type: str, disposition: str | None) -> str | None:
+        """An address that gives the blob to anyone who has it, for ``seconds``, answering with
+        this ``Content-Type`` and ``Content-Disposition``; ``None`` when the store has no such
+        addresses (then the registry sends the blob itself). Made without asking the store."""
 
 
 def check_key(key: str) -> str:
@@ -143,8 +151,16 @@ class FileSystemStore:
         check_key(key)
         return self.root / key[:2] / key[2:4] / key
 
-    def open(self, key: str) -> BinaryIO:
-        return self._location(key).open("rb")
+    def open(self, key: str, start: int = 0, stop: int | None = None) -> BinaryIO:
+        check_range(start, stop)
+        source = self._location(key).open("rb")
+        if start == 0 and stop is None:
+            return source
+        source.seek(start)
+        return source if stop is None else cast(BinaryIO, Window(source, stop - start))
+
+    def download_url(self, key: str, *, seconds: int, content_type: str, disposition: str | None) -> None:
+        return None  # a file has no address of its own: the registry sends it
 
     def write(self, source: BinaryIO, *, expected: str | None = None) -> StoredBlob:
         if expected is not None:
@@ -221,6 +237,32 @@ class FileSystemStore:
         return found
 
 
+def check_range(start: int, stop: int | None) -> None:
+    """``ValueError`` unless ``start``..``stop`` is a range of bytes (``stop`` ``None``: to the end)."""
+    if start < 0 or (stop is not None and stop < start):
+        raise ValueError(f"not a range of bytes: {start} to {stop}")
+
+
+class Window(io.RawIOBase):
+    """The next ``length`` bytes of ``source``, then its end; closing it closes ``source``."""
+
+    def __init__(self, source: BinaryIO, length: int) -> None:
+        self.source, self.left = source, length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.source.read(min(len(buffer), self.left))
+        buffer[:len(data)] = data
+        self.left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self.source.close()
+        super().close()
+
+
 def copy_hashing(source: BinaryIO, target: BinaryIO | None = None) -> tuple[str, int]:
     """Read ``source`` in chunks, copying them to ``target`` when given; the sha256 hex
     digest and size of what passed."""
@@ -253,14 +295,17 @@ def _fsync_dir(path: Path) -> None:
 
 
 def open_store(url: str) -> ArtifactStore:
-    """The backend that ``url`` names: ``file:///path`` (or a bare path), or ``s3://bucket/prefix``."""
+    """The backend that ``url`` names: ``file:///path`` (or a bare path), or ``s3://bucket/prefix``,
+    with every failure of its operations counted (``registry.counted_store``)."""
+    from registry.counted_store import CountedStore  # it wraps the stores of this module, so imports it
+
     parsed = urlparse(url)
     if parsed.scheme in ("", "file"):
-        return FileSystemStore(Path(parsed.path if parsed.scheme else url))
+        return CountedStore(FileSystemStore(Path(parsed.path if parsed.scheme else url)))
     if parsed.scheme == "s3" and parsed.netloc:
         from registry.s3_store import S3Store  # boto3 only where S3 is used
 
-        return S3Store(parsed.netloc, parsed.path)
+        return CountedStore(S3Store(parsed.netloc, parsed.path))
     raise ConfigurationError(
         f"APPSTORE_STORAGE_URL={url!r}: not a storage this version knows; "
         "give file:///path/to/artifacts, a folder, or s3://bucket/prefix."

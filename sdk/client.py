@@ -136,7 +136,10 @@ class RegistryClient:
     def download(self, app_id: str, version: str, target: Path) -> Path:
         """Save a release's archive to ``target``, checking the ``Digest`` header."""
         path = f"/apps/{_seg(app_id)}/releases/{_seg(version)}/package"
-        response = self._request("GET", path, stream=True, what=f"Release {app_id} {version}")
+        response = self._request("GET", path, stream=True, what=f"Release {app_id} {version}", redirect_ok=True)
+        expected = _digest_header(response.headers.get("Digest", ""))
+        if response.is_redirect:
+            response = self._fetch_stored(response, f"{app_id} {version}")
         digest = hashlib.sha256()
         try:
             with Path(target).open("wb") as fh:
@@ -145,12 +148,28 @@ class RegistryClient:
                     fh.write(chunk)
         finally:
             response.close()
-        expected = _digest_header(response.headers.get("Digest", ""))
         if expected and expected != digest.digest():
             Path(target).unlink(missing_ok=True)
             raise RegistryError(f"The download of {app_id} {version} is damaged (sha256 differs).",
                                 hint="Try again; if it persists, tell the registry's administrators.")
         return Path(target)
+
+    def _fetch_stored(self, redirect: requests.Response, what: str) -> requests.Response:
+        """Follow the registry's redirect to a short-lived address of the file in its store,
+        without the token (the address carries its own permission)."""
+        redirect.close()
+        address = redirect.headers["Location"]
+        try:
+            response = self.session.get(address, stream=True, timeout=self.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            raise RegistryError(f"The download of {what} from the registry's storage failed: {exc}.",
+                                hint="Try again; the registry gives a new address each time.") from exc
+        if response.status_code != 200:
+            response.close()
+            raise RegistryError(f"The download of {what} from the registry's storage answered "
+                                f"{response.status_code}.",
+                                hint="Try again; if it persists, tell the registry's administrators.")
+        return response
 
     # -- writing -----------------------------------------------------------
 
@@ -213,7 +232,7 @@ class RegistryClient:
 
     def _request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                  json_body: Any = None, body: Callable[[], MultipartFile] | None = None,
-                 stream: bool = False, what: str = "") -> requests.Response:
+                 stream: bool = False, what: str = "", redirect_ok: bool = False) -> requests.Response:
         url = self.base_url + API_PREFIX + path
         headers = {"Accept": "application/json, application/problem+json"}
         if self.token:
@@ -237,7 +256,7 @@ class RegistryClient:
                                     hint="Check --registry; run with --verbose for details.") from exc
             else:
                 if response.status_code not in RETRY_STATUSES:
-                    return self._checked(response, what)
+                    return response if redirect_ok and response.is_redirect else self._checked(response, what)
                 failure = response
             finally:
                 if data is not None:

@@ -37,6 +37,11 @@ class DownloadPolicy:
             return None
         return f"needs an entitlement from {vendor.slug}"
 
+    def shareable(self, release: Release) -> bool:
+        """Whether anyone may have the content, so that an address anyone can use (a presigned
+        download) gives nothing away. Never for a commercial release: every fetch asks the policy."""
+        return not release.commercial
+
     def cache_control(self, release: Release) -> str:
         """Open content never changes and may be cached anywhere. Commercial content must not
         sit in a shared cache, and every fetch asks again, so that a revocation counts at once."""

@@ -25,12 +25,14 @@ SENDS_NOTHING = ("HEAD",)
 
 @dataclass(frozen=True)
 class Admission:
-    """``caller`` may have this kind of content of ``release``, cached as ``cache_control`` says."""
+    """``caller`` may have this kind of content of ``release``, cached as ``cache_control`` says;
+    ``shareable`` when anyone may have it, so it may be sent by an address anyone can use."""
 
     release: Release
     caller: Caller | None
     kind: str
     cache_control: str
+    shareable: bool = False
 
 
 class PackageContent:
@@ -41,7 +43,7 @@ class PackageContent:
     def admit(self, release: Release, caller: Caller | None, kind: str) -> Admission:
         """Admission for ``caller``; 401 or 403, naming the app, when it may not have it."""
         self.policy.authorise(release, caller)
-        return Admission(release, caller, kind, self.policy.cache_control(release))
+        return Admission(release, caller, kind, self.policy.cache_control(release), self.policy.shareable(release))
 
     def admit_all(self, releases: Iterable[Release], caller: Caller | None, kind: str) -> list[Admission]:
         """Every release or none (a bundle): the first refusal is the answer."""

@@ -219,11 +219,7 @@ class PublishService:
         images = store_images(self.store, package)
         with self.store.lock(upload.sha256):
             with upload.open() as source:
-                try:
-                    self.store.write(source, expected=upload.sha256)
-                except OSError:
-                    metrics.storage_failed("write")
-                    raise
+                self.store.write(source, expected=upload.sha256)  # a failure is counted by the store
             try:
                 release = self._record(upload, package, manifest, publiccode, decision, caller, licence)
                 attach(release, images)

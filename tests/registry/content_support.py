@@ -51,3 +51,14 @@ def package_with_content(manifest: dict[str, Any]) -> bytes:
     files["README.md"] = f"# {manifest['name']}\n\n![Overview]({README_IMAGE})\n".encode()
     files.update(images(manifest["id"], manifest["version"]))
     return factories.tar_gz(files)
+
+
+def package_with_svg_logo() -> bytes:
+    """An open package whose logo is an SVG with a script in it."""
+    files = factories.package_files(factories.manifest())
+    document = publiccode_with_images("Zaakafhandelcomponent", "EUPL-1.2")
+    document["logo"] = "logo.svg"
+    document["description"]["nl"].pop("screenshots")
+    files["publiccode.yml"] = yaml.safe_dump(document).encode()
+    files["logo.svg"] = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    return factories.tar_gz(files)

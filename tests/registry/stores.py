@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from registry.counted_store import CountedStore
 from registry.s3_store import STAGING, S3Store
 from registry.storage import ArtifactStore, FileSystemStore, check_key, open_store
 from tests.registry.seaweedfs import BUCKET
@@ -30,7 +31,13 @@ class Backend:
     server: str | None = None  # the session fixture of the server the store needs, if any
 
 
+def unwrapped(store: ArtifactStore) -> ArtifactStore:
+    """The backend itself, out of the ``CountedStore`` that ``open_store`` wraps it in."""
+    return unwrapped(store.inner) if isinstance(store, CountedStore) else store
+
+
 def _file_store(store: ArtifactStore) -> FileSystemStore:
+    store = unwrapped(store)
     assert isinstance(store, FileSystemStore)
     return store
 
@@ -50,6 +57,7 @@ def _file_interrupt_write(store: ArtifactStore, age: float) -> str:
 
 
 def _s3_store(store: ArtifactStore) -> S3Store:
+    store = unwrapped(store)
     assert isinstance(store, S3Store)
     return store
 
@@ -80,7 +88,7 @@ BACKENDS = (FILE, S3)
 
 
 def backend_of(store: ArtifactStore) -> Backend:
-    return next(b for b in BACKENDS if isinstance(store, b.kind))
+    return next(b for b in BACKENDS if isinstance(unwrapped(store), b.kind))
 
 
 def tamper(store: ArtifactStore, key: str, data: bytes) -> None:

@@ -3,6 +3,7 @@ value, and a secret key that every worker of a fresh data dir agrees on."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def test_a_bad_value_names_its_variable(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("APPSTORE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv(f"APPSTORE_{name}", value)
     with pytest.raises(ConfigurationError, match=f"APPSTORE_{name}='{value}' is not a valid"):
+        build(tmp_path)
+
+
+@pytest.mark.parametrize(("settings", "says"), [
+    ({"DOWNLOAD_REDIRECT": "redirect"}, "APPSTORE_DOWNLOAD_REDIRECT='redirect': give stream"),
+    ({"DOWNLOAD_REDIRECT": "presigned"}, "needs an S3 store: set APPSTORE_STORAGE_URL to s3://"),
+    ({"DOWNLOAD_REDIRECT": "presigned", "STORAGE_URL": "s3://artifacts", "DOWNLOAD_URL_SECONDS": "86400"},
+     "APPSTORE_DOWNLOAD_URL_SECONDS=86400: give how many seconds"),
+    ({"DOWNLOAD_URL_SECONDS": "0"}, "APPSTORE_DOWNLOAD_URL_SECONDS=0"),
+], ids=["unknown", "file-store", "long-lived", "zero"])
+def test_presigned_downloads_need_an_s3_store_and_a_short_life(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               settings: dict[str, str], says: str) -> None:
+    monkeypatch.setenv("APPSTORE_DATA_DIR", str(tmp_path / "data"))
+    for name, value in settings.items():
+        monkeypatch.setenv(f"APPSTORE_{name}", value)
+    with pytest.raises(ConfigurationError, match=re.escape(says)):
         build(tmp_path)
 
 

@@ -130,5 +130,5 @@ def test_a_package_the_store_lost_counts_as_a_storage_error(observed: Flask) -> 
     observed.extensions[STORE].delete(published.json["sha256"])
     assert client.get("/api/v1/apps/zaakafhandelcomponent/releases/1.4.0/package").status_code == 500
     after = client.get("/metrics").get_data(as_text=True)
-    assert sample(after, "appstore_storage_errors_total", operation="read") \
-        - sample(before, "appstore_storage_errors_total", operation="read") == 1
+    assert sample(after, "appstore_storage_errors_total", operation="stat") \
+        - sample(before, "appstore_storage_errors_total", operation="stat") == 1

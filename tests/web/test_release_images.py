@@ -7,7 +7,6 @@ import hashlib
 from html.parser import HTMLParser
 
 import pytest
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -23,7 +22,7 @@ from tests.registry.content_support import (
     SCREENSHOT,
     images,
     package_with_content,
-    publiccode_with_images,
+    package_with_svg_logo,
 )
 from tests.registry.test_publish_api import publish
 from tests.web.helpers import add_person, sign_in
@@ -154,13 +153,7 @@ def test_a_commercial_app_page_shows_its_own_images_only_to_customers(
 
 def test_an_svg_logo_cannot_run_script(sqlite_app: Flask) -> None:
     client = sqlite_app.test_client()
-    files = factories.package_files(factories.manifest())
-    document = publiccode_with_images("Zaakafhandelcomponent", "EUPL-1.2")
-    document["logo"] = "logo.svg"
-    document["description"]["nl"].pop("screenshots")
-    files["publiccode.yml"] = yaml.safe_dump(document).encode()
-    files["logo.svg"] = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    assert publish(client, add_organisation(sqlite_app, "dimpact"), factories.tar_gz(files)).status_code == 201
+    assert publish(client, add_organisation(sqlite_app, "dimpact"), package_with_svg_logo()).status_code == 201
     response = client.get(f"{OPEN}/logo")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert "sandbox" in response.headers["Content-Security-Policy"]
