@@ -1,0 +1,117 @@
+"""Faults survived under a running load of reads and publishes, with nothing lost: a
+killed server of two, the object store gone for a while, PostgreSQL restarted.
+
+One cluster (PostgreSQL, SeaweedFS, two registry servers of two workers) serves the
+module's tests in turn; each test leaves it whole again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.e2e.cluster import Cluster, running_cluster
+from tests.e2e.load import READS, Answer, MixedLoad, missing_or_wrong
+from tests.e2e.server import wait_until
+from tests.postgres import PostgresServer
+from tests.registry.seaweedfs import SeaweedFS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgresql, pytest.mark.slow]
+
+#: How long the object store stays away: the 20 s of the issue.
+STORAGE_OUTAGE = 20.0
+#: How long PostgreSQL stays away while it restarts.
+DATABASE_OUTAGE = 3.0
+#: How long the load runs on one server after the other was killed.
+AFTER_KILL = 4.0
+WAIT = 60.0  # bound of every wait for the load to make progress; far above what it needs
+METADATA = tuple(kind for kind in READS if kind != "download")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer,
+            seaweedfs_server: SeaweedFS) -> Iterator[Cluster]:
+    folder: Path = tmp_path_factory.mktemp("cluster")
+    with running_cluster(Cluster(folder, postgres_server, seaweedfs_server, servers=2, workers=2)) as running:
+        yield running
+
+
+def acknowledged_after(load: MixedLoad, count: int) -> bool:
+    """Wait until ``count`` more publishes than now were acknowledged; whether they were."""
+    target = len(load.acknowledged) + count
+    return wait_until(lambda: len(load.acknowledged) >= target, WAIT)
+
+
+def statuses(answers: list[Answer]) -> set[int | None]:
+    return {answer.status for answer in answers}
+
+
+def test_a_killed_server_loses_no_acknowledged_publish_and_the_other_answers(cluster: Cluster) -> None:
+    with MixedLoad(cluster.urls, cluster.token, prefix="kill") as load:
+        assert acknowledged_after(load, 4), "no publishes before the kill"
+        killed = time.monotonic()
+        cluster.kill(1)
+        time.sleep(AFTER_KILL)
+        assert acknowledged_after(load, 1), "no publish acknowledged after the kill"
+        end = time.monotonic()
+    survivor = [a for a in load.between(killed, end) if a.server == 0]
+    assert {a.kind for a in survivor} >= {"publish", *METADATA}
+    assert statuses(survivor) <= {200, 201}, [a for a in survivor if a.status not in (200, 201)]
+    cluster.restart(1)
+    for server in cluster.servers:  # each host serves what any host acknowledged
+        assert missing_or_wrong(server.url, load.acknowledged) == []
+    report = cluster.fsck()
+    assert report["missing"] == [] and report["corrupt"] == [], report
+
+
+def test_without_the_object_store_publishes_answer_503_and_nothing_is_half_written(cluster: Cluster) -> None:
+    url = cluster.servers[0].url
+    with MixedLoad(cluster.urls, cluster.token, prefix="store") as load:
+        assert acknowledged_after(load, 2), "no publishes before the store went"
+        cluster.stop_storage()
+        gone = time.monotonic()
+        try:
+            time.sleep(STORAGE_OUTAGE / 2)
+            ready = requests.get(f"{url}/readyz", timeout=30)
+            time.sleep(STORAGE_OUTAGE / 2)
+            back = time.monotonic()
+        finally:
+            cluster.start_storage()
+        assert acknowledged_after(load, 2), "no publish acknowledged after the store came back"
+    assert ready.status_code == 503 and ready.headers["Retry-After"]
+    assert ready.json()["checks"] == {"database": "ok", "storage": "failing"}
+
+    during = load.between(gone, back)
+    publishes = [a for a in during if a.kind == "publish"]
+    assert publishes and statuses(publishes) == {503}, publishes
+    assert all(a.retry_after for a in publishes)
+    downloads = [a for a in during if a.kind == "download"]
+    assert downloads and statuses(downloads) == {503} and all(a.retry_after for a in downloads)
+    metadata = [a for a in during if a.kind in METADATA]
+    assert {a.kind for a in metadata} == set(METADATA) and statuses(metadata) == {200}
+
+    assert missing_or_wrong(url, load.acknowledged) == []
+    report = cluster.fsck()
+    assert report["clean"], report  # no release without its blob, no orphan, no claim without a release
+
+
+def test_a_restart_of_postgresql_answers_503_meanwhile_and_the_pool_recovers(cluster: Cluster) -> None:
+    with MixedLoad(cluster.urls, cluster.token, prefix="database") as load:
+        assert acknowledged_after(load, 2), "no publishes before the restart"
+        restarting = time.monotonic()
+        cluster.restart_database(DATABASE_OUTAGE)
+        restarted = time.monotonic()
+        assert acknowledged_after(load, 4), "no publish acknowledged after the restart"
+        end = time.monotonic()
+    during = load.between(restarting, restarted)
+    assert statuses(during) <= {200, 201, 503}, [a for a in during if a.status not in (200, 201, 503)]
+    assert all(a.retry_after for a in during if a.status == 503)
+    after = load.between(restarted, end)
+    assert statuses(after) <= {200, 201}, [a for a in after if a.status not in (200, 201)]
+    assert missing_or_wrong(cluster.servers[0].url, load.acknowledged) == []
+    report = cluster.fsck()
+    assert report["missing"] == [] and report["corrupt"] == [], report
