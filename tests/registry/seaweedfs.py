@@ -56,7 +56,10 @@ class SeaweedFS:
         assert self.process is None, "SeaweedFS runs already"
         command = [console_script("weed"), "server", "-s3", f"-dir={self.folder}", f"-ip={HOST}",
                    f"-ip.bind={HOST}", "-master.volumeSizeLimitMB=64", "-volume.max=0",
-                   "-volume.preStopSeconds=0", *(f"-{name}={port}" for name, port in self.ports.items())]
+                   "-volume.preStopSeconds=0", "-master.telemetry=false",
+                   # One master, no quorum to wait for: a restart answers in a second, not after an election.
+                   "-master.peers=none",
+                   *(f"-{name}={port}" for name, port in self.ports.items())]
         with (self.folder / "weed.log").open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         process = self.process
