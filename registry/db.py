@@ -115,7 +115,7 @@ def is_database_unreachable(error: DBAPIError) -> bool:
         return True
     if not isinstance(error, OperationalError) or not hasattr(error.orig, "sqlstate"):
         return False  # sqlite3's errors carry no SQLSTATE: a locked or broken file is no outage
-    sqlstate = error.orig.sqlstate
+    sqlstate: str | None = getattr(error.orig, "sqlstate", None)
     return sqlstate is None or sqlstate.startswith(PG_CONNECTION_CLASS) or sqlstate in PG_GOING_AWAY
 
 
