@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry import metrics
-from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
+from registry.errors import Conflict, Forbidden, RegistryError, StorageUnavailable, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import layers_column, refresh_latest_version
@@ -221,7 +221,7 @@ class PublishService:
             with upload.open() as source:
                 try:
                     self.store.write(source, expected=upload.sha256)
-                except OSError:
+                except (OSError, StorageUnavailable):
                     metrics.storage_failed("write")
                     raise
             try:
