@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.e2e.cluster import Cluster, running_cluster  # noqa: E402
-from tests.e2e.load import Answer, MixedLoad  # noqa: E402
+from tests.e2e.load import READS, Answer, MixedLoad  # noqa: E402
 from tests.postgres import PostgresServer, find_bindir  # noqa: E402
 from tests.registry.seaweedfs import SeaweedFS  # noqa: E402
 
@@ -49,6 +49,7 @@ class Figures:
     failed: int
     read_p95: float
     publish_p95: float
+    p95_by_kind: dict[str, float]
 
     @property
     def throughput(self) -> float:
@@ -65,9 +66,11 @@ def percentile(values: list[float], fraction: float) -> float:
 def figures(config: str, answers: list[Answer], seconds: float) -> Figures:
     reads = [a for a in answers if a.kind != "publish" and a.status in OK]
     publishes = [a for a in answers if a.kind == "publish" and a.status in OK]
+    by_kind = {kind: percentile([a.ended - a.started for a in answers if a.kind == kind and a.status in OK], 0.95)
+               for kind in ("publish", *READS)}
     return Figures(config, seconds, len(reads), len(publishes), sum(1 for a in answers if a.status not in OK),
                    percentile([a.ended - a.started for a in reads], 0.95),
-                   percentile([a.ended - a.started for a in publishes], 0.95))
+                   percentile([a.ended - a.started for a in publishes], 0.95), by_kind)
 
 
 def measure(config: str, folder: Path, postgres: PostgresServer, seaweedfs: SeaweedFS, args: argparse.Namespace
@@ -91,6 +94,10 @@ def report(rows: list[Figures]) -> None:
     for row in rows:
         print(f"{row.config:<19}{row.throughput:>8.1f}{row.publishes / row.seconds:>11.1f}"
               f"{row.read_p95 * 1000:>13.0f}{row.publish_p95 * 1000:>16.0f}{row.failed:>8}")
+    kinds = list(rows[0].p95_by_kind) if rows else []
+    print(f"\np95 ms by kind of request\n{'servers x workers':<19}" + "".join(f"{kind:>10}" for kind in kinds))
+    for row in rows:
+        print(f"{row.config:<19}" + "".join(f"{row.p95_by_kind[kind] * 1000:>10.0f}" for kind in kinds))
     by_config = {row.config: row for row in rows}
     if "1x1" in by_config and "1x4" in by_config:
         print(f"\nscaling 1 -> 4 workers: {by_config['1x4'].throughput / by_config['1x1'].throughput:.2f}x")
