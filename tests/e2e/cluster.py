@@ -81,8 +81,12 @@ class Cluster:
         """Start server ``index`` again after a kill or stop (on a new port)."""
         self.servers[index].start()
 
-    def stop_storage(self) -> None:
-        self.seaweedfs.stop()
+    def stop_storage(self, *, kill: bool = False) -> None:
+        """Stop the object store, gracefully or (``kill``) at once, as a crash would."""
+        if kill:
+            self.seaweedfs.kill()
+        else:
+            self.seaweedfs.stop()
 
     def start_storage(self) -> None:
         self.seaweedfs.start()
@@ -92,7 +96,7 @@ class Cluster:
         self.postgres.restart(down)
 
     def fsck(self) -> dict:  # type: ignore[type-arg]
-        """The ``fsck`` report of the shared database and bucket."""
+        """The JSON report of ``appstore-registry fsck`` on the shared database and bucket."""
         return self.servers[0].fsck()
 
     def drop(self) -> None:

@@ -79,6 +79,14 @@ class SeaweedFS:
             self.process.wait()
         self.process = None
 
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash or a lost host would end it; ``start`` brings it back."""
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+
 
 @pytest.fixture(scope="session")
 def seaweedfs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
