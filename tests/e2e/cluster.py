@@ -95,10 +95,6 @@ class Cluster:
         """Restart PostgreSQL under the running servers, ``down`` seconds without it."""
         self.postgres.restart(down)
 
-    def fsck(self) -> dict:  # type: ignore[type-arg]
-        """The JSON report of ``appstore-registry fsck`` on the shared database and bucket."""
-        return self.servers[0].fsck()
-
     def drop(self) -> None:
         """Drop the cluster's database (the servers must be stopped)."""
         self.postgres.drop_database(self.database)

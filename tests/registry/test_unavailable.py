@@ -9,7 +9,9 @@ the real SeaweedFS and PostgreSQL under load.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from flask import Flask
@@ -32,13 +34,17 @@ def dead_endpoint() -> str:
     return f"http://{HOST}:{free_port()}"
 
 
-@pytest.fixture
-def dead_store(monkeypatch: pytest.MonkeyPatch) -> S3Store:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", dead_endpoint())
-    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"),
-                        ("AWS_DEFAULT_REGION", "us-east-1")):
+def store_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> S3Store:
+    """An S3 store whose client the standard variables point at ``endpoint``."""
+    for name, value in (("AWS_ENDPOINT_URL_S3", endpoint), ("AWS_ACCESS_KEY_ID", "test"),
+                        ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_DEFAULT_REGION", "us-east-1")):
         monkeypatch.setenv(name, value)
     return S3Store("artifacts", client=s3_client())
+
+
+@pytest.fixture
+def dead_store(monkeypatch: pytest.MonkeyPatch) -> S3Store:
+    return store_at(monkeypatch, dead_endpoint())
 
 
 def publish(client: FlaskClient, token: str, archive: bytes):  # type: ignore[no-untyped-def]
@@ -50,6 +56,32 @@ def test_an_unreachable_store_raises_storage_unavailable_and_is_not_ready(dead_s
     with pytest.raises(StorageUnavailable, match="does not answer"):
         list(dead_store.keys())  # a paginator's calls too
     assert dead_store.ready() is False
+
+
+class Overloaded(BaseHTTPRequestHandler):
+    """A store (or the gateway before it) that is there but answers 503 to everything."""
+
+    def _unavailable(self) -> None:
+        self.send_response(503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = _unavailable
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_a_store_that_answers_503_is_unavailable_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ThreadingHTTPServer((HOST, 0), Overloaded)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = store_at(monkeypatch, f"http://{HOST}:{server.server_address[1]}")
+        with pytest.raises(StorageUnavailable):
+            store.exists("0" * 64)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_without_the_store_a_publish_is_a_503_and_leaves_no_app_nor_release(
