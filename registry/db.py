@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.models.rules import keep_rules
@@ -20,6 +20,9 @@ from registry.transactions import rollback, unit_of_work
 EXTENSION = "appstore.db"
 #: PostgreSQL's SQLSTATEs for a full disk and for a unique constraint.
 PG_DISK_FULL, PG_UNIQUE_VIOLATION = "53100", "23505"
+#: PostgreSQL going away: class 08 (connection exception), and a server shutting down,
+#: crashed, or still starting (57P01, 57P02, 57P03).
+PG_CONNECTION_CLASS, PG_GOING_AWAY = "08", frozenset({"57P01", "57P02", "57P03"})
 
 
 class Database:
@@ -102,6 +105,18 @@ def is_database_full(error: DBAPIError) -> bool:
     if getattr(orig, "sqlstate", None) == PG_DISK_FULL:
         return True
     return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
+def is_database_unreachable(error: DBAPIError) -> bool:
+    """Whether the database server could not be reached or dropped the connection (a restart,
+    a failover): the pool drops that connection and checks the next before use (pre-ping),
+    so the same request succeeds once the server is back. SQLite has no server to lose."""
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError) or not hasattr(error.orig, "sqlstate"):
+        return False  # sqlite3's errors carry no SQLSTATE: a locked or broken file is no outage
+    sqlstate: str | None = getattr(error.orig, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(PG_CONNECTION_CLASS) or sqlstate in PG_GOING_AWAY
 
 
 def is_unique_violation(error: DBAPIError) -> bool:

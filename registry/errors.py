@@ -110,6 +110,22 @@ class StorageFull(RegistryError):
     kind = kinds.STORAGE_FULL
 
 
+class Unavailable(RegistryError):
+    """A service the registry depends on (the artifact store, the database) cannot be
+    reached; nothing was changed, and the same request may succeed in ``retry_after`` seconds."""
+
+    kind = kinds.UNAVAILABLE
+    retry_after = 10
+
+
+class StorageUnavailable(Unavailable):
+    """The artifact store does not answer (refused, timed out, or says it is unavailable)."""
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database does not answer or dropped the connection (a restart, a failover)."""
+
+
 class ConfigurationError(Exception):
     """A setting the registry cannot start with; the message names the setting and says what to give.
 

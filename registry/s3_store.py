@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as EndpointUnreachable
 
-from registry.errors import StorageFull
+from registry.errors import StorageFull, StorageUnavailable
 from registry.storage import (
     CHUNK,
     KEY_PREFIX,
@@ -50,16 +51,42 @@ MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 FULL_CODES = frozenset({"EntityTooLarge", "QuotaExceeded", "XMinioStorageFull", "XMinioAdminBucketQuotaExceeded",
                         "InsufficientStorage"})
 INSUFFICIENT_STORAGE = 507
+#: Answers of a store (or the gateway before it) that is there but cannot serve now.
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+#: A dead store must fail a request in seconds, not minutes: a refused connection fails
+#: at once, a silent one after the connect timeout, and each is tried this many times
+#: in all (with botocore's short, jittered back-off in between).
+CONNECT_TIMEOUT, READ_TIMEOUT, ATTEMPTS = 2, 20, 3
+UNREACHABLE_MESSAGE = ("The registry's artifact store does not answer, so nothing was saved or sent. "
+                       "Try again in a minute; if it persists, tell the curators.")
 
 
 def s3_client() -> S3Client:
     """A client configured by the standard AWS variables; path-style addressing when an
-    endpoint of its own is given, as S3-compatible servers on a host name or IP expect."""
+    endpoint of its own is given, as S3-compatible servers on a host name or IP expect.
+    A store that cannot be reached raises ``StorageUnavailable`` (see ``_refuse_unreachable``)."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-    config = Config(connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"},
+    config = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+                    retries={"max_attempts": ATTEMPTS, "mode": "standard"},
                     signature_version="s3v4",  # also for download addresses, which would be SigV2 otherwise
                     s3={"addressing_style": "path" if endpoint else "auto"})
-    return boto3.client("s3", endpoint_url=endpoint, config=config)
+    client = boto3.client("s3", endpoint_url=endpoint, config=config)
+    client.meta.events.register("after-call-error.s3", _refuse_unreachable)
+    client.meta.events.register("after-call.s3", _refuse_unavailable)
+    return client
+
+
+def _refuse_unreachable(exception: BaseException, **_: Any) -> None:
+    """After the last attempt of a call failed: a refused, timed-out or dropped connection
+    becomes ``StorageUnavailable`` (a 503), for every call (paginators too) in one place."""
+    if isinstance(exception, EndpointUnreachable | HTTPClientError):
+        raise StorageUnavailable(UNREACHABLE_MESSAGE) from exception
+
+
+def _refuse_unavailable(http_response: Any, **_: Any) -> None:
+    """After the last attempt of a call: a 502, 503 or 504 becomes ``StorageUnavailable``."""
+    if getattr(http_response, "status_code", None) in UNAVAILABLE_STATUSES:
+        raise StorageUnavailable(UNREACHABLE_MESSAGE)
 
 
 @contextmanager
@@ -110,7 +137,7 @@ class S3Store:
     def ready(self) -> bool:
         try:
             self.client.head_bucket(Bucket=self.bucket)
-        except (ClientError, BotoCoreError, OSError):
+        except (ClientError, BotoCoreError, OSError, StorageUnavailable):
             return False
         return True
 
@@ -183,7 +210,7 @@ class S3Store:
         except BaseException:
             try:
                 self.client.abort_multipart_upload(Bucket=self.bucket, Key=staged, UploadId=upload)
-            except (ClientError, BotoCoreError, OSError):
+            except (ClientError, BotoCoreError, OSError, StorageUnavailable):
                 pass  # the write's own error is the one to report; fsck lists the upload
             raise
         return size
@@ -192,7 +219,7 @@ class S3Store:
         """Remove what a failed write left; the write's own error is the one to report."""
         try:
             self.client.delete_object(Bucket=self.bucket, Key=staged)
-        except (ClientError, BotoCoreError, OSError):
+        except (ClientError, BotoCoreError, OSError, StorageUnavailable):
             pass  # fsck finds it among unfinished_writes
 
     def stat(self, key: str) -> BlobStat:

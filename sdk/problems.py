@@ -35,10 +35,11 @@ PAYLOAD_TOO_LARGE = ProblemKind("payload-too-large", 413, "Package too large")
 VERIFICATION_FAILED = ProblemKind("verification-failed", 422, "Verification failed")
 INTERNAL_ERROR = ProblemKind("internal-error", 500, "Internal server error")
 STORAGE_FULL = ProblemKind("storage-full", 507, "Insufficient storage")
+UNAVAILABLE = ProblemKind("unavailable", 503, "Service unavailable")
 
 KINDS: tuple[ProblemKind, ...] = (
     BAD_REQUEST, INVALID_PARAMS, MALFORMED_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT,
-    PAYLOAD_TOO_LARGE, VERIFICATION_FAILED, INTERNAL_ERROR, STORAGE_FULL,
+    PAYLOAD_TOO_LARGE, VERIFICATION_FAILED, INTERNAL_ERROR, STORAGE_FULL, UNAVAILABLE,
 )
 _BY_SLUG = {kind.slug: kind for kind in KINDS}
 

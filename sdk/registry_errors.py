@@ -85,6 +85,12 @@ class StorageFull(RegistryError):
     kind = kinds.STORAGE_FULL
 
 
+class Unavailable(RegistryError):
+    """The registry's database or artifact store does not answer for now; nothing was changed (503)."""
+
+    kind = kinds.UNAVAILABLE
+
+
 class VerificationFailed(PackageRejected):
     """Verification on the registry failed (422); ``findings`` say why."""
 
@@ -108,6 +114,8 @@ _SAID: dict[ProblemKind, tuple[type[RegistryError], str, str]] = {
                               "Leave out files the app does not need (.appstoreignore) and build again."),
     kinds.STORAGE_FULL: (StorageFull, "The registry's storage is full ({status}{detail}).",
                          "Nothing was saved; try again later or tell the registry's administrators."),
+    kinds.UNAVAILABLE: (Unavailable, "The registry is unavailable for a moment ({status}{detail}).",
+                        "Nothing was changed; try again in a minute."),
 }
 
 

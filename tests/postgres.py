@@ -13,6 +13,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -67,11 +68,21 @@ class PostgresServer:
             os.chown(self.base, user.pw_uid, user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C")
+        self._start_server()
+
+    def _start_server(self) -> None:
         # Durability is not under test here: skip fsync to keep tests fast.
         options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.base / "server.log"),
                   "-w", "start")
+
+    def restart(self, down: float = 0.0) -> None:
+        """Restart the server as an operator would (``pg_ctl stop -m fast``: sessions are
+        ended, their connections dropped), after ``down`` seconds without a server."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        time.sleep(down)
+        self._start_server()
 
     def stop(self) -> None:
         if not (self.data / "postmaster.pid").exists():

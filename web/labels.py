@@ -108,6 +108,7 @@ ERRORS = {
     422: _l("Verification failed"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
     507: _l("The store is full"),
 }
 #: How the results page can order apps (registry.services.catalogue.SORTS).
@@ -140,6 +141,8 @@ STATUS_DETAILS = {
     422: _l("The store checked what you sent and cannot accept it; the findings say what to fix."),
     429: _l("Too many attempts in a short time. Wait a few minutes and try again."),
     500: _l("Something went wrong on our side. Try again; if it persists, tell the curators."),
+    503: _l("Part of the store is unavailable for a moment, so nothing was changed. Try again in a "
+            "minute; if it persists, tell the curators."),
     507: ERROR_DETAILS["storage-full"],
 }
 #: Errors worded from their code and data (``RegistryError.page_code``, ``page_data``).

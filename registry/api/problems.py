@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, json, render_template, request
+from flask import Flask, Response, g, json, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from registry.db import is_database_full, is_unique_violation, rollback_request_session
-from registry.errors import Conflict, MalformedInput, PayloadTooLarge, RegistryError, StorageFull
+from registry.db import is_database_full, is_database_unreachable, is_unique_violation, rollback_request_session
+from registry.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    MalformedInput,
+    PayloadTooLarge,
+    RegistryError,
+    StorageFull,
+    Unavailable,
+)
 from registry.storage import STORAGE_FULL_MESSAGE, is_disk_full
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+DATABASE_UNREACHABLE_MESSAGE = ("The registry's database does not answer, so nothing was changed. "
+                                "Try again in a minute; if it persists, tell the curators.")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -34,12 +44,16 @@ def _render(error: RegistryError) -> Response:
         response = Response(json.dumps(error.problem()), status=error.status, mimetype=PROBLEM_JSON)
         if error.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="appstore"'
-        return response
-    html = render_template("error.html", error=error)
-    return Response(html, status=error.status, mimetype="text/html")
+    else:
+        response = Response(render_template("error.html", error=error), status=error.status, mimetype="text/html")
+    if isinstance(error, Unavailable):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _registry_error(error: RegistryError) -> Response:
+    if isinstance(error, Unavailable):  # expected in an outage: a line in the log, not a traceback
+        log.warning("%s on %s %s: %s", type(error).__name__, request.method, request.path, error.__cause__ or error)
     return _render(error)
 
 
@@ -72,8 +86,14 @@ def _os_error(error: OSError) -> Response:
 
 
 def _database_error(error: DBAPIError) -> Response:
-    """A full database is a 507; a unique constraint that a concurrent request
-    won is a 409 (services that expect the race say more); anything else, a 500."""
+    """A database that does not answer is a 503; a full one is a 507; a unique constraint
+    that a concurrent request won is a 409 (services that expect the race say more);
+    anything else, a 500."""
+    if is_database_unreachable(error):
+        log.warning("database unreachable on %s %s: %s", request.method, request.path, error.orig)
+        # The error page must not ask the lost database who is signed in (web.auth).
+        g.setdefault("current_user", None)
+        return _render(DatabaseUnavailable(DATABASE_UNREACHABLE_MESSAGE))
     rollback_request_session()
     if is_database_full(error):
         log.error("database full on %s %s: %s", request.method, request.path, error.orig)

@@ -29,6 +29,8 @@ Auth = Literal["none", "bearer", "optional"]
 BAD_REQUEST = "The request is malformed or a value is invalid; `invalidParams` names every problem."
 UNAUTHORISED = "No, an unknown or a revoked token."
 STORAGE_FULL = "The registry's storage is full; nothing was saved. Try again later."
+UNAVAILABLE = ("The database or the artifact store does not answer; nothing was changed. "
+               "Try again after the seconds in `Retry-After`.")
 TOO_LARGE = "The request is too large."
 
 
@@ -176,6 +178,7 @@ def _operation(spec: Operation, arguments: set[str], method: str) -> dict[str, A
         problems.setdefault(413, TOO_LARGE)
     if method != "GET":
         problems.setdefault(507, STORAGE_FULL)
+    problems.setdefault(503, UNAVAILABLE)
     responses.update({str(status): _problem(text) for status, text in sorted(problems.items())})
     result["responses"] = dict(sorted(responses.items()))
     return result

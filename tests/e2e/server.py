@@ -73,7 +73,8 @@ class RegistryServer:
 
     def __init__(self, data_dir: Path, *, workers: int = 2, environment: dict[str, str] | None = None,
                  command: Callable[[int], list[str]] | None = None) -> None:
-        """``environment`` adds settings (``APPSTORE_SERVE_HEADER_TIMEOUT``, ...) to the server's;
+        """``environment`` adds settings (``APPSTORE_SERVE_HEADER_TIMEOUT``, ...) to the server's
+        and its commands';
         ``command`` gives another server command line for a port (benchmarks compare servers)."""
         self.data_dir = data_dir
         self.workers = workers
@@ -96,7 +97,7 @@ class RegistryServer:
         """Run ``appstore-registry ARGS`` on this data dir."""
         result = subprocess.run(
             [console_script("appstore-registry"), *args],
-            env=registry_environment(self.data_dir), cwd=self.data_dir.parent,
+            env=registry_environment(self.data_dir) | self.environment, cwd=self.data_dir.parent,
             capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
         )
         if check and result.returncode != 0:
