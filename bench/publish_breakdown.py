@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.registry_throughput import package_for  # noqa: E402
 from registry.app import create_app  # noqa: E402
 from registry.db import database  # noqa: E402
+from registry.metrics import VERIFICATION_SECONDS  # noqa: E402
 from registry.migrations import alembic_config  # noqa: E402
 from registry.services.organisations import OrganisationService  # noqa: E402
 from registry.services.profiles import ProfileService  # noqa: E402
 from registry.services.tokens import TokenService  # noqa: E402
-from registry.metrics import VERIFICATION_SECONDS  # noqa: E402
 
 WARM_UP = 5
 
