@@ -198,7 +198,7 @@ def _problems(schemas: store.SchemaStore, deploy: Deploy, number: int,
     found = deploy.derived.get(key)
     if found is None:
         found = deploy.derived[key] = tuple(_check(schemas, obj, schema))
-    return found  # type: ignore[no-any-return]  # what this function put under its key
+    return found
 
 
 def _check(schemas: store.SchemaStore, obj: KubeObject, schema: str) -> Iterator[tuple[str, str, Problem]]:

@@ -127,7 +127,7 @@ def fingerprint(version: str, api_version: str, kind: str) -> str | None:
 def _contents(version: str) -> dict[str, Any]:
     """The ``$defs`` of ``version`` (the registry of ``_definitions`` holds the same document)."""
     registry = _definitions(version)[0]
-    return registry.contents(_DEFINITIONS_ID)["$defs"]  # type: ignore[no-any-return]
+    return registry.contents(_DEFINITIONS_ID)["$defs"]
 
 
 def _closure(definitions: dict[str, Any], name: str) -> dict[str, Any]:
