@@ -111,14 +111,15 @@ class SchemaStore:
         return self._groups[version]
 
 
-@functools.lru_cache(maxsize=4096)  # (version, apiVersion, kind) triples the upload names
 def fingerprint(version: str, api_version: str, kind: str) -> str | None:
     """The digest of the schema of ``kind`` in ``version`` with all it refers to, or
     ``None`` if that version does not define it: equal digests validate alike."""
-    definitions = _definitions(version)
-    name = definitions[1].get((api_version, kind))
-    if name is None:
-        return None
+    name = _definitions(version)[1].get((api_version, kind))
+    return _fingerprint(version, name) if name is not None else None
+
+
+@functools.cache  # keyed by definitions that the shipped schemas name, never by what an upload says
+def _fingerprint(version: str, name: str) -> str:
     closure = _closure(_contents(version), name)
     return hashlib.sha256(json.dumps(closure, sort_keys=True).encode()).hexdigest()
 
