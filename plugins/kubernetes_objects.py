@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -152,6 +152,9 @@ class Deploy:
 
     objects: tuple[KubeObject, ...]
     findings: tuple[Finding, ...]
+    # Results that checks derive from the objects alone, by the check's own key, so that
+    # every profile and Kubernetes version asking the same question shares one answer.
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def mappings(self) -> Iterator[KubeObject]:
         """Objects that are mappings (others are reported by the schema check)."""

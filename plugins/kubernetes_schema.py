@@ -88,7 +88,7 @@ def platform_findings(schemas: store.SchemaStore, package: PackageView, profile:
         for version, schema in versions:
             if removal(obj.api_version, obj.kind, version) is not None:
                 continue  # reported by api_lifecycle, with its replacement
-            for code, field, problem in _check(schemas, obj, version, schema):
+            for code, field, problem in _problems(schemas, deploy, number, schema):
                 per_version[(number, code, field, problem)].append(version)
     every = tuple(version for version, _ in versions)
     for (number, code, field, problem), seen in per_version.items():
@@ -187,9 +187,22 @@ def _undeclared_custom(obj: KubeObject, profile: PlatformProfile) -> Finding:
     return obj.error("kubernetes.undeclared-custom-resource", "apiVersion", **facts)
 
 
-def _check(schemas: store.SchemaStore, obj: KubeObject, version: str,
-           schema: str) -> Iterator[tuple[str, str, Problem]]:
-    """(code, field, data) of each problem of ``obj`` in Kubernetes ``version``."""
+def _problems(schemas: store.SchemaStore, deploy: Deploy, number: int,
+              schema: str) -> tuple[tuple[str, str, Problem], ...]:
+    """The problems of object ``number`` against the schemas of ``schema``, found once per
+    package and schema fingerprint: versions that define its kind alike, and profiles
+    that run the same versions, share them."""
+    obj = deploy.objects[number]
+    fingerprint = store.fingerprint(schema, obj.api_version, obj.kind)
+    key = ("kubernetes-schema", number, fingerprint or f"{schema} has no {obj.api_version} {obj.kind}")
+    found = deploy.derived.get(key)
+    if found is None:
+        found = deploy.derived[key] = tuple(_check(schemas, obj, schema))
+    return found
+
+
+def _check(schemas: store.SchemaStore, obj: KubeObject, schema: str) -> Iterator[tuple[str, str, Problem]]:
+    """(code, field, data) of each problem of ``obj`` in the schemas of Kubernetes ``schema``."""
     validator = schemas.validator(schema, obj.api_version, obj.kind)
     if validator is not None:
         for error in validator.iter_errors(obj.body):

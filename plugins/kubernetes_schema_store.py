@@ -1,6 +1,6 @@
 """The upstream Kubernetes schemas, offline: one compiled validator per
-(Kubernetes version, apiVersion, kind) and plugin instance, shared by every
-manifest and call.
+distinct schema of a kind (apiVersion and kind, in one or more Kubernetes
+versions) and plugin instance, shared by every manifest and call.
 
 The schemas come from the ``kubernetes-validate`` package, in their strict
 form (unknown fields are errors, as ``kubectl apply`` reports them since 1.27).
@@ -9,11 +9,18 @@ of data shipped with the package, immutable once read, and bounded by the
 versions shipped. The compiled validators are state of a ``SchemaStore``, which
 each plugin instance (one per plugin manager, so per app) owns; a kind's
 validator points into the definitions, so nothing is loaded per manifest.
+
+Most kinds are defined alike in several Kubernetes versions (a Service or a
+ConfigMap often in all that a profile runs). Each kind's schema in a version has
+a fingerprint, the digest of its definition and every definition it refers to:
+kinds with one fingerprint are one validator, and an object is checked once per
+fingerprint, not once per version and profile.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from importlib import resources
@@ -80,23 +87,21 @@ class SchemaStore:
     def __init__(self) -> None:
         # Keys are only (version, apiVersion, kind) triples that the shipped
         # schemas define, so the upload cannot grow them beyond the data.
-        self._validators: dict[tuple[str, str, str], jsonschema.protocols.Validator] = {}
+        self._validators: dict[str, jsonschema.protocols.Validator] = {}  # by fingerprint
         self._groups: dict[str, frozenset[str]] = {}
         self.compiled = 0  # how many validators this store compiled (each once)
 
     def validator(self, version: str, api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
         """The compiled validator of one kind in one version, or ``None`` if it has none."""
-        key = (version, api_version, kind)
-        found = self._validators.get(key)
-        if found is not None:
-            return found
-        registry, index = _definitions(version)
-        name = index.get((api_version, kind))
-        if name is None:
+        key = fingerprint(version, api_version, kind)
+        if key is None:
             return None
-        schema = {"$ref": f"{_DEFINITIONS_ID}#/$defs/{name}", "type": "object"}
-        self._validators[key] = found = _Validator(schema, registry=registry)
-        self.compiled += 1
+        found = self._validators.get(key)
+        if found is None:
+            registry, index = _definitions(version)
+            schema = {"$ref": f"{_DEFINITIONS_ID}#/$defs/{index[(api_version, kind)]}", "type": "object"}
+            self._validators[key] = found = _Validator(schema, registry=registry)
+            self.compiled += 1
         return found
 
     def groups(self, version: str) -> frozenset[str]:
@@ -104,6 +109,54 @@ class SchemaStore:
         if version not in self._groups:
             self._groups[version] = frozenset(api.rpartition("/")[0] for api, _ in _definitions(version)[1])
         return self._groups[version]
+
+
+def fingerprint(version: str, api_version: str, kind: str) -> str | None:
+    """The digest of the schema of ``kind`` in ``version`` with all it refers to, or
+    ``None`` if that version does not define it: equal digests validate alike."""
+    name = _definitions(version)[1].get((api_version, kind))
+    return _fingerprint(version, name) if name is not None else None
+
+
+@functools.cache  # keyed by definitions that the shipped schemas name, never by what an upload says
+def _fingerprint(version: str, name: str) -> str:
+    closure = _closure(_contents(version), name)
+    return hashlib.sha256(json.dumps(closure, sort_keys=True).encode()).hexdigest()
+
+
+@functools.cache
+def _contents(version: str) -> dict[str, Any]:
+    """The ``$defs`` of ``version`` (the registry of ``_definitions`` holds the same document)."""
+    registry = _definitions(version)[0]
+    return registry.contents(_DEFINITIONS_ID)["$defs"]
+
+
+def _closure(definitions: dict[str, Any], name: str) -> dict[str, Any]:
+    """``name``'s definition and every definition it refers to, directly or not, by name."""
+    found: dict[str, Any] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in found or current not in definitions:
+            continue  # an unknown name: the validator reports what it cannot resolve
+        found[current] = definitions[current]
+        pending.extend(_references(definitions[current]))
+    return found
+
+
+def _references(schema: Any) -> list[str]:
+    """The definitions a schema refers to (``#/$defs/NAME``)."""
+    names, stack = [], [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                names.append(ref.rpartition("/")[2])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
 
 
 def api_versions_of(version: str, kind: str) -> list[str]:

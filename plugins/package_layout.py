@@ -11,7 +11,7 @@ from sdk.jsonstream import is_json_stream
 from sdk.licences import names_proprietary
 from sdk.manifest import LAYERS
 from sdk.package import DEPLOY_DIR, PUBLICCODE_ALIAS, PUBLICCODE_PATH, PackageView
-from sdk.publiccode import commonground_layer, load_publiccode
+from sdk.publiccode import commonground_layer, publiccode_of
 from sdk.yamldoc import decode_text, load_yaml_stream
 
 PLUGIN_NAME = "package-layout"
@@ -62,8 +62,6 @@ def _publiccode_name(package: PackageView) -> list[Finding]:
 
 
 def _layer_from_publiccode(package: PackageView) -> list[Finding]:
-    raw = package.read(package.publiccode_path())
-    data = load_publiccode(raw)[0] if raw is not None else None
-    if commonground_layer(data) is not None:
+    if commonground_layer(publiccode_of(package)) is not None:
         return [Finding.info("manifest.layer-from-publiccode", key="layer")]
     return [Finding.error("manifest.missing-key", key="layer", data={"field": "layer", "allowed": list(LAYERS)})]

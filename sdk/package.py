@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from sdk.frozen import freeze
 
@@ -19,6 +19,8 @@ DEPLOY_DIR = "deploy/"
 #: The files ``kubectl apply -f`` takes from a folder (it compares case-sensitively).
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 CHART_FILE = "Chart.yaml"
+
+Parsed = TypeVar("Parsed")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class PackageView:
     sha256: str = ""
     size: int = 0
     origin: str = field(default="archive", compare=False)
+    # What ``parsed`` read so far, by (reader, path): bounded by readers x files of this view.
+    _parsed: dict[tuple[Callable[[bytes], Any], str], Any] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Plugins read what others read and what is stored: none of it may change under them.
@@ -48,6 +53,20 @@ class PackageView:
 
     def read(self, path: str) -> bytes | None:
         return self.files.get(normalise(path))
+
+    def parsed(self, path: str, reader: Callable[[bytes], Parsed]) -> Parsed | None:
+        """``reader(bytes of path)``, or ``None`` if absent; read once per view, path and reader.
+
+        The checks of a publish and the registry that stores it read the same
+        documents (publiccode.yml above all): parsing once, not once per reader,
+        saves most of their cost. ``reader`` must depend on the bytes alone, and
+        callers must not change what it returns: every other caller shares it.
+        """
+        key = (reader, normalise(path))
+        if key not in self._parsed:
+            raw = self.read(path)
+            self._parsed[key] = reader(raw) if raw is not None else None
+        return self._parsed[key]  # type: ignore[no-any-return]  # keyed by this reader: its type
 
     def text(self, path: str) -> str | None:
         """The file decoded as UTF-8, or ``None`` if absent or not UTF-8.

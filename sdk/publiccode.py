@@ -10,6 +10,7 @@ from typing import Any
 
 from sdk.findings import Finding
 from sdk.manifest import LAYERS
+from sdk.package import PackageView
 from sdk.yamldoc import load_yaml
 
 
@@ -21,6 +22,14 @@ def load_publiccode(raw: bytes, path: str = "publiccode.yml") -> tuple[dict[str,
     if not isinstance(data, dict):
         return None, [Finding.error("publiccode.not-a-mapping", data={"path": path, "case": "loaded"})]
     return data, []
+
+
+def publiccode_of(package: PackageView, path: str | None = None) -> dict[str, Any] | None:
+    """The package's publiccode.yml (``path``, else the one it carries) as data, or ``None``
+    when absent or unreadable. Parsed once per package view: its readers share the result
+    and must not change it."""
+    loaded = package.parsed(path or package.publiccode_path(), load_publiccode)
+    return loaded[0] if loaded is not None else None
 
 
 def commonground_layer(data: Mapping[str, Any] | None) -> str | None:

@@ -11,6 +11,7 @@ past repeated keys: each is an error, and the first value counts.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -28,8 +29,27 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 
 
+class _SafeYAML(YAML):
+    """ruamel's pure-Python safe YAML, without a search of the disk on every instance."""
+
+    def official_plug_ins(self) -> Any:
+        # ruamel globs its folder for plug-ins whenever a YAML() is made: a large part of
+        # reading a small document. What is installed does not change while we run.
+        return list(_plug_ins())
+
+
+@functools.cache
+def _plug_ins() -> tuple[str, ...]:
+    return tuple(YAML.official_plug_ins(None))  # type: ignore[arg-type]  # it reads only its module's path
+
+
+def safe_yaml() -> YAML:
+    """A fresh pure-Python safe parser (one per document: a parser holds state)."""
+    return _SafeYAML(typ="safe", pure=True)
+
+
 def _loader(allow_duplicate_keys: bool = False) -> YAML:
-    yaml = YAML(typ="safe", pure=True)
+    yaml = safe_yaml()
     yaml.allow_duplicate_keys = allow_duplicate_keys
     yaml.max_depth = MAX_DEPTH
     return yaml

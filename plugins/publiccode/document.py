@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sdk.text import UNSTORABLE
 from sdk.text import describe as describe_character
+from sdk.yamldoc import safe_yaml
 
 MAX_BYTES = 1024 * 1024
 #: Aliases can make a small file expand enormously; stop walking after this many nodes.
@@ -47,7 +47,7 @@ def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, DocumentError("encoding", {"offset": exc.start})
-    yaml = YAML(typ="safe", pure=True)
+    yaml = safe_yaml()
     yaml.version = (1, 2)  # `yes` stays a string, whatever %YAML the file claims
     yaml.max_depth = MAX_DEPTH
     try:

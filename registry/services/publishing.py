@@ -50,7 +50,7 @@ from sdk.hookspecs import Decision, Lookalike, RegistryFacts, ReleaseEvent, Veri
 from sdk.licences import Licence, LicenceError, normalise_licence
 from sdk.manifest import Manifest, is_slug
 from sdk.package import PackageView
-from sdk.publiccode import catalogue_fields, commonground_layer, load_publiccode, search_text
+from sdk.publiccode import catalogue_fields, commonground_layer, publiccode_of, search_text
 from sdk.verdicts import Verdict
 from sdk.verification import Compatibility, check_platforms, timing_plugins, verify_package
 from sdk.versions import is_version, precedence_key
@@ -200,7 +200,7 @@ class PublishService:
         licence: Licence,
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
-        publiccode = _publiccode(package)
+        publiccode = publiccode_of(package)
         claimed = self._claim(manifest, licence, caller)
         try:
             return self._store_and_record(upload, package, manifest, publiccode, decision, compatibility,
@@ -343,11 +343,6 @@ def release_claim(session: Session, app_id: int) -> bool:
         log.exception("could not give back the claim of app %s; fsck reports it", app_id)
         return False
     return gone
-
-
-def _publiccode(package: PackageView) -> dict | None:
-    raw = package.read(package.publiccode_path())
-    return load_publiccode(raw)[0] if raw is not None else None
 
 
 def _licence(package: PackageView, decision: Decision) -> Licence:

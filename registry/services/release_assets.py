@@ -25,7 +25,7 @@ from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
 from registry.transactions import savepoint
 from sdk.package import PUBLICCODE_PATH, PackageView, normalise
-from sdk.publiccode import descriptions, load_publiccode
+from sdk.publiccode import descriptions, publiccode_of
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,7 @@ def content_type(path: str, data: bytes) -> str | None:
 
 def store_images(store: ArtifactStore, package: PackageView) -> list[StoredImage]:
     """Copy the package's images into the store, each under its own sha256."""
-    raw = package.read(PUBLICCODE_PATH)
-    publiccode = load_publiccode(raw)[0] if raw is not None else None
+    publiccode = publiccode_of(package, PUBLICCODE_PATH)
     stored = []
     for path in image_references(publiccode, package.text(README_PATH)):
         data = package.read(path)
