@@ -29,6 +29,7 @@ from registry.services.organisations import OrganisationService
 from registry.services.tokens import TokenService
 from tests.e2e.server import CHEAP_PASSWORDS
 from tests.postgres import PostgresServer, find_bindir
+from tests.registry.seaweedfs import seaweedfs, seaweedfs_server  # noqa: F401  (one S3 server per session, for every folder)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.server import RegistryServer, running
-from tests.registry.seaweedfs import seaweedfs_server  # noqa: F401  (a real S3 server, for the cluster)
 
 
 @pytest.fixture(scope="session")
