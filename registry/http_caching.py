@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from registry.services.catalogue_state import catalogue_state
@@ -39,7 +39,9 @@ _VERSION = code_version()
 
 def catalogue_etag(session: Session, parts: Iterable[str]) -> str:
     """The (unquoted) tag of an answer about the catalogue that depends on ``parts``."""
-    text = "\n".join([_VERSION, catalogue_state(session), request.url_root, *parts])
+    if "catalogue_state" not in g:  # read once per request, however many tags it makes
+        g.catalogue_state = catalogue_state(session)
+    text = "\n".join([_VERSION, g.catalogue_state, request.url_root, *parts])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -62,32 +64,34 @@ def not_modified(etag: str, cache_control: str, vary: str = "") -> Response:
 
 
 class AnswerCache:
-    """The latest answers of this worker by tag, at most ``limit`` bytes, least recently used out."""
+    """The latest answers of this worker by tag (a JSON body, or the immutable outline of a
+    page), at most ``limit`` bytes as their owners count them, least recently used out."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._size = 0
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, etag: str) -> bytes | None:
+    def get(self, etag: str) -> object | None:
         with self._lock:
-            body = self._entries.get(etag)
-            if body is not None:
-                self._entries.move_to_end(etag)
-            return body
+            entry = self._entries.get(etag)
+            if entry is None:
+                return None
+            self._entries.move_to_end(etag)
+            return entry[0]
 
-    def put(self, etag: str, body: bytes) -> None:
-        if len(body) > self.limit // 8:  # one answer never crowds out the rest
+    def put(self, etag: str, answer: object, size: int) -> None:
+        if size > self.limit // 8:  # one answer never crowds out the rest
             return
         with self._lock:
             if etag in self._entries:
                 return
-            self._entries[etag] = body
-            self._size += len(body)
+            self._entries[etag] = (answer, size)
+            self._size += size
             while self._size > self.limit:
-                _, dropped = self._entries.popitem(last=False)
-                self._size -= len(dropped)
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._size -= dropped
 
 
 def init_app(app: Flask) -> None:

@@ -33,11 +33,11 @@ def list_apps() -> Response:
     if is_current(etag):
         return not_modified(etag, cache_control)
     body = answers().get(etag)
-    if body is None:
+    if not isinstance(body, bytes):
         page = CatalogueService(request_session()).search(search)
         body = answer(AppPage(items=[AppSummary.of(app) for app in page.items], total=page.total, page=page.page,
                               page_size=page.page_size)).get_data()
-        answers().put(etag, body)
+        answers().put(etag, body, len(body))
     return with_validators(current_app.response_class(body, mimetype=current_app.json.mimetype), etag, cache_control)
 
 

@@ -5,7 +5,9 @@ how many apps each choice would give (disjunctive faceting). Four queries per
 page, whatever the catalogue's size: the page of apps; one scan that counts
 the total and the layer, licence and publisher-kind facets at once with
 conditional sums; and one grouped query each for categories (a JSON array per
-app) and platform profiles (a join through the latest release).
+app) and platform profiles (a join through the latest release). The ids of the page and
+the counts make an outline that the web store keeps per state of the catalogue; the page's
+apps and their publishers are read by id, in two queries.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from registry.errors import RegistryError
 from registry.models import (
@@ -66,17 +68,32 @@ class BrowsePage:
     facets: Facets
 
 
+@dataclass(frozen=True)
+class BrowseOutline:
+    """What a results page shows, without the apps themselves: their ids in order, the
+    total, the facets and a suggestion. Plain values, so a worker may keep it for as long
+    as the catalogue does not change (``registry.http_caching``)."""
+
+    app_ids: tuple[int, ...]
+    total: int
+    facets: Facets
+    suggestion: str | None
+
+
 class BrowseService(CatalogueService):
     def browse(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowsePage:
         """One page of apps that match ``query`` and ``filters``, with the counts of every facet."""
+        return self.page_of(self.outline(query, filters), query)
+
+    def outline(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowseOutline:
+        """The page's app ids and the counts of every facet (the queries that cost)."""
         self._check(query, filters)
         terms = query_terms(query.q)
         ranked, matched = self._hits(query, terms)
-        wanted = self._where(select(App), query, filters, None if ranked is not None else matched, for_page=True)
+        wanted = self._where(select(App.id), query, filters, None if ranked is not None else matched, for_page=True)
         statement = self._ordered(wanted, query.sort, ranked)
         statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
-        items = list(self.session.scalars(statement))
-        self._load_publishers(items)
+        ids = tuple(self.session.scalars(statement))
         total, layer, licence, kind = self._summary(query, filters, matched)
         facets = Facets(
             layer=layer,
@@ -85,8 +102,15 @@ class BrowseService(CatalogueService):
             license=licence,
             profile=self._profile_counts(query, filters, matched),
         )
-        page = AppPage(items, total, query.page, query.page_size, self._suggestion(terms, total))
-        return BrowsePage(page, facets)
+        return BrowseOutline(ids, total, facets, self._suggestion(terms, total))
+
+    def page_of(self, outline: BrowseOutline, query: AppQuery) -> BrowsePage:
+        """The page ``outline`` describes, its apps and their publishers read in two queries."""
+        found = {app.id: app for app in self.session.scalars(
+            select(App).where(App.id.in_(outline.app_ids)).options(selectinload(App.organisation)))}
+        items = [found[i] for i in outline.app_ids if i in found]
+        page = AppPage(items, outline.total, query.page, query.page_size, outline.suggestion)
+        return BrowsePage(page, outline.facets)
 
     def _check(self, query: AppQuery, filters: StoreFilters) -> None:
         check_query(query)
@@ -104,12 +128,6 @@ class BrowseService(CatalogueService):
         if filters.profile:
             statement = statement.where(_runs_on(filters.profile) if for_page else _running_on(filters.profile))
         return statement
-
-    def _load_publishers(self, items: list[App]) -> None:
-        # One query for the page's publishers instead of one per app.
-        ids = {app.organisation_id for app in items}
-        if ids:
-            list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
 
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None

@@ -10,8 +10,8 @@ from flask_wtf.csrf import generate_csrf
 
 from registry.db import request_session
 from registry.errors import RegistryError
-from registry.http_caching import catalogue_etag, is_current, not_modified, with_validators
-from registry.services.browsing import BrowseService, StoreFilters
+from registry.http_caching import answers, catalogue_etag, is_current, not_modified, with_validators
+from registry.services.browsing import BrowseOutline, BrowsePage, BrowseService, StoreFilters
 from registry.services.catalogue import AppQuery
 from web import web
 from web.auth import current_user
@@ -37,7 +37,7 @@ def results() -> Response:
     etag = _page_etag("results")
     if etag is not None and is_current(etag):
         return not_modified(etag, PAGE_CACHING, "Cookie")
-    browse = BrowseService(request_session()).browse(query, filters)
+    browse = _browse(query, filters)
     response = make_response(render_template(
         "results.html", browse=browse, query=query, filters=filters, chosen=_chosen(), facet_url=_facet_url,
         page_url=_page_url, sort_url=_sort_url, suggestion_url=_suggestion_url, picked=picked_apps()))
@@ -45,6 +45,18 @@ def results() -> Response:
         response.headers["Cache-Control"] = "private, no-store"
         return response
     return with_validators(response, etag, PAGE_CACHING, "Cookie")
+
+
+def _browse(query: AppQuery, filters: StoreFilters) -> BrowsePage:
+    """The results with their facets; the counting is done once per state of the catalogue
+    and kept by the worker (it is the same for everyone), the page's apps read each time."""
+    service = BrowseService(request_session())
+    key = catalogue_etag(request_session(), ["browse", repr(query), repr(filters)])
+    outline = answers().get(key)
+    if not isinstance(outline, BrowseOutline):
+        outline = service.outline(query, filters)
+        answers().put(key, outline, len(repr(outline)))
+    return service.page_of(outline, query)
 
 
 def _page_etag(page: str) -> str | None:
