@@ -133,10 +133,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="every request counts its facets (no outlines kept by the worker)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="appstore-bench-web-") as folder:
-        app = create_app({"DATA_DIR": folder, "DATABASE_URL": args.database_url, "SECRET_KEY": "bench",
-                          "LOAD_INSTALLED_PLUGINS": False})
+        settings = {"DATA_DIR": folder, "DATABASE_URL": args.database_url, "SECRET_KEY": "bench",
+                    "LOAD_INSTALLED_PLUGINS": False}
+        app = create_app(settings | ({"CATALOGUE_CACHE_BYTES": 0} if args.no_cache else {}))
         started = time.perf_counter()
         fill(app, args.apps)
         print(f"filled {args.apps} apps in {time.perf_counter() - started:.1f}s "
