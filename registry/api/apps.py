@@ -38,7 +38,7 @@ def list_apps() -> Response:
         body = answer(AppPage(items=[AppSummary.of(app) for app in page.items], total=page.total, page=page.page,
                               page_size=page.page_size)).get_data()
         answers().put(etag, body, len(body))
-    return with_validators(current_app.response_class(body, mimetype=current_app.json.mimetype), etag, cache_control)
+    return with_validators(current_app.response_class(body, mimetype="application/json"), etag, cache_control)
 
 
 @api.get("/apps/<app_id>")
