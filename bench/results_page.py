@@ -111,10 +111,12 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
         rebuild(connection)  # the search index, as publishing writes it
 
 
-def measure(app, warmup: int, requests: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+def measure(app, warmup: int, requests: int, only: list[str]) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
     client = app.test_client()
     timings: dict[str, list[float]] = {}
     for name, path in PAGES.items():
+        if only and name not in only:
+            continue
         for _ in range(warmup):
             assert client.get(path).status_code == 200, path
         samples = []
@@ -133,6 +135,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--page", action="append", default=[], choices=list(PAGES),
+                        help="time only this page (repeat for several)")
     parser.add_argument("--no-cache", action="store_true",
                         help="every request counts its facets (no outlines kept by the worker)")
     args = parser.parse_args()
@@ -144,7 +148,7 @@ def main() -> int:
         fill(app, args.apps)
         print(f"filled {args.apps} apps in {time.perf_counter() - started:.1f}s "
               f"({database(app).engine.dialect.name})")
-        timings = measure(app, args.warmup, args.requests)
+        timings = measure(app, args.warmup, args.requests, args.page)
         database(app).dispose()
     worst = 0.0
     print(f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

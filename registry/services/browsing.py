@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from registry.errors import RegistryError
 from registry.models import (
@@ -30,6 +30,7 @@ from registry.models import (
 )
 from registry.services.catalogue import AppPage, AppQuery, CatalogueService, check_query, in_layer
 from registry.services.search import query_terms
+from registry.services.search.backends import backend_for
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 
@@ -81,6 +82,10 @@ class BrowseOutline:
 
 
 class BrowseService(CatalogueService):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._platforms: dict[str, Match] = {}  # the apps running on a profile, by its slug
+
     def browse(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowsePage:
         """One page of apps that match ``query`` and ``filters``, with the counts of every facet."""
         return self.page_of(self.outline(query, filters), query)
@@ -90,7 +95,7 @@ class BrowseService(CatalogueService):
         self._check(query, filters)
         terms = query_terms(query.q)
         ranked, matched = self._hits(query, terms)
-        wanted = self._where(select(App.id), query, filters, None if ranked is not None else matched, for_page=True)
+        wanted = self._where(select(App.id), query, filters, None if ranked is not None else matched)
         statement = self._ordered(wanted, query.sort, ranked)
         statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
         ids = tuple(self.session.scalars(statement))
@@ -117,17 +122,23 @@ class BrowseService(CatalogueService):
         if filters.publisher_kind is not None and filters.publisher_kind not in ORGANISATION_KINDS:
             raise RegistryError(f"`kind` must be one of {', '.join(ORGANISATION_KINDS)}.")
 
-    def _where(
-        self, statement: Select, query: AppQuery, filters: StoreFilters, hits: Match | None,
-        for_page: bool = False,
-    ) -> Select:
+    def _where(self, statement: Select, query: AppQuery, filters: StoreFilters, hits: Match | None) -> Select:
         statement = self._filtered(statement, query, hits)
         if filters.publisher_kind:
             statement = statement.where(App.organisation_id.in_(
                 select(Organisation.id).where(Organisation.kind == filters.publisher_kind)))
         if filters.profile:
-            statement = statement.where(_runs_on(filters.profile) if for_page else _running_on(filters.profile))
+            statement = statement.where(self._running_on(filters.profile))
         return statement
+
+    def _running_on(self, profile: str) -> Match:
+        """Apps whose latest release is verified compatible with ``profile``, as one list of ids
+        read once per request: the page and each count filter by it as one bound value, rather
+        than each joining releases and verdicts again (or probing them per app for the page)."""
+        if profile not in self._platforms:
+            ids = list(self.session.scalars(_running_on(profile)))
+            self._platforms[profile] = backend_for(self.session.get_bind().dialect.name).among(ids)
+        return self._platforms[profile]
 
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None
@@ -197,26 +208,10 @@ def _unfaceted_licence(licence: str | None) -> str | None:
     return licence if licence not in LICENCE_KINDS else None
 
 
-def _runs_on(profile: str):  # type: ignore[no-untyped-def]
-    """Apps whose latest release is verified compatible with ``profile``.
-
-    A correlated EXISTS: the page of apps stops after its 20 rows, and each
-    probe is two index lookups (release by app and version, verdict by release).
-    """
-    return exists(
-        select(CompatibilityRecord.id)
-        .join(Release, Release.id == CompatibilityRecord.release_id)
-        .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
-        .where(Release.app_id == App.id, Release.version == App.latest_version,
-               CompatibilityRecord.compatible.is_(True), PlatformProfileRecord.slug == profile)
-    )
-
-
-def _running_on(profile: str):  # type: ignore[no-untyped-def]
-    """The same set as ``_runs_on`` for the counts, which read every matching app:
-    not correlated, so the database builds the set of app ids once."""
+def _running_on(profile: str) -> Select:
+    """The ids of apps whose latest release is verified compatible with ``profile``."""
     latest = aliased(App)
-    return App.id.in_(
+    return (
         select(Release.app_id)
         .join(latest, and_(latest.id == Release.app_id, latest.latest_version == Release.version))
         .join(CompatibilityRecord, CompatibilityRecord.release_id == Release.id)
