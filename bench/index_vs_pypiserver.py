@@ -115,7 +115,8 @@ def start_registry(folder: Path, apps: int) -> RegistryServer:
 def load(target: Target, duration: float, connections: int, script: Path) -> Figure:
     headers = [arg for header in target.headers for arg in ("-H", header)]
     result = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration:g}s", "-s", str(script), *headers, target.url],
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration:g}s", "--timeout", "10s", "-s", str(script),
+         *headers, target.url],
         capture_output=True, text=True, timeout=duration + 60, check=True)
     out = result.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
