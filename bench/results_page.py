@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -73,15 +73,19 @@ PAGES = {
 
 
 def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def]
-    """Bulk-insert ``count`` apps with a release and verdicts each."""
+    """Bulk-insert ``count`` apps with a release and verdicts each (after any rows the
+    database holds already, such as the profiles ``appstore-registry init`` adds)."""
     rng = random.Random(seed)
     engine = database(app).engine
     Base.metadata.create_all(engine)
     with engine.begin() as connection:
+        org, profile = (connection.scalar(select(func.coalesce(func.max(t.id), 0)))
+                        for t in (Organisation, PlatformProfileRecord))
         connection.execute(insert(Organisation), [
-            {"id": i + 1, "slug": f"org-{i}", "name": f"Organisatie {i}", "kind": KINDS[i % 3]} for i in range(60)])
+            {"id": org + i + 1, "slug": f"org-{i}", "name": f"Organisatie {i}", "kind": KINDS[i % 3]}
+            for i in range(60)])
         connection.execute(insert(PlatformProfileRecord), [
-            {"id": i + 1, "slug": f"profile-{i}", "name": f"Profiel {i}", "source": "", "revision": 1,
+            {"id": profile + i + 1, "slug": f"profile-{i}", "name": f"Profiel {i}", "source": "", "revision": 1,
              "status": "active"} for i in range(3)])
         apps, artifacts, releases, verdicts = [], [], [], []
         for i in range(count):
@@ -89,7 +93,7 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
             categories = rng.sample(CATEGORIES, rng.randint(1, 3))
             sha = f"{i:064x}"
             licence = ("LicenseRef-Proprietary", "commercial") if rng.random() < 0.2 else ("EUPL-1.2", "open")
-            apps.append({"id": i + 1, "slug": f"app-{i}", "organisation_id": rng.randint(1, 60),
+            apps.append({"id": i + 1, "slug": f"app-{i}", "organisation_id": org + rng.randint(1, 60),
                          "name": f"App {i} {words.split()[0]}", "summary": f"Een app voor {words}",
                          "layer": rng.choice(LAYERS), "categories": categories,
                          "license": licence[0], "license_kind": licence[1],
@@ -97,8 +101,8 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
             artifacts.append({"sha256": sha, "size": 2048, "filename": f"app-{i}-1.0.0.tar.gz"})
             releases.append({"id": i + 1, "app_id": i + 1, "version": "1.0.0", "status": "published",
                              "manifest": {}, "license": licence[0], "license_kind": licence[1],
-                             "artifact_sha256": sha, "published_by": 1})
-            verdicts += [{"release_id": i + 1, "profile_id": p + 1, "compatible": rng.random() < 0.7,
+                             "artifact_sha256": sha, "published_by": org + 1})
+            verdicts += [{"release_id": i + 1, "profile_id": profile + p + 1, "compatible": rng.random() < 0.7,
                           "profile_revision": 1} for p in range(3)]
         connection.execute(insert(Artifact), artifacts)
         connection.execute(insert(App), apps)
@@ -107,10 +111,12 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
         rebuild(connection)  # the search index, as publishing writes it
 
 
-def measure(app, warmup: int, requests: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+def measure(app, warmup: int, requests: int, only: list[str]) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
     client = app.test_client()
     timings: dict[str, list[float]] = {}
     for name, path in PAGES.items():
+        if only and name not in only:
+            continue
         for _ in range(warmup):
             assert client.get(path).status_code == 200, path
         samples = []
@@ -129,15 +135,20 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--page", action="append", default=[], choices=list(PAGES),
+                        help="time only this page (repeat for several)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="every request counts its facets (no outlines kept by the worker)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="appstore-bench-web-") as folder:
-        app = create_app({"DATA_DIR": folder, "DATABASE_URL": args.database_url, "SECRET_KEY": "bench",
-                          "LOAD_INSTALLED_PLUGINS": False})
+        settings = {"DATA_DIR": folder, "DATABASE_URL": args.database_url, "SECRET_KEY": "bench",
+                    "LOAD_INSTALLED_PLUGINS": False}
+        app = create_app(settings | ({"CATALOGUE_CACHE_BYTES": 0} if args.no_cache else {}))
         started = time.perf_counter()
         fill(app, args.apps)
         print(f"filled {args.apps} apps in {time.perf_counter() - started:.1f}s "
               f"({database(app).engine.dialect.name})")
-        timings = measure(app, args.warmup, args.requests)
+        timings = measure(app, args.warmup, args.requests, args.page)
         database(app).dispose()
     worst = 0.0
     print(f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_database(app)
     init_storage(app)
     init_plugins(app)
+    init_answer_cache(app)
     guard_requests(app)
     register_blueprints(app)
     committing_views(app)
@@ -83,6 +84,12 @@ def init_storage(app: Flask) -> None:
 
 def init_plugins(app: Flask) -> None:
     app.extensions[PLUGINS] = create_plugin_manager(installed=app.config["LOAD_INSTALLED_PLUGINS"])
+
+
+def init_answer_cache(app: Flask) -> None:
+    from registry import http_caching
+
+    http_caching.init_app(app)
 
 
 def guard_requests(app: Flask) -> None:

@@ -33,6 +33,10 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 30_000
     PAGE_SIZE_DEFAULT = 20
     PAGE_SIZE_MAX = 100
+    # Lists and searches: how long clients and proxies may keep an answer before they revalidate
+    # it (seconds), and how many bytes of answers each worker keeps by their ETag (0: none).
+    CATALOGUE_MAX_AGE = 10
+    CATALOGUE_CACHE_BYTES = 8 * MIB
     LOAD_INSTALLED_PLUGINS = True
     PUBLIC_URL = ""  # e.g. https://appstore.example; empty: from the request (development and tests only)
     TRUSTED_PROXIES = 0  # how many proxies in front set X-Forwarded-For and -Proto
@@ -66,6 +70,8 @@ ENVIRONMENT = {
     "VERIFY_MAX_DOCUMENTS": int,
     "VERIFY_MAX_FINDINGS_PER_CODE": int,
     "VERIFY_TIME_BUDGET_SECONDS": float,
+    "CATALOGUE_MAX_AGE": int,
+    "CATALOGUE_CACHE_BYTES": int,
     "PUBLIC_URL": str,
     "SECRET_KEY": str,
     "TRUSTED_PROXIES": int,
@@ -128,6 +134,10 @@ def check(config: dict[str, Any]) -> None:
         if not isinstance(config[name], int) or config[name] < 1:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
     check_downloads(config)
+
+    for name in ("CATALOGUE_MAX_AGE", "CATALOGUE_CACHE_BYTES"):
+        if not isinstance(config[name], int) or config[name] < 0:
+            raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number, 0 or more")
     if config["PASSWORD_HASH_PROFILE"] not in PROFILES:
         raise ConfigurationError(f"APPSTORE_PASSWORD_HASH_PROFILE={config['PASSWORD_HASH_PROFILE']!r}: give one of "
                                  f"{', '.join(PROFILES)} (the default, {DEFAULT_PROFILE}, for a real registry)")

@@ -95,7 +95,9 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
 RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "API-Version": {"description": "The full version of the API that answered.", "schema": {"type": "string"}},
     "Location": {"description": "Where the new resource lives.", "schema": {"type": "string"}},
-    "ETag": {"description": "The sha256 of the content, quoted.", "schema": {"type": "string"}},
+    "ETag": {"description": "A tag of this answer (of a download: its sha256, quoted); send it back in "
+                    "If-None-Match to be told 304 while it is current.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "Who may keep the answer and for how long.", "schema": {"type": "string"}},
     "Digest": {"description": "sha-256=<base64>, the content's digest (RFC 3230).", "schema": {"type": "string"}},
     "Repr-Digest": {"description": "sha-256=:<base64>:, the content's digest (RFC 9530).",
                     "schema": {"type": "string"}},

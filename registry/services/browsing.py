@@ -5,7 +5,9 @@ how many apps each choice would give (disjunctive faceting). Four queries per
 page, whatever the catalogue's size: the page of apps; one scan that counts
 the total and the layer, licence and publisher-kind facets at once with
 conditional sums; and one grouped query each for categories (a JSON array per
-app) and platform profiles (a join through the latest release).
+app) and platform profiles (a join through the latest release). The ids of the page and
+the counts make an outline that the web store keeps per state of the catalogue; the page's
+apps and their publishers are read by id, in two queries.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from registry.errors import RegistryError
 from registry.models import (
@@ -28,6 +30,7 @@ from registry.models import (
 )
 from registry.services.catalogue import AppPage, AppQuery, CatalogueService, check_query, in_layer
 from registry.services.search import query_terms
+from registry.services.search.backends import backend_for
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 
@@ -66,17 +69,36 @@ class BrowsePage:
     facets: Facets
 
 
+@dataclass(frozen=True)
+class BrowseOutline:
+    """What a results page shows, without the apps themselves: their ids in order, the
+    total, the facets and a suggestion. Plain values, so a worker may keep it for as long
+    as the catalogue does not change (``registry.http_caching``)."""
+
+    app_ids: tuple[int, ...]
+    total: int
+    facets: Facets
+    suggestion: str | None
+
+
 class BrowseService(CatalogueService):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._platforms: dict[str, Match] = {}  # the apps running on a profile, by its slug
+
     def browse(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowsePage:
         """One page of apps that match ``query`` and ``filters``, with the counts of every facet."""
+        return self.page_of(self.outline(query, filters), query)
+
+    def outline(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowseOutline:
+        """The page's app ids and the counts of every facet (the queries that cost)."""
         self._check(query, filters)
         terms = query_terms(query.q)
         ranked, matched = self._hits(query, terms)
-        wanted = self._where(select(App), query, filters, None if ranked is not None else matched, for_page=True)
+        wanted = self._where(select(App.id), query, filters, None if ranked is not None else matched)
         statement = self._ordered(wanted, query.sort, ranked)
         statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
-        items = list(self.session.scalars(statement))
-        self._load_publishers(items)
+        ids = tuple(self.session.scalars(statement))
         total, layer, licence, kind = self._summary(query, filters, matched)
         facets = Facets(
             layer=layer,
@@ -85,31 +107,38 @@ class BrowseService(CatalogueService):
             license=licence,
             profile=self._profile_counts(query, filters, matched),
         )
-        page = AppPage(items, total, query.page, query.page_size, self._suggestion(terms, total))
-        return BrowsePage(page, facets)
+        return BrowseOutline(ids, total, facets, self._suggestion(terms, total))
+
+    def page_of(self, outline: BrowseOutline, query: AppQuery) -> BrowsePage:
+        """The page ``outline`` describes, its apps and their publishers read in two queries."""
+        found = {app.id: app for app in self.session.scalars(
+            select(App).where(App.id.in_(outline.app_ids)).options(selectinload(App.organisation)))}
+        items = [found[i] for i in outline.app_ids if i in found]
+        page = AppPage(items, outline.total, query.page, query.page_size, outline.suggestion)
+        return BrowsePage(page, outline.facets)
 
     def _check(self, query: AppQuery, filters: StoreFilters) -> None:
         check_query(query)
         if filters.publisher_kind is not None and filters.publisher_kind not in ORGANISATION_KINDS:
             raise RegistryError(f"`kind` must be one of {', '.join(ORGANISATION_KINDS)}.")
 
-    def _where(
-        self, statement: Select, query: AppQuery, filters: StoreFilters, hits: Match | None,
-        for_page: bool = False,
-    ) -> Select:
+    def _where(self, statement: Select, query: AppQuery, filters: StoreFilters, hits: Match | None) -> Select:
         statement = self._filtered(statement, query, hits)
         if filters.publisher_kind:
             statement = statement.where(App.organisation_id.in_(
                 select(Organisation.id).where(Organisation.kind == filters.publisher_kind)))
         if filters.profile:
-            statement = statement.where(_runs_on(filters.profile) if for_page else _running_on(filters.profile))
+            statement = statement.where(self._running_on(filters.profile))
         return statement
 
-    def _load_publishers(self, items: list[App]) -> None:
-        # One query for the page's publishers instead of one per app.
-        ids = {app.organisation_id for app in items}
-        if ids:
-            list(self.session.scalars(select(Organisation).where(Organisation.id.in_(ids))))
+    def _running_on(self, profile: str) -> Match:
+        """Apps whose latest release is verified compatible with ``profile``, as one list of ids
+        read once per request: the page and each count filter by it as one bound value, rather
+        than each joining releases and verdicts again (or probing them per app for the page)."""
+        if profile not in self._platforms:
+            ids = list(self.session.scalars(_running_on(profile)))
+            self._platforms[profile] = backend_for(self.session.get_bind().dialect.name).among(ids)
+        return self._platforms[profile]
 
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None
@@ -179,26 +208,10 @@ def _unfaceted_licence(licence: str | None) -> str | None:
     return licence if licence not in LICENCE_KINDS else None
 
 
-def _runs_on(profile: str):  # type: ignore[no-untyped-def]
-    """Apps whose latest release is verified compatible with ``profile``.
-
-    A correlated EXISTS: the page of apps stops after its 20 rows, and each
-    probe is two index lookups (release by app and version, verdict by release).
-    """
-    return exists(
-        select(CompatibilityRecord.id)
-        .join(Release, Release.id == CompatibilityRecord.release_id)
-        .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
-        .where(Release.app_id == App.id, Release.version == App.latest_version,
-               CompatibilityRecord.compatible.is_(True), PlatformProfileRecord.slug == profile)
-    )
-
-
-def _running_on(profile: str):  # type: ignore[no-untyped-def]
-    """The same set as ``_runs_on`` for the counts, which read every matching app:
-    not correlated, so the database builds the set of app ids once."""
+def _running_on(profile: str) -> Select:
+    """The ids of apps whose latest release is verified compatible with ``profile``."""
     latest = aliased(App)
-    return App.id.in_(
+    return (
         select(Release.app_id)
         .join(latest, and_(latest.id == Release.app_id, latest.latest_version == Release.version))
         .join(CompatibilityRecord, CompatibilityRecord.release_id == Release.id)

@@ -5,17 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import Response, current_app, make_response, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 
 from registry.db import request_session
 from registry.errors import RegistryError
-from registry.services.browsing import BrowseService, StoreFilters
+from registry.http_caching import answers, catalogue_etag, is_current, not_modified, with_validators
+from registry.services.browsing import BrowseOutline, BrowsePage, BrowseService, StoreFilters
 from registry.services.catalogue import AppQuery
 from web import web
+from web.auth import current_user
+from web.i18n import current_language
 from web.views.compare import picked_apps
 
 PAGE_SIZE = 20
 FILTERS = ("layer", "category", "kind", "license", "profile")
+#: Pages carry the session's form token (the language switch), so only the browser may keep
+#: them, and it asks each time whether they are still current (a cheap 304 when so).
+PAGE_CACHING = "private, no-cache"
 
 
 @web.get("/")
@@ -25,12 +32,45 @@ def home() -> str:
 
 
 @web.get("/apps")
-def results() -> str:
+def results() -> Response:
     query, filters = _parse()
-    browse = BrowseService(request_session()).browse(query, filters)
-    return render_template("results.html", browse=browse, query=query, filters=filters,
-                           chosen=_chosen(), facet_url=_facet_url, page_url=_page_url, sort_url=_sort_url,
-                           suggestion_url=_suggestion_url, picked=picked_apps())
+    etag = _page_etag("results")
+    if etag is not None and is_current(etag):
+        return not_modified(etag, PAGE_CACHING, "Cookie")
+    browse = _browse(query, filters)
+    response = make_response(render_template(
+        "results.html", browse=browse, query=query, filters=filters, chosen=_chosen(), facet_url=_facet_url,
+        page_url=_page_url, sort_url=_sort_url, suggestion_url=_suggestion_url, picked=picked_apps()))
+    if etag is None:
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    return with_validators(response, etag, PAGE_CACHING, "Cookie")
+
+
+def _browse(query: AppQuery, filters: StoreFilters) -> BrowsePage:
+    """The results with their facets; the counting is done once per state of the catalogue
+    and kept by the worker (it is the same for everyone), the page's apps read each time."""
+    service = BrowseService(request_session())
+    key = catalogue_etag(request_session(), ["browse", repr(query), repr(filters)])
+    outline = answers().get(key)
+    if not isinstance(outline, BrowseOutline):
+        outline = service.outline(query, filters)
+        answers().put(key, outline, len(repr(outline)))
+    return service.page_of(outline, query)
+
+
+def _page_etag(page: str) -> str | None:
+    """The tag of a page about the catalogue for this browser: the page and its query, the
+    language, who is signed in and the session's form token; None when a message waits to be
+    shown once (the page is then not the same twice)."""
+    if "_flashes" in session:
+        return None
+    generate_csrf()  # the page's forms carry it: make the session's secret before the tag, not while rendering
+    secret = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
+    user = current_user()
+    return catalogue_etag(request_session(), [
+        page, repr(sorted(request.args.items(multi=True))), current_language(), secret,
+        "" if user is None else str(user.id)])
 
 
 def _parse() -> tuple[AppQuery, StoreFilters]:
