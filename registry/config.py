@@ -134,7 +134,6 @@ def check(config: dict[str, Any]) -> None:
         if not isinstance(config[name], int) or config[name] < 1:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
     check_downloads(config)
-
     for name in ("CATALOGUE_MAX_AGE", "CATALOGUE_CACHE_BYTES"):
         if not isinstance(config[name], int) or config[name] < 0:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number, 0 or more")
