@@ -12,7 +12,7 @@ from typing import Any
 import click
 from flask import Flask
 
-from registry import cli_organisations
+from registry import cli_organisations, cli_tuf
 from registry.cli_context import ADMIN, command_app
 from registry.db import database
 from registry.errors import ConfigurationError, RegistryError
@@ -384,3 +384,4 @@ def user_add_member(ctx: click.Context, email: str, slug: str, role: str) -> Non
     click.echo(f"{email} is {role} of {slug}")
 org.add_command(cli_organisations.org_verify)
 org.add_command(cli_organisations.org_unverify)
+main.add_command(cli_tuf.tuf)
