@@ -87,9 +87,10 @@ class RegistryTrust:
             if len(bootstrap) > MAX_ROOT_BYTES:
                 raise AppstoreError(f"{root_file} is too large for TUF root metadata.")
         else:
-            bootstrap = self._first_root()
-            if bootstrap is None:
+            first = self._first_root()
+            if first is None:
                 raise NotTrusted("trust.unsigned-registry", registry=self.registry)
+            bootstrap = first
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         (self.folder / "root.json").unlink(missing_ok=True)  # the new trust anchor replaces the old
         self._refreshed(bootstrap)

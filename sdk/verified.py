@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,16 @@ from sdk.trust import RegistryTrust
 UNSIGNED_WARNING = ("{registry} serves no signed metadata, so {what} was not verified against signatures "
                     "(only against the sha256 the registry sent).")
 
+#: Told that the registry signs nothing (and never did for this computer), so nothing was verified.
+Warn = Callable[[str], None]
 
-class UnsignedRegistry(UserWarning):
-    """The registry signs nothing, and never did for this computer: nothing to verify against."""
+
+def _silent(_: str) -> None:
+    pass
 
 
 def download_verified(client: RegistryClient, trust: RegistryTrust, app_id: str, version: str,
-                      target: Path) -> Path:
+                      target: Path, warn: Warn = _silent) -> Path:
     """Save a release's package at ``target`` once the signed metadata vouches for it."""
     target = Path(target)
     descriptor, name = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".partial")
@@ -37,8 +39,7 @@ def download_verified(client: RegistryClient, trust: RegistryTrust, app_id: str,
         with staged.open("rb") as package:
             signed = trust.verify(app_id, version, package)
         if signed is None:
-            warnings.warn(UNSIGNED_WARNING.format(registry=trust.registry, what=f"{app_id} {version}"),
-                          UnsignedRegistry, stacklevel=2)
+            warn(UNSIGNED_WARNING.format(registry=trust.registry, what=f"{app_id} {version}"))
         os.replace(staged, target)
     finally:
         staged.unlink(missing_ok=True)
@@ -46,7 +47,7 @@ def download_verified(client: RegistryClient, trust: RegistryTrust, app_id: str,
 
 
 def verify_bundle(client: RegistryClient, trust: RegistryTrust, bundle: dict[str, Any],
-                  progress: Callable[[str], None] | None = None) -> int:
+                  warn: Warn = _silent) -> int:
     """Check every package a bundle installs or upgrades against the signed metadata, before
     anything is written: the signed sha256 must be the bundle's, and the registry's stored
     bytes must match it. The number of packages verified."""
@@ -56,11 +57,8 @@ def verify_bundle(client: RegistryClient, trust: RegistryTrust, bundle: dict[str
             if item.get("action") == "keep":
                 continue
             app_id, version = str(item["app"]), str(item["version"])
-            if progress:
-                progress(f"{app_id} {version}")
             if not trust.check_digest(app_id, version, str(item.get("sha256"))):
-                warnings.warn(UNSIGNED_WARNING.format(registry=trust.registry, what="the bundle"),
-                              UnsignedRegistry, stacklevel=2)
+                warn(UNSIGNED_WARNING.format(registry=trust.registry, what="the bundle"))
                 return 0
             download_verified(client, trust, app_id, version, Path(folder) / f"{app_id}-{version}.tar.gz")
             checked += 1

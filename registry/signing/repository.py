@@ -19,8 +19,8 @@ from securesystemslib.signer import Signer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tuf.api.metadata import (
-    MetaFile,
     Metadata,
+    MetaFile,
     Root,
     Snapshot,
     TargetFile,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import click
@@ -12,7 +11,7 @@ from sdk.cli.output import emit_json, format_option, make_client, registry_optio
 from sdk.cli.remote import parse_ref
 from sdk.errors import AppstoreError
 from sdk.trust import RegistryTrust
-from sdk.verified import UnsignedRegistry, download_verified
+from sdk.verified import download_verified
 
 
 def register(group: click.Group) -> None:
@@ -20,14 +19,9 @@ def register(group: click.Group) -> None:
     group.add_command(trust)
 
 
-def show_unsigned_warnings() -> None:
-    """Print a registry-signs-nothing warning as one line on stderr, not as Python's warning text."""
-
-    def shown(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
-        if issubclass(category, UnsignedRegistry):
-            click.secho(f"warning: {message}", err=True, fg="yellow")
-
-    warnings.showwarning = shown  # type: ignore[assignment]
+def warn_unsigned(text: str) -> None:
+    """Say on stderr that the registry signs nothing, so nothing was verified against signatures."""
+    click.secho(f"warning: {text}", err=True, fg="yellow")
 
 
 @click.command()
@@ -40,11 +34,11 @@ def download(ref: str, output: Path | None, registry: str | None, token: str | N
     """Download a release's package, verified against the registry's signed metadata."""
     app_id, version = parse_ref(ref)
     if not version:
-        raise AppstoreError(f"Say which version of {app_id} to download.", hint=f"e.g. appstore download {app_id}@1.0.0")
+        raise AppstoreError(f"Say which version of {app_id} to download.",
+                            hint=f"e.g. appstore download {app_id}@1.0.0")
     client = make_client(registry, token)
     target = output or Path(f"{app_id}-{version}.tar.gz")
-    show_unsigned_warnings()
-    download_verified(client, RegistryTrust(client.base_url), app_id, version, target)
+    download_verified(client, RegistryTrust(client.base_url), app_id, version, target, warn_unsigned)
     if fmt == "json":
         emit_json({"app": app_id, "version": version, "path": str(target)})
     else:
