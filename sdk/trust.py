@@ -48,13 +48,17 @@ def language() -> str:
     return messages.DEFAULT_LANGUAGE
 
 
+def text(code: str, **data: Any) -> str:
+    """The words of ``code`` (sdk/data/messages) in the reader's language, else in English."""
+    return messages.render(code, data, language()) or messages.render(code, data) or code
+
+
 class NotTrusted(AppstoreError):
     """The signed metadata refuses a package or itself; ``code`` names why (sdk/data/messages)."""
 
     def __init__(self, code: str, **data: Any) -> None:
-        text = messages.render(code, data, language()) or messages.render(code, data) or code
-        hint = messages.render(f"{code}.hint", data, language()) or ""
-        super().__init__(text, hint=hint)
+        hint = messages.render(f"{code}.hint", data, language()) or messages.render(f"{code}.hint", data) or ""
+        super().__init__(text(code, **data), hint=hint)
         self.code = code
         self.data = data
 

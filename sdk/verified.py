@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sdk.client import RegistryClient
-from sdk.trust import RegistryTrust
+from sdk.trust import RegistryTrust, text
 
-UNSIGNED_WARNING = ("{registry} serves no signed metadata, so {what} was not verified against signatures "
-                    "(only against the sha256 the registry sent).")
 
 #: Told that the registry signs nothing (and never did for this computer), so nothing was verified.
 Warn = Callable[[str], None]
@@ -39,7 +37,7 @@ def download_verified(client: RegistryClient, trust: RegistryTrust, app_id: str,
         with staged.open("rb") as package:
             signed = trust.verify(app_id, version, package)
         if signed is None:
-            warn(UNSIGNED_WARNING.format(registry=trust.registry, what=f"{app_id} {version}"))
+            warn(text("trust.unsigned-package", registry=trust.registry, app=app_id, version=version))
         os.replace(staged, target)
     finally:
         staged.unlink(missing_ok=True)
@@ -58,7 +56,7 @@ def verify_bundle(client: RegistryClient, trust: RegistryTrust, bundle: dict[str
                 continue
             app_id, version = str(item["app"]), str(item["version"])
             if not trust.check_digest(app_id, version, str(item.get("sha256"))):
-                warn(UNSIGNED_WARNING.format(registry=trust.registry, what="the bundle"))
+                warn(text("trust.unsigned-bundle", registry=trust.registry))
                 return 0
             download_verified(client, trust, app_id, version, Path(folder) / f"{app_id}-{version}.tar.gz")
             checked += 1

@@ -145,8 +145,6 @@ def test_a_swapped_file_is_refused_by_the_signatures(appstore, registry, tmp_pat
         refused = install(appstore, "swap", f"{APP}@1.4.0")
         assert refused.returncode == 1 and "not the one the registry signed" in refused.stderr, refused.stderr
         assert not (tmp_path / "out").exists()
-        dutch = appstore("download", f"{APP}@1.4.0", APPSTORE_LANGUAGE="nl")
-        assert "niet het pakket dat het register heeft ondertekend" in dutch.stderr
     finally:
         with database(server) as connection:
             connection.execute(update, (real,))
@@ -156,9 +154,8 @@ def test_a_swapped_file_is_refused_by_the_signatures(appstore, registry, tmp_pat
 def test_a_replayed_older_index_is_refused_and_the_current_one_accepted(appstore, registry,  # type: ignore[no-untyped-def]
                                                                         tmp_path: Path) -> None:
     server, _, _ = registry
-    assert appstore("download", f"{APP}@1.4.0").returncode == 0  # this computer has seen the current set
     publish(server, tmp_path, "1.5.0")
-    assert appstore("download", f"{APP}@1.5.0", "-o", "new.tar.gz").returncode == 0  # ... and the next one
+    assert appstore("download", f"{APP}@1.5.0", "-o", "new.tar.gz").returncode == 0  # this computer saw the newest
     with database(server) as connection:  # serve the set of before 1.5.0 again, as a stale mirror would
         connection.execute("CREATE TABLE hidden AS SELECT * FROM signed_metadata WHERE 0")
         connection.execute("INSERT INTO hidden " + NEWEST_SET.replace("DELETE FROM", "SELECT * FROM"))
