@@ -22,12 +22,17 @@ from registry.models import ORGANISATION_KINDS
 from registry.private_files import make_private, sqlite_files
 from registry.services.compatibility import CompatibilityService
 from registry.services.fsck import fsck
+from registry.signing.updates import SignedTargetsListener
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
 from registry.storage import FileSystemStore
 from registry.transactions import commit
 from sdk.verification import describe_plugins
+
+
+#: The registry's own event listeners on the plugin manager, listed as built in.
+OWN_LISTENERS = (SignedTargetsListener.__module__,)
 
 
 class RegistryGroup(click.Group):
@@ -245,7 +250,7 @@ def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
 @click.pass_context
 def plugins(ctx: click.Context, fmt: str) -> None:
     """List the verification and event plugins that are loaded."""
-    rows = describe_plugins(command_app(ctx).extensions[PLUGINS])
+    rows = describe_plugins(command_app(ctx).extensions[PLUGINS], own=OWN_LISTENERS)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
