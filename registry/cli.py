@@ -22,14 +22,13 @@ from registry.models import ORGANISATION_KINDS
 from registry.private_files import make_private, sqlite_files
 from registry.services.compatibility import CompatibilityService
 from registry.services.fsck import fsck
-from registry.signing.updates import SignedTargetsListener
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
+from registry.signing.updates import SignedTargetsListener
 from registry.storage import FileSystemStore
 from registry.transactions import commit
 from sdk.verification import describe_plugins
-
 
 #: The registry's own event listeners on the plugin manager, listed as built in.
 OWN_LISTENERS = (SignedTargetsListener.__module__,)
