@@ -63,9 +63,10 @@ def tuf_rotate(ctx: click.Context, role: str, root_key: Path | None, new_root_ke
     old_root = signing.keys.signer("root", root_path)
     if role == "root":
         new = signing.keys.replace("root", new_root_key or root_path)
-    elif signing.keys.has(role) and not signing.keys.path(role).exists():
-        raise ConfigurationError(f"The {role} key comes from APPSTORE_TUF_KEY_{role.upper()}: put a new key "
-                                 "there and in the key folder's place by hand, or unset it to rotate here.")
+    elif signing.keys.from_environment(role):
+        raise ConfigurationError(f"The {role} key comes from APPSTORE_TUF_KEY_{role.upper()}, which would still "
+                                 "win over a new key file: unset it here, rotate, then put the new file's text "
+                                 "in the variable of every server.")
     else:
         new = signing.keys.replace(role)
     root = signing.update(lambda repository: repository.rotate(role, old_root, new))

@@ -36,7 +36,11 @@ class KeyDirectory:
         return self.folder / f"{_known(role)}.pem"
 
     def has(self, role: str) -> bool:
-        return bool(self.environ.get(ENV_PREFIX + role.upper())) or self.path(role).is_file()
+        return self.from_environment(role) or self.path(role).is_file()
+
+    def from_environment(self, role: str) -> bool:
+        """Whether ``role``'s key comes from its environment variable (which wins over the file)."""
+        return bool(self.environ.get(ENV_PREFIX + _known(role).upper()))
 
     def signer(self, role: str, path: Path | None = None) -> CryptoSigner:
         """The signer of ``role``: from ``path`` when given, else its variable, else its file."""

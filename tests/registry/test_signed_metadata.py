@@ -101,6 +101,9 @@ def test_a_key_from_the_environment_wins_over_the_file(app: Flask, monkeypatch: 
 
 def test_the_timestamp_is_signed_again_when_half_its_life_is_gone(app: Flask, client: FlaskClient) -> None:
     tuf_init(app)
+    assert "Nothing was close to expiry" in admin(app, "tuf", "refresh")
+    status = admin(app, "tuf", "status")
+    assert "timestamp  version 1" in status and "KEY MISSING" not in status
     first = document(client, "timestamp.json").signed
     assert document(client, "timestamp.json").signed.version == first.version  # fresh: served as it is
     app.extensions[CLOCK] = lambda: utcnow() + timedelta(hours=13)
