@@ -78,9 +78,16 @@ def tuf_rotate(ctx: click.Context, role: str, root_key: Path | None, new_root_ke
 @tuf.command("refresh")
 @click.pass_context
 def tuf_refresh(ctx: click.Context) -> None:
-    """Sign again what is past half its lifetime (run daily if the registry may sit unread for a day)."""
-    due = _signing(ctx).refresh()
-    click.echo(f"Signed again: {', '.join(due)}" if due else "Nothing was close to expiry.")
+    """Sign again what is past half its lifetime (run daily if the registry may sit unread for a day),
+    and list the releases whose signing after publish failed."""
+    signing = _signing(ctx)
+    due = signing.refresh()
+    click.echo(f"Signed again: {', '.join(due)}." if due else "Nothing was close to expiry.")
+    missing = signing.update(lambda repository: repository.missing_targets() if repository.initialised() else [])
+    if missing:
+        signing.update(lambda repository: repository.add_targets(missing))
+        click.echo(f"Listed {len(missing)} release(s) that were not signed yet: "
+                   f"{', '.join(t.path for t in missing)}")
 
 
 @tuf.command("status")

@@ -78,6 +78,7 @@ class RegistryTrust:
         self.registry = config.normalise_url(registry)
         self.folder = folder or config.config_path().parent / TRUST_FOLDER / quote(self.registry, safe="")
         self.base_url = f"{self.registry}/api/v1/tuf/"
+        self._updater: Updater | None = None
 
     def pinned(self) -> bool:
         return (self.folder / "root.json").is_file()
@@ -115,14 +116,9 @@ class RegistryTrust:
 
     def signed_target(self, app_id: str, version: str) -> TargetFile | None:
         """What the signed targets say of a release's package; ``None`` for a registry that signs nothing."""
-        if not self.pinned():
-            first = self._first_root()
-            if first is None:
-                return None
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            updater = self._refreshed(first)
-        else:
-            updater = self._refreshed(None)
+        updater = self._current()
+        if updater is None:
+            return None
         try:
             info = updater.get_targetinfo(target_path(app_id, version))
         except tuf_errors.RepositoryError as error:
@@ -140,6 +136,20 @@ class RegistryTrust:
         if info.hashes.get("sha256") != sha256:
             raise NotTrusted("trust.package-changed", app=app_id, version=version)
         return True
+
+    def _current(self) -> Updater | None:
+        """The metadata refreshed once for this object (one command), pinning the root on first use;
+        ``None`` for a registry that signs nothing and never did for this computer."""
+        if self._updater is None:
+            if self.pinned():
+                self._updater = self._refreshed(None)
+            else:
+                first = self._first_root()
+                if first is None:
+                    return None
+                self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self._updater = self._refreshed(first)
+        return self._updater
 
     def _refreshed(self, bootstrap: bytes | None) -> Updater:
         try:

@@ -16,7 +16,6 @@ from typing import Any
 from sdk.client import RegistryClient
 from sdk.trust import RegistryTrust, text
 
-
 #: Told that the registry signs nothing (and never did for this computer), so nothing was verified.
 Warn = Callable[[str], None]
 

@@ -159,6 +159,11 @@ class SignedRepository:
         self._sign_snapshot_and_timestamp(targets.signed.version)
         return root
 
+    def missing_targets(self) -> list[Target]:
+        """Releases whose signing after their publish failed (a key missing, a crash in between)."""
+        listed = self.current("targets").signed.targets
+        return [target for target in self.published_targets() if target.path not in listed]
+
     def published_targets(self) -> list[Target]:
         """Every release's package, yanked ones included."""
         rows = self.session.execute(

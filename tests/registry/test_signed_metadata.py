@@ -89,6 +89,18 @@ def test_each_publish_adds_a_target_and_a_yank_keeps_it(app: Flask, client: Flas
     assert path in signed_targets(client)
 
 
+def test_refresh_lists_a_release_whose_signing_failed(app: Flask, client: FlaskClient, token: str) -> None:
+    tuf_init(app)
+    keys = Path(app.config["TUF_KEY_DIR"])
+    (keys / "targets.pem").rename(keys / "aside.pem")
+    assert publish(client, token, factories.package()).status_code == 201  # published all the same
+    path = "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"
+    assert path not in signed_targets(client)
+    (keys / "aside.pem").rename(keys / "targets.pem")
+    assert "Listed 1 release(s)" in admin(app, "tuf", "refresh")
+    assert path in signed_targets(client)
+
+
 def test_a_key_from_the_environment_wins_over_the_file(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     tuf_init(app)
     signing: Signing = app.extensions[SIGNING]

@@ -16,9 +16,8 @@ import requests
 
 from sdk.client import RegistryClient
 from tests import factories
-from tests.conftest import create_schema
 from tests.e2e.server import RegistryServer, console_script, running
-from tests.registry.test_profiles import profile_yaml
+from tests.sdk.test_install_e2e import municipal_registry
 
 pytestmark = pytest.mark.e2e
 APP = "open-notificaties"
@@ -37,15 +36,7 @@ def publish(server: RegistryServer, folder: Path, version: str) -> bytes:
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RegistryServer, str, bytes]]:
     base = tmp_path_factory.mktemp("signed")
-    server = RegistryServer(base / "data", workers=1)
-    server.data_dir.mkdir(parents=True)
-    create_schema(f"sqlite:///{server.data_dir / 'registry.db'}")
-    server.admin("org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
-    server.token = server.admin("token", "create", "--org", "dimpact").stdout.strip()
-    (base / "profile.yaml").write_text(profile_yaml("gemeentecloud", ["1.30"], services=["postgresql"]))
-    server.admin("profile", "add", str(base / "profile.yaml"))
-    server.admin("org", "create", "utrecht", "--name", "Gemeente Utrecht", "--kind", "municipality")
-    town = server.admin("token", "create", "--org", "utrecht").stdout.strip()
+    server, town = municipal_registry(base)
     server.admin("tuf", "init")
     with running(server):
         archive = publish(server, base, "1.4.0")  # signed by the running server after its commit
