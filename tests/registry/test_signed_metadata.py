@@ -23,6 +23,8 @@ from registry.services.fsck import fsck
 from registry.signing.repository import SignedRepository, Target
 from registry.signing.updates import Signing
 from tests import factories
+from tests.conftest import add_organisation, make_app
+from tests.registry.seaweedfs import BUCKET
 from tests.registry.test_publish_api import publish
 
 TUF = "/api/v1/tuf"
@@ -140,6 +142,21 @@ def test_rotating_a_key_signs_a_new_root_that_clients_follow(app: Flask, client:
     assert isinstance(third.signed, Root)
     assert third.signed.roles["timestamp"].keyids != first.signed.roles["timestamp"].keyids
     third.verify_delegate("timestamp", document(client, "timestamp.json"))
+
+
+def test_the_metadata_lives_in_an_s3_store_too(tmp_path: Path, sqlite_schema_url: str, seaweedfs: str) -> None:
+    s3_app = make_app(tmp_path / "data", sqlite_schema_url, with_schema=True,
+                      STORAGE_URL=f"s3://{BUCKET}/signed-{tmp_path.name}")
+    try:
+        tuf_init(s3_app)
+        s3_client = s3_app.test_client()
+        token = add_organisation(s3_app, "dimpact")
+        archive = factories.package()
+        assert publish(s3_client, token, archive).status_code == 201
+        signed_targets(s3_client)["packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"] \
+            .verify_length_and_hashes(archive)
+    finally:
+        database(s3_app).dispose()
 
 
 def test_fsck_counts_metadata_blobs_as_referenced(app: Flask, client: FlaskClient, token: str) -> None:
