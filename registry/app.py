@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config as settings
 from registry.db import Database
-from registry.extensions import CLOCK, PLUGINS, STORE
+from registry.extensions import CLOCK, PLUGINS, SIGNING, STORE
 from registry.instance_secret import instance_secret
 from registry.models import utcnow
 from registry.private_files import private_directory
@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_storage(app)
     init_plugins(app)
     init_answer_cache(app)
+    init_signing(app)
     guard_requests(app)
     register_blueprints(app)
     committing_views(app)
@@ -90,6 +91,18 @@ def init_answer_cache(app: Flask) -> None:
     from registry import http_caching
 
     http_caching.init_app(app)
+
+
+def init_signing(app: Flask) -> None:
+    """Signed repository metadata (TUF): the keys, and the listener that signs each new release."""
+    from registry.db import database
+    from registry.signing.keys import KeyDirectory
+    from registry.signing.updates import SignedTargetsListener, Signing
+
+    signing = Signing(database(app), app.extensions[STORE], KeyDirectory(Path(app.config["TUF_KEY_DIR"])),
+                      lambda: app.extensions[CLOCK]())  # tests replace the clock after this
+    app.extensions[SIGNING] = signing
+    app.extensions[PLUGINS].register(SignedTargetsListener(signing), name="appstore.signed-metadata")
 
 
 def guard_requests(app: Flask) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import click
 from flask import Flask
 
-from registry import cli_backup, cli_organisations
+from registry import cli_backup, cli_organisations, cli_tuf
 from registry.cli_context import ADMIN, command_app
 from registry.db import database
 from registry.errors import ConfigurationError, RegistryError
@@ -25,9 +25,13 @@ from registry.services.fsck import fsck
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
+from registry.signing.updates import SignedTargetsListener
 from registry.storage import FileSystemStore
 from registry.transactions import commit
 from sdk.verification import describe_plugins
+
+#: The registry's own event listeners on the plugin manager, listed as built in.
+OWN_LISTENERS = (SignedTargetsListener.__module__,)
 
 
 class RegistryGroup(click.Group):
@@ -245,7 +249,7 @@ def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
 @click.pass_context
 def plugins(ctx: click.Context, fmt: str) -> None:
     """List the verification and event plugins that are loaded."""
-    rows = describe_plugins(command_app(ctx).extensions[PLUGINS])
+    rows = describe_plugins(command_app(ctx).extensions[PLUGINS], own=OWN_LISTENERS)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -386,3 +390,4 @@ org.add_command(cli_organisations.org_verify)
 org.add_command(cli_organisations.org_unverify)
 main.add_command(cli_backup.backup_command)
 main.add_command(cli_backup.restore_command)
+main.add_command(cli_tuf.tuf)

@@ -54,6 +54,7 @@ class Defaults:
     SERVE_UPLOAD_GRACE = 10.0  # ... once it has been coming in for this many seconds
     LOG_FORMAT = "text"  # or "json": one object per line with the request id, for log collectors
     METRICS = 0  # 1: serve Prometheus metrics at /metrics (README: Metrics and logs)
+    TUF_KEY_DIR = ""  # empty: <data dir>/tuf-keys (README: Signed metadata)
 
 
 #: Environment variables that configure the registry, with their types.
@@ -87,6 +88,7 @@ ENVIRONMENT = {
     "SERVE_UPLOAD_GRACE": float,
     "LOG_FORMAT": str,
     "METRICS": int,
+    "TUF_KEY_DIR": str,
 }
 MAX_TRUSTED_PROXIES = 10
 DOWNLOAD_REDIRECTS = ("stream", "presigned")
@@ -177,3 +179,5 @@ def resolve_paths(config: dict[str, Any]) -> None:
         config["DATABASE_URL"] = f"sqlite:///{data_dir / 'registry.db'}"
     if not config.get("STORAGE_URL"):
         config["STORAGE_URL"] = f"file://{data_dir / 'artifacts'}"
+    if not config.get("TUF_KEY_DIR"):
+        config["TUF_KEY_DIR"] = str(data_dir / "tuf-keys")

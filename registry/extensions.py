@@ -3,3 +3,4 @@
 STORE = "appstore.store"
 PLUGINS = "appstore.plugins"
 CLOCK = "appstore.clock"  # a callable giving the current time (aware, UTC); tests replace it
+SIGNING = "appstore.signing"  # registry.signing.updates.Signing: keys and the signed metadata

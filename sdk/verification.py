@@ -92,9 +92,10 @@ def create_plugin_manager(
     return pm
 
 
-def describe_plugins(pm: pluggy.PluginManager) -> list[dict[str, Any]]:
-    """Name, origin and hooks of every loaded plugin, for ``plugins`` listings."""
-    builtin = set(BUILTIN_PLUGINS)
+def describe_plugins(pm: pluggy.PluginManager, own: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Name, origin and hooks of every loaded plugin, for ``plugins`` listings; modules named
+    in ``own`` (the host's own listeners) count as built in."""
+    builtin = {*BUILTIN_PLUGINS, *own}
     rows = []
     for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
         module = getattr(plugin, "__name__", type(plugin).__module__)

@@ -33,5 +33,6 @@ from registry.api import (  # noqa: E402,F401
     plans,
     profiles,
     releases,
+    tuf,
     vendors,
 )

@@ -87,6 +87,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "org": {"description": "The organisation's slug.", "schema": {"type": "string", "maxLength": 64}},
     "env": {"description": "The environment's name.", "schema": {"type": "string", "maxLength": 64}},
     "plan_id": {"description": "The plan's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
+    "name": {"description": "A TUF metadata document: <version>.<role>.json or timestamp.json.",
+             "schema": {"type": "string", "maxLength": 40}},
 }
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "If-None-Match": {"description": "The ETag of a copy you hold: 304 when it is still current.",

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.models import App, Artifact, Organisation, Release, ReleaseAsset, utcnow
+from registry.models import App, Artifact, Organisation, Release, ReleaseAsset, SignedMetadata, utcnow
 from registry.services.release_assets import ReleaseAssets
 from registry.storage import ArtifactStore, copy_hashing
 
@@ -70,6 +70,7 @@ def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
             report.unextracted.append(label)
         if repair and release.id in intact and (damaged or release.assets_extracted_at is None):
             _extract_again(session, store, release, label, report)
+    referenced.update(session.scalars(select(SignedMetadata.blob_sha256)))  # the signed TUF metadata
     known = set(session.scalars(select(Artifact.sha256)))
     _orphans(session, store, referenced, report, repair)
     report.stale_staging = store.unfinished_writes()

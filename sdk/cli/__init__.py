@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "sdk.cli.publish",
     "sdk.cli.remote",
     "sdk.cli.install",
+    "sdk.cli.trust",
 )
 
 

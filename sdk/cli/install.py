@@ -12,9 +12,12 @@ import click
 from sdk import config
 from sdk.cli.output import emit_json, format_option, registry_options
 from sdk.cli.remote import parse_ref
+from sdk.cli.trust import warn_unsigned
 from sdk.errors import AppstoreError
 from sdk.installs import EnvironmentRef, InstallClient, plan_failure, write_bundle
 from sdk.secret_values import needed_secrets, secret_values
+from sdk.trust import RegistryTrust
+from sdk.verified import verify_bundle
 
 ACTION_STYLE = {"install": "green", "upgrade": "cyan", "downgrade": "yellow", "keep": None}
 
@@ -80,6 +83,7 @@ def install(ref: str, env_ref: str, output: Path | None, choose: tuple[str, ...]
         click.confirm(f"Apply this plan to {env}?", abort=True)
     folder = output or Path(f"{env.organisation}-{env.name}")
     bundle = client.bundle(env, plan["id"])
+    verify_bundle(client, RegistryTrust(client.base_url), bundle, warn_unsigned)
     values = secret_values(needed_secrets(bundle), secrets, os.environ)
     written = write_bundle(bundle, folder, values)
     recorded = client.record(env, plan["id"])

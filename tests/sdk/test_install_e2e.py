@@ -34,9 +34,9 @@ def _publish(client: RegistryClient, folder: Path, app_id: str, version: str, **
     client.publish(path)
 
 
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RegistryServer, str]]:
-    base = tmp_path_factory.mktemp("installs")
+def municipal_registry(base: Path) -> tuple[RegistryServer, str]:
+    """A registry (not started) with publisher `dimpact`, profile `gemeentecloud` and municipality
+    `utrecht`; the server and a token of utrecht (the server keeps dimpact's)."""
     server = RegistryServer(base / "data", workers=1)
     # The schema straight from the models, not `init`: the subject here is installing,
     # and migrations (tested on their own) may trail the models while they are written.
@@ -47,7 +47,13 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Registr
     (base / "profile.yaml").write_text(profile_yaml("gemeentecloud", ["1.30"], services=["postgresql"]))
     server.admin("profile", "add", str(base / "profile.yaml"))
     server.admin("org", "create", "utrecht", "--name", "Gemeente Utrecht", "--kind", "municipality")
-    town = server.admin("token", "create", "--org", "utrecht").stdout.strip()
+    return server, server.admin("token", "create", "--org", "utrecht").stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RegistryServer, str]]:
+    base = tmp_path_factory.mktemp("installs")
+    server, town = municipal_registry(base)
     with running(server):
         publisher = RegistryClient(server.url, server.token)
         _publish(publisher, base, "open-notificaties", "1.4.0")

@@ -1,0 +1,212 @@
+"""The registry's signed TUF metadata: keys, init, a target per release, re-signing, rotation, races."""
+
+from __future__ import annotations
+
+import json
+import stat
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from tuf.api.metadata import Metadata, Root
+from tuf.ngclient import Updater
+
+from registry.cli import main
+from registry.db import database
+from registry.extensions import CLOCK, SIGNING, STORE
+from registry.models import utcnow
+from registry.services.fsck import fsck
+from registry.signing.repository import SignedRepository, Target
+from registry.signing.updates import Signing
+from tests import factories
+from tests.conftest import add_organisation, make_app
+from tests.registry.seaweedfs import BUCKET
+from tests.registry.test_publish_api import publish
+
+TUF = "/api/v1/tuf"
+
+
+def admin(app: Flask, *args: str) -> str:
+    """``appstore-registry ARGS`` on this app."""
+    result = CliRunner().invoke(main, list(args), obj={"app": app})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def tuf_init(app: Flask) -> None:
+    admin(app, "tuf", "init")
+
+
+def document(client: FlaskClient, name: str) -> Metadata:
+    response = client.get(f"{TUF}/{name}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return Metadata.from_bytes(response.get_data())
+
+
+def signed_targets(client: FlaskClient) -> dict:
+    snapshot_version = document(client, "timestamp.json").signed.snapshot_meta.version
+    targets_version = document(client, f"{snapshot_version}.snapshot.json").signed.meta["targets.json"].version
+    return document(client, f"{targets_version}.targets.json").signed.targets
+
+
+def test_a_registry_without_tuf_init_says_how_to_start(client: FlaskClient, token: str) -> None:
+    assert publish(client, token, factories.package()).status_code == 201  # publishing does not need it
+    response = client.get(f"{TUF}/timestamp.json")
+    assert response.status_code == 404
+    assert "appstore-registry tuf init" in response.get_json()["detail"]
+
+
+def test_init_makes_private_keys_and_lists_releases_published_before(app: Flask, client: FlaskClient,
+                                                                     token: str) -> None:
+    archive = factories.package()
+    assert publish(client, token, archive).status_code == 201
+    tuf_init(app)
+    keys = Path(app.config["TUF_KEY_DIR"])
+    for role in ("root", "targets", "snapshot", "timestamp"):
+        assert stat.S_IMODE((keys / f"{role}.pem").stat().st_mode) == 0o600
+    root = document(client, "1.root.json")
+    root.verify_delegate("root", root)  # signed by its own root key
+    targets = signed_targets(client)
+    listed = targets["packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"]
+    listed.verify_length_and_hashes(archive)
+    assert client.get(f"{TUF}/2.root.json").status_code == 404
+    assert client.get(f"{TUF}/../root.json").status_code == 404
+
+
+def test_each_publish_adds_a_target_and_a_yank_keeps_it(app: Flask, client: FlaskClient, token: str) -> None:
+    tuf_init(app)
+    before = document(client, "timestamp.json").signed.version
+    newer = factories.package(factories.manifest(version="1.5.0"))
+    assert publish(client, token, newer).status_code == 201
+    assert document(client, "timestamp.json").signed.version == before + 1
+    path = "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.5.0.tar.gz"
+    signed_targets(client)[path].verify_length_and_hashes(newer)
+    yanked = client.post("/api/v1/apps/zaakafhandelcomponent/releases/1.5.0/yank", json={"reason": "broken"},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert yanked.status_code == 200
+    assert path in signed_targets(client)
+
+
+def test_refresh_lists_a_release_whose_signing_failed(app: Flask, client: FlaskClient, token: str) -> None:
+    tuf_init(app)
+    keys = Path(app.config["TUF_KEY_DIR"])
+    (keys / "targets.pem").rename(keys / "aside.pem")
+    assert publish(client, token, factories.package()).status_code == 201  # published all the same
+    path = "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"
+    assert path not in signed_targets(client)
+    (keys / "aside.pem").rename(keys / "targets.pem")
+    assert "Listed 1 release(s)" in admin(app, "tuf", "refresh")
+    assert path in signed_targets(client)
+
+
+def test_a_key_from_the_environment_wins_over_the_file(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    tuf_init(app)
+    signing: Signing = app.extensions[SIGNING]
+    pem = signing.keys.path("timestamp").read_text()
+    signing.keys.path("timestamp").unlink()
+    monkeypatch.setenv("APPSTORE_TUF_KEY_TIMESTAMP", pem)
+    assert signing.keys.signer("timestamp").public_key.keyid in json.dumps(
+        document(app.test_client(), "1.root.json").signed.to_dict())
+
+
+def test_the_timestamp_is_signed_again_when_half_its_life_is_gone(app: Flask, client: FlaskClient) -> None:
+    tuf_init(app)
+    assert "Nothing was close to expiry" in admin(app, "tuf", "refresh")
+    status = admin(app, "tuf", "status")
+    assert "timestamp  version 1" in status and "KEY MISSING" not in status
+    first = document(client, "timestamp.json").signed
+    assert document(client, "timestamp.json").signed.version == first.version  # fresh: served as it is
+    app.extensions[CLOCK] = lambda: utcnow() + timedelta(hours=13)
+    later = document(client, "timestamp.json").signed
+    assert later.version == first.version + 1
+    assert later.expires > first.expires
+    app.extensions[CLOCK] = lambda: utcnow() + timedelta(days=5)  # the snapshot is due too
+    assert "snapshot" in app.extensions[SIGNING].refresh()
+
+
+def test_rotating_a_key_signs_a_new_root_that_clients_follow(app: Flask, client: FlaskClient,
+                                                             tmp_path: Path) -> None:
+    tuf_init(app)
+    for role in ("timestamp", "root"):
+        admin(app, "tuf", "rotate", role)
+    first, third = document(client, "1.root.json"), document(client, "3.root.json")
+    second = document(client, "2.root.json")
+    first.verify_delegate("root", second)
+    second.verify_delegate("root", third)  # the old root key signs the new root over ...
+    third.verify_delegate("root", third)  # ... and so does the new one
+    assert Path(app.config["TUF_KEY_DIR"], "timestamp.pem.old").exists()
+    assert isinstance(third.signed, Root)
+    assert third.signed.roles["timestamp"].keyids != first.signed.roles["timestamp"].keyids
+    third.verify_delegate("timestamp", document(client, "timestamp.json"))
+
+
+def test_the_metadata_lives_in_an_s3_store_too(tmp_path: Path, sqlite_schema_url: str, seaweedfs: str) -> None:
+    s3_app = make_app(tmp_path / "data", sqlite_schema_url, with_schema=True,
+                      STORAGE_URL=f"s3://{BUCKET}/signed-{tmp_path.name}")
+    try:
+        tuf_init(s3_app)
+        s3_client = s3_app.test_client()
+        token = add_organisation(s3_app, "dimpact")
+        archive = factories.package()
+        assert publish(s3_client, token, archive).status_code == 201
+        signed_targets(s3_client)["packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"] \
+            .verify_length_and_hashes(archive)
+    finally:
+        database(s3_app).dispose()
+
+
+def test_fsck_counts_metadata_blobs_as_referenced(app: Flask, client: FlaskClient, token: str) -> None:
+    tuf_init(app)
+    assert publish(client, token, factories.package()).status_code == 201
+    with database(app).session() as session:
+        report = fsck(session, app.extensions[STORE])
+    assert report.orphans == []
+
+
+def test_servers_signing_at_once_lose_no_target(app: Flask) -> None:
+    tuf_init(app)
+    signing: Signing = app.extensions[SIGNING]
+    failures: list[BaseException] = []
+
+    def add(number: int) -> None:
+        try:
+            target = Target(f"packages/app{number}/app{number}-1.0.0.tar.gz", number, f"{number:064x}")
+            signing.update(lambda repository: repository.add_targets([target]))
+        except BaseException as error:  # noqa: BLE001  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(1, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with database(app).session() as session:
+        targets = SignedRepository(session, app.extensions[STORE], signing.keys).current("targets").signed.targets
+    assert {f"packages/app{n}/app{n}-1.0.0.tar.gz" for n in range(1, 5)} <= set(targets)
+
+
+def test_a_client_verifies_the_chain_with_ngclient(app: Flask, client: FlaskClient, token: str,
+                                                  tmp_path: Path) -> None:
+    """The served documents are what python-tuf's own client accepts (through the test client)."""
+    tuf_init(app)
+    assert publish(client, token, factories.package()).status_code == 201
+
+    from tuf.api.exceptions import DownloadHTTPError
+    from tuf.ngclient import fetcher
+
+    class Fetcher(fetcher.FetcherInterface):
+        def _fetch(self, url: str):  # type: ignore[no-untyped-def]
+            response = client.get(url.replace("http://registry", ""))
+            if response.status_code != 200:
+                raise DownloadHTTPError("not found", response.status_code)
+            return iter([response.get_data()])
+
+    updater = Updater(str(tmp_path), "http://registry/api/v1/tuf/", fetcher=Fetcher(),
+                      bootstrap=client.get(f"{TUF}/1.root.json").get_data())
+    updater.refresh()
+    assert updater.get_targetinfo("packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz") is not None
