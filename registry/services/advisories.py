@@ -38,6 +38,21 @@ def affecting(app: App, version: str) -> list[AffectingAdvisory]:
             if not a.withdrawn and affects(a.ranges, a.versions, version)]
 
 
+@dataclass(frozen=True)
+class AppAdvisory:
+    """An advisory in force about an app, with the app's releases that it affects."""
+
+    advisory: Advisory
+    versions: tuple[str, ...]
+
+
+def in_force(app: App) -> list[AppAdvisory]:
+    """The app's advisories that are not withdrawn, newest first, with the versions they affect."""
+    found = [AppAdvisory(a, tuple(r.version for r in app.releases if affects(a.ranges, a.versions, r.version)))
+             for a in app.advisories if not a.withdrawn]
+    return sorted(found, key=lambda f: f.advisory.published_at, reverse=True)
+
+
 def unaffected_upgrade(app: App, installed: str, fixed: list[str | None]) -> str | None:
     """The version to upgrade to: the lowest published release at or above every fixed
     version that no advisory in force affects; else the newest such release above
