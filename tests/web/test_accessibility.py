@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -41,6 +42,9 @@ PAGES = {
     "sign-in": "/sign-in",
     "comparison": "/compare?apps=zaakafhandelcomponent&apps=vergunningen-pro&apps=notificatiecomponent",
     "comparison refused": "/compare?apps=zaakafhandelcomponent",
+    "advisories": "/advisories",
+    "advisory": f"/advisories/GAS-{datetime.now(UTC).year}-0001",  # the demo's, published at load
+    "app with an advisory": "/apps/notificatiecomponent",
 }
 SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
                    "account": "/account"}
@@ -132,7 +136,8 @@ def test_vendor_forms_and_the_package_page_have_no_accessibility_violations(scan
 def test_environment_and_plan_pages_have_no_accessibility_violations(scanner: Any) -> None:
     sign_in(scanner, CIVIL_SERVANT)
     environment = f"/organisations/{MUNICIPALITY}/environments/test"
-    for path in (f"/organisations/{MUNICIPALITY}", environment):
+    affected = f"/organisations/{MUNICIPALITY}/environments/ontwikkeling"  # an advisory affects an install
+    for path in (f"/organisations/{MUNICIPALITY}", environment, affected):
         scanner.goto(path)
         found = violations(scanner)
         assert not found, f"{path}: " + json.dumps(found, indent=2)
