@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from feedgen.feed import FeedEntry, FeedGenerator
 from flask import Response, request
@@ -131,4 +131,4 @@ def _advisory_entry(entry: FeedEntry, advisory: Advisory) -> None:
 def _answer(feed: FeedGenerator) -> Response:
     response = Response(feed.atom_str(pretty=True), mimetype=ATOM)
     response.add_etag()
-    return response.make_conditional(request)
+    return cast(Response, response.make_conditional(request))  # the same object, typed as werkzeug's
