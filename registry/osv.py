@@ -38,13 +38,13 @@ class OsvModel(BaseModel):
         return without_nulls(self.model_dump(mode="json"))
 
 
-class Package(OsvModel):
+class OsvPackage(OsvModel):
     ecosystem: Literal["Gemeente App Store"] = Field(description="Always `Gemeente App Store`.")
     name: str = Field(min_length=3, max_length=64, pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
                       description="The app's id.")
 
 
-class Event(OsvModel):
+class OsvEvent(OsvModel):
     """One point of a range: exactly one of its fields is set."""
 
     introduced: str | None = Field(None, max_length=100, description="A version, or `0` for every earlier one.")
@@ -52,7 +52,7 @@ class Event(OsvModel):
     last_affected: str | None = Field(None, max_length=100)
 
     @model_validator(mode="after")
-    def _one_point(self) -> Event:
+    def _one_point(self) -> OsvEvent:
         given = [(kind, value) for kind, value in self.point_pairs() if value is not None]
         if len(given) != 1:
             raise problem("invalid", "Give exactly one of `introduced`, `fixed` or `last_affected` per event.")
@@ -65,20 +65,20 @@ class Event(OsvModel):
         return [("introduced", self.introduced), ("fixed", self.fixed), ("last_affected", self.last_affected)]
 
 
-class VersionRange(OsvModel):
+class OsvRange(OsvModel):
     type: Literal["SEMVER"] = Field(description="Versions of this registry are SemVer 2.0.")
-    events: list[Event] = Field(min_length=1, max_length=50)
+    events: list[OsvEvent] = Field(min_length=1, max_length=50)
 
     @model_validator(mode="after")
-    def _opens(self) -> VersionRange:
+    def _opens(self) -> OsvRange:
         if not any(event.introduced is not None for event in self.events):
             raise problem("invalid", "A range needs an `introduced` event (`0` for every earlier version).")
         return self
 
 
-class Affected(OsvModel):
-    package: Package
-    ranges: list[VersionRange] = Field(default_factory=list, max_length=20)
+class OsvAffected(OsvModel):
+    package: OsvPackage
+    ranges: list[OsvRange] = Field(default_factory=list, max_length=20)
     versions: list[str] = Field(default_factory=list, max_length=500)
 
     @field_validator("versions")
@@ -90,23 +90,23 @@ class Affected(OsvModel):
         return values
 
     @model_validator(mode="after")
-    def _something(self) -> Affected:
+    def _something(self) -> OsvAffected:
         if not self.ranges and not self.versions:
             raise problem("required", "Name the affected versions: `ranges` (SEMVER events) or `versions`.")
         return self
 
 
-class Severity(OsvModel):
+class OsvSeverity(OsvModel):
     type: Literal["CVSS_V3", "CVSS_V4"]
     score: str = Field(max_length=300, description="The CVSS vector, e.g. `CVSS:3.1/AV:N/AC:L/...`.")
 
     @model_validator(mode="after")
-    def _vector(self) -> Severity:
+    def _vector(self) -> OsvSeverity:
         cvss_level(self.type, self.score)  # refuses a vector that is not one
         return self
 
 
-class Reference(OsvModel):
+class OsvReference(OsvModel):
     type: Literal[REFERENCE_TYPES]  # type: ignore[valid-type]
     url: str = Field(max_length=MAX_URL)
 
@@ -119,7 +119,7 @@ class Reference(OsvModel):
         return value
 
 
-class DatabaseSpecific(OsvModel):
+class OsvDatabaseSpecific(OsvModel):
     severity: Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"] | None = Field(
         None, description="The simple level; without it, the level follows from the CVSS vector.")
 
@@ -132,10 +132,10 @@ class AdvisoryContent(OsvModel):
     aliases: list[str] = Field(default_factory=list, max_length=20, description="e.g. CVE ids.")
     summary: str = Field(min_length=1, max_length=200)
     details: str = Field("", max_length=MAX_DETAILS, description="Markdown.")
-    severity: list[Severity] = Field(default_factory=list, max_length=4)
-    affected: list[Affected] = Field(min_length=1, max_length=1)
-    references: list[Reference] = Field(default_factory=list, max_length=50)
-    database_specific: DatabaseSpecific | None = None
+    severity: list[OsvSeverity] = Field(default_factory=list, max_length=4)
+    affected: list[OsvAffected] = Field(min_length=1, max_length=1)
+    references: list[OsvReference] = Field(default_factory=list, max_length=50)
+    database_specific: OsvDatabaseSpecific | None = None
 
     @field_validator("aliases")
     @classmethod
