@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from registry.osv import affects, fixed_in
 from tests.conftest import add_organisation
 from tests.registry.advisory_support import osv_body, publish_advisory
-from tests.registry.installs_support import bearer
+from tests.registry.installs_support import bearer, release
 
 RANGE = [{"type": "SEMVER", "events": [{"introduced": "1.4.0"}, {"fixed": "1.6.0"},
                                        {"introduced": "2.0.0"}, {"last_affected": "2.0.3"}]}]
@@ -134,3 +134,13 @@ def test_the_export_holds_every_record_as_osv_json(published: tuple[FlaskClient,
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert archive.namelist() == [f"{record['id']}.json"]
         assert json.loads(archive.read(f"{record['id']}.json")) == record
+
+
+def test_advisories_on_both_databases(app: Flask, client: FlaskClient, token: str) -> None:
+    release(client, token, "open-zaak", "1.0.0")
+    first = publish_advisory(client, token, osv_body("open-zaak", fixed="1.1.0"))
+    second = publish_advisory(client, token, osv_body("open-zaak", fixed=None, summary="Nog een lek"))
+    assert int(second["id"].rsplit("-", 1)[1]) == int(first["id"].rsplit("-", 1)[1]) + 1
+    notes = client.get("/api/v1/apps/open-zaak/releases/1.0.0").json["advisories"]
+    assert {(n["id"], n["fixed"]) for n in notes} == {(first["id"], "1.1.0"), (second["id"], None)}
+    assert client.get("/api/v1/advisories?page=1&pageSize=1").json["items"][0]["id"] == second["id"]
