@@ -47,7 +47,7 @@ PAGES = {
     "app with an advisory": "/apps/notificatiecomponent",
 }
 SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
-                   "account": "/account"}
+                   "account": "/account", "advisory form": "/apps/notificatiecomponent/advisories/new"}
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -90,6 +90,15 @@ def test_signed_in_pages_have_no_accessibility_violations(scanner: Any, name: st
     scanner.goto(SIGNED_IN_PAGES[name])
     found = violations(scanner)
     assert not found, f"{name}: " + json.dumps(found, indent=2)
+
+
+def test_a_refused_advisory_form_has_no_accessibility_violations(scanner: Any) -> None:
+    sign_in(scanner)
+    scanner.goto(SIGNED_IN_PAGES["advisory form"])
+    scanner.get_by_label("Opgelost in versie (optioneel)").fill("een")
+    scanner.get_by_role("button", name="Advies publiceren").click()  # no summary, a fixed version that is none
+    expect(scanner.get_by_role("alert")).to_contain_text("2 velden vragen aandacht")
+    assert not (found := violations(scanner)), "advisory form with errors: " + json.dumps(found, indent=2)
 
 
 def test_a_refused_upload_has_no_accessibility_violations(scanner: Any) -> None:

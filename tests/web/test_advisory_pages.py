@@ -19,7 +19,7 @@ from tests.conftest import add_organisation
 from tests.registry.advisory_support import osv_body, publish_advisory
 from tests.registry.installs_support import PROFILE, bearer, municipality, release, yank
 from tests.registry.test_profiles import profile_yaml, put_profile
-from tests.web.helpers import add_person, sign_in
+from tests.web.helpers import add_person, csrf_token, sign_in
 
 ENV = "/organisations/utrecht/environments/test"
 ATOM = "application/atom+xml"
@@ -148,3 +148,36 @@ def test_a_feed_answers_304_while_nothing_changed(store: Store) -> None:
 def test_feeds_are_capped(sqlite_app: Flask, store: Store) -> None:
     with database(sqlite_app).session() as session:
         assert len(NewsService(session).releases(ReleaseNews(), limit=2)) == 2
+
+
+def test_an_owner_publishes_an_advisory_in_the_browser_and_others_may_not(sqlite_app: Flask, store: Store) -> None:
+    client = store.client
+    new = "/apps/open-zaak/advisories/new"
+    add_person(sqlite_app, "eva@dimpact.example", "dimpact", "maintainer")
+    add_person(sqlite_app, "lid@dimpact.example", "dimpact", "member")
+    assert client.get(new).status_code == 302  # to sign in
+    sign_in(client, "eva@utrecht.example")  # another organisation's owner
+    assert client.get(new).status_code == 403
+    assert "/advisories/new" not in client.get("/apps/open-zaak").get_data(as_text=True)
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, "lid@dimpact.example")  # a member, not a manager
+    assert client.get(new).status_code == 403
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+
+    sign_in(client, "eva@dimpact.example")
+    assert new in client.get("/apps/open-zaak").get_data(as_text=True)
+    form = {"csrf_token": csrf_token(client, new), "summary": "Lek in de zaak-API", "details": "Zie **boven**.",
+            "introduced": "0", "fixed": "1.0.1", "level": "high", "cvss": "", "aliases": "CVE-2026-1, GHSA-abcd",
+            "reference": "ftp://example.org"}
+    refused = client.post(new, data=form)
+    assert refused.status_code == 400
+    problems = html.fromstring(refused.get_data(as_text=True)).xpath('//*[@id="problems"]//a/@href')
+    assert problems == ["#reference"]
+    made = client.post(new, data={**form, "reference": "https://example.org/lek"})
+    assert made.status_code == 302
+    advisory_id = made.location.rsplit("/", 1)[1]
+    record = client.get(f"/api/v1/advisories/{advisory_id}").json
+    assert record["database_specific"] == {"severity": "HIGH"} and record["aliases"] == ["CVE-2026-1", "GHSA-abcd"]
+    assert record["affected"][0]["ranges"][0]["events"] == [{"introduced": "0"}, {"fixed": "1.0.1"}]
+    notes = client.get("/api/v1/apps/open-zaak/releases/1.0.0").json["advisories"]
+    assert [n["id"] for n in notes] == [advisory_id]

@@ -14,6 +14,7 @@ from web.auth import current_user
 from web.forms import InterestForm
 from web.i18n import current_language
 from web.markup import description, render_markdown
+from web.views.advisories import may_advise
 from web.views.compare import picked_apps
 from web.views.content import may_see_content
 
@@ -35,7 +36,7 @@ def app_page(app_id: str) -> str:
         long_description=render_markdown(texts.get("longDescription")),
         readme=render_markdown(latest.readme, images), shows_images=shows_images, host_name=host_name,
         picked=picked_apps(), latest_advisories=[(f.advisory, f.fixed) for f in affecting(app, latest.version)],
-        advisories_by_version=_by_version(in_force(app)),
+        advisories_by_version=_by_version(in_force(app)), may_advise=may_advise(app, user),
     )
 
 
