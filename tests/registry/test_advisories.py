@@ -15,6 +15,13 @@ from tests.conftest import add_organisation
 from tests.registry.advisory_support import osv_body, publish_advisory
 from tests.registry.installs_support import bearer, release
 
+
+@pytest.fixture
+def nothing_published(sqlite_app: Flask) -> tuple[FlaskClient, str]:
+    """dimpact's token and no app: input is judged before any app is looked up."""
+    return sqlite_app.test_client(), add_organisation(sqlite_app, "dimpact")
+
+
 RANGE = [{"type": "SEMVER", "events": [{"introduced": "1.4.0"}, {"fixed": "1.6.0"},
                                        {"introduced": "2.0.0"}, {"last_affected": "2.0.3"}]}]
 
@@ -103,17 +110,17 @@ def test_an_edit_moves_modified_and_withdrawing_keeps_the_record(published: tupl
     ({"summary": ""}, "summary"),
     ({"aliases": ["CVE 2026 1"]}, "aliases"),
 ])
-def test_bad_advisories_are_refused_naming_the_field(published: tuple[FlaskClient, str], change: dict,
+def test_bad_advisories_are_refused_naming_the_field(nothing_published: tuple[FlaskClient, str], change: dict,
                                                      name: str) -> None:
-    client, token = published
+    client, token = nothing_published
     response = client.post("/api/v1/advisories", json=osv_body("open-zaak", **change),
                            headers=bearer(token))
     assert response.status_code == 400
     assert name in [p["name"] for p in response.json["invalidParams"]]
 
 
-def test_bad_ranges_are_refused(published: tuple[FlaskClient, str]) -> None:
-    client, token = published
+def test_bad_ranges_are_refused(nothing_published: tuple[FlaskClient, str]) -> None:
+    client, token = nothing_published
     body = osv_body("open-zaak")
     body["affected"][0]["ranges"][0]["events"] = [{"fixed": "1.0.0"}]
     body["affected"][0]["versions"] = ["one"]

@@ -52,7 +52,8 @@ def landscape(app: Flask, client: FlaskClient) -> dict[str, str]:
     add_person(app, "eva@utrecht.example", org="dimpact")
     assert sign_in(client, "eva@utrecht.example") == 302
     advisory = publish_advisory(client, publisher, osv_body("open-zaak"))
-    return {"advisory_id": advisory["id"], "category": "case-management", "app_id": "open-zaak", "version": "1.2.0", "org": "utrecht", "slug": "utrecht", "env": "test",
+    return {"advisory_id": advisory["id"], "category": "case-management",
+            "app_id": "open-zaak", "version": "1.2.0", "org": "utrecht", "slug": "utrecht", "env": "test",
             "plan_id": str(plan["id"]), "token_id": "1", "index": "0", "path": "docs/screen.png", "profile_id": PROFILE,
             "publisher_token": publisher, "municipality_token": utrecht.token}
 
