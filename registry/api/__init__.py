@@ -25,6 +25,7 @@ def _design_rule_headers(response: Response) -> Response:
 
 # Routes register on import: the catalogue, commercial modules and verification, municipal installs.
 from registry.api import (  # noqa: E402,F401
+    advisories,
     apps,
     comparisons,
     environments,

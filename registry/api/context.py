@@ -12,6 +12,7 @@ from registry.api.models.base import ApiModel
 from registry.db import request_session
 from registry.errors import InvalidInput, Unauthorized
 from registry.extensions import PLUGINS, STORE
+from registry.osv import OsvModel
 from registry.service_factories import publish_service as publish_service_of
 from registry.services.publishing import PublishService
 from registry.services.tokens import Caller, TokenService
@@ -50,7 +51,7 @@ def query(model: type[Model]) -> Model:
     return parsed(model, given, context={"page_size_max": setting("PAGE_SIZE_MAX")})
 
 
-def answer(model: ApiModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def answer(model: ApiModel | OsvModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """``model`` as the JSON answer."""
     response = cast(Response, current_app.json.response(model.to_json()))  # typed as werkzeug's base class
     response.status_code = status

@@ -86,6 +86,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "profile_id": {"description": "The platform profile's id.", "schema": {"type": "string", "maxLength": 64}},
     "org": {"description": "The organisation's slug.", "schema": {"type": "string", "maxLength": 64}},
     "env": {"description": "The environment's name.", "schema": {"type": "string", "maxLength": 64}},
+    "advisory_id": {"description": "The advisory's id, e.g. GAS-2026-0001.",
+                    "schema": {"type": "string", "maxLength": 32}},
     "plan_id": {"description": "The plan's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
     "name": {"description": "A TUF metadata document: <version>.<role>.json or timestamp.json.",
              "schema": {"type": "string", "maxLength": 40}},
@@ -109,6 +111,7 @@ TAGS = (
     ("profiles", "Platform profiles that releases are verified against."),
     ("organisations", "Organisations' public profiles and their verification by curators."),
     ("commercial", "Commercial modules: listings, entitlements, interest, the download log."),
+    ("advisories", "Security advisories in the OSV format: which releases are vulnerable, and which fix it."),
     ("installs", "A municipality's environments, install plans, bundles, installed apps and settings."),
     ("meta", "This document."),
 )

@@ -21,9 +21,12 @@ from registry.demo.accounts import load_demo_users
 from registry.errors import Conflict, RegistryError
 from registry.extensions import PLUGINS
 from registry.models import ApiToken
+from registry.osv import AdvisoryContent
 from registry.service_factories import account_service, publish_service
+from registry.services.advisories import AdvisoryService
 from registry.services.entitlements import EntitlementService
 from registry.services.environments import EnvironmentService
+from registry.services.installations import InstallationService
 from registry.services.listings import ListingService
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService
@@ -73,6 +76,9 @@ def load_demo(app: Flask) -> Iterator[str]:
             yield from _commercial(session, manifest["id"], entry, caller)
         for entry in catalogue.get("environments", []):
             yield _environment(session, entry)
+            yield from _installed(session, entry, callers[entry["organisation"]])
+        for entry in catalogue.get("advisories", []):
+            yield _advisory(session, entry, callers[entry["publisher"]])
 
 
 def _commercial(session: Any, app_id: str, entry: dict[str, Any], vendor: Caller) -> Iterator[str]:
@@ -88,11 +94,35 @@ def _commercial(session: Any, app_id: str, entry: dict[str, Any], vendor: Caller
 def _environment(session: Any, data: dict[str, str]) -> str:
     organisation = OrganisationService(session).get(data["organisation"])
     label = f"environment {organisation.slug}/{data['name']}"
+    fields = {k: v for k, v in data.items() if k not in ("organisation", "installed")}
     try:
-        EnvironmentService(session).create(organisation, {k: v for k, v in data.items() if k != "organisation"}, ACTOR)
+        EnvironmentService(session).create(organisation, fields, ACTOR)
     except Conflict:
         return f"{label}: present"
     return f"{label}: added"
+
+
+def _installed(session: Any, data: dict[str, Any], caller: Caller) -> Iterator[str]:
+    """Record the environment's installs, as a municipality would after installing them."""
+    environment = EnvironmentService(session).get(OrganisationService(session).get(data["organisation"]),
+                                                  data["name"])
+    present = {i.app.slug: i.release.version for i in InstallationService(session).installed(environment)}
+    for app_id, version in (data.get("installed") or {}).items():
+        label = f"{data['organisation']}/{data['name']}: {app_id} {version}"
+        if present.get(app_id) == version:
+            yield f"{label}: installed already"
+            continue
+        InstallationService(session).record_release(environment, app_id, str(version), caller)
+        yield f"{label}: installed"
+
+
+def _advisory(session: Any, entry: dict[str, Any], caller: Caller) -> str:
+    content = AdvisoryContent.model_validate(entry["osv"], strict=False)
+    service = AdvisoryService(session)
+    known = next((a for a in service.every() if a.app.slug == content.app and a.summary == content.summary), None)
+    if known is not None:
+        return f"advisory {known.advisory_id}: present"
+    return f"advisory {service.publish(content, caller).advisory_id}: published"
 
 
 def _organisation(session: Any, data: dict[str, str]) -> Caller:

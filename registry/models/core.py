@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +21,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from sdk.findings import Finding, Kind, Severity
+
+if TYPE_CHECKING:
+    from registry.models.advisories import Advisory
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -157,6 +160,8 @@ class App(Base):
 
     organisation: Mapped[Organisation] = relationship()
     releases: Mapped[list[Release]] = relationship(back_populates="app", order_by="Release.id")
+    # Read only: advisories are written through their own service.
+    advisories: Mapped[list[Advisory]] = relationship(order_by="Advisory.id", viewonly=True)
 
 
 class Artifact(Base):

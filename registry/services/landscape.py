@@ -72,6 +72,7 @@ class LandscapeService:
         actors = self._latest_actors(environment)
         names = self._people(actors.values())
         rows = [InstalledApp(i, updates[i.app.slug], _who(actors.get(i.app_id), names)) for i in installed]
+        rows.sort(key=lambda row: not row.update.advisories)  # affected installs first: act on those today
         apps = [(slug, name) for slug, name in self.session.execute(
             select(App.slug, App.name).where(App.latest_version.is_not(None)).order_by(App.name))]
         return EnvironmentOverview(environment, rows, apps)

@@ -1,9 +1,12 @@
-"""Updates and attention: newer releases for what an environment runs, and yanked installs.
+"""Updates and attention: newer releases for what an environment runs, yanked and
+vulnerable installs.
 
 For each installed app: the newest patch (same minor), minor (same major) and
 major release that the environment's profile runs and that is not yanked;
 pre-releases only when a pre-release is installed. An installed release that
-was yanked, or no longer runs on the profile, needs attention.
+was yanked, no longer runs on the profile, or is affected by a security advisory needs
+attention; for an advisory, the version to upgrade to is the fixed one (or the newest
+release that no advisory affects).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from registry.models import CompatibilityRecord, Environment, Release
+from registry.services.advisories import AffectingAdvisory, affecting, unaffected_upgrade
 from registry.services.installations import InstallationService
 from sdk.versions import parse_version
 
@@ -28,10 +32,12 @@ class Update:
     major: str | None
     yank: dict[str, Any] | None  # reason and when, if the installed release was yanked
     runs_on_profile: bool | None
+    advisories: tuple[AffectingAdvisory, ...] = ()
+    upgrade_to: str | None = None  # for an affected install: the version without the flaws
 
     @property
     def needs_attention(self) -> bool:
-        return self.yank is not None or self.runs_on_profile is False
+        return self.yank is not None or self.runs_on_profile is False or bool(self.advisories)
 
 
 class UpdateService:
@@ -70,4 +76,7 @@ class UpdateService:
             last = current.yanks[-1] if current.yanks else None
             yank = {"reason": last.reason if last else "", "yankedAt": last.created_at if last else None}
         patch, minor, major = (str(newest[k]) if newest[k] else None for k in ("patch", "minor", "major"))
-        return Update(installation.app.slug, current.version, patch, minor, major, yank, runs)
+        advisories = tuple(affecting(installation.app, current.version))
+        upgrade_to = (unaffected_upgrade(installation.app, current.version, [a.fixed for a in advisories])
+                      if advisories else None)
+        return Update(installation.app.slug, current.version, patch, minor, major, yank, runs, advisories, upgrade_to)

@@ -141,14 +141,28 @@ def installed(env_ref: str, registry: str | None, token: str | None, fmt: str) -
 @registry_options
 @format_option
 def outdated(env_ref: str, registry: str | None, token: str | None, fmt: str) -> None:
-    """List newer releases (patch, minor, major) and yanked installs in an environment."""
+    """List newer releases (patch, minor, major), yanked installs and installs that security
+    advisories affect in an environment; exit with status 1 when an advisory affects one."""
     env = EnvironmentRef.parse(env_ref)
     result = _client(registry, token).updates(env)
+    items = result.get("items") or []
     if fmt == "json":
         emit_json(result)
-        return
+    else:
+        print_updates(items, env)
+    affected = [item for item in items if item.get("advisories")]
+    if affected:
+        if fmt == "text":
+            click.echo(f"{len(affected)} installed app(s) in {env} affected by a security advisory: upgrade them.",
+                       err=True)
+        sys.exit(1)
+
+
+def print_updates(items: list[dict[str, Any]], env: EnvironmentRef) -> None:
+    # Affected installs first: they are what to act on today.
+    ordered = sorted(items, key=lambda item: not item.get("advisories"))
     shown = 0
-    for item in result.get("items") or []:
+    for item in ordered:
         newer = [f"{kind} {item[kind]}" for kind in ("patch", "minor", "major") if item.get(kind)]
         if not newer and not item.get("needsAttention"):
             continue
@@ -159,5 +173,10 @@ def outdated(env_ref: str, registry: str | None, token: str | None, fmt: str) ->
         elif item.get("runsOnProfile") is False:
             line += click.style("  no longer runs on the environment's profile", fg="yellow")
         click.echo(line)
+        for advisory in item.get("advisories") or []:
+            fixed = f"fixed in {advisory['fixed']}" if advisory.get("fixed") else "no fix yet"
+            upgrade = f"; upgrade to {item['upgradeTo']}" if item.get("upgradeTo") else ""
+            click.echo(click.style(f"  {advisory['id']} ({advisory.get('severity') or 'severity unknown'}): "
+                                   f"{advisory['summary']} - {fixed}{upgrade}", fg="red"))
     if not shown:
         click.echo(f"Everything in {env} is up to date.")

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.request_guard import MAX_JSON_DEPTH, ROW_ID_MAX, too_deep
+from tests.registry.advisory_support import osv_body, publish_advisory
 from tests.registry.installs_support import PROFILE, bearer, catalogue, municipality
 from tests.web.helpers import add_person, csrf_token, sign_in
 
@@ -50,7 +51,9 @@ def landscape(app: Flask, client: FlaskClient) -> dict[str, str]:
     add_person(app, "eva@utrecht.example", org="utrecht")
     add_person(app, "eva@utrecht.example", org="dimpact")
     assert sign_in(client, "eva@utrecht.example") == 302
-    return {"app_id": "open-zaak", "version": "1.2.0", "org": "utrecht", "slug": "utrecht", "env": "test",
+    advisory = publish_advisory(client, publisher, osv_body("open-zaak"))
+    return {"advisory_id": advisory["id"], "category": "case-management",
+            "app_id": "open-zaak", "version": "1.2.0", "org": "utrecht", "slug": "utrecht", "env": "test",
             "plan_id": str(plan["id"]), "token_id": "1", "index": "0", "path": "docs/screen.png", "profile_id": PROFILE,
             "publisher_token": publisher, "municipality_token": utrecht.token}
 

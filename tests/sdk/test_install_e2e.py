@@ -16,6 +16,7 @@ from sdk.client import RegistryClient
 from tests import factories
 from tests.conftest import create_schema
 from tests.e2e.server import RegistryServer, console_script, running
+from tests.registry.advisory_support import osv_body
 from tests.registry.installs_support import SECRET_TEMPLATE, TEMPLATE
 from tests.registry.test_profiles import profile_yaml
 
@@ -112,6 +113,28 @@ def test_outdated_names_newer_releases(appstore, registry, tmp_path: Path) -> No
     data = json.loads(appstore("outdated", "--env", "utrecht/test", "--format", "json").stdout)
     assert {i["app"]: i["minor"] for i in data["items"]}["open-notificaties"] == "1.5.0"
     assert "minor 1.5.0" in appstore("outdated", "--env", "utrecht/test").stdout
+
+
+def test_outdated_reports_an_advisory_and_fails_until_it_is_withdrawn(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, _ = registry
+    publisher = RegistryClient(server.url, server.token)
+    for version in ("1.0.0", "1.0.1"):
+        _publish(publisher, tmp_path, "meldpunt", version)
+    assert appstore("install", "meldpunt@1.0.0", "--env", "utrecht/acceptatie", "--yes").returncode == 0
+    headers = {"Authorization": f"Bearer {server.token}"}
+    advisory = requests.post(f"{server.api}/advisories", json=osv_body("meldpunt", fixed="1.0.1"), headers=headers,
+                             timeout=30).json()
+
+    text = appstore("outdated", "--env", "utrecht/acceptatie")
+    assert text.returncode == 1
+    assert f"{advisory['id']} (critical)" in text.stdout and "fixed in 1.0.1; upgrade to 1.0.1" in text.stdout
+    as_json = appstore("outdated", "--env", "utrecht/acceptatie", "--format", "json")
+    assert as_json.returncode == 1
+    item = next(i for i in json.loads(as_json.stdout)["items"] if i["app"] == "meldpunt")
+    assert [(a["id"], a["fixed"]) for a in item["advisories"]] == [(advisory["id"], "1.0.1")]
+
+    requests.post(f"{server.api}/advisories/{advisory['id']}/withdraw", headers=headers, timeout=30)
+    assert appstore("outdated", "--env", "utrecht/acceptatie").returncode == 0
 
 
 def test_errors_are_one_clear_line(appstore) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -41,9 +42,12 @@ PAGES = {
     "sign-in": "/sign-in",
     "comparison": "/compare?apps=zaakafhandelcomponent&apps=vergunningen-pro&apps=notificatiecomponent",
     "comparison refused": "/compare?apps=zaakafhandelcomponent",
+    "advisories": "/advisories",
+    "advisory": f"/advisories/GAS-{datetime.now(UTC).year}-0001",  # the demo's, published at load
+    "app with an advisory": "/apps/notificatiecomponent",
 }
 SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
-                   "account": "/account"}
+                   "account": "/account", "advisory form": "/apps/notificatiecomponent/advisories/new"}
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -86,6 +90,15 @@ def test_signed_in_pages_have_no_accessibility_violations(scanner: Any, name: st
     scanner.goto(SIGNED_IN_PAGES[name])
     found = violations(scanner)
     assert not found, f"{name}: " + json.dumps(found, indent=2)
+
+
+def test_a_refused_advisory_form_has_no_accessibility_violations(scanner: Any) -> None:
+    sign_in(scanner)
+    scanner.goto(SIGNED_IN_PAGES["advisory form"])
+    scanner.get_by_label("Opgelost in versie (optioneel)").fill("een")
+    scanner.get_by_role("button", name="Advies publiceren").click()  # no summary, a fixed version that is none
+    expect(scanner.get_by_role("alert")).to_contain_text("2 velden vragen aandacht")
+    assert not (found := violations(scanner)), "advisory form with errors: " + json.dumps(found, indent=2)
 
 
 def test_a_refused_upload_has_no_accessibility_violations(scanner: Any) -> None:
@@ -132,7 +145,8 @@ def test_vendor_forms_and_the_package_page_have_no_accessibility_violations(scan
 def test_environment_and_plan_pages_have_no_accessibility_violations(scanner: Any) -> None:
     sign_in(scanner, CIVIL_SERVANT)
     environment = f"/organisations/{MUNICIPALITY}/environments/test"
-    for path in (f"/organisations/{MUNICIPALITY}", environment):
+    affected = f"/organisations/{MUNICIPALITY}/environments/ontwikkeling"  # an advisory affects an install
+    for path in (f"/organisations/{MUNICIPALITY}", environment, affected):
         scanner.goto(path)
         found = violations(scanner)
         assert not found, f"{path}: " + json.dumps(found, indent=2)

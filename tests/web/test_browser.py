@@ -233,6 +233,20 @@ def test_plan_an_install_and_record_it(page: Any) -> None:
     expect(installed.get_by_role("cell", name="Sam Jansen")).to_be_visible()
 
 
+def test_an_advisory_comes_first_on_the_environment_with_a_plan_to_upgrade(page: Any) -> None:
+    """The demo municipality runs notificatiecomponent 1.5.0 in `ontwikkeling`, which the demo advisory affects."""
+    sign_in(page, CIVIL_SERVANT)
+    page.goto(f"/organisations/{MUNICIPALITY}/environments/ontwikkeling")
+    advisories = page.get_by_role("region", name="Beveiligingsadviezen voor geïnstalleerde apps")
+    expect(advisories).to_contain_text("Opgelost in versie 1.6.2.")
+    installed = page.get_by_role("heading", name="Geïnstalleerde apps", exact=True)
+    assert advisories.bounding_box()["y"] < installed.bounding_box()["y"]
+    advisories.get_by_role("button", name="Upgrade van Notificatiecomponent naar 1.6.2 plannen").click()
+    expect(page.locator("#plan-status")).to_contain_text("Klaar om te installeren")
+    steps = page.get_by_role("table", name="Wat te installeren, afhankelijkheden eerst")
+    expect(steps.get_by_role("link", name="notificatiecomponent 1.6.2")).to_be_visible()
+
+
 def test_a_blocked_plan_says_what_is_missing(page: Any) -> None:
     sign_in(page, CIVIL_SERVANT)
     page.goto(f"/organisations/{MUNICIPALITY}/environments/test")

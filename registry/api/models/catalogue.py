@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from registry.api.models.advisories import AdvisoryNote
 from registry.api.models.base import ApiModel, Links, ListOf, Moment
 from registry.api.models.vendors import Listing
 from registry.api.timestamps import timestamp
@@ -14,6 +15,7 @@ from registry.models import FindingRecord, PlatformProfileRecord
 from registry.models import Release as ReleaseRecord
 from registry.models import Yank as YankRecord
 from registry.public_urls import external_url_for
+from registry.services.advisories import affecting
 from registry.services.installations import Adoption as AdoptionFigures
 from registry.services.profiles import as_profile
 from sdk.manifest import LAYERS
@@ -88,12 +90,13 @@ class ReleaseRef(ApiModel):
     status: ReleaseStatus
     published_at: Moment
     sha256: Sha256
+    advisories: list[AdvisoryNote] = Field(description="Security advisories in force that affect this release.")
     links: Links
 
     @classmethod
     def of(cls, release: ReleaseRecord) -> ReleaseRef:
         return cls(version=release.version, status=release.status, published_at=timestamp(release.published_at),
-                   sha256=release.artifact_sha256, links={"self": external_url_for(
+                   sha256=release.artifact_sha256, advisories=advisory_notes(release), links={"self": external_url_for(
                        "api.get_release", app_id=release.app.slug, version=release.version)})
 
 
@@ -166,6 +169,7 @@ class Release(ApiModel):
     findings: list[Finding]
     compatibility: list[Compatibility]
     yank: YankNote | None
+    advisories: list[AdvisoryNote] = Field(description="Security advisories in force that affect this release.")
     links: Links
 
     @classmethod
@@ -178,11 +182,15 @@ class Release(ApiModel):
             published_at=timestamp(release.published_at), manifest=release.manifest, publiccode=release.publiccode,
             findings=[Finding.of(r) for r in release.findings if r.profile is None],
             compatibility=Compatibility.row_of(release), yank=YankNote.of(yank),
-            links={
+            advisories=advisory_notes(release), links={
                 "self": external_url_for("api.get_release", app_id=app.slug, version=release.version),
                 "package": external_url_for("api.download_package", app_id=app.slug, version=release.version),
                 "app": external_url_for("api.get_app", app_id=app.slug),
             })
+
+
+def advisory_notes(release: ReleaseRecord) -> list[AdvisoryNote]:
+    return [AdvisoryNote.of(found) for found in affecting(release.app, release.version)]
 
 
 class ServiceOffer(ApiModel):

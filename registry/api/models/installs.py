@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from registry.api.models.advisories import AdvisoryNote
 from registry.api.models.base import ApiModel, Links, ListOf, Moment
 from registry.api.models.catalogue import YankNote
 from registry.api.timestamps import timestamp
@@ -241,6 +242,10 @@ class Update(ApiModel):
     major: str | None
     yank: YankNote | None
     runs_on_profile: bool | None
+    advisories: list[AdvisoryNote] = Field(description="Security advisories in force that affect the installed "
+                                                       "release.")
+    upgrade_to: str | None = Field(description="For an affected install: the fixed version, or the newest "
+                                               "release that no advisory affects.")
     needs_attention: bool
 
     @classmethod
@@ -248,7 +253,8 @@ class Update(ApiModel):
         yank = item.yank
         return cls(app=item.app, installed=item.installed, patch=item.patch, minor=item.minor, major=item.major,
                    yank=YankNote(reason=yank["reason"], yanked_at=timestamp(yank["yankedAt"])) if yank else None,
-                   runs_on_profile=item.runs_on_profile, needs_attention=item.needs_attention)
+                   runs_on_profile=item.runs_on_profile, advisories=[AdvisoryNote.of(a) for a in item.advisories],
+                   upgrade_to=item.upgrade_to, needs_attention=item.needs_attention)
 
 
 class UpdateList(ListOf[Update]):
