@@ -10,6 +10,7 @@ from flask import Config
 
 from registry.errors import ConfigurationError
 from registry.services.passwords import DEFAULT_PROFILE, PROFILES
+from registry.services.webhooks.addresses import AllowList
 
 MIB = 1024 * 1024
 
@@ -48,6 +49,11 @@ class Defaults:
     SERVE_UPLOAD_GRACE = 10.0  # ... once it has been coming in for this many seconds
     LOG_FORMAT = "text"  # or "json": one object per line with the request id, for log collectors
     METRICS = 0  # 1: serve Prometheus metrics at /metrics (README: Metrics and logs)
+    # Webhooks (README: Webhooks): which addresses may be called, and how deliveries are retried.
+    WEBHOOK_ALLOW = "public"
+    WEBHOOK_MAX_ATTEMPTS = 10
+    WEBHOOK_BACKOFF_SECONDS = 30.0  # the first retry's wait; it doubles (with jitter) up to six hours
+    WEBHOOK_TIMEOUT_SECONDS = 10.0
 
 
 #: Environment variables that configure the registry, with their types.
@@ -77,6 +83,10 @@ ENVIRONMENT = {
     "SERVE_UPLOAD_GRACE": float,
     "LOG_FORMAT": str,
     "METRICS": int,
+    "WEBHOOK_ALLOW": str,
+    "WEBHOOK_MAX_ATTEMPTS": int,
+    "WEBHOOK_BACKOFF_SECONDS": float,
+    "WEBHOOK_TIMEOUT_SECONDS": float,
 }
 MAX_TRUSTED_PROXIES = 10
 PREFIX = "APPSTORE"
@@ -121,9 +131,20 @@ def check(config: dict[str, Any]) -> None:
                  "SIGN_IN_LIMIT_PER_ADDRESS", "SIGN_IN_WINDOW_MINUTES"):
         if not isinstance(config[name], int) or config[name] < 1:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
+    check_webhooks(config)
     if config["PASSWORD_HASH_PROFILE"] not in PROFILES:
         raise ConfigurationError(f"APPSTORE_PASSWORD_HASH_PROFILE={config['PASSWORD_HASH_PROFILE']!r}: give one of "
                                  f"{', '.join(PROFILES)} (the default, {DEFAULT_PROFILE}, for a real registry)")
+
+
+def check_webhooks(config: dict[str, Any]) -> None:
+    AllowList.parse(config["WEBHOOK_ALLOW"])  # syntax only; a bad entry stops the start
+    if not isinstance(config["WEBHOOK_MAX_ATTEMPTS"], int) or not 1 <= config["WEBHOOK_MAX_ATTEMPTS"] <= 50:
+        raise ConfigurationError(f"APPSTORE_WEBHOOK_MAX_ATTEMPTS={config['WEBHOOK_MAX_ATTEMPTS']!r}: give 1 to 50")
+    for name in ("WEBHOOK_BACKOFF_SECONDS", "WEBHOOK_TIMEOUT_SECONDS"):
+        if not 0 < config[name] <= 3600:
+            raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a number of seconds above 0, "
+                                     "at most 3600")
 
 
 def public_url(value: str) -> str:

@@ -34,4 +34,5 @@ from registry.api import (  # noqa: E402,F401
     profiles,
     releases,
     vendors,
+    webhooks,
 )

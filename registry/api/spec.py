@@ -75,6 +75,7 @@ def operation(operation_id: str, *, tag: str, summary: str,
 
 # -- the document ---------------------------------------------------------------
 
+ROW_ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 #: Path parameters by name, as every route that has one uses it.
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "app_id": {"description": "The app's id.",
@@ -85,6 +86,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "org": {"description": "The organisation's slug.", "schema": {"type": "string", "maxLength": 64}},
     "env": {"description": "The environment's name.", "schema": {"type": "string", "maxLength": 64}},
     "plan_id": {"description": "The plan's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
+    "webhook_id": {"description": "The webhook's number.", "schema": ROW_ID},
+    "delivery_id": {"description": "The delivery's number.", "schema": ROW_ID},
 }
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "If-None-Match": {"description": "The ETag of a copy you hold: 304 when it is still current.",
@@ -104,6 +107,7 @@ TAGS = (
     ("organisations", "Organisations' public profiles and their verification by curators."),
     ("commercial", "Commercial modules: listings, entitlements, interest, the download log."),
     ("installs", "A municipality's environments, install plans, bundles, installed apps and settings."),
+    ("webhooks", "An organisation's subscriptions to events, signed CloudEvents posted to its URLs."),
     ("meta", "This document."),
 )
 _ARGUMENT = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")

@@ -8,3 +8,4 @@ from registry.models.core import Base, utcnow  # noqa: F401
 from registry.models.installs import *  # noqa: F401,F403
 from registry.models.search import *  # noqa: F401,F403
 from registry.models.vendors import *  # noqa: F401,F403
+from registry.models.webhooks import *  # noqa: F401,F403
