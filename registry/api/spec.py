@@ -75,7 +75,7 @@ def operation(operation_id: str, *, tag: str, summary: str,
 
 # -- the document ---------------------------------------------------------------
 
-ROW_ID = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+ROW_ID = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 #: Path parameters by name, as every route that has one uses it.
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "app_id": {"description": "The app's id.",
