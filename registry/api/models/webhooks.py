@@ -25,7 +25,8 @@ class NewWebhook(InputModel):
 
     url: str = Field(min_length=8, max_length=MAX_URL_LENGTH,
                      description="Where events are posted (https; the registry's allow-list decides).")
-    events: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES), description=EVENTS_DESCRIPTION)
+    events: list[EventType] = Field(  # type: ignore[valid-type]
+        min_length=1, max_length=len(EVENT_TYPES), description=EVENTS_DESCRIPTION)
     description: str = Field("", max_length=200, description="What the receiver is, for people.")
 
 

@@ -20,6 +20,10 @@ MAX_SUBSCRIPTIONS = 20  # per organisation
 DELIVERY_LOG_LENGTH = 100
 
 
+# Named, because in the service's own signatures `list` is its method, not the builtin.
+Deliveries = list[WebhookDelivery]
+
+
 class WebhookService:
     def __init__(self, session: Session, allow: AllowList, instance_secret: str,
                  clock: Callable[[], datetime] = utcnow) -> None:
@@ -71,7 +75,7 @@ class WebhookService:
         audit.record(self.session, actor, "webhook.delete", organisation.slug, webhook=webhook_id)
         self.session.flush()
 
-    def deliveries(self, subscription: WebhookSubscription) -> tuple[list[WebhookDelivery], int]:
+    def deliveries(self, subscription: WebhookSubscription) -> tuple[Deliveries, int]:
         """The latest deliveries, newest first, and how many there are in all."""
         total = self.session.scalar(select(func.count(WebhookDelivery.id))
                                     .where(WebhookDelivery.subscription_id == subscription.id)) or 0
