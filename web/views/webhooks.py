@@ -20,6 +20,7 @@ from web.webhook_forms import DELIVERY_STATES, EVENT_LABELS, WebhookActionForm, 
 
 PREFIX = "/organisations/<slug>/webhooks"
 SHOWN_DELIVERIES = 20
+LIMITS = {"url": 2000, "description": 200}  # the form fields' maximum lengths
 
 
 def _managing(slug: str) -> tuple[Organisation, MemberCaller, WebhookService]:
@@ -31,7 +32,8 @@ def _managing(slug: str) -> tuple[Organisation, MemberCaller, WebhookService]:
 def _page(organisation: Organisation, service: WebhookService, form: WebhookForm) -> str:
     hooks = [(s, service.deliveries(s)[0][:SHOWN_DELIVERIES]) for s in service.list(organisation)]
     return render_template("webhooks.html", organisation=organisation, hooks=hooks, form=form,
-                           action_form=WebhookActionForm(), event_labels=EVENT_LABELS, states=DELIVERY_STATES)
+                           action_form=WebhookActionForm(), event_labels=EVENT_LABELS, states=DELIVERY_STATES,
+                           limits=LIMITS)
 
 
 @web.route(PREFIX, methods=["GET", "POST"])
