@@ -23,7 +23,7 @@ from tests.registry.commercial import MODULE, commercial_manifest, open_market
 from tests.registry.installs_support import bearer, municipality, release
 from tests.registry.test_profiles import profile_yaml, put_profile
 from tests.registry.test_publish_api import publish
-from tests.registry.webhook_support import Receiver, hook_app, subscribe
+from tests.registry.webhook_support import Receiver, hook_app, hooks_on, subscribe
 
 EVERYTHING = list(events.EVENT_TYPES)
 HOOKS = "/api/v1/organisations/{org}/webhooks"
@@ -31,9 +31,8 @@ HOOKS = "/api/v1/organisations/{org}/webhooks"
 
 @pytest.fixture
 def hooks(tmp_path: Path, sqlite_schema_url: str) -> Iterator[Flask]:
-    application = hook_app(tmp_path / "data", sqlite_schema_url)
-    yield application
-    database(application).dispose()
+    with hooks_on(tmp_path / "data", sqlite_schema_url) as application:
+        yield application
 
 
 def deliveries_by_organisation(app: Flask) -> dict[str, list[str]]:

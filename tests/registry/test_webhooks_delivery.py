@@ -18,16 +18,15 @@ from registry.service_factories import webhook_courier
 from registry.services.webhooks.secrets import SecretUnreadable, unseal
 from tests.conftest import add_organisation
 from tests.registry.installs_support import bearer, release, yank
-from tests.registry.webhook_support import Receiver, deliver_all, hook_app, pending, subscribe
+from tests.registry.webhook_support import Receiver, deliver_all, hook_app, hooks_on, pending, subscribe
 
 RELEASES = ["release.published", "release.yanked"]
 
 
 @pytest.fixture
 def hooks(tmp_path: Path, schema_url: str) -> Iterator[Flask]:
-    application = hook_app(tmp_path / "data", schema_url)
-    yield application
-    database(application).dispose()
+    with hooks_on(tmp_path / "data", schema_url) as application:
+        yield application
 
 
 @pytest.fixture

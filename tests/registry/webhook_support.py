@@ -7,6 +7,8 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -87,6 +89,16 @@ class Receiver:
 
 def hook_app(data_dir: Path, schema_url: str, **overrides: Any) -> Flask:
     return make_app(data_dir, schema_url, with_schema=True, **{**SETTINGS, **overrides})
+
+
+@contextmanager
+def hooks_on(data_dir: Path, schema_url: str, **overrides: Any) -> Iterator[Flask]:
+    """A registry that may call the receiver, its database closed afterwards."""
+    application = hook_app(data_dir, schema_url, **overrides)
+    try:
+        yield application
+    finally:
+        database(application).dispose()
 
 
 def subscribe(client: FlaskClient, org: str, token: str, url: str, events: list[str]) -> dict[str, Any]:

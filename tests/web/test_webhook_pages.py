@@ -17,7 +17,7 @@ from registry.models import WebhookDelivery, WebhookSubscription
 from registry.services.webhooks.secrets import unseal
 from tests.conftest import add_organisation
 from tests.registry.installs_support import release
-from tests.registry.webhook_support import hook_app
+from tests.registry.webhook_support import hooks_on
 from tests.web.helpers import add_person, csrf_token, sign_in
 
 PAGE = "/organisations/dimpact/webhooks"
@@ -25,9 +25,8 @@ PAGE = "/organisations/dimpact/webhooks"
 
 @pytest.fixture
 def hooks(tmp_path: Path, sqlite_schema_url: str) -> Iterator[Flask]:
-    application = hook_app(tmp_path / "data", sqlite_schema_url)
-    yield application
-    database(application).dispose()
+    with hooks_on(tmp_path / "data", sqlite_schema_url) as application:
+        yield application
 
 
 @pytest.fixture
