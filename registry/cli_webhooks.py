@@ -34,11 +34,13 @@ def deliver_command(ctx: click.Context, once: bool, interval: float) -> None:
     def _stop(_signal: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGTERM, _stop)
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         sent = deliver(webhook_courier(command_app(ctx)), stop, once=once, interval=interval)
     except KeyboardInterrupt:
         return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     click.echo(f"{sent} deliveries attempted")
 
 

@@ -8,9 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select
 
+from registry.cli import main
 from registry.db import database
 from registry.extensions import CLOCK
 from registry.models import DELIVERY_DELIVERED, DELIVERY_FAILED, WebhookDelivery, WebhookSubscription, utcnow
@@ -191,3 +193,14 @@ def test_a_deleted_webhook_gets_nothing_more(hooks: Flask, receiver: Receiver) -
     with database(hooks).session() as session:
         assert [r.status for r in session.scalars(select(WebhookDelivery))] == ["pending"]
     assert DELIVERY_DELIVERED not in {r.status for r in pending(hooks)}
+
+
+def test_the_deliver_command_posts_what_is_due_and_stops_when_asked_once(hooks: Flask, receiver: Receiver) -> None:
+    token = add_organisation(hooks, "dimpact")
+    hook = subscribe(hooks.test_client(), "dimpact", token, receiver.url, RELEASES)
+    release(hooks.test_client(), token, "open-zaak", "1.0.0")
+    receiver.start()
+    result = CliRunner().invoke(main, ["webhooks", "deliver", "--once"], obj={"app": hooks})
+    assert result.exit_code == 0, result.output
+    assert "1 deliveries attempted" in result.output
+    assert [e["subject"] for e in receiver.verified_events(hook["secret"])] == ["1.0.0"]
