@@ -173,3 +173,11 @@ def test_a_receiver_refuses_a_changed_body_an_old_timestamp_and_another_secret()
                               ("whsec_b", body, 1_000_010)):
         with pytest.raises(SignatureError):
             verify(secret, header, sent, now=now)
+
+
+@pytest.mark.parametrize("setting", [{"WEBHOOK_ALLOW": "public, hooks/*"}, {"WEBHOOK_MAX_ATTEMPTS": 0},
+                                     {"WEBHOOK_TIMEOUT_SECONDS": 0.0}])
+def test_webhook_settings_that_cannot_work_stop_the_start(tmp_path: Path, sqlite_schema_url: str,
+                                                          setting: dict[str, object]) -> None:
+    with pytest.raises(ConfigurationError, match="APPSTORE_WEBHOOK_"):
+        hook_app(tmp_path / "data", sqlite_schema_url, **setting)
