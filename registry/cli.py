@@ -12,7 +12,7 @@ from typing import Any
 import click
 from flask import Flask
 
-from registry import cli_backup, cli_organisations, cli_tuf
+from registry import cli_backup, cli_organisations, cli_tuf, cli_webhooks
 from registry.cli_context import ADMIN, command_app
 from registry.db import database
 from registry.errors import ConfigurationError, RegistryError
@@ -391,3 +391,4 @@ org.add_command(cli_organisations.org_unverify)
 main.add_command(cli_backup.backup_command)
 main.add_command(cli_backup.restore_command)
 main.add_command(cli_tuf.tuf)
+main.add_command(cli_webhooks.webhooks)

@@ -10,6 +10,7 @@ from flask import Config
 
 from registry.errors import ConfigurationError
 from registry.services.passwords import DEFAULT_PROFILE, PROFILES
+from registry.services.webhooks.addresses import AllowList
 
 MIB = 1024 * 1024
 
@@ -55,6 +56,11 @@ class Defaults:
     LOG_FORMAT = "text"  # or "json": one object per line with the request id, for log collectors
     METRICS = 0  # 1: serve Prometheus metrics at /metrics (README: Metrics and logs)
     TUF_KEY_DIR = ""  # empty: <data dir>/tuf-keys (README: Signed metadata)
+    # Webhooks (README: Webhooks): which addresses may be called, and how deliveries are retried.
+    WEBHOOK_ALLOW = "public"
+    WEBHOOK_MAX_ATTEMPTS = 10
+    WEBHOOK_BACKOFF_SECONDS = 30.0  # the first retry's wait; it doubles (with jitter) up to six hours
+    WEBHOOK_TIMEOUT_SECONDS = 10.0
 
 
 #: Environment variables that configure the registry, with their types.
@@ -89,6 +95,10 @@ ENVIRONMENT = {
     "LOG_FORMAT": str,
     "METRICS": int,
     "TUF_KEY_DIR": str,
+    "WEBHOOK_ALLOW": str,
+    "WEBHOOK_MAX_ATTEMPTS": int,
+    "WEBHOOK_BACKOFF_SECONDS": float,
+    "WEBHOOK_TIMEOUT_SECONDS": float,
 }
 MAX_TRUSTED_PROXIES = 10
 DOWNLOAD_REDIRECTS = ("stream", "presigned")
@@ -136,6 +146,7 @@ def check(config: dict[str, Any]) -> None:
         if not isinstance(config[name], int) or config[name] < 1:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
     check_downloads(config)
+    check_webhooks(config)
     for name in ("CATALOGUE_MAX_AGE", "CATALOGUE_CACHE_BYTES"):
         if not isinstance(config[name], int) or config[name] < 0:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number, 0 or more")
@@ -157,6 +168,16 @@ def check_downloads(config: dict[str, Any]) -> None:
     if not isinstance(seconds, int) or not 1 <= seconds <= MAX_DOWNLOAD_URL_SECONDS:
         raise ConfigurationError(f"APPSTORE_DOWNLOAD_URL_SECONDS={seconds!r}: give how many seconds a download "
                                  f"address works, 1 to {MAX_DOWNLOAD_URL_SECONDS} (default 300)")
+
+
+def check_webhooks(config: dict[str, Any]) -> None:
+    AllowList.parse(config["WEBHOOK_ALLOW"])  # syntax only; a bad entry stops the start
+    if not isinstance(config["WEBHOOK_MAX_ATTEMPTS"], int) or not 1 <= config["WEBHOOK_MAX_ATTEMPTS"] <= 50:
+        raise ConfigurationError(f"APPSTORE_WEBHOOK_MAX_ATTEMPTS={config['WEBHOOK_MAX_ATTEMPTS']!r}: give 1 to 50")
+    for name in ("WEBHOOK_BACKOFF_SECONDS", "WEBHOOK_TIMEOUT_SECONDS"):
+        if not 0 < config[name] <= 3600:
+            raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a number of seconds above 0, "
+                                     "at most 3600")
 
 
 def public_url(value: str) -> str:

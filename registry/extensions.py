@@ -4,3 +4,4 @@ STORE = "appstore.store"
 PLUGINS = "appstore.plugins"
 CLOCK = "appstore.clock"  # a callable giving the current time (aware, UTC); tests replace it
 SIGNING = "appstore.signing"  # registry.signing.updates.Signing: keys and the signed metadata
+WEBHOOK_ALLOW = "appstore.webhook_allow"  # the parsed allow-list, with the registry's own addresses

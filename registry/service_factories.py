@@ -8,16 +8,21 @@ blueprints, which would make a cycle).
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from registry.extensions import PLUGINS, STORE
+from registry.db import database
+from registry.extensions import CLOCK, PLUGINS, STORE, WEBHOOK_ALLOW
 from registry.services.accounts import AccountService
 from registry.services.passwords import passwords_for
 from registry.services.publishing import PublishService, PublishSettings
 from registry.services.sign_in_limits import SignInLimits
 from registry.services.sign_in_sessions import SessionLifetimes, SignInSessions
+from registry.services.webhooks.addresses import AllowList
+from registry.services.webhooks.delivery import Courier, DeliverySettings
+from registry.services.webhooks.subscriptions import WebhookService
 from sdk.archive import ArchiveLimits
 from sdk.budget import WorkLimits
 
@@ -61,3 +66,26 @@ def sign_in_sessions(app: Flask, session: Session) -> SignInSessions:
         idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
     ))
+
+
+def webhook_allow_list(app: Flask) -> AllowList:
+    """The app's webhook allow-list, knowing the registry's own addresses (resolved once)."""
+    allow = app.extensions.get(WEBHOOK_ALLOW)
+    if allow is None:
+        host = urlsplit(app.config["PUBLIC_URL"]).hostname or ""
+        allow = app.extensions[WEBHOOK_ALLOW] = AllowList.parse(app.config["WEBHOOK_ALLOW"]).knowing_own([host])
+    return allow
+
+
+def webhook_service(app: Flask, session: Session) -> WebhookService:
+    return WebhookService(session, webhook_allow_list(app), app.config["SECRET_KEY"], app.extensions[CLOCK])
+
+
+def webhook_courier(app: Flask) -> Courier:
+    """The worker that delivers the outbox of the app's database."""
+    config = app.config
+    settings = DeliverySettings(webhook_allow_list(app), config["SECRET_KEY"],
+                                max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
+                                backoff_seconds=config["WEBHOOK_BACKOFF_SECONDS"],
+                                timeout_seconds=config["WEBHOOK_TIMEOUT_SECONDS"])
+    return Courier(database(app), settings, app.extensions[CLOCK])

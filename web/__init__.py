@@ -60,4 +60,5 @@ from web.views import (  # noqa: E402,F401  (routes register on import)
     publish,
     publishers,
     vendors,
+    webhooks,
 )

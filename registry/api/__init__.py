@@ -36,4 +36,5 @@ from registry.api import (  # noqa: E402,F401
     releases,
     tuf,
     vendors,
+    webhooks,
 )

@@ -77,6 +77,7 @@ def operation(operation_id: str, *, tag: str, summary: str,
 
 # -- the document ---------------------------------------------------------------
 
+ROW_ID = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 #: Path parameters by name, as every route that has one uses it.
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "app_id": {"description": "The app's id.",
@@ -91,6 +92,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "plan_id": {"description": "The plan's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
     "name": {"description": "A TUF metadata document: <version>.<role>.json or timestamp.json.",
              "schema": {"type": "string", "maxLength": 40}},
+    "webhook_id": {"description": "The webhook's number.", "schema": ROW_ID},
+    "delivery_id": {"description": "The delivery's number.", "schema": ROW_ID},
 }
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "If-None-Match": {"description": "The ETag of a copy you hold: 304 when it is still current.",
@@ -113,6 +116,7 @@ TAGS = (
     ("commercial", "Commercial modules: listings, entitlements, interest, the download log."),
     ("advisories", "Security advisories in the OSV format: which releases are vulnerable, and which fix it."),
     ("installs", "A municipality's environments, install plans, bundles, installed apps and settings."),
+    ("webhooks", "An organisation's subscriptions to events, signed CloudEvents posted to its URLs."),
     ("meta", "This document."),
 )
 _ARGUMENT = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")

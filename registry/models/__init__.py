@@ -10,3 +10,4 @@ from registry.models.installs import *  # noqa: F401,F403
 from registry.models.search import *  # noqa: F401,F403
 from registry.models.signing import *  # noqa: F401,F403
 from registry.models.vendors import *  # noqa: F401,F403
+from registry.models.webhooks import *  # noqa: F401,F403

@@ -19,6 +19,7 @@ from registry.osv import AdvisoryContent, affects, fixed_in
 from registry.services import audit
 from registry.services.tokens import Caller
 from registry.services.vendors import is_curator
+from registry.services.webhooks import events as webhook_events
 from sdk.versions import parse_version
 
 PREFIX = "GAS"
@@ -83,6 +84,7 @@ class AdvisoryService:
         self.session.add(advisory)
         audit.record(self.session, caller.actor, "advisory.publish", advisory.advisory_id, app=app.slug)
         self.session.flush()
+        self._tell_subscribers(advisory)
         return advisory
 
     def update(self, advisory_id: str, content: AdvisoryContent, caller: Caller) -> Advisory:
@@ -106,6 +108,15 @@ class AdvisoryService:
         audit.record(self.session, caller.actor, "advisory.withdraw", advisory_id)
         self.session.flush()
         return advisory
+
+    def _tell_subscribers(self, advisory: Advisory) -> None:
+        """Organisations running an affected release hear of it by webhook (in this transaction's outbox)."""
+        app = advisory.app
+        versions = [r.version for r in app.releases if affects(advisory.ranges, advisory.versions, r.version)]
+        fixed = sorted({f for v in versions if (f := fixed_in(advisory.ranges, v))})
+        webhook_events.advisory_published(self.session, app, advisory.advisory_id, versions,
+                                          {"summary": advisory.summary, "severity": advisory.level,
+                                           "fixedIn": fixed})
 
     def get(self, advisory_id: str) -> Advisory:
         advisory = self.session.scalars(select(Advisory).where(Advisory.advisory_id == advisory_id)).first()

@@ -12,6 +12,7 @@ from registry.services import audit
 from registry.services.organisations import OrganisationService
 from registry.services.tokens import Caller
 from registry.services.vendors import CommercialModules, is_vendor_of, require_vendor
+from registry.services.webhooks import events as webhook_events
 from registry.transactions import savepoint
 
 
@@ -44,6 +45,7 @@ class EntitlementService:
                 entitlement = Entitlement(app_id=app.id, organisation_id=organisation.id, granted_by=caller.actor)
                 self.session.add(entitlement)
                 audit.record(self.session, caller.actor, "entitlement.grant", slug, organisation=organisation.slug)
+                webhook_events.entitlement_changed(self.session, app, organisation, granted=True)
                 self.session.flush()
         except IntegrityError:  # granted by a parallel request: that is the same outcome
             return self._find(app, organisation.id) or entitlement, False
@@ -57,6 +59,7 @@ class EntitlementService:
             raise NotFound(f"`{organisation.slug}` has no entitlement to `{slug}`.")
         self.session.delete(entitlement)
         audit.record(self.session, caller.actor, "entitlement.revoke", slug, organisation=organisation.slug)
+        webhook_events.entitlement_changed(self.session, app, organisation, granted=False)
         self.session.flush()
 
     def list(self, slug: str, caller: Caller) -> list[Entitlement]:

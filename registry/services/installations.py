@@ -31,6 +31,7 @@ from registry.models import (
 from registry.services import audit
 from registry.services.planning import READY
 from registry.services.tokens import Caller
+from registry.services.webhooks import events as webhook_events
 from sdk.versions import sort_key
 
 PRODUCTION = "production"
@@ -104,6 +105,8 @@ class InstallationService:
         self.session.delete(installation)
         audit.record(self.session, caller.actor, "installation.remove", _subject(environment, app_id),
                      version=installation.release.version)
+        webhook_events.installation_recorded(self.session, environment, app_id, REMOVED, None,
+                                             installation.release.version, None)
         self.session.flush()
         return event
 
@@ -127,6 +130,8 @@ class InstallationService:
         self.session.add(event)
         audit.record(self.session, caller.actor, f"installation.{action}", _subject(environment, release.app.slug),
                      version=release.version, previous=previous.version if previous else None, plan=plan_id)
+        webhook_events.installation_recorded(self.session, environment, release.app.slug, action, release.version,
+                                             previous.version if previous else None, plan_id)
         self.session.flush()
         return event
 

@@ -40,6 +40,7 @@ from registry.services.profiles import ProfileService
 from registry.services.receiving import ReceivedUpload, receive
 from registry.services.release_assets import attach, store_images
 from registry.services.tokens import Caller
+from registry.services.webhooks import events as webhook_events
 from registry.storage import ArtifactStore
 from sdk.archive import ArchiveLimits, open_package
 from sdk.budget import Budget, OutOfTime, WorkLimits
@@ -268,6 +269,7 @@ class PublishService:
         self.session.add(release)
         audit.record(self.session, caller.actor, "release.publish", f"{manifest.id}@{manifest.version}",
                      sha256=upload.sha256, size=upload.size)
+        webhook_events.release_published(self.session, release)
         return release
 
     def _claim(self, manifest: Manifest, licence: Licence, caller: Caller) -> int | None:

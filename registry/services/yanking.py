@@ -15,6 +15,7 @@ from registry.services import audit
 from registry.services.catalogue import CatalogueService, refresh_latest_version
 from registry.services.events import announce
 from registry.services.tokens import Caller
+from registry.services.webhooks import events as webhook_events
 from registry.transactions import after_commit
 from sdk.hookspecs import ReleaseEvent
 
@@ -42,6 +43,7 @@ class YankService:
         release.yanks.append(Yank(reason=reason, actor=caller.actor))
         refresh_latest_version(self.session, app)
         audit.record(self.session, caller.actor, "release.yank", f"{app_id}@{version}", reason=reason)
+        webhook_events.release_yanked(self.session, release, reason)
         self.session.flush()
         self._notify(release, caller, reason)
         return release

@@ -183,3 +183,31 @@ def test_adviser_pages_have_no_accessibility_violations(scanner: Any) -> None:
     scanner.get_by_role("button", name="Omgeving aanmaken").click()  # no name: the form shows its error
     assert not (found := violations(scanner)), "environment form with an error: " + json.dumps(found, indent=2)
 
+
+
+def test_the_webhooks_page_has_no_accessibility_violations(scanner: Any, store: Any) -> None:
+    """With a webhook and a failed delivery in its log, and the form showing its errors."""
+    from registry.db import database
+    from registry.models import Organisation, WebhookSubscription
+    from registry.services.webhooks import events
+    from registry.services.webhooks.secrets import seal
+    from tests.conftest import make_app
+
+    data = make_app(store.data_dir, f"sqlite:///{store.data_dir / 'registry.db'}", with_schema=True)
+    with database(data).session() as session:
+        organisation = session.query(Organisation).filter_by(slug=ORGANISATION).one()
+        if not session.query(WebhookSubscription).filter_by(organisation_id=organisation.id).count():
+            session.add(WebhookSubscription(organisation_id=organisation.id, url="https://hooks.example.org/a",
+                                            events=["release.published"], secret_encrypted=seal("whsec_x", "k" * 32),
+                                            created_by="test"))
+            session.flush()
+            events.emit(session, events.WebhookEvent("release.published", "zaakafhandelcomponent", "9.9.9",
+                                                     {"app": "zaakafhandelcomponent"}))
+    database(data).dispose()
+    sign_in(scanner)
+    scanner.goto(f"/organisations/{ORGANISATION}/webhooks")
+    expect(scanner.get_by_role("table")).to_be_visible()
+    assert not (found := violations(scanner)), "webhooks page: " + json.dumps(found, indent=2)
+    scanner.get_by_role("button", name="Webhook aanmaken").click()
+    expect(scanner.get_by_text("Kies ten minste één gebeurtenis.")).to_be_visible()
+    assert not (found := violations(scanner)), "webhook form with errors: " + json.dumps(found, indent=2)

@@ -78,7 +78,7 @@ def argument_values(scene: Scene) -> dict[str, str]:
         "app_id": MODULE, "version": RELEASE, "index": "0", "path": README_IMAGE,
         "org": "utrecht", "slug": "utrecht", "env": "test", "plan_id": str(scene.plan_id),
         "filename": "appstore.css", "lang": "nl", "token_id": "1", "profile_id": "gemeentecloud",
-        "advisory_id": "GAS-2026-0001", "category": "case-management",
+        "advisory_id": "GAS-2026-0001", "category": "case-management", "webhook_id": "1", "delivery_id": "1",
     }
 
 
