@@ -3,8 +3,9 @@
 With ``--dist loadgroup`` a test file runs whole on one worker: a module-scoped fixture (a
 server of its own, a data dir whose tests build on each other) starts once, and its tests
 keep their order. A test marked ``xdist_group`` runs with the rest of its group on one worker,
-whatever its file; tests marked ``slow`` form the group ``slow``, so that no two of them
-compete with each other for the processor.
+whatever its file: tests marked ``slow`` form the group ``slow``, so that no two of them
+compete with each other for the processor, and the browser tests form the group ``browser``,
+so that one worker, not each, starts Chromium and the store.
 """
 
 from __future__ import annotations
