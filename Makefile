@@ -50,8 +50,11 @@ $(API_LINTER): tests/api_design_rules/package.json tests/api_design_rules/packag
 system-deps:
 	scripts/system-deps
 
+# The suite on every processor (pytest-xdist; tests/parallel.py says how the tests are shared
+# out). `make test TEST_WORKERS=0` runs it in one process; PYTEST_ARGS come last and win.
+TEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Style (ruff), the direction of imports (import-linter) and types (mypy: strict for sdk/), all
 # configured in setup.cfg; CI runs it before the tests.

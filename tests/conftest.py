@@ -19,6 +19,7 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine
 
 from registry.app import create_app
@@ -32,6 +33,29 @@ from tests.postgres import PostgresServer, find_bindir
 from tests.registry.seaweedfs import seaweedfs, seaweedfs_server  # noqa: F401  (one S3 server per session, for every folder)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Hypothesis keeps no example database: the suite writes nothing into the working tree
+# (a failing example is printed with the failure, and `@example` keeps one for good).
+settings.register_profile("suite", database=None)
+settings.load_profile("suite")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Under ``--dist loadgroup``, each file on one worker (see tests/parallel.py)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.parallel import FileOrGroupScheduling
+
+    return FileOrGroupScheduling(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run one after another on one worker: the group ``slow``."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group("slow"))
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,20 @@ redis, which the profile lacks).
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import make_url
 
+from registry.db import database
 from tests import factories
-from tests.conftest import add_organisation
+from tests.conftest import add_organisation, copy_of, make_app
 from tests.registry.test_profiles import profile_yaml, put_profile
 from tests.registry.test_publish_api import publish
 
@@ -152,10 +157,65 @@ def catalogue(app: Flask, client: FlaskClient) -> str:
     return token
 
 
+@dataclass(frozen=True)
+class PublishedCatalogue:
+    """The test catalogue as published once: its database, its artifacts and dimpact's token."""
+
+    database_url: str
+    artifacts: Path
+    token: str
+
+
+#: The published catalogue per database kind, made at most once a session (per xdist worker).
+PUBLISHED = pytest.StashKey[dict[str, PublishedCatalogue]]()
+
+
+def copy_catalogue(request: pytest.FixtureRequest, app: Flask) -> str:
+    """The test catalogue in ``app``'s fresh database and store; returns dimpact's token.
+
+    Publishing it costs seconds (eleven releases verified); it is published once a session
+    per database kind and each test gets a copy, as the schema's template is copied."""
+    kind = make_url(app.config["DATABASE_URL"]).get_backend_name()
+    published = request.config.stash.setdefault(PUBLISHED, {})
+    if kind not in published:
+        published[kind] = publish_once(request, kind)
+    source = published[kind]
+    database(app).dispose()  # nobody may be connected while the database is replaced
+    target = make_url(app.config["DATABASE_URL"]).database
+    if kind == "sqlite":
+        shutil.copyfile(str(make_url(source.database_url).database), str(target))
+    else:
+        server = request.getfixturevalue("postgres_server")
+        server.drop_database(target)
+        server.create_database(template=make_url(source.database_url).database, name=target)
+    shutil.copytree(source.artifacts, artifact_root(app), dirs_exist_ok=True)
+    return source.token
+
+
+def publish_once(request: pytest.FixtureRequest, kind: str) -> PublishedCatalogue:
+    folder: Path = request.getfixturevalue("tmp_path_factory").mktemp(f"catalogue-{kind}")
+    if kind == "sqlite":
+        url = copy_of(request.getfixturevalue("sqlite_template"), folder / "registry.db")
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = server.url(server.create_database(template=request.getfixturevalue("postgres_template")))
+    app = make_app(folder / "data", url, with_schema=True)
+    token = catalogue(app, app.test_client())
+    database(app).dispose()  # a template nobody is connected to
+    return PublishedCatalogue(url, artifact_root(app), token)
+
+
+def artifact_root(app: Flask) -> Path:
+    """Where the app's file store keeps artifacts (the tests' apps use the file store)."""
+    url = urlparse(app.config["STORAGE_URL"])
+    assert url.scheme == "file", f"the catalogue copies only into a file store, not {url.scheme}"
+    return Path(url.path)
+
+
 @pytest.fixture
-def utrecht(app: Flask, client: FlaskClient) -> Municipality:
+def utrecht(request: pytest.FixtureRequest, app: Flask, client: FlaskClient) -> Municipality:
     """Utrecht with a `test` environment, on the test catalogue (dimpact's token in the app config)."""
-    app.config["DIMPACT_TOKEN"] = catalogue(app, client)
+    app.config["DIMPACT_TOKEN"] = copy_catalogue(request, app)
     town = municipality(app, client)
     town.environment("test")
     return town

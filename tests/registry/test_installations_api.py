@@ -15,7 +15,7 @@ from tests.registry.installs_support import (
     PROFILE,
     Municipality,
     bearer,
-    catalogue,
+    copy_catalogue,
     municipality,
     release,
     steps,
@@ -24,8 +24,8 @@ from tests.registry.installs_support import (
 
 
 @pytest.fixture
-def utrecht(app: Flask, client: FlaskClient) -> Municipality:
-    app.config["DIMPACT_TOKEN"] = catalogue(app, client)
+def utrecht(request: pytest.FixtureRequest, app: Flask, client: FlaskClient) -> Municipality:
+    app.config["DIMPACT_TOKEN"] = copy_catalogue(request, app)
     town = municipality(app, client)
     town.environment("test", config={"replicas": "3"})
     return town

@@ -12,8 +12,7 @@ from flask import Flask
 
 from sdk.messages import catalogue, describe
 from tests.conftest import add_organisation
-from tests.registry.installs_support import Municipality, municipality, release
-from tests.registry.installs_support import catalogue as publish_catalogue
+from tests.registry.installs_support import Municipality, copy_catalogue, municipality, release
 from web.labels import PROBLEMS
 
 SERVICES = Path(__file__).resolve().parents[2] / "registry" / "services"
@@ -36,9 +35,9 @@ def test_every_plan_problem_has_words_and_a_heading_in_both_languages() -> None:
 
 
 @pytest.fixture
-def utrecht(sqlite_app: Flask) -> Iterator[tuple[Flask, Municipality]]:
+def utrecht(request: pytest.FixtureRequest, sqlite_app: Flask) -> Iterator[tuple[Flask, Municipality]]:
     client = sqlite_app.test_client()
-    sqlite_app.config["DIMPACT_TOKEN"] = publish_catalogue(sqlite_app, client)
+    sqlite_app.config["DIMPACT_TOKEN"] = copy_catalogue(request, sqlite_app)
     town = municipality(sqlite_app, client)
     town.environment("test")
     town.environment("productie", "production", promoteFrom="test")

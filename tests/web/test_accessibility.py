@@ -28,7 +28,8 @@ from tests.web.conftest import (
     sign_in,
 )
 
-pytestmark = pytest.mark.e2e
+# Under xdist the browser's tests share one worker, which alone starts Chromium and the store.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {

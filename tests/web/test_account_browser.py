@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from tests.web.conftest import CHANGER, PASSWORD, sign_in
 
-pytestmark = pytest.mark.e2e
+# Under xdist the browser's tests share one worker, which alone starts Chromium and the store.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 NEW_PASSWORD = "een nieuw en nog langer wachtwoord"
 

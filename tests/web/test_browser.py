@@ -27,7 +27,8 @@ from tests.web.conftest import (
     sign_in,
 )
 
-pytestmark = pytest.mark.e2e
+# Under xdist the browser's tests share one worker, which alone starts Chromium and the store.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
 def test_search_from_the_home_page(page: Any) -> None:

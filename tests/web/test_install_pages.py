@@ -9,17 +9,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.registry.installs_support import Municipality, bearer, catalogue, municipality
+from tests.registry.installs_support import Municipality, bearer, copy_catalogue, municipality
 from tests.web.helpers import add_person, csrf_token, sign_in
 
 ENV = "/organisations/utrecht/environments/test"
 
 
 @pytest.fixture
-def utrecht(app: Flask, client: FlaskClient) -> Municipality:
+def utrecht(request: pytest.FixtureRequest, app: Flask, client: FlaskClient) -> Municipality:
     """A catalogue, the municipality `utrecht` with environment `test`, a second
     municipality `zeist` with its own, and people of each."""
-    catalogue(app, client)
+    copy_catalogue(request, app)
     own = municipality(app, client, "utrecht")
     own.environment("test")
     municipality(app, client, "zeist").environment("geheim")
