@@ -19,7 +19,9 @@ from registry.models import DELIVERY_DELIVERED, DELIVERY_FAILED, WebhookDelivery
 from registry.service_factories import webhook_courier
 from registry.services.webhooks.secrets import SecretUnreadable, unseal
 from tests.conftest import add_organisation
-from tests.registry.installs_support import bearer, release, yank
+from tests.registry.advisory_support import osv_body, publish_advisory
+from tests.registry.installs_support import PROFILE, bearer, municipality, release, yank
+from tests.registry.test_profiles import profile_yaml, put_profile
 from tests.registry.webhook_support import Receiver, deliver_all, hook_app, hooks_on, pending, subscribe
 
 RELEASES = ["release.published", "release.yanked"]
@@ -204,3 +206,43 @@ def test_the_deliver_command_posts_what_is_due_and_stops_when_asked_once(hooks: 
     assert result.exit_code == 0, result.output
     assert "1 deliveries attempted" in result.output
     assert [e["subject"] for e in receiver.verified_events(hook["secret"])] == ["1.0.0"]
+
+
+def test_an_advisory_reaches_once_only_the_organisations_that_run_an_affected_release(
+        hooks: Flask, receiver: Receiver) -> None:
+    put_profile(hooks, profile_yaml(PROFILE, ["1.30"], services=["postgresql"]))
+    client = hooks.test_client()
+    dimpact = add_organisation(hooks, "dimpact")
+    for version in ("1.4.0", "1.5.0", "1.6.0"):
+        release(client, dimpact, "open-notificaties", version)
+    release(client, dimpact, "open-zaak", "1.0.0")
+    utrecht, amsterdam, den_haag = (municipality(hooks, client, slug) for slug in ("utrecht", "amsterdam", "den-haag"))
+    for town in (utrecht, amsterdam, den_haag):
+        town.environment("test")
+    utrecht.environment("productie", stage="production")
+    utrecht.install("test", "open-notificaties", "1.4.0")
+    utrecht.install("productie", "open-notificaties", "1.5.0")
+    amsterdam.install("test", "open-notificaties", "1.4.0")
+    amsterdam.install("test", "open-notificaties", "1.6.0")  # upgraded past the flaw before it was known
+    den_haag.install("test", "open-zaak", "1.0.0")  # another app only
+    elsewhere = Receiver()
+    hook = subscribe(client, "utrecht", utrecht.token, receiver.url, ["advisory.published"])
+    for town in (amsterdam, den_haag):
+        subscribe(client, town.slug, town.token, elsewhere.url, ["advisory.published"])
+    subscribe(client, "dimpact", dimpact, elsewhere.url, ["advisory.published"])  # publishes, runs nothing
+
+    advisory = publish_advisory(client, dimpact, osv_body("open-notificaties", fixed="1.6.0"))
+    receiver.start()
+    elsewhere.start()
+    try:
+        deliver_all(hooks)
+    finally:
+        elsewhere.stop()
+
+    assert elsewhere.received == []
+    [event] = receiver.verified_events(hook["secret"])
+    assert (event["type"], event["subject"], event["source"]) == (
+        "nl.gemeente-appstore.advisory.published", advisory["id"], "/api/v1/apps/open-notificaties")
+    assert event["data"] == {"app": "open-notificaties", "id": advisory["id"],
+                             "affectedVersions": ["1.4.0", "1.5.0"], "summary": advisory["summary"],
+                             "severity": "critical", "fixedIn": ["1.6.0"]}
