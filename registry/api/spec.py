@@ -85,6 +85,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "org": {"description": "The organisation's slug.", "schema": {"type": "string", "maxLength": 64}},
     "env": {"description": "The environment's name.", "schema": {"type": "string", "maxLength": 64}},
     "plan_id": {"description": "The plan's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
+    "initiative_id": {"description": "The initiative's number.",
+                      "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
 }
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "If-None-Match": {"description": "The ETag of a copy you hold: 304 when it is still current.",
@@ -103,6 +105,7 @@ TAGS = (
     ("profiles", "Platform profiles that releases are verified against."),
     ("organisations", "Organisations' public profiles and their verification by curators."),
     ("commercial", "Commercial modules: listings, entitlements, interest, the download log."),
+    ("initiatives", "What municipalities plan and build together, before it is built."),
     ("installs", "A municipality's environments, install plans, bundles, installed apps and settings."),
     ("meta", "This document."),
 )

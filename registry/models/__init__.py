@@ -5,6 +5,7 @@ only; the rules live in services. Every module is imported here so that
 from registry.models.accounts import *  # noqa: F401,F403,E402
 from registry.models.core import *  # noqa: F401,F403
 from registry.models.core import Base, utcnow  # noqa: F401
+from registry.models.initiatives import *  # noqa: F401,F403
 from registry.models.installs import *  # noqa: F401,F403
 from registry.models.search import *  # noqa: F401,F403
 from registry.models.vendors import *  # noqa: F401,F403
