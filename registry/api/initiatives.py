@@ -56,7 +56,7 @@ def create_initiative() -> Response:
 @operation("getInitiative", tag="initiatives", summary="One initiative with everyone taking part.",
            answers={200: ("The initiative.", Initiative)}, problems={404: "No such initiative."})
 def get_initiative(initiative_id: str) -> Response:
-    return answer(Initiative.of(InitiativeService(request_session()).get(_number(initiative_id))))
+    return answer(Initiative.of(InitiativeService(request_session()).get(initiative_number(initiative_id))))
 
 
 @api.patch("/initiatives/<initiative_id>")
@@ -68,7 +68,7 @@ def get_initiative(initiative_id: str) -> Response:
 def update_initiative(initiative_id: str) -> Response:
     who = caller()
     change = json_body(InitiativeChange).values()
-    initiative = InitiativeService(request_session()).update(_number(initiative_id), change, who)
+    initiative = InitiativeService(request_session()).update(initiative_number(initiative_id), change, who)
     return answer(Initiative.of(initiative))
 
 
@@ -83,9 +83,10 @@ def find_similar() -> Response:
     return answer(SimilarList(initiatives=[Similar.of(m) for m in initiatives], apps=[Similar.of(m) for m in apps]))
 
 
-def _number(raw: str) -> int:
+def initiative_number(raw: str, what: str = "initiative") -> int:
+    """An initiative's (or ballot's) number from the path; 404 for anything but a row id."""
     number = row_id(raw)
     if number is None:
-        raise NotFound("There is no such initiative; initiatives are numbered 1, 2, 3, ...",
-                       page_code="initiative.not-found", page_data={"initiative": raw[:20]})
+        raise NotFound(f"There is no such {what}; they are numbered 1, 2, 3, ...",
+                       page_code=f"{what}.not-found", page_data={what: raw[:20]})
     return number

@@ -87,6 +87,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "plan_id": {"description": "The plan's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
     "initiative_id": {"description": "The initiative's number.",
                       "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
+    "ballot_id": {"description": "The ballot's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
 }
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "If-None-Match": {"description": "The ETag of a copy you hold: 304 when it is still current.",

@@ -113,6 +113,7 @@ class Initiative(ApiModel):
     contact: str
     lessons_learned: str | None
     app: str | None = Field(description="The app it became, once its first release is published.")
+    merged_into: int | None = Field(description="The initiative a curator merged this duplicate into.")
     participants: list[Participant]
     created_at: Moment
     updated_at: Moment
@@ -123,6 +124,8 @@ class Initiative(ApiModel):
         links = {"self": external_url_for("api.get_initiative", initiative_id=record.id)}
         if record.app is not None:
             links["app"] = external_url_for("api.get_app", app_id=record.app.slug)
+        if record.merged_into_id is not None:
+            links["mergedInto"] = external_url_for("api.get_initiative", initiative_id=record.merged_into_id)
         return cls(
             id=record.id, title=record.title, problem=record.problem, phase=record.phase,
             layers=record.tagged("layer"), categories=record.tagged("category"),
@@ -130,6 +133,7 @@ class Initiative(ApiModel):
             expected_start=record.expected_start, expected_end=record.expected_end,
             budget_min=record.budget_min, budget_max=record.budget_max, contact=record.contact,
             lessons_learned=record.lessons_learned, app=record.app.slug if record.app else None,
+            merged_into=record.merged_into_id,
             participants=[Participant(organisation=p.organisation.slug, name=p.organisation.name,
                                       kind=p.organisation.kind, role=p.role, joined_at=timestamp(p.joined_at))
                           for p in record.participants],
