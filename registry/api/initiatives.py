@@ -35,7 +35,7 @@ def list_initiatives() -> Response:
     size = asked.page_size or setting("PAGE_SIZE_DEFAULT")
     items, total = InitiativeService(request_session()).board(BoardQuery(
         q=asked.q, layer=asked.layer, category=asked.category, api=asked.api, phase=asked.phase,
-        organisation=asked.organisation, offset=(asked.page - 1) * size, limit=size))
+        organisation=asked.organisation, app=asked.app, offset=(asked.page - 1) * size, limit=size))
     return answer(InitiativePage(items=[Initiative.of(i) for i in items], total=total, page=asked.page,
                                  page_size=size))
 

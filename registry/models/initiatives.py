@@ -45,6 +45,8 @@ class Initiative(Base):
     budget_max: Mapped[int | None] = mapped_column(BigInteger)
     contact: Mapped[str] = mapped_column(String(300), default="")
     lessons_learned: Mapped[str | None] = mapped_column(Text)
+    # The app id it will publish under; linked to the app (``app_id``) when a participant publishes it.
+    planned_app: Mapped[str | None] = mapped_column(String(64), index=True)
     app_id: Mapped[int | None] = mapped_column(ForeignKey("app.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("initiative.id"))
     created_by: Mapped[int] = mapped_column(ForeignKey("organisation.id"))

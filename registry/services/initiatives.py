@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import Forbidden, InvalidInput, NotFound
 from registry.models import (
+    App,
     Initiative,
     InitiativeParticipant,
     InitiativeTag,
@@ -32,6 +33,7 @@ STARTERS = ("municipality", "cooperation")
 INITIATOR = "initiator"
 #: Roles that may change an initiative's description.
 STEERING = ("initiator", "co-developer")
+STOPPED = "stopped"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class InitiativeFields:
     budget_max: int | None = None
     contact: str | None = None
     lessons_learned: str | None = None
+    planned_app: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class BoardQuery:
     api: str | None = None
     phase: str | None = None
     organisation: str | None = None
+    app: str | None = None
     offset: int = 0
     limit: int = 20
 
@@ -70,7 +74,7 @@ class BoardQuery:
 #: Fields kept as columns, the rest as tags.
 _TAGS = {"layers": "layer", "categories": "category", "provides": "provides", "uses": "uses"}
 _COLUMNS = ("title", "problem", "phase", "expected_start", "expected_end", "budget_min", "budget_max", "contact",
-            "lessons_learned")
+            "lessons_learned", "planned_app")
 
 
 class InitiativeService:
@@ -145,6 +149,8 @@ class InitiativeService:
             if value:
                 yield exists().where(InitiativeTag.initiative_id == Initiative.id,
                                      InitiativeTag.kind.in_(kinds), InitiativeTag.value == value)
+        if query.app:
+            yield Initiative.app.has(App.slug == query.app)
         if query.organisation:
             yield exists().where(InitiativeParticipant.initiative_id == Initiative.id,
                                  InitiativeParticipant.organisation_id == Organisation.id,
@@ -179,6 +185,9 @@ def _check_ranges(initiative: Initiative) -> None:
                                                             "minimum."))
     if initiative.expected_start and initiative.expected_end and initiative.expected_start > initiative.expected_end:
         problems.append(InvalidParam("expectedEnd", "range", "The expected end lies before the expected start."))
+    if initiative.phase == STOPPED and not (initiative.lessons_learned or "").strip():
+        problems.append(InvalidParam("lessonsLearned", "required", "A stopped initiative keeps its lessons learned "
+                                                                    "for the next one: write them down."))
     if problems:
         raise InvalidInput(problems)
 

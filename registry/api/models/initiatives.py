@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from pydantic.json_schema import JsonDict
 
 from registry.api.models.base import ApiModel, Links, ListOf, Moment
-from registry.api.models.inputs import PageQuery, Slug
+from registry.api.models.inputs import AppId, PageQuery, Slug
 from registry.api.timestamps import timestamp
 from registry.models import INITIATIVE_PHASES, PARTICIPANT_ROLES
 from registry.models import Initiative as InitiativeRecord
@@ -54,7 +54,9 @@ class InitiativeChange(InputModel):
     budget_max: Euros | None = None
     contact: str | None = Field(None, max_length=300, description="Whom to ask: an address or a name.")
     lessons_learned: str | None = Field(None, max_length=20_000, description="What the next one should know; "
-                                                                               "kept when the initiative stops.")
+                                                                               "required to stop the initiative.")
+    planned_app: AppId | None = Field(None, description="The app id it will publish under: linked to the app when "
+                                                         "a participant publishes its first release.")
 
     def values(self) -> InitiativeFields:
         data = self.model_dump(exclude_none=True)
@@ -87,6 +89,7 @@ class InitiativesQuery(PageQuery):
     api: str | None = Field(None, max_length=64, description="An API it provides or uses.")
     phase: Phase | None = None
     organisation: str | None = Field(None, max_length=64, description="An organisation taking part.")
+    app: str | None = Field(None, max_length=64, description="The app an initiative became.")
 
 
 class Participant(ApiModel):
@@ -112,6 +115,7 @@ class Initiative(ApiModel):
     budget_max: int | None
     contact: str
     lessons_learned: str | None
+    planned_app: str | None = Field(description="The app id it will publish under.")
     app: str | None = Field(description="The app it became, once its first release is published.")
     merged_into: int | None = Field(description="The initiative a curator merged this duplicate into.")
     participants: list[Participant]
@@ -133,7 +137,7 @@ class Initiative(ApiModel):
             expected_start=record.expected_start, expected_end=record.expected_end,
             budget_min=record.budget_min, budget_max=record.budget_max, contact=record.contact,
             lessons_learned=record.lessons_learned, app=record.app.slug if record.app else None,
-            merged_into=record.merged_into_id,
+            merged_into=record.merged_into_id, planned_app=record.planned_app,
             participants=[Participant(organisation=p.organisation.slug, name=p.organisation.name,
                                       kind=p.organisation.kind, role=p.role, joined_at=timestamp(p.joined_at))
                           for p in record.participants],

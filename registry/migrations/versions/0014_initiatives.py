@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column('budget_max', sa.BigInteger(), nullable=True),
         sa.Column('contact', sa.String(length=300), nullable=False),
         sa.Column('lessons_learned', sa.Text(), nullable=True),
+        sa.Column('planned_app', sa.String(length=64), nullable=True),
         sa.Column('app_id', sa.Integer(), nullable=True),
         sa.Column('merged_into_id', sa.Integer(), nullable=True),
         sa.Column('created_by', sa.Integer(), nullable=False),
@@ -44,6 +45,7 @@ def upgrade() -> None:
     with op.batch_alter_table('initiative', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_initiative_app_id'), ['app_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_initiative_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_initiative_planned_app'), ['planned_app'], unique=False)
         batch_op.create_index(batch_op.f('ix_initiative_updated_at'), ['updated_at'], unique=False)
     op.create_table(
         'initiative_participant',
