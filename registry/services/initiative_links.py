@@ -10,11 +10,12 @@ another's app for their initiative.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.models import Initiative, Release, utcnow
+from registry.models import App, Initiative, InitiativeParticipant, Release, utcnow
 from registry.transactions import savepoint
 
 log = logging.getLogger(__name__)
@@ -46,3 +47,23 @@ def link_after_publish(session: Session, release: Release) -> None:
             link_published(session, release)
     except Exception:
         log.exception("linking initiatives to %s failed", release.app.slug)
+
+
+@dataclass(frozen=True)
+class BuiltTogether:
+    """The initiative an app came from, and how many municipalities built it."""
+
+    initiative: Initiative
+    municipalities: int
+
+
+def built_together(session: Session, app_slug: str) -> BuiltTogether | None:
+    """The first initiative that became ``app_slug``, with its building municipalities; None without one."""
+    initiative = session.scalars(
+        select(Initiative).join(App, Initiative.app).where(App.slug == app_slug)
+        .options(selectinload(Initiative.participants).selectinload(InitiativeParticipant.organisation))
+        .order_by(Initiative.id)).first()
+    if initiative is None:
+        return None
+    count = sum(1 for p in initiative.participants if p.role in BUILDERS and p.organisation.kind == "municipality")
+    return BuiltTogether(initiative, count)

@@ -41,6 +41,11 @@ PAGES = {
     "sign-in": "/sign-in",
     "comparison": "/compare?apps=zaakafhandelcomponent&apps=vergunningen-pro&apps=notificatiecomponent",
     "comparison refused": "/compare?apps=zaakafhandelcomponent",
+    "initiatives": "/initiatives?phase=in-development",
+    "initiative that became an app": "/initiatives/3",
+    "initiative like another": "/initiatives/1",
+    "stopped initiative": "/initiatives/5",
+    "app built together": "/apps/mijn-loket",
 }
 SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
                    "account": "/account"}

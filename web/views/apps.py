@@ -7,6 +7,7 @@ from flask import render_template
 from registry.db import request_session
 from registry.services.app_facts import AppFactsService
 from registry.services.catalogue import CatalogueService
+from registry.services.initiative_links import built_together
 from web import presenters, web
 from web.auth import current_user
 from web.forms import InterestForm
@@ -32,7 +33,7 @@ def app_page(app_id: str) -> str:
         "app.html", app=app, latest=latest, texts=texts, p=presenters, facts=facts, interest_form=InterestForm(),
         long_description=render_markdown(texts.get("longDescription")),
         readme=render_markdown(latest.readme, images), shows_images=shows_images, host_name=host_name,
-        picked=picked_apps(),
+        picked=picked_apps(), built_together=built_together(request_session(), app.slug),
     )
 
 
