@@ -48,7 +48,7 @@ PAGES = {
     "app built together": "/apps/mijn-loket",
 }
 SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
-                   "account": "/account"}
+                   "account": "/account", "initiative with its join form": "/initiatives/1"}
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -174,3 +174,15 @@ def test_adviser_pages_have_no_accessibility_violations(scanner: Any) -> None:
     scanner.get_by_role("button", name="Omgeving aanmaken").click()  # no name: the form shows its error
     assert not (found := violations(scanner)), "environment form with an error: " + json.dumps(found, indent=2)
 
+
+
+def test_a_new_initiative_and_its_look_alikes_have_no_accessibility_violations(scanner: Any) -> None:
+    sign_in(scanner)  # owner of a cooperation, which may start initiatives
+    scanner.goto("/initiatives/new")
+    assert not (found := violations(scanner)), "initiative form: " + json.dumps(found, indent=2)
+    scanner.get_by_label("Titel").fill("Afvalkalender met herinnering")
+    scanner.get_by_label("Het probleem dat het oplost").fill("Inwoners vergeten wanneer de afvalcontainer aan de "
+                                                             "straat moet.")
+    scanner.get_by_role("button", name="Controleren en opslaan").click()
+    expect(scanner.get_by_role("heading", name="Sluit u liever aan bij een van deze?")).to_be_visible()
+    assert not (found := violations(scanner)), "initiative look-alikes: " + json.dumps(found, indent=2)

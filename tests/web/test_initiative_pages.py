@@ -7,6 +7,7 @@ from flask import Flask
 from tests import factories
 from tests.registry.initiative_support import BOARD, open_board
 from tests.registry.test_publish_api import publish
+from tests.web.helpers import add_person, csrf_token, sign_in
 
 
 def test_board_initiative_and_app_pages_show_the_initiative(app: Flask) -> None:
@@ -33,3 +34,51 @@ def test_unknown_initiatives_and_bad_filters(app: Flask) -> None:
     assert client.get("/initiatives/12").status_code == 404
     assert client.get("/initiatives/99999999999999999999999").status_code == 404
     assert client.get("/initiatives?phase=someday").status_code == 400
+
+
+def test_a_new_initiative_shows_its_look_alikes_before_it_is_saved(app: Flask) -> None:
+    board = open_board(app)
+    existing = board.start("utrecht")["id"]
+    add_person(app, "eva@zeist.example", "zeist", "owner")
+    client = app.test_client()
+    assert sign_in(client, "eva@zeist.example") == 302
+    form = {"csrf_token": csrf_token(client, "/initiatives/new"), "organisation": "zeist", "phase": "idea",
+            "title": "Afvalkalender", "categories": "waste", "provides": "", "uses": "bag", "contact": "",
+            "problem": "Inwoners vergeten wanneer welk afval wordt opgehaald; een herinnering helpt."}
+    first = client.post("/initiatives/new", data=form)
+    assert first.status_code == 200
+    assert "Sluit u liever aan bij een van deze?" in first.text and f"/initiatives/{existing}" in first.text
+    assert board.call(None, "GET").json["total"] == 1  # nothing saved yet
+    saved = client.post("/initiatives/new", data={**form, "confirmed": "yes"})
+    assert saved.status_code == 302
+    created = board.call(None, "GET", query_string={"organisation": "zeist"}).json["items"]
+    assert [i["title"] for i in created] == ["Afvalkalender"]
+    bad = client.post("/initiatives/new", data={**form, "title": "", "categories": "Geen Slug"})
+    assert bad.status_code == 400
+
+
+def test_join_and_vote_forms_act_for_the_signed_in_organisation(app: Flask) -> None:
+    board = open_board(app)
+    number = board.start("utrecht")["id"]
+    add_person(app, "eva@zeist.example", "zeist", "owner")
+    client = app.test_client()
+    sign_in(client, "eva@zeist.example")
+    page = f"/initiatives/{number}"
+    joined = client.post(f"{page}/join", data={"csrf_token": csrf_token(client, page), "organisation": "zeist",
+                                               "role": "co-funder"})
+    assert joined.status_code == 302
+    assert {p["organisation"]: p["role"] for p in board.call(None, "GET", f"{BOARD}/{number}").json[
+        "participants"]}["zeist"] == "co-funder"
+    ballot = board.call("utrecht", "POST", f"{BOARD}/{number}/ballots",
+                        json={"question": "Welke?", "proposals": ["Eigen app", "Bestaande app"]}).json["id"]
+    voted = client.post(f"{page}/ballots/{ballot}/vote", data={
+        "csrf_token": csrf_token(client, page), "organisation": "zeist", "proposal": "Eigen app",
+        "reason": "Goedkoper"})
+    assert voted.status_code == 302
+    votes = board.call(None, "GET", f"{BOARD}/{number}/ballots").json["items"][0]["votes"]
+    assert [(v["organisation"], v["proposal"], v["reason"]) for v in votes] == [("zeist", "Eigen app", "Goedkoper")]
+    # Not an organisation of the signed-in person: refused, nothing recorded.
+    client.post(f"{page}/join", data={"csrf_token": csrf_token(client, page), "organisation": "bunnik",
+                                      "role": "interested"})
+    assert "bunnik" not in {p["organisation"] for p in board.call(None, "GET", f"{BOARD}/{number}").json[
+        "participants"]}
