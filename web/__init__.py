@@ -54,6 +54,7 @@ from web.views import (  # noqa: E402,F401  (routes register on import)
     content,
     environment_settings,
     environments,
+    initiative_feed,
     initiatives,
     listing,
     publish,

@@ -140,6 +140,14 @@ class InitiativeService:
             .offset(query.offset).limit(query.limit))
         return list(page), total
 
+    def newest(self, category: str | None, limit: int) -> list[Initiative]:
+        """The initiatives started last (of ``category``), newest first: what a feed announces."""
+        conditions = list(self._conditions(BoardQuery(category=category)))
+        return list(self.session.scalars(
+            select(Initiative).where(*conditions)
+            .options(selectinload(Initiative.tags), selectinload(Initiative.creator))
+            .order_by(Initiative.created_at.desc(), Initiative.id.desc()).limit(limit)))
+
     def _conditions(self, query: BoardQuery) -> Iterable[ColumnElement[bool]]:
         yield Initiative.merged_into_id.is_(None)
         if query.phase:

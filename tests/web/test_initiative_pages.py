@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 from flask import Flask
 
 from tests import factories
 from tests.registry.initiative_support import BOARD, open_board
 from tests.registry.test_publish_api import publish
 from tests.web.helpers import add_person, csrf_token, sign_in
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def test_board_initiative_and_app_pages_show_the_initiative(app: Flask) -> None:
@@ -82,3 +86,23 @@ def test_join_and_vote_forms_act_for_the_signed_in_organisation(app: Flask) -> N
                                       "role": "interested"})
     assert "bunnik" not in {p["organisation"] for p in board.call(None, "GET", f"{BOARD}/{number}").json[
         "participants"]}
+
+
+def test_the_feed_announces_new_initiatives_per_category(app: Flask) -> None:
+    board = open_board(app)
+    waste = board.start("utrecht")["id"]
+    parking = board.start("zeist", title="Parkeervergunning", categories=["parking"])["id"]
+    client = app.test_client()
+
+    def entries(**params: str) -> list[str]:
+        answer = client.get("/initiatives/feed.atom", query_string=params)
+        assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+        root = ElementTree.fromstring(answer.data)
+        return [e.findtext(f"{ATOM}id") or "" for e in root.findall(f"{ATOM}entry")]
+
+    everything = entries()
+    assert len(everything) == 2 and everything[0].endswith(f"/initiatives/{parking}")  # newest first
+    assert all(link.startswith("http") for link in everything)  # absolute, for feed readers
+    assert [link.rsplit("/", 1)[1] for link in entries(category="waste")] == [str(waste)]
+    assert entries(category="none-yet") == []
+    assert client.get("/initiatives/feed.atom", query_string={"category": "x" * 65}).status_code == 400
