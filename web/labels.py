@@ -27,6 +27,20 @@ KINDS = {
     "registry": _l("Registry"),
 }
 LICENCES = {"open": _l("Open source"), "proprietary": _l("Closed (commercial)")}
+PHASES = {
+    "idea": _l("Idea"),
+    "looking-for-partners": _l("Looking for partners"),
+    "in-development": _l("In development"),
+    "published": _l("Published"),
+    "stopped": _l("Stopped"),
+}
+INITIATIVE_ROLES = {
+    "initiator": _l("Initiator"),
+    "co-developer": _l("Co-developer"),
+    "co-funder": _l("Co-funder"),
+    "interested": _l("Interested"),
+    "contractor": _l("Contractor"),
+}
 SEVERITIES = {"error": _l("Error"), "warning": _l("Warning"), "info": _l("Information")}
 ROLES = {"owner": _l("Owner"), "maintainer": _l("Maintainer"), "member": _l("Member")}
 STATUSES = {"published": _l("Published"), "yanked": _l("Withdrawn")}
@@ -170,7 +184,7 @@ def labels() -> dict[str, dict]:
             "stage": STAGES, "plan": PLAN_STATUSES, "fit": FITS,
             "action": ACTIONS, "problem": PROBLEMS, "pricing": PRICING, "hosting": HOSTING, "support": SUPPORT,
             "content": CONTENT, "category": CATEGORIES, "sort": SORTS, "maintenance": MAINTENANCE,
-            "development": DEVELOPMENT}
+            "development": DEVELOPMENT, "phase": PHASES, "initiative_role": INITIATIVE_ROLES}
 
 
 def finding_text(finding: Any) -> Markup:

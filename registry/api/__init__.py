@@ -29,6 +29,8 @@ from registry.api import (  # noqa: E402,F401
     apps,
     comparisons,
     environments,
+    initiative_choices,
+    initiatives,
     openapi,
     organisations,
     plans,

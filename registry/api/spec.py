@@ -94,6 +94,9 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
              "schema": {"type": "string", "maxLength": 40}},
     "webhook_id": {"description": "The webhook's number.", "schema": ROW_ID},
     "delivery_id": {"description": "The delivery's number.", "schema": ROW_ID},
+    "initiative_id": {"description": "The initiative's number.",
+                      "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
+    "ballot_id": {"description": "The ballot's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
 }
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "If-None-Match": {"description": "The ETag of a copy you hold: 304 when it is still current.",
@@ -115,6 +118,7 @@ TAGS = (
     ("organisations", "Organisations' public profiles and their verification by curators."),
     ("commercial", "Commercial modules: listings, entitlements, interest, the download log."),
     ("advisories", "Security advisories in the OSV format: which releases are vulnerable, and which fix it."),
+    ("initiatives", "What municipalities plan and build together, before it is built."),
     ("installs", "A municipality's environments, install plans, bundles, installed apps and settings."),
     ("webhooks", "An organisation's subscriptions to events, signed CloudEvents posted to its URLs."),
     ("meta", "This document."),

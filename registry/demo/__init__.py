@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from registry.db import database
 from registry.demo.accounts import load_demo_users
+from registry.demo.initiatives import demo_file, load_initiatives
 from registry.errors import Conflict, RegistryError
 from registry.extensions import PLUGINS
 from registry.models import ApiToken
@@ -79,6 +80,7 @@ def load_demo(app: Flask) -> Iterator[str]:
             yield from _installed(session, entry, callers[entry["organisation"]])
         for entry in catalogue.get("advisories", []):
             yield _advisory(session, entry, callers[entry["publisher"]])
+        yield from load_initiatives(session, _load(demo_file().read_text(encoding="utf-8")), ACTOR)
 
 
 def _commercial(session: Any, app_id: str, entry: dict[str, Any], vendor: Caller) -> Iterator[str]:

@@ -34,6 +34,7 @@ from registry.services.catalogue import layers_column, refresh_latest_version
 from registry.services.compatibility import finding_record
 from registry.services.compatibility import record as record_compatibility
 from registry.services.events import announce
+from registry.services.initiative_links import link_after_publish
 from registry.services.lookalikes import LookalikeService
 from registry.services.lookalikes import remember as remember_skeletons
 from registry.services.profiles import ProfileService
@@ -311,6 +312,7 @@ class PublishService:
                              release.artifact_sha256, caller.actor)
         # The release is committed; a listener's fault must not undo it, nor silence the others.
         announce(self.plugins, "appstore_release_published", event)
+        link_after_publish(self.session, release)  # the initiatives that planned this app
 
     def _release(self, app_id: str, version: str) -> Release | None:
         return self.session.scalars(

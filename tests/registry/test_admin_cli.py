@@ -88,6 +88,20 @@ def test_demo_loads_verified_apps_in_every_layer_and_fsck_is_clean(registry_dir:
     assert yanked["status"] == "yanked" and yanked["yank"]["reason"]
 
 
+# Runs after the demo test above, on its registry.
+def test_demo_board_has_the_same_wheel_twice_and_an_initiative_that_became_an_app(registry_dir: Path) -> None:
+    client = create_app({"DATA_DIR": str(registry_dir), "LOAD_INSTALLED_PLUGINS": False}).test_client()
+    board = {i["title"]: i for i in client.get("/api/v1/initiatives?pageSize=100").json["items"]}
+    assert len(board) == 5
+    afval = board["Afvalkalender-app voor inwoners"]
+    draft = {"initiative": afval["id"], **{key: afval[key] for key in ("title", "problem", "categories", "uses")}}
+    similar = client.post("/api/v1/initiatives/similar", json=draft).json
+    assert [m["title"] for m in similar["initiatives"]][:1] == ["Afvalwijzer met ophaaldagen en herinnering"]
+    loket = board["Persoonlijke omgeving voor inwoners"]
+    assert loket["app"] == "mijn-loket" and loket["phase"] == "published"
+    assert board["Digitale parkeervergunning voor bezoekers"]["lessonsLearned"]
+
+
 # Runs after the demo test above: it verifies the demo's releases against a new profile.
 def test_profile_add_reverifies_and_list_shows_it(registry_dir: Path, tmp_path: Path) -> None:
     source = tmp_path / "small.yaml"

@@ -46,9 +46,15 @@ PAGES = {
     "advisories": "/advisories",
     "advisory": f"/advisories/GAS-{datetime.now(UTC).year}-0001",  # the demo's, published at load
     "app with an advisory": "/apps/notificatiecomponent",
+    "initiatives": "/initiatives?phase=in-development",
+    "initiative that became an app": "/initiatives/3",
+    "initiative like another": "/initiatives/1",
+    "stopped initiative": "/initiatives/5",
+    "app built together": "/apps/mijn-loket",
 }
 SIGNED_IN_PAGES = {"publisher with tokens": "/organisations/samen-digitaal", "publish": "/publish",
-                   "account": "/account", "advisory form": "/apps/notificatiecomponent/advisories/new"}
+                   "account": "/account", "advisory form": "/apps/notificatiecomponent/advisories/new",
+                   "initiative with its join form": "/initiatives/1"}
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -212,3 +218,15 @@ def test_the_webhooks_page_has_no_accessibility_violations(scanner: Any, store: 
     scanner.get_by_role("button", name="Webhook aanmaken").click()
     expect(scanner.get_by_text("Kies ten minste één gebeurtenis.")).to_be_visible()
     assert not (found := violations(scanner)), "webhook form with errors: " + json.dumps(found, indent=2)
+
+
+def test_a_new_initiative_and_its_look_alikes_have_no_accessibility_violations(scanner: Any) -> None:
+    sign_in(scanner)  # owner of a cooperation, which may start initiatives
+    scanner.goto("/initiatives/new")
+    assert not (found := violations(scanner)), "initiative form: " + json.dumps(found, indent=2)
+    scanner.get_by_label("Titel").fill("Afvalkalender met herinnering")
+    scanner.get_by_label("Het probleem dat het oplost").fill("Inwoners vergeten wanneer de afvalcontainer aan de "
+                                                             "straat moet.")
+    scanner.get_by_role("button", name="Controleren en opslaan").click()
+    expect(scanner.get_by_role("heading", name="Sluit u liever aan bij een van deze?")).to_be_visible()
+    assert not (found := violations(scanner)), "initiative look-alikes: " + json.dumps(found, indent=2)

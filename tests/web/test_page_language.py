@@ -132,7 +132,8 @@ def test_main_pages_and_error_pages_speak_only_dutch(store: tuple[Flask, FlaskCl
     for name, path in {"home": "/", "results": "/apps?q=zaak", "app": "/apps/open-zaak",
                        "release": "/apps/open-notificaties/releases/1.5.0", "publisher": "/organisations/dimpact",
                        "400": "/apps?page=x", "404 app": "/apps/no-such-app",
-                       "404 release": "/apps/open-zaak/releases/9.9.9"}.items():
+                       "404 release": "/apps/open-zaak/releases/9.9.9", "initiatives": "/initiatives?q=afval",
+                       "404 initiative": "/initiatives/999"}.items():
         visit(name, 400 if name == "400" else 404 if name.startswith("404") else 200,
               client.get(path, headers=DUTCH))
 

@@ -9,6 +9,7 @@ from registry.models import Advisory
 from registry.services.advisories import AppAdvisory, affecting, in_force
 from registry.services.app_facts import AppFactsService
 from registry.services.catalogue import CatalogueService
+from registry.services.initiative_links import built_together
 from web import presenters, web
 from web.auth import current_user
 from web.forms import InterestForm
@@ -37,6 +38,7 @@ def app_page(app_id: str) -> str:
         readme=render_markdown(latest.readme, images), shows_images=shows_images, host_name=host_name,
         picked=picked_apps(), latest_advisories=[(f.advisory, f.fixed) for f in affecting(app, latest.version)],
         advisories_by_version=_by_version(in_force(app)), may_advise=may_advise(app, user),
+        built_together=built_together(request_session(), app.slug),
     )
 
 

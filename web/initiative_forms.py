@@ -1,0 +1,61 @@
+"""The forms of the board of initiatives: start one (with its look-alikes first), join one, vote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from sdk.manifest import is_slug
+
+FILLED_IN = DataRequired(_l("Fill this in."))
+MAX_TAGS = 20
+
+
+def _slugs(_form: FlaskForm, field: StringField) -> None:
+    values = slug_list(field.data)
+    if len(values) > MAX_TAGS or not all(is_slug(v, (2, 64)) for v in values):
+        raise ValidationError(_l("Give at most 20 names of lowercase letters, digits and hyphens, separated by "
+                                 "commas, e.g. zgw-zaken, bag."))
+
+
+def slug_list(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+class InitiativeForm(FlaskForm):
+    organisation = SelectField(_l("Start for"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[FILLED_IN, Length(min=3, max=200)])
+    problem = TextAreaField(_l("The problem it solves"), validators=[FILLED_IN, Length(min=10, max=10_000)])
+    phase = SelectField(_l("Phase"), choices=[
+        ("idea", _l("Idea")), ("looking-for-partners", _l("Looking for partners")),
+        ("in-development", _l("In development"))])
+    categories = StringField(_l("Categories"), validators=[Length(max=1500), _slugs],
+                             description=_l("Separated by commas, e.g. waste, public-space."))
+    provides = StringField(_l("Standard APIs it will provide"), validators=[Length(max=1500), _slugs],
+                           description=_l("Separated by commas, e.g. zgw-zaken."))
+    uses = StringField(_l("Standard APIs it will use"), validators=[Length(max=1500), _slugs],
+                       description=_l("Separated by commas, e.g. bag, brp."))
+    contact = StringField(_l("Contact"), validators=[Length(max=300)])
+    confirmed = HiddenField()
+
+    def api_body(self) -> dict[str, Any]:
+        """The body the API takes for a new initiative."""
+        return {"title": (self.title.data or "").strip(), "problem": (self.problem.data or "").strip(),
+                "phase": self.phase.data, "categories": slug_list(self.categories.data),
+                "provides": slug_list(self.provides.data), "uses": slug_list(self.uses.data),
+                "contact": (self.contact.data or "").strip()}
+
+
+class JoinForm(FlaskForm):
+    organisation = SelectField(_l("Join for"), validators=[DataRequired()])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+
+
+class VoteForm(FlaskForm):
+    organisation = SelectField(_l("Vote for"), validators=[DataRequired()])
+    proposal = SelectField(_l("Proposal"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])

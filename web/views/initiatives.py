@@ -1,0 +1,129 @@
+"""The board of initiatives in the browser: what municipalities plan and build together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from registry.api.initiatives import initiative_number
+from registry.api.models.initiatives import InitiativesQuery, NewInitiative
+from registry.db import request_session
+from registry.errors import RegistryError
+from registry.models import INITIATIVE_PHASES
+from registry.services.initiative_ballots import Ballots
+from registry.services.initiative_matches import Draft, InitiativeMatches
+from registry.services.initiative_participation import JOINING_ROLES, Participation
+from registry.services.initiatives import STARTERS, BoardQuery, InitiativeService
+from registry.services.membership import OrganisationAccess, managed_organisations
+from registry.transactions import savepoint
+from registry.validation import parsed
+from sdk.manifest import LAYERS
+from web import web
+from web.auth import current_user, signed_in, signed_in_user
+from web.initiative_forms import InitiativeForm, JoinForm, VoteForm
+from web.labels import error_text, labels
+
+PAGE_SIZE = 20
+
+
+@web.get("/initiatives")
+def initiative_board() -> str:
+    given = {name: value for name, value in request.args.items() if value}
+    asked = parsed(InitiativesQuery, given, context={"page_size_max": PAGE_SIZE})
+    items, total = InitiativeService(request_session()).board(BoardQuery(
+        q=asked.q, layer=asked.layer, category=asked.category, api=asked.api, phase=asked.phase,
+        organisation=asked.organisation, offset=(asked.page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+    return render_template("initiatives.html", items=items, total=total, asked=asked, layers=LAYERS,
+                           phases=INITIATIVE_PHASES, page=asked.page, pages=max(1, -(-total // PAGE_SIZE)))
+
+
+@web.get("/initiatives/<raw>")
+def initiative_page(raw: str) -> str:
+    number = initiative_number(raw)
+    session = request_session()
+    initiative = InitiativeService(session).get(number)
+    draft = Draft(initiative.title, initiative.problem, tuple(initiative.tagged("category")),
+                  tuple(initiative.tagged("provides") + initiative.tagged("uses")), initiative.id)
+    alike, apps = InitiativeMatches(session).find(draft)
+    user = current_user()
+    mine = [(o.slug, o.name) for o in managed_organisations(user)] if user else []
+    join_form, vote_form = JoinForm(), VoteForm()
+    join_form.organisation.choices = vote_form.organisation.choices = mine
+    join_form.role.choices = [(role, labels()["initiative_role"][role]) for role in JOINING_ROLES]
+    return render_template("initiative.html", initiative=initiative, ballots=Ballots(session).of(number),
+                           alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user))
+
+
+@web.route("/initiatives/new", methods=["GET", "POST"])
+@signed_in
+def new_initiative() -> str | Response | tuple[str, int]:
+    """Start an initiative; before it is saved, the initiatives and apps it looks like are shown."""
+    user = signed_in_user()
+    form = InitiativeForm()
+    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(user) if o.kind in STARTERS]
+    if not form.organisation.choices:
+        return render_template("initiative_form.html", form=None), 403
+    if not form.validate_on_submit():
+        return render_template("initiative_form.html", form=form), 400 if form.is_submitted() else 200
+    session = request_session()
+    body = form.api_body()
+    alike, apps = InitiativeMatches(session).find(Draft(body["title"], body["problem"], tuple(body["categories"]),
+                                                        tuple(body["provides"] + body["uses"])))
+    if (alike or apps) and form.confirmed.data != "yes":
+        form.confirmed.data = "yes"
+        return render_template("initiative_form.html", form=form, alike=alike, apps=apps)
+    caller = OrganisationAccess(session, user).caller(form.organisation.data)
+    try:
+        initiative = InitiativeService(session).create(parsed(NewInitiative, body).values(), caller)
+    except RegistryError as error:
+        return render_template("initiative_form.html", form=form, error=error_text(error)), error.status
+    flash(_("The initiative is on the board."), "success")
+    return redirect(url_for("web.initiative_page", raw=initiative.id))
+
+
+@web.post("/initiatives/<raw>/join")
+@signed_in
+def join_initiative(raw: str) -> Response:
+    number = initiative_number(raw)
+    form = JoinForm()
+    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(signed_in_user())]
+    form.role.choices = [(role, role) for role in JOINING_ROLES]
+    if form.validate():
+        caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
+        _act(lambda: Participation(request_session()).join(number, caller.organisation, form.role.data, caller),
+             _("You take part in this initiative."))
+    else:
+        flash(_("Choose an organisation and a role."), "error")
+    return redirect(url_for("web.initiative_page", raw=number, _anchor="join"))
+
+
+@web.post("/initiatives/<raw>/ballots/<int:ballot_id>/vote")
+@signed_in
+def vote(raw: str, ballot_id: int) -> Response:
+    number = initiative_number(raw)
+    ballots = Ballots(request_session())
+    ballot = ballots.get(number, initiative_number(str(ballot_id), "ballot"))
+    form = VoteForm()
+    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(signed_in_user())]
+    form.proposal.choices = [(p, p) for p in ballot.proposals]
+    if form.validate():
+        caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
+        _act(lambda: ballots.vote(number, ballot.id, caller.organisation, form.proposal.data,
+                                  (form.reason.data or "").strip(), caller), _("Your vote is recorded."))
+    else:
+        flash(_("Choose an organisation and a proposal."), "error")
+    return redirect(url_for("web.initiative_page", raw=number, _anchor="votes"))
+
+
+def _act(action: Callable[[], object], done: str) -> None:
+    """Do ``action`` in a savepoint; its refusal becomes a message on the page, in the reader's language."""
+    try:
+        with savepoint(request_session()):
+            action()
+    except RegistryError as error:
+        flash(error_text(error), "error")
+        return
+    flash(done, "success")
