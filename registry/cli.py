@@ -115,12 +115,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
                  log_format=command_app(ctx).config["LOG_FORMAT"])
 
 
-def _require_current_schema(app: Flask) -> None:
-    """Serve only on the schema this version was made for: ``init`` migrates, under a lock,
-    so that servers that start together never migrate at once; ``serve`` never does."""
+def _require_current_schema(app: Flask, command: str = "serve") -> None:
+    """Serve (or check) only the schema this version was made for: ``init`` migrates, under a
+    lock, so that servers that start together never migrate at once; ``serve`` never does."""
     lag = schema_lag(app.config["DATABASE_URL"])
     if lag:
-        raise RegistryError(f"{lag}: run `appstore-registry init` with this version first, then serve.")
+        raise RegistryError(f"{lag}: run `appstore-registry init` with this version first, then {command}.")
 
 
 def _private_paths(app: Flask) -> list[Path]:
@@ -226,6 +226,7 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 def fsck_command(ctx: click.Context, repair: bool, fmt: str) -> None:
     """Check that every release has its package and images, intact, and no file is orphaned."""
     app = command_app(ctx)
+    _require_current_schema(app, "fsck")
     with database(app).session() as session:
         report = fsck(session, app.extensions[STORE], repair=repair)
     if fmt == "json":

@@ -23,7 +23,7 @@ class FsckReport:
     claimed by a publish that never got its release in."""
 
     orphans: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # "app@version sha256" or "app@version path sha256"
+    missing: list[str] = field(default_factory=list)  # "app@version [path] sha256" or "N.role.json sha256"
     corrupt: list[str] = field(default_factory=list)
     stale_staging: list[str] = field(default_factory=list)
     unreleased_claims: list[str] = field(default_factory=list)  # "app (organisation)"
@@ -70,7 +70,7 @@ def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
             report.unextracted.append(label)
         if repair and release.id in intact and (damaged or release.assets_extracted_at is None):
             _extract_again(session, store, release, label, report)
-    referenced.update(session.scalars(select(SignedMetadata.blob_sha256)))  # the signed TUF metadata
+    _check_signed_metadata(session, store, referenced, report)
     known = set(session.scalars(select(Artifact.sha256)))
     _orphans(session, store, referenced, report, repair)
     report.stale_staging = store.unfinished_writes()
@@ -149,3 +149,14 @@ def _forget_unused_artifacts(session: Session, unused: set[str]) -> None:
         if artifact is not None:
             session.delete(artifact)
     session.flush()
+
+
+def _check_signed_metadata(session: Session, store: ArtifactStore, referenced: set[str], report: FsckReport) -> None:
+    """Every version of the signed TUF metadata the database lists must be in the store: clients
+    walk the chain of root versions, and a lost one leaves them unable to update."""
+    for role, version, sha256 in session.execute(
+            select(SignedMetadata.role, SignedMetadata.version, SignedMetadata.blob_sha256)
+            .order_by(SignedMetadata.role, SignedMetadata.version)):
+        referenced.add(sha256)
+        if not store.exists(sha256):
+            report.missing.append(f"{version}.{role}.json {sha256}")

@@ -278,3 +278,22 @@ def test_commands_back_up_and_restore_a_registry(sqlite_app: Flask, tmp_path: Pa
     assert admin(restored_dir, "fsck").output.strip().endswith("clean")
     again = admin(restored_dir, "restore", str(tmp_path / "backup"))
     assert again.exit_code == 1 and "restore into an empty one" in again.output
+
+
+def test_the_signed_metadata_is_backed_up_and_served_after_a_restore(sqlite_app: Flask, tmp_path: Path,
+                                                                     sqlite_template: Path) -> None:
+    """Clients walk every root version: a restore that lost one would leave them stranded."""
+    from tests.registry.test_signed_metadata import tuf_init
+
+    tuf_init(sqlite_app)
+    populate(sqlite_app)
+    target = make_app(tmp_path / "restored", copy_of(sqlite_template, tmp_path / "target.db"), with_schema=True)
+    try:
+        restore(target, back_up(sqlite_app, tmp_path / "backup"))
+        with database(target).session() as session:
+            assert fsck(session, target.extensions[STORE]).clean
+        for name in ("1.root.json", "timestamp.json"):
+            served = target.test_client().get(f"/api/v1/tuf/{name}")
+            assert served.status_code == 200 and served.data == sqlite_app.test_client().get(f"/api/v1/tuf/{name}").data
+    finally:
+        database(target).dispose()

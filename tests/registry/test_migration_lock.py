@@ -173,3 +173,13 @@ def test_serve_refuses_a_database_not_at_this_versions_schema(sqlite_url: str, t
 
     assert result.exit_code == 1
     assert says in result.output and "appstore-registry init" in result.output
+
+
+def test_fsck_refuses_a_database_without_this_versions_schema(sqlite_url: str, tmp_path: Path) -> None:
+    """Not a traceback from the first missing table: what to do."""
+    app = make_app(tmp_path / "data", sqlite_url)
+
+    result = CliRunner().invoke(main, ["fsck"], obj={"app": app})
+
+    assert result.exit_code == 1
+    assert "has no schema yet: run `appstore-registry init` with this version first, then fsck" in result.output

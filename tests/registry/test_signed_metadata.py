@@ -12,13 +12,14 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from tuf.api.metadata import Metadata, Root
 from tuf.ngclient import Updater
 
 from registry.cli import main
 from registry.db import database
 from registry.extensions import CLOCK, SIGNING, STORE
-from registry.models import utcnow
+from registry.models import SignedMetadata, utcnow
 from registry.services.fsck import fsck
 from registry.signing.repository import SignedRepository, Target
 from registry.signing.updates import Signing
@@ -164,7 +165,10 @@ def test_fsck_counts_metadata_blobs_as_referenced(app: Flask, client: FlaskClien
     assert publish(client, token, factories.package()).status_code == 201
     with database(app).session() as session:
         report = fsck(session, app.extensions[STORE])
-    assert report.orphans == []
+        assert report.orphans == [] and report.missing == []
+        lost = session.scalars(select(SignedMetadata).where(SignedMetadata.role == "root")).one()
+        app.extensions[STORE].delete(lost.blob_sha256)
+        assert fsck(session, app.extensions[STORE]).missing == [f"1.root.json {lost.blob_sha256}"]
 
 
 def test_servers_signing_at_once_lose_no_target(app: Flask) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, select, union
 from sqlalchemy.orm import Session
 
 from registry.db import Database
-from registry.models import Release, ReleaseAsset, utcnow
+from registry.models import Release, ReleaseAsset, SignedMetadata, utcnow
 from registry.private_files import private_directory
 from registry.services.backup.layout import (
     BLOBS,
@@ -99,7 +99,8 @@ def _dump_database(database: Database, folder: Path, manifest: Manifest) -> list
                 manifest.tables[table.name] = write_rows(connection, table, target)
             manifest.files.append(file_entry(folder, relative))
         referenced = union(select(Release.artifact_sha256.label("sha256")),
-                           select(ReleaseAsset.sha256.label("sha256"))).order_by("sha256")
+                           select(ReleaseAsset.sha256.label("sha256")),
+                           select(SignedMetadata.blob_sha256.label("sha256"))).order_by("sha256")
         return list(connection.scalars(referenced))
 
 
