@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
+from registry.public_urls import registry_address
 from registry.services.catalogue_state import catalogue_state
 
 ANSWERS = "appstore.answers"
@@ -41,7 +42,7 @@ def catalogue_etag(session: Session, parts: Iterable[str]) -> str:
     """The (unquoted) tag of an answer about the catalogue that depends on ``parts``."""
     if "catalogue_state" not in g:  # read once per request, however many tags it makes
         g.catalogue_state = catalogue_state(session)
-    text = "\n".join([_VERSION, g.catalogue_state, request.url_root, *parts])
+    text = "\n".join([_VERSION, g.catalogue_state, registry_address(), *parts])  # answers hold absolute links
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
