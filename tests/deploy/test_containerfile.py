@@ -69,7 +69,7 @@ def test_the_deployment_runs_the_image_as_it_was_built(runtime: Stage) -> None:
     because every folder the registry writes is a volume."""
     deployment = yaml.safe_load(DEPLOYMENT.read_text(encoding="utf-8").replace("${replicas}", "2"))
     pod = deployment["spec"]["template"]["spec"]
-    (registry,) = pod["containers"]
+    registry, *_ = pod["containers"]
     assert str(pod["securityContext"]["runAsUser"]) == runtime.last("USER").split(":")[0]  # type: ignore[union-attr]
     assert str(registry["ports"][0]["containerPort"]) == runtime.last("EXPOSE")
     env = {e["name"]: e.get("value") for e in registry["env"]}

@@ -86,7 +86,7 @@ def test_the_registry_runs_from_its_own_manifests_and_takes_its_own_package(
     token = add_organisation(make_app(tmp_path / "admin", pod["env"]["registry"]["APPSTORE_DATABASE_URL"],
                                       with_schema=True), "gemeente-app-store")
 
-    (registry,) = pod["spec"]["containers"]
+    registry, *_ = pod["spec"]["containers"]
     args = list(registry["args"])
     args[args.index("--host") + 1] = HOST
     server = RegistryServer(pod["volumes"]["/var/lib/appstore"], environment=pod["env"]["registry"],

@@ -80,12 +80,12 @@ def test_the_manifests_run_the_registry_as_it_is_documented() -> None:
     deployment = found["Deployment"]
     assert deployment["spec"]["replicas"] >= 2
     pod = deployment["spec"]["template"]["spec"]
-    (migrate,), (registry,) = pod["initContainers"], pod["containers"]
-    assert migrate["args"] == ["init"] and migrate["image"] == registry["image"]
-    assert registry["args"][0] == "serve"
+    (migrate,), (registry, webhooks) = pod["initContainers"], pod["containers"]
+    assert migrate["args"] == ["init"] and migrate["image"] == registry["image"] == webhooks["image"]
+    assert registry["args"][0] == "serve" and webhooks["args"] == ["webhooks", "deliver"]
     assert registry["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert registry["readinessProbe"]["httpGet"]["path"] == "/readyz"
-    for container in (migrate, registry):
+    for container in (migrate, registry, webhooks):
         env = {e["name"]: e for e in container["env"]}
         from_secrets = {name for name, e in env.items() if "secretKeyRef" in e.get("valueFrom", {})}
         assert from_secrets == {"APPSTORE_DATABASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
@@ -126,8 +126,8 @@ def test_the_built_package_publishes_runs_on_haven_and_installs_by_plan(
     found = objects(f["content"] for f in item["files"])
     deployment = found["Deployment"]
     assert deployment["spec"]["replicas"] == 3
-    (registry,) = deployment["spec"]["template"]["spec"]["containers"]
-    assert registry["image"] == CONFIG["image"]
+    registry, webhooks = deployment["spec"]["template"]["spec"]["containers"]
+    assert registry["image"] == webhooks["image"] == CONFIG["image"]
     assert found["Ingress"]["spec"]["rules"][0]["host"] == CONFIG["hostname"]
     assert town.record("productie", plan).status_code == 201
 
