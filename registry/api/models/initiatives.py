@@ -159,7 +159,8 @@ class DraftInitiative(InputModel):
     categories: list[Slug] = Field(default_factory=list, max_length=MAX_TAGS)
     provides: list[Slug] = Field(default_factory=list, max_length=MAX_TAGS)
     uses: list[Slug] = Field(default_factory=list, max_length=MAX_TAGS)
-    initiative: int | None = Field(None, ge=1, description="The initiative being edited: left out of the matches.")
+    initiative: int | None = Field(None, ge=1, le=10**18 - 1,
+                                   description="The initiative being edited: left out of the matches.")
 
     def draft(self) -> Draft:
         return Draft(self.title, self.problem, tuple(self.categories), tuple(self.provides + self.uses),
