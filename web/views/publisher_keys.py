@@ -33,7 +33,7 @@ def _page(organisation: Organisation, service: PublisherKeyService, form: Publis
 
 @web.route(PREFIX, methods=["GET", "POST"])
 @signed_in
-def publisher_keys_page(slug: str) -> str | tuple[str, int]:
+def publisher_keys_page(slug: str) -> str | tuple[str, int] | Response:
     organisation, caller, service = _managing(slug)
     form = PublisherKeyForm()
     if not form.is_submitted():
