@@ -41,6 +41,7 @@ from registry.services.profiles import ProfileService
 from registry.services.publisher_keys import PublisherKeyService, SignatureClaim, Signing
 from registry.services.receiving import ReceivedUpload, receive
 from registry.services.release_assets import attach, store_images
+from registry.services.signature_policy import with_signature_policy
 from registry.services.tokens import Caller
 from registry.services.webhooks import events as webhook_events
 from registry.storage import ArtifactStore
@@ -115,7 +116,8 @@ class PublishService:
                 refusal = self._refusal(decision, package, facts)
                 refusal.verdicts = self._verdicts_of_refused(package, context, budget)
                 raise refusal
-            compatibility = self._platforms(package, context, budget)
+            compatibility = with_signature_policy(self._platforms(package, context, budget),
+                                                  {p.id: p for _, p in profiles}, signing is not None, context.today)
             records = {p.id: r for r, p in profiles}
             licence = _licence(package, decision)
             release = self._persist(upload, package, decision, compatibility, records, caller, licence, signing)
