@@ -11,6 +11,7 @@ import base64
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, InvalidInput, NotFound, VerificationFailed
@@ -56,7 +57,12 @@ class PublisherKeyService:
                            page_code="publisher-key.too-many", page_data={"limit": MAX_KEYS})
         key = PublisherKey(fingerprint=print_, organisation=organisation,
                            public_key=base64.b64encode(raw).decode("ascii"), label=label.strip(), created_by=actor)
-        self.session.add(key)
+        try:
+            with self.session.begin_nested():  # the same key registered at the same moment: one wins
+                self.session.add(key)
+        except IntegrityError:
+            raise Conflict(f"The key {print_} was registered at this very moment; it is registered once.",
+                           page_code="publisher-key.exists", page_data={"key": print_}) from None
         audit.record(self.session, actor, "publisher-key.add", f"{organisation.slug}/{print_}")
         self.session.flush()
         return key
