@@ -14,7 +14,7 @@ import base64
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -173,13 +173,17 @@ class RegistryClient:
 
     # -- writing -----------------------------------------------------------
 
-    def publish(self, package: Path, progress: Progress | None = None) -> PublishResult:
-        """Upload a package archive; 201 gives the release, 409 may mean it is already there."""
+    def publish(self, package: Path, progress: Progress | None = None,
+                signature: Mapping[str, str] | None = None) -> PublishResult:
+        """Upload a package archive; 201 gives the release, 409 may mean it is already there.
+
+        ``signature`` holds the form fields `signature` and `signatureKey` of a signed publish.
+        """
         package = Path(package)
         self.require_token("publish")
 
         def body() -> MultipartFile:  # a fresh stream for every attempt
-            return MultipartFile("package", package, progress=progress)
+            return MultipartFile("package", package, progress=progress, fields=signature)
 
         try:
             release = self._json("POST", "/releases", body=body)

@@ -25,6 +25,7 @@ A profile is a YAML file (``profileVersion: 1``) that curators keep::
         bindingFrom: "2027-01-01"      # before it a failure is a warning
       - check: resources
         mode: advisory                 # reported as advice, never refuses an install
+    requireSignedReleasesFrom: "2027-01-01"  # from then a release needs its publisher's signature
 
 A verdict has three parts (``sdk.verification``). *Runs*: the hard
 requirements a cluster enforces (``RUNS_CHECKS``: Kubernetes API versions and
@@ -34,6 +35,10 @@ whatever the date. *Meets the policy*: every other check whose errors the
 profile enforces; a policy check without an entry here is binding at once,
 one with ``bindingFrom`` from that date, one with ``mode: advisory`` never.
 *Advice*: warnings, and failures of advisory policies.
+``requireSignedReleasesFrom`` is such a policy too (``signature``): a
+release published on or after that date without a checked publisher's
+signature does not meet it; the registry judges it, since only the registry
+knows who signed.
 
 ``podSecurity`` is the level Pod Security admission enforces in the
 namespaces apps are installed in; it is evaluated at each Kubernetes version
@@ -82,7 +87,7 @@ def _short(pattern: re.Pattern[str], limit: int) -> Callable[[str], bool]:
 
 
 _KEYS = {"profileVersion", "id", "name", "description", "kubernetes", "storage",
-         "services", "customResources", "operators", "podSecurity", "policies"}
+         "services", "customResources", "operators", "podSecurity", "policies", "requireSignedReleasesFrom"}
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 
 
@@ -147,6 +152,7 @@ class PlatformProfile:
     description: str = ""
     service_offers: tuple[ServiceOffer, ...] = ()  # empty: one plain offer per name in ``services``
     operator_offers: tuple[OperatorOffer, ...] = ()  # likewise for ``operators``
+    require_signed_releases_from: date | None = None  # releases published from then on must be signed
 
     def offers_of(self, service: str) -> list[ServiceOffer]:
         offers = self.service_offers or tuple(ServiceOffer(name) for name in self.services)
@@ -246,6 +252,9 @@ class _ProfileReader:
         if level not in POD_SECURITY_LEVELS:
             self.problem(f"`podSecurity` must be one of {', '.join(POD_SECURITY_LEVELS)}")
         policies = self.policies(d.get("policies") or [])
+        signed_from = _date(d["requireSignedReleasesFrom"]) if "requireSignedReleasesFrom" in d else None
+        if "requireSignedReleasesFrom" in d and signed_from is None:
+            self.problem("`requireSignedReleasesFrom` must be a date such as \"2027-01-01\"")
         if self.problems:
             return None
         return PlatformProfile(
@@ -256,6 +265,7 @@ class _ProfileReader:
             pod_security=level, policies=policies, description=str(d.get("description") or "").strip(),
             service_offers=tuple(ServiceOffer(o.name, o.version, o.extensions) for o in service_offers),
             operator_offers=tuple(OperatorOffer(o.name, o.version) for o in operator_offers),
+            require_signed_releases_from=signed_from,
         )
 
     def kubernetes(self, value: Any) -> tuple[str, ...]:

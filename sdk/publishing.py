@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from sdk.archive import sha256_file
 from sdk.builder import build_package
 from sdk.checking import CheckReport, check_path
 from sdk.client import Progress, PublishResult, RegistryClient
 from sdk.errors import AppstoreError, PackageRejected
+from sdk.signatures import sign
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,13 @@ def publish_one(
     *,
     check: bool = True,
     progress: Progress | None = None,
+    sign_with: Ed25519PrivateKey | None = None,
 ) -> PublishOutcome:
-    """Build, check and upload one package; ``client=None`` is a dry run."""
+    """Build, check and upload one package; ``client=None`` is a dry run.
+
+    ``sign_with`` signs the package's sha256; the registry checks the signature
+    against the organisation's registered keys.
+    """
     archive = locate_archive(path)
     report = None
     if check:
@@ -65,7 +73,11 @@ def publish_one(
             rejected.hint = "Fix them and publish again (`appstore check` shows them as you go)."
             raise rejected
     sha256 = report.sha256 if report and report.sha256 else sha256_file(archive)
-    result = client.publish(archive, progress=progress) if client is not None else None
+    fields = None
+    if sign_with is not None:
+        signature, key = sign(sign_with, sha256)
+        fields = {"signature": signature, "signatureKey": key}
+    result = client.publish(archive, progress=progress, signature=fields) if client is not None else None
     return PublishOutcome(str(path), archive, sha256, report, result)
 
 
@@ -76,12 +88,13 @@ def publish(
     check: bool = True,
     progress_for: Callable[[Path], Progress | None] | None = None,
     on_done: Callable[[PublishOutcome], None] | None = None,
+    sign_with: Ed25519PrivateKey | None = None,
 ) -> list[PublishOutcome]:
     """Publish each path in turn; the first failure stops the rest."""
     outcomes = []
     for path in paths:
         progress = progress_for(Path(path)) if progress_for else None
-        outcome = publish_one(Path(path), client, check=check, progress=progress)
+        outcome = publish_one(Path(path), client, check=check, progress=progress, sign_with=sign_with)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)

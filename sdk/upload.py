@@ -8,7 +8,7 @@ a too-large upload early) and calls back after each block, for a progress bar.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 BLOCK = 64 * 1024
@@ -22,10 +22,14 @@ class MultipartFile:
     """
 
     def __init__(self, field: str, path: Path, *, content_type: str = "application/gzip",
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None,
+                 fields: Mapping[str, str] | None = None) -> None:
         self.boundary = "appstore-" + secrets.token_hex(16)
         filename = Path(path).name.replace('"', "")
-        self._head = (
+        # Plain text fields (names and values are ours: no quotes, no line breaks) go before the file.
+        texts = "".join(f'--{self.boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                        for name, value in (fields or {}).items())
+        self._head = texts.encode() + (
             f"--{self.boundary}\r\n"
             f'Content-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
             f"Content-Type: {content_type}\r\n\r\n"

@@ -60,6 +60,7 @@ from web.views import (  # noqa: E402,F401  (routes register on import)
     initiatives,
     listing,
     publish,
+    publisher_keys,
     publishers,
     vendors,
     webhooks,

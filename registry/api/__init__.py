@@ -35,6 +35,7 @@ from registry.api import (  # noqa: E402,F401
     organisations,
     plans,
     profiles,
+    publisher_keys,
     releases,
     tuf,
     vendors,

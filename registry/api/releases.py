@@ -15,10 +15,12 @@ from registry.errors import InvalidInput
 from registry.services.catalogue import CatalogueService
 from registry.services.download_log import PACKAGE
 from registry.services.package_content import PackageContent
+from registry.services.publisher_keys import SignatureClaim
 from registry.services.yanking import YankService
 from sdk.problems import InvalidParam
 
 PACKAGE_FIELD = "package"
+SIGNATURE_FIELD, SIGNATURE_KEY_FIELD = "signature", "signatureKey"
 
 
 @api.post("/releases")
@@ -29,14 +31,17 @@ PACKAGE_FIELD = "package"
                      409: "The version exists or existed; `sha256` names the existing artifact.",
                      422: "Verification failed; `findings` holds every finding (among them `identity.lookalike-id` "
                           "and `identity.lookalike-name`: the id or name cannot be told apart from another "
-                          "organisation's app)."})
+                          "organisation's app; `signature.invalid` and `signature.unknown-key`: the optional "
+                          "form fields `signature` (base64 Ed25519 over the package's sha256 as hex text) and "
+                          "`signatureKey` (the key's fingerprint) do not check out)."})
 def publish_release() -> Response:
     who = caller()
     upload = request.files.get(PACKAGE_FIELD)
     if upload is None:
         raise InvalidInput([InvalidParam(PACKAGE_FIELD, "required",
                                          "Send the package as the multipart form field `package`.")])
-    release = Release.of(publish_service().publish(upload.stream, upload.filename or "package.tar.gz", who))
+    release = Release.of(publish_service().publish(upload.stream, upload.filename or "package.tar.gz", who,
+                                                   _signature_claim()))
     return answer(release, 201, {"Location": release.links["self"]})
 
 
@@ -70,6 +75,18 @@ def yank_release(app_id: str, version: str) -> Response:
     who = caller()
     reason = json_body(YankInput).reason
     return answer(Release.of(YankService(request_session(), plugins()).yank(app_id, version, reason, who)))
+
+
+def _signature_claim() -> SignatureClaim | None:
+    """The publisher's signature sent with the package: both fields, or neither."""
+    signature, key = request.form.get(SIGNATURE_FIELD), request.form.get(SIGNATURE_KEY_FIELD)
+    if not signature and not key:
+        return None
+    if not signature or not key:
+        missing = SIGNATURE_KEY_FIELD if signature else SIGNATURE_FIELD
+        raise InvalidInput([InvalidParam(missing, "required", f"A signed publish sends both `{SIGNATURE_FIELD}` "
+                                                              f"and `{SIGNATURE_KEY_FIELD}`.")])
+    return SignatureClaim(signature=signature, key=key)
 
 
 def _optional_caller():  # type: ignore[no-untyped-def]

@@ -97,6 +97,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "initiative_id": {"description": "The initiative's number.",
                       "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
     "ballot_id": {"description": "The ballot's number.", "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"}},
+    "fingerprint": {"description": "A signing key's fingerprint: sha256 of its raw bytes, hex.",
+                    "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
 }
 REQUEST_HEADERS: dict[str, dict[str, Any]] = {
     "If-None-Match": {"description": "The ETag of a copy you hold: 304 when it is still current.",

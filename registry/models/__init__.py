@@ -8,6 +8,7 @@ from registry.models.core import *  # noqa: F401,F403
 from registry.models.core import Base, utcnow  # noqa: F401
 from registry.models.initiatives import *  # noqa: F401,F403
 from registry.models.installs import *  # noqa: F401,F403
+from registry.models.publisher_keys import *  # noqa: F401,F403
 from registry.models.search import *  # noqa: F401,F403
 from registry.models.signing import *  # noqa: F401,F403
 from registry.models.vendors import *  # noqa: F401,F403

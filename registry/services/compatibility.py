@@ -28,6 +28,7 @@ from registry.models import (
 )
 from registry.services.catalogue import refresh_latest_version
 from registry.services.profiles import ProfileService, as_profile
+from registry.services.signature_policy import validly_signed, with_signature_policy
 from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
 from sdk.budget import OutOfTime
@@ -95,7 +96,9 @@ class CompatibilityService:
         records = {p.id: r for r, p in profiles}
         for release in self._releases():
             package = self._package(release)
-            for result in self._check(package, context):
+            results = with_signature_policy(self._check(package, context), {p.id: p for p in context.profiles},
+                                            validly_signed(release), release.published_at.date())
+            for result in results:
                 record(release, records[result.profile], result)
             refresh_latest_version(self.session, release.app)
             self.session.flush()

@@ -38,8 +38,10 @@ from registry.services.initiative_links import link_after_publish
 from registry.services.lookalikes import LookalikeService
 from registry.services.lookalikes import remember as remember_skeletons
 from registry.services.profiles import ProfileService
+from registry.services.publisher_keys import PublisherKeyService, SignatureClaim, Signing
 from registry.services.receiving import ReceivedUpload, receive
 from registry.services.release_assets import attach, store_images
+from registry.services.signature_policy import with_signature_policy
 from registry.services.tokens import Caller
 from registry.services.webhooks import events as webhook_events
 from registry.storage import ArtifactStore
@@ -85,10 +87,11 @@ class PublishService:
         self.settings = settings
         self.today = today
 
-    def publish(self, stream: IO[bytes], filename: str, caller: Caller) -> Release:
+    def publish(self, stream: IO[bytes], filename: str, caller: Caller,
+                signature: SignatureClaim | None = None) -> Release:
         try:
             with timing_plugins(metrics.plugin_timed):
-                release = self._publish(stream, filename, caller)
+                release = self._publish(stream, filename, caller, signature)
         except (RegistryError, PackageRejected):
             metrics.publish_counted("refused")
             raise
@@ -98,9 +101,11 @@ class PublishService:
         metrics.publish_counted("accepted")
         return release
 
-    def _publish(self, stream: IO[bytes], filename: str, caller: Caller) -> Release:
+    def _publish(self, stream: IO[bytes], filename: str, caller: Caller, signature: SignatureClaim | None) -> Release:
         upload = receive(stream, filename, self.settings.max_upload_bytes)
         try:
+            signing = None if signature is None else PublisherKeyService(self.session).check(
+                caller.organisation_id, upload.sha256, signature)
             budget = Budget(self.settings.work)  # one budget for the whole of this upload
             package, preliminary = self._open(upload)
             profiles = ProfileService(self.session).active()
@@ -111,10 +116,11 @@ class PublishService:
                 refusal = self._refusal(decision, package, facts)
                 refusal.verdicts = self._verdicts_of_refused(package, context, budget)
                 raise refusal
-            compatibility = self._platforms(package, context, budget)
+            compatibility = with_signature_policy(self._platforms(package, context, budget),
+                                                  {p.id: p for _, p in profiles}, signing is not None, context.today)
             records = {p.id: r for r, p in profiles}
             licence = _licence(package, decision)
-            release = self._persist(upload, package, decision, compatibility, records, caller, licence)
+            release = self._persist(upload, package, decision, compatibility, records, caller, licence, signing)
         finally:
             upload.discard()  # the store holds its own copy of an accepted package
         self._notify(release, caller)
@@ -199,14 +205,14 @@ class PublishService:
     def _persist(
         self, upload: ReceivedUpload, package: PackageView, decision: Decision,
         compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord], caller: Caller,
-        licence: Licence,
+        licence: Licence, signing: Signing | None = None,
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = publiccode_of(package)
         claimed = self._claim(manifest, licence, caller)
         try:
             return self._store_and_record(upload, package, manifest, publiccode, decision, compatibility,
-                                          records, caller, licence)
+                                          records, caller, licence, signing)
         except BaseException:
             if claimed is not None:
                 release_claim(self.session, claimed)  # no id stays claimed without a release
@@ -215,7 +221,7 @@ class PublishService:
     def _store_and_record(
         self, upload: ReceivedUpload, package: PackageView, manifest: Manifest, publiccode: dict | None,
         decision: Decision, compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord],
-        caller: Caller, licence: Licence,
+        caller: Caller, licence: Licence, signing: Signing | None,
     ) -> Release:
         # Images first, each under its own lock; one left behind by a failure is an orphan fsck removes.
         images = store_images(self.store, package)
@@ -225,6 +231,8 @@ class PublishService:
             try:
                 release = self._record(upload, package, manifest, publiccode, decision, caller, licence)
                 attach(release, images)
+                if signing is not None:
+                    signing.attach(release)
                 for result in compatibility:
                     record_compatibility(release, records[result.profile], result)
                 refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs

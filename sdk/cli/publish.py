@@ -22,11 +22,27 @@ from sdk.cli.output import emit_json, make_client, print_findings, print_verdict
 from sdk.errors import AppstoreError, PackageRejected
 from sdk.publishing import PublishOutcome
 from sdk.publishing import publish as publish_paths
+from sdk.signatures import load_private_key, public_pem, write_key_pair
 from sdk.verdicts import Verdict, runs_nowhere
 
 
 def register(group: click.Group) -> None:
     group.add_command(publish)
+    group.add_command(keygen)
+
+
+@click.command()
+@click.argument("key_file", type=click.Path(path_type=Path))
+def keygen(key_file: Path) -> None:
+    """Make an Ed25519 key pair for signing releases.
+
+    The private key goes to KEY_FILE (readable by you alone; never
+    overwritten); the public key is printed: register it for your
+    organisation, then publish with `--sign KEY_FILE`.
+    """
+    key = write_key_pair(key_file)
+    click.echo(f"Private key written to {key_file}; keep it secret.", err=True)
+    click.echo(public_pem(key), nl=False)
 
 
 @contextmanager
@@ -75,9 +91,12 @@ def _report(outcome: PublishOutcome, dry_run: bool) -> None:
 @click.option("--no-check", is_flag=True,
               help="Upload without checking locally first; the registry still verifies everything.")
 @click.option("--dry-run", is_flag=True, help="Build and check, but do not upload.")
+@click.option("--sign", "key_file", type=click.Path(path_type=Path), default=None,
+              help="Sign each package with this Ed25519 private key (from `appstore keygen`); its public key "
+                   "must be registered for your organisation.")
 @registry_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def publish(paths: tuple[Path, ...], no_check: bool, dry_run: bool, registry: str | None,
+def publish(paths: tuple[Path, ...], no_check: bool, dry_run: bool, key_file: Path | None, registry: str | None,
             token: str | None, fmt: str) -> None:
     """Publish project folders or package archives (default: this folder).
 
@@ -85,6 +104,7 @@ def publish(paths: tuple[Path, ...], no_check: bool, dry_run: bool, registry: st
     uploaded, unless --no-check. Uploads retry network failures. An archive
     identical to an existing release counts as already published.
     """
+    sign_with = load_private_key(key_file) if key_file is not None else None  # a bad key fails before building
     client = None if dry_run else make_client(registry, token)
     if client is not None:
         client.require_token("publish")  # fail before building when there is no token at all
@@ -93,7 +113,7 @@ def publish(paths: tuple[Path, ...], no_check: bool, dry_run: bool, registry: st
     try:
         with _progress_bars(show_bars) as progress_for:
             publish_paths(paths or (Path("."),), client, check=not no_check,
-                          progress_for=progress_for, on_done=outcomes.append)
+                          progress_for=progress_for, on_done=outcomes.append, sign_with=sign_with)
     except AppstoreError as failure:
         # Say what was published before the failure, then the failure itself.
         findings = failure.findings if isinstance(failure, PackageRejected) else []

@@ -56,7 +56,7 @@ def landscape(app: Flask, client: FlaskClient) -> dict[str, str]:
             "app_id": "open-zaak", "version": "1.2.0", "org": "utrecht", "slug": "utrecht", "env": "test",
             "plan_id": str(plan["id"]), "token_id": "1", "index": "0", "path": "docs/screen.png", "profile_id": PROFILE,
             "webhook_id": "1", "delivery_id": "1", "name": "timestamp.json", "initiative_id": "1", "raw": "1",
-            "ballot_id": "1",
+            "ballot_id": "1", "fingerprint": "ab" * 32,
             "publisher_token": publisher, "municipality_token": utrecht.token}
 
 

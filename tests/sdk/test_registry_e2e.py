@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 
 from sdk.client import InvalidInput, RegistryClient, RegistryError
 from sdk.scaffold import PLACEHOLDER_DIGEST
+from tests import factories
 
 pytestmark = pytest.mark.e2e
 
@@ -148,3 +150,28 @@ def test_dry_run_uploads_nothing(appstore, tmp_path: Path) -> None:  # type: ign
     data = json.loads(appstore("publish", "--dry-run", "--format", "json", cwd=app).stdout)
     assert [(r["uploaded"], Path(r["archive"]).name) for r in data["results"]] == [(False, "droog-0.1.0.tar.gz")]
     _fails_cleanly(appstore("show", "droog"), "There is no app")
+
+
+def test_a_signed_publish_from_keygen_to_signed_by(appstore, registry: Registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    made = appstore("keygen", "signing.pem")
+    assert made.returncode == 0, made.stderr
+    key_file = tmp_path / "signing.pem"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert made.stdout.startswith("-----BEGIN PUBLIC KEY-----")
+    _fails_cleanly(appstore("keygen", "signing.pem"), "never overwritten")
+    archive = tmp_path / "getekend-1.0.0.tar.gz"
+    archive.write_bytes(factories.package(factories.manifest(id="getekend", publisher="utrecht", version="1.0.0")))
+
+    # Signed with a key the registry does not know: refused, nothing published.
+    _fails_cleanly(appstore("publish", str(archive), "--sign", "signing.pem", "--token", registry.token),
+                   "signature.unknown-key")
+    registered = requests.post(f"{registry.url}/api/v1/organisations/utrecht/keys", json={"publicKey": made.stdout},
+                               headers={"Authorization": f"Bearer {registry.token}"}, timeout=30)
+    assert registered.status_code == 201, registered.text
+    done = appstore("publish", str(archive), "--sign", "signing.pem", "--token", registry.token,
+                    "--format", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    release = json.loads(done.stdout)["results"][0]["release"]
+    assert release["signedBy"]["organisation"] == "utrecht"
+    assert release["signedBy"]["key"] == registered.json()["fingerprint"]
+    _fails_cleanly(appstore("publish", str(archive), "--sign", "nothing.pem"), "Cannot read the key file")

@@ -230,3 +230,29 @@ def test_a_new_initiative_and_its_look_alikes_have_no_accessibility_violations(s
     scanner.get_by_role("button", name="Controleren en opslaan").click()
     expect(scanner.get_by_role("heading", name="Sluit u liever aan bij een van deze?")).to_be_visible()
     assert not (found := violations(scanner)), "initiative look-alikes: " + json.dumps(found, indent=2)
+
+
+def test_the_signing_keys_page_has_no_accessibility_violations(scanner: Any, store: Any) -> None:
+    """With a key in the table, and the form showing its error."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from registry.db import database
+    from registry.models import Organisation, PublisherKey
+    from registry.services.publisher_keys import PublisherKeyService
+    from sdk.signatures import public_pem
+    from tests.conftest import make_app
+
+    data = make_app(store.data_dir, f"sqlite:///{store.data_dir / 'registry.db'}", with_schema=True)
+    with database(data).session() as session:
+        organisation = session.query(Organisation).filter_by(slug=ORGANISATION).one()
+        if not session.query(PublisherKey).filter_by(organisation_id=organisation.id).count():
+            PublisherKeyService(session).add(organisation, public_pem(Ed25519PrivateKey.generate()), "CI", "test")
+            session.commit()
+    database(data).dispose()
+    sign_in(scanner)
+    scanner.goto(f"/organisations/{ORGANISATION}/keys")
+    expect(scanner.get_by_role("table")).to_be_visible()
+    assert not (found := violations(scanner)), "signing keys page: " + json.dumps(found, indent=2)
+    scanner.get_by_role("button", name="Sleutel registreren").click()
+    expect(scanner.get_by_text("Vul dit in.")).to_be_visible()
+    assert not (found := violations(scanner)), "key form with errors: " + json.dumps(found, indent=2)

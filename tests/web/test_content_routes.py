@@ -79,7 +79,7 @@ def argument_values(scene: Scene) -> dict[str, str]:
         "org": "utrecht", "slug": "utrecht", "env": "test", "plan_id": str(scene.plan_id),
         "filename": "appstore.css", "lang": "nl", "token_id": "1", "profile_id": "gemeentecloud",
         "advisory_id": "GAS-2026-0001", "category": "case-management", "webhook_id": "1", "delivery_id": "1",
-        "name": "timestamp.json", "initiative_id": "1", "raw": "1", "ballot_id": "1",
+        "name": "timestamp.json", "initiative_id": "1", "raw": "1", "ballot_id": "1", "fingerprint": "ab" * 32,
     }
 
 

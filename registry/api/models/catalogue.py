@@ -8,6 +8,7 @@ from pydantic import Field
 
 from registry.api.models.advisories import AdvisoryNote
 from registry.api.models.base import ApiModel, Links, ListOf, Moment
+from registry.api.models.publisher_keys import SignedBy
 from registry.api.models.vendors import Listing
 from registry.api.timestamps import timestamp
 from registry.models import App as AppRecord
@@ -170,6 +171,7 @@ class Release(ApiModel):
     compatibility: list[Compatibility]
     yank: YankNote | None
     advisories: list[AdvisoryNote] = Field(description="Security advisories in force that affect this release.")
+    signed_by: SignedBy | None = Field(description="The publisher's checked signature, if it signed the release.")
     links: Links
 
     @classmethod
@@ -182,7 +184,7 @@ class Release(ApiModel):
             published_at=timestamp(release.published_at), manifest=release.manifest, publiccode=release.publiccode,
             findings=[Finding.of(r) for r in release.findings if r.profile is None],
             compatibility=Compatibility.row_of(release), yank=YankNote.of(yank),
-            advisories=advisory_notes(release), links={
+            advisories=advisory_notes(release), signed_by=SignedBy.of(release), links={
                 "self": external_url_for("api.get_release", app_id=app.slug, version=release.version),
                 "package": external_url_for("api.download_package", app_id=app.slug, version=release.version),
                 "app": external_url_for("api.get_app", app_id=app.slug),

@@ -1,0 +1,66 @@
+"""Publishers' keys and signatures as the CLI and the registry both read them."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sdk.signatures import (
+    BadKey,
+    decode_signature,
+    fingerprint,
+    load_private_key,
+    public_key_of,
+    public_pem,
+    sign,
+    verifies,
+    write_key_pair,
+)
+
+SHA = hashlib.sha256(b"package").hexdigest()
+
+
+def test_a_key_reads_the_same_from_pem_and_raw_base64() -> None:
+    key = Ed25519PrivateKey.generate()
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    assert public_key_of(public_pem(key)) == raw
+    assert public_key_of(base64.b64encode(raw).decode() + "\n") == raw
+    assert fingerprint(raw) == hashlib.sha256(raw).hexdigest()
+
+
+@pytest.mark.parametrize("text", ["", "x" * 2000, base64.b64encode(b"short").decode(), "not base64 at all!",
+                                  "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"])
+def test_what_is_not_an_ed25519_public_key_says_what_to_give(text: str) -> None:
+    with pytest.raises(BadKey) as caught:
+        public_key_of(text)
+    assert "Ed25519" in str(caught.value) or "PEM" in str(caught.value)
+
+
+def test_a_signature_holds_for_its_sha256_and_key_only() -> None:
+    key, other = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    raw = public_key_of(public_pem(key))
+    signature, print_ = sign(key, SHA)
+    assert print_ == fingerprint(raw)
+    decoded = decode_signature(signature)
+    assert decoded is not None and verifies(raw, decoded, SHA)
+    assert verifies(raw, decoded, SHA.upper())  # the hex is signed in lower case, however it was written
+    assert not verifies(raw, decoded, hashlib.sha256(b"other").hexdigest())
+    assert not verifies(public_key_of(public_pem(other)), decoded, SHA)
+    assert decode_signature("x" * 500) is None and decode_signature("abc") is None
+
+
+def test_keygen_writes_a_private_file_once(tmp_path: Path) -> None:
+    path = tmp_path / "release.pem"
+    key = write_key_pair(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert public_pem(load_private_key(path)) == public_pem(key)
+    with pytest.raises(BadKey, match="never overwritten"):
+        write_key_pair(path)
+    (tmp_path / "public.pem").write_text(public_pem(key))
+    with pytest.raises(BadKey, match="not an unencrypted Ed25519 private key"):
+        load_private_key(tmp_path / "public.pem")
