@@ -59,3 +59,7 @@ class VoteForm(FlaskForm):
     organisation = SelectField(_l("Vote for"), validators=[DataRequired()])
     proposal = SelectField(_l("Proposal"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
+
+
+class SolutionForm(FlaskForm):
+    app = SelectField(_l("Your app"), validators=[DataRequired()])

@@ -16,6 +16,7 @@ from registry.models import INITIATIVE_PHASES
 from registry.services.initiative_ballots import Ballots
 from registry.services.initiative_matches import Draft, InitiativeMatches
 from registry.services.initiative_participation import JOINING_ROLES, Participation
+from registry.services.initiative_solutions import Solutions
 from registry.services.initiatives import STARTERS, BoardQuery, InitiativeService
 from registry.services.membership import OrganisationAccess, managed_organisations
 from registry.transactions import savepoint
@@ -23,7 +24,7 @@ from registry.validation import parsed
 from sdk.manifest import LAYERS
 from web import web
 from web.auth import current_user, signed_in, signed_in_user
-from web.initiative_forms import InitiativeForm, JoinForm, VoteForm
+from web.initiative_forms import InitiativeForm, JoinForm, SolutionForm, VoteForm
 from web.labels import error_text, labels
 
 PAGE_SIZE = 20
@@ -53,8 +54,12 @@ def initiative_page(raw: str) -> str:
     join_form, vote_form = JoinForm(), VoteForm()
     join_form.organisation.choices = vote_form.organisation.choices = mine
     join_form.role.choices = [(role, labels()["initiative_role"][role]) for role in JOINING_ROLES]
+    solutions = Solutions(session)
+    solution_form = SolutionForm()
+    solution_form.app.choices = _offerable(solutions) if user else []
     return render_template("initiative.html", initiative=initiative, ballots=Ballots(session).of(number),
-                           alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user))
+                           alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user),
+                           solutions=solutions.of(initiative), solution_form=solution_form)
 
 
 @web.route("/initiatives/new", methods=["GET", "POST"])
@@ -116,6 +121,29 @@ def vote(raw: str, ballot_id: int) -> Response:
     else:
         flash(_("Choose an organisation and a proposal."), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="votes"))
+
+
+@web.post("/initiatives/<raw>/solutions")
+@signed_in
+def attach_solution(raw: str) -> Response:
+    """A publisher offers one of its published apps as an existing solution."""
+    number = initiative_number(raw)
+    solutions = Solutions(request_session())
+    form = SolutionForm()
+    form.app.choices = _offerable(solutions)
+    if form.validate():
+        app = next(a for a in solutions.offerable([o.id for o in managed_organisations(signed_in_user())])
+                   if a.slug == form.app.data)
+        caller = OrganisationAccess(request_session(), signed_in_user()).caller(app.organisation.slug)
+        _act(lambda: solutions.attach(number, app.slug, caller), _("Your app is shown as an existing solution."))
+    else:
+        flash(_("Choose one of your published apps."), "error")
+    return redirect(url_for("web.initiative_page", raw=number, _anchor="solutions"))
+
+
+def _offerable(solutions: Solutions) -> list[tuple[str, str]]:
+    """The signed-in person's organisations' published apps, as choices."""
+    return [(a.slug, a.name) for a in solutions.offerable([o.id for o in managed_organisations(signed_in_user())])]
 
 
 def _act(action: Callable[[], object], done: str) -> None:
