@@ -86,7 +86,7 @@ def find_similar() -> Response:
     return answer(SimilarList(initiatives=[Similar.of(m) for m in initiatives], apps=[Similar.of(m) for m in apps]))
 
 
-@api.get("/organisations/<org>/initiative-news")
+@api.get("/initiatives/news/<org>")
 @operation("listInitiativeNews", tag="initiatives",
            summary="News for an organisation: the initiatives it takes part in that became an app, newest first.",
            answers={200: ("At most 20 items: initiative, app and its first version.", InitiativeNewsList)},
