@@ -172,3 +172,5 @@ def test_curators_merge_a_duplicate_after_a_confirmation(app: Flask) -> None:
     assert merged.status_code == 302 and merged.location.endswith(f"/initiatives/{kept}")
     assert board.call(None, "GET", f"{BOARD}/{duplicate}").json["mergedInto"] == kept
     assert "zeist" in {p["organisation"] for p in board.call(None, "GET", f"{BOARD}/{kept}").json["participants"]}
+    again = curator.post(f"{page}/merge", data={"csrf_token": csrf_token(curator, page), "into": kept})
+    assert again.status_code == 302 and again.location.endswith(page)  # merged already: back, with the reason

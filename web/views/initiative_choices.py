@@ -30,7 +30,7 @@ def open_ballot(raw: str) -> Response:
     form.organisation.choices = [(o.slug, o.name) for o in steering_organisations(signed_in_user(), initiative)]
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
-        act(lambda: Ballots(request_session()).open(number, form.question.data.strip(),
+        act(lambda: Ballots(request_session()).open(number, (form.question.data or "").strip(),
                                                     line_list(form.proposals.data), caller),
             _("The vote is open: participants can vote now."))
     else:
@@ -44,7 +44,7 @@ def close_ballot(raw: str, ballot_id: int) -> Response:
     number = initiative_number(raw)
     form = CloseBallotForm()
     if form.validate():
-        caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
+        caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data or "")
         act(lambda: Ballots(request_session()).close(number, ballot_id, caller),
             _("The vote is closed; its outcome is kept."))
     else:
@@ -63,7 +63,7 @@ def merge_confirmation(raw: str) -> str | Response:
         flash(_("Give the number of the initiative that stays."), "error")
         return redirect(url_for("web.initiative_page", raw=number, _anchor="merge"))
     service = InitiativeService(request_session())
-    duplicate, target = service.get(number), service.get(form.into.data)
+    duplicate, target = service.get(number), service.get(form.into.data or 0)
     return render_template("initiative_merge.html", duplicate=duplicate, target=target, form=MergeForm(into=target.id))
 
 
@@ -77,9 +77,10 @@ def merge_initiative(raw: str) -> Response:
         flash(_("Give the number of the initiative that stays."), "error")
         return redirect(url_for("web.initiative_page", raw=number, _anchor="merge"))
     caller = OrganisationAccess(request_session(), signed_in_user()).caller(curator.slug)
-    act(lambda: Participation(request_session()).merge(number, form.into.data, caller),
-        _("The initiatives are merged; every participant takes part in the one that stays."))
-    return redirect(url_for("web.initiative_page", raw=form.into.data))
+    into = form.into.data or 0  # validated: a number from 1 on
+    merged = act(lambda: Participation(request_session()).merge(number, into, caller),
+                 _("The initiatives are merged; every participant takes part in the one that stays."))
+    return redirect(url_for("web.initiative_page", raw=into if merged else number))
 
 
 def _require_curator() -> Organisation:

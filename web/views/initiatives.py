@@ -179,12 +179,14 @@ def _steering_forms(user: User | None, initiative: Initiative) -> dict[str, obje
             "merge_form": MergeForm(meta={"csrf": False}) if curator_organisation(user) else None}
 
 
-def act(action: Callable[[], object], done: str) -> None:
-    """Do ``action`` in a savepoint; its refusal becomes a message on the page, in the reader's language."""
+def act(action: Callable[[], object], done: str) -> bool:
+    """Do ``action`` in a savepoint; its refusal becomes a message on the page, in the reader's language.
+    True when it was done."""
     try:
         with savepoint(request_session()):
             action()
     except RegistryError as error:
         flash(error_text(error), "error")
-        return
+        return False
     flash(done, "success")
+    return True
