@@ -109,7 +109,7 @@ def join_initiative(raw: str) -> Response:
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
         act(lambda: Participation(request_session()).join(number, caller.organisation, form.role.data, caller),
-             _("You take part in this initiative."))
+            _("You take part in this initiative."))
     else:
         flash(_("Choose an organisation and a role."), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="join"))
@@ -127,7 +127,7 @@ def vote(raw: str, ballot_id: int) -> Response:
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
         act(lambda: ballots.vote(number, ballot.id, caller.organisation, form.proposal.data,
-                                  (form.reason.data or "").strip(), caller), _("Your vote is recorded."))
+                                 (form.reason.data or "").strip(), caller), _("Your vote is recorded."))
     else:
         flash(_("Choose an organisation and a proposal."), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="votes"))
