@@ -56,6 +56,7 @@ from web.views import (  # noqa: E402,F401  (routes register on import)
     environment_settings,
     environments,
     feeds,
+    initiative_choices,
     initiative_feed,
     initiatives,
     listing,

@@ -1,4 +1,5 @@
-"""The forms of the board of initiatives: start one (with its look-alikes first), join one, vote."""
+"""The forms of the board of initiatives: start one (with its look-alikes first), join one, open and close
+a ballot and vote in it, offer an existing app, and a curator's merge."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from sdk.manifest import is_slug
 
 FILLED_IN = DataRequired(_l("Fill this in."))
 MAX_TAGS = 20
+MAX_PROPOSALS = 20
 
 
 def _slugs(_form: FlaskForm, field: StringField) -> None:
@@ -20,6 +22,18 @@ def _slugs(_form: FlaskForm, field: StringField) -> None:
     if len(values) > MAX_TAGS or not all(is_slug(v, (2, 64)) for v in values):
         raise ValidationError(_l("Give at most 20 names of lowercase letters, digits and hyphens, separated by "
                                  "commas, e.g. zgw-zaken, bag."))
+
+
+def _proposals(_form: FlaskForm, field: TextAreaField) -> None:
+    lines = line_list(field.data)
+    if not 2 <= len(lines) <= MAX_PROPOSALS or any(len(line) > 200 for line in lines):
+        raise ValidationError(_l("Give 2 to 20 proposals, one per line, each at most 200 characters."))
+    if len(set(lines)) != len(lines):
+        raise ValidationError(_l("Give each proposal once."))
+
+
+def line_list(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def slug_list(text: str | None) -> list[str]:
@@ -59,3 +73,23 @@ class VoteForm(FlaskForm):
     organisation = SelectField(_l("Vote for"), validators=[DataRequired()])
     proposal = SelectField(_l("Proposal"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=5000)])
+
+
+class SolutionForm(FlaskForm):
+    app = SelectField(_l("Your app"), validators=[DataRequired()])
+
+
+class BallotForm(FlaskForm):
+    organisation = SelectField(_l("Open for"), validators=[DataRequired()])
+    question = StringField(_l("Question"), validators=[FILLED_IN, Length(min=3, max=300)])
+    proposals = TextAreaField(_l("Proposals"), validators=[FILLED_IN, Length(max=5000), _proposals],
+                              description=_l("One per line; at least two."))
+
+
+class CloseBallotForm(FlaskForm):
+    organisation = HiddenField(validators=[DataRequired()])
+
+
+class MergeForm(FlaskForm):
+    into = IntegerField(_l("Number of the initiative that stays"),
+                        validators=[DataRequired(_l("Fill this in.")), NumberRange(min=1, max=2**31 - 1)])

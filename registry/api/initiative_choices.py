@@ -13,6 +13,7 @@ from registry.api.spec import operation
 from registry.db import request_session
 from registry.services.initiative_ballots import Ballots
 from registry.services.initiative_participation import Participation
+from registry.services.initiative_solutions import Solutions
 from registry.services.initiatives import InitiativeService
 
 NOT_FOUND = {404: "No such initiative."}
@@ -55,6 +56,29 @@ def merge_initiative(initiative_id: str) -> Response:
     into = json_body(MergeInput).into
     target = Participation(request_session()).merge(initiative_number(initiative_id), into, who)
     return _initiative(target.id)
+
+
+@api.put("/initiatives/<initiative_id>/solutions/<app_id>")
+@operation("attachExistingSolution", tag="initiatives", auth="bearer",
+           summary="Offer a published app of your own as an existing solution to the initiative's problem.",
+           answers={200: ("The initiative, with the app among its existing solutions.", Initiative)},
+           problems={404: "No such initiative or app.", 403: "The app is another organisation's.",
+                     409: "The app has no published release, the initiative was merged, or it has 10 already."})
+def attach_solution(initiative_id: str, app_id: str) -> Response:
+    who = caller()
+    number = initiative_number(initiative_id)
+    Solutions(request_session()).attach(number, app_id, who)
+    return _initiative(number)
+
+
+@api.delete("/initiatives/<initiative_id>/solutions/<app_id>")
+@operation("detachExistingSolution", tag="initiatives", auth="bearer",
+           summary="Withdraw your app as an existing solution.", answers={204: ("It is no longer offered.", None)},
+           problems={404: "No such initiative or app.", 403: "The app is another organisation's."})
+def detach_solution(initiative_id: str, app_id: str) -> tuple[str, int]:
+    who = caller()
+    Solutions(request_session()).detach(initiative_number(initiative_id), app_id, who)
+    return "", 204
 
 
 @api.get("/initiatives/<initiative_id>/ballots")

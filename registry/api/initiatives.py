@@ -10,6 +10,8 @@ from registry.api.models.initiatives import (
     DraftInitiative,
     Initiative,
     InitiativeChange,
+    InitiativeNews,
+    InitiativeNewsList,
     InitiativePage,
     InitiativesQuery,
     NewInitiative,
@@ -21,6 +23,7 @@ from registry.db import request_session
 from registry.errors import NotFound
 from registry.request_guard import row_id
 from registry.services.initiative_matches import InitiativeMatches
+from registry.services.initiative_news import initiative_news
 from registry.services.initiatives import BoardQuery, InitiativeService
 
 BODY_PROBLEMS = "The body is malformed or a value is invalid; `invalidParams` names every problem."
@@ -81,6 +84,16 @@ def update_initiative(initiative_id: str) -> Response:
 def find_similar() -> Response:
     initiatives, apps = InitiativeMatches(request_session()).find(json_body(DraftInitiative).draft())
     return answer(SimilarList(initiatives=[Similar.of(m) for m in initiatives], apps=[Similar.of(m) for m in apps]))
+
+
+@api.get("/initiatives/news/<org>")
+@operation("listInitiativeNews", tag="initiatives",
+           summary="News for an organisation: the initiatives it takes part in that became an app, newest first.",
+           answers={200: ("At most 20 items: initiative, app and its first version.", InitiativeNewsList)},
+           problems={404: "No such organisation."})
+def list_initiative_news(org: str) -> Response:
+    news = initiative_news(request_session(), org)
+    return answer(InitiativeNewsList(items=[InitiativeNews.of(n) for n in news], total=len(news)))
 
 
 def initiative_number(raw: str, what: str = "initiative") -> int:

@@ -26,8 +26,9 @@ __all__ = [
 
 INITIATIVE_PHASES = ("idea", "looking-for-partners", "in-development", "published", "stopped")
 PARTICIPANT_ROLES = ("initiator", "co-developer", "co-funder", "interested", "contractor")
-#: What a tag names: a Common Ground layer, a category, an API the initiative provides or uses.
-TAG_KINDS = ("layer", "category", "provides", "uses")
+#: What a tag names: a Common Ground layer, a category, an API the initiative provides or uses, or
+#: (``solution``) the id of a published app its publisher offers as an existing solution.
+TAG_KINDS = ("layer", "category", "provides", "uses", "solution")
 
 
 class Initiative(Base):

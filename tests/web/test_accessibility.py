@@ -256,3 +256,39 @@ def test_the_signing_keys_page_has_no_accessibility_violations(scanner: Any, sto
     scanner.get_by_role("button", name="Sleutel registreren").click()
     expect(scanner.get_by_text("Vul dit in.")).to_be_visible()
     assert not (found := violations(scanner)), "key form with errors: " + json.dumps(found, indent=2)
+
+
+def test_the_ballot_solution_and_merge_forms_have_no_accessibility_violations(scanner: Any, store: Any) -> None:
+    """An initiator's ballot form, a vendor's existing-solution form, a curator's merge and its confirmation."""
+    from registry.db import database
+    from registry.service_factories import account_service
+    from registry.services.organisations import OrganisationService
+    from tests.conftest import make_app
+    from tests.web.conftest import PASSWORD
+
+    sign_in(scanner)  # co-developer of the demo's third initiative: it steers, so it opens ballots
+    scanner.goto("/initiatives/3")
+    expect(scanner.get_by_role("heading", name="Stemming openen")).to_be_visible()
+    assert not (found := violations(scanner)), "ballot form: " + json.dumps(found, indent=2)
+    scanner.context.clear_cookies()
+    sign_in(scanner, VENDOR_PERSON)
+    scanner.goto("/initiatives/1")
+    expect(scanner.get_by_role("button", name="Aanbieden als bestaande oplossing")).to_be_visible()
+    assert not (found := violations(scanner)), "existing-solution form: " + json.dumps(found, indent=2)
+    data = make_app(store.data_dir, f"sqlite:///{store.data_dir / 'registry.db'}", with_schema=True)
+    with database(data).session() as session:
+        organisations, accounts = OrganisationService(session), account_service(data, session)
+        if organisations.find("curatoren") is None:  # a curator, once for both viewports
+            accounts.create_user("cora@curatoren.example", "Cora Curator", PASSWORD)
+            accounts.add_member("cora@curatoren.example", organisations.create("curatoren", "Curatoren", "registry"),
+                                "owner")
+            session.commit()
+    database(data).dispose()
+    scanner.context.clear_cookies()
+    sign_in(scanner, "cora@curatoren.example")
+    scanner.goto("/initiatives/2")
+    assert not (found := violations(scanner)), "merge form: " + json.dumps(found, indent=2)
+    scanner.get_by_label("Nummer van het initiatief dat blijft").fill("1")
+    scanner.get_by_role("button", name="Samenvoegen…").click()
+    expect(scanner.get_by_role("heading", name="Weet u het zeker?")).to_be_visible()
+    assert not (found := violations(scanner)), "merge confirmation: " + json.dumps(found, indent=2)

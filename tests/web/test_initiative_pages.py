@@ -106,3 +106,71 @@ def test_the_feed_announces_new_initiatives_per_category(app: Flask) -> None:
     assert [link.rsplit("/", 1)[1] for link in entries(category="waste")] == [str(waste)]
     assert entries(category="none-yet") == []
     assert client.get("/initiatives/feed.atom", query_string={"category": "x" * 65}).status_code == 400
+
+
+def test_initiators_open_and_close_a_ballot_on_the_page(app: Flask) -> None:
+    board = open_board(app)
+    number = board.start("utrecht")["id"]
+    board.call("zeist", "PUT", f"{BOARD}/{number}/participants/zeist", json={"role": "co-funder"})
+    add_person(app, "anna@utrecht.example", "utrecht", "owner")
+    add_person(app, "eva@zeist.example", "zeist", "owner")
+    page = f"/initiatives/{number}"
+    funder = app.test_client()
+    sign_in(funder, "eva@zeist.example")
+    assert "Stemming openen" not in funder.get(page).text  # a co-funder does not steer
+    refused = funder.post(f"{page}/ballots", data={"csrf_token": csrf_token(funder, page), "organisation": "zeist",
+                                                   "question": "Welke?", "proposals": "A\nB"})
+    assert refused.status_code == 302 and board.call(None, "GET", f"{BOARD}/{number}/ballots").json["total"] == 0
+    client = app.test_client()
+    sign_in(client, "anna@utrecht.example")
+    assert "Stemming openen" in client.get(page).text
+    twice = client.post(f"{page}/ballots", data={"csrf_token": csrf_token(client, page), "organisation": "utrecht",
+                                                 "question": "Welke?", "proposals": "Eigen app\nEigen app"})
+    assert twice.status_code == 302
+    assert "Geef elk voorstel één keer." in client.get(page).text
+    opened = client.post(f"{page}/ballots", data={
+        "csrf_token": csrf_token(client, page), "organisation": "utrecht", "question": "Welk voorstel werken we uit?",
+        "proposals": "Eigen app\n  Bestaande app uitbreiden \n\n"})
+    assert opened.status_code == 302
+    ballot = board.call(None, "GET", f"{BOARD}/{number}/ballots").json["items"][0]
+    assert ballot["proposals"] == ["Eigen app", "Bestaande app uitbreiden"] and ballot["closedAt"] is None
+    board.call("zeist", "PUT", f"{BOARD}/{number}/ballots/{ballot['id']}/votes/zeist",
+               json={"proposal": "Eigen app", "reason": "Goedkoper"})
+    assert funder.post(f"{page}/ballots/{ballot['id']}/close", data={
+        "csrf_token": csrf_token(funder, page), "organisation": "zeist"}).status_code == 302
+    assert board.call(None, "GET", f"{BOARD}/{number}/ballots").json["items"][0]["closedAt"] is None
+    closed = client.post(f"{page}/ballots/{ballot['id']}/close", data={"csrf_token": csrf_token(client, page),
+                                                                       "organisation": "utrecht"})
+    assert closed.status_code == 302
+    assert board.call(None, "GET", f"{BOARD}/{number}/ballots").json["items"][0]["outcome"] == "Eigen app"
+    assert "Gekozen: Eigen app" in client.get(page).text
+
+
+def test_curators_merge_a_duplicate_after_a_confirmation(app: Flask) -> None:
+    board = open_board(app)
+    duplicate = board.start("zeist", title="Afvalwijzer Zeist")["id"]
+    kept = board.start("utrecht")["id"]
+    add_person(app, "cora@appstore.example", "appstore", "owner")
+    add_person(app, "eva@zeist.example", "zeist", "owner")
+    page = f"/initiatives/{duplicate}"
+    municipality = app.test_client()
+    sign_in(municipality, "eva@zeist.example")
+    assert "Duplicaat samenvoegen" not in municipality.get(page).text
+    assert municipality.get(f"{page}/merge", query_string={"into": kept}).status_code == 403
+    assert municipality.post(f"{page}/merge", data={"csrf_token": csrf_token(municipality, page),
+                                                    "into": kept}).status_code == 403
+    curator = app.test_client()
+    sign_in(curator, "cora@appstore.example")
+    assert "Duplicaat samenvoegen" in curator.get(page).text
+    confirmation = curator.get(f"{page}/merge", query_string={"into": kept})
+    assert confirmation.status_code == 200 and "Weet u het zeker?" in confirmation.text
+    assert "Afvalwijzer Zeist" in confirmation.text and "Afvalkalender voor inwoners" in confirmation.text
+    assert board.call(None, "GET", f"{BOARD}/{duplicate}").json["mergedInto"] is None  # asking merges nothing
+    assert curator.get(f"{page}/merge", query_string={"into": "nine"}).status_code == 302
+    assert curator.get(f"{page}/merge", query_string={"into": 999}).status_code == 404
+    merged = curator.post(f"{page}/merge", data={"csrf_token": csrf_token(curator, page), "into": kept})
+    assert merged.status_code == 302 and merged.location.endswith(f"/initiatives/{kept}")
+    assert board.call(None, "GET", f"{BOARD}/{duplicate}").json["mergedInto"] == kept
+    assert "zeist" in {p["organisation"] for p in board.call(None, "GET", f"{BOARD}/{kept}").json["participants"]}
+    again = curator.post(f"{page}/merge", data={"csrf_token": csrf_token(curator, page), "into": kept})
+    assert again.status_code == 302 and again.location.endswith(page)  # merged already: back, with the reason

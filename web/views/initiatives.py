@@ -12,18 +12,28 @@ from registry.api.initiatives import initiative_number
 from registry.api.models.initiatives import InitiativesQuery, NewInitiative
 from registry.db import request_session
 from registry.errors import RegistryError
-from registry.models import INITIATIVE_PHASES
+from registry.models import INITIATIVE_PHASES, Initiative, Organisation, User
 from registry.services.initiative_ballots import Ballots
 from registry.services.initiative_matches import Draft, InitiativeMatches
 from registry.services.initiative_participation import JOINING_ROLES, Participation
-from registry.services.initiatives import STARTERS, BoardQuery, InitiativeService
+from registry.services.initiative_solutions import Solutions
+from registry.services.initiatives import STARTERS, STEERING, BoardQuery, InitiativeService
 from registry.services.membership import OrganisationAccess, managed_organisations
+from registry.services.vendors import CURATOR
 from registry.transactions import savepoint
 from registry.validation import parsed
 from sdk.manifest import LAYERS
 from web import web
 from web.auth import current_user, signed_in, signed_in_user
-from web.initiative_forms import InitiativeForm, JoinForm, VoteForm
+from web.initiative_forms import (
+    BallotForm,
+    CloseBallotForm,
+    InitiativeForm,
+    JoinForm,
+    MergeForm,
+    SolutionForm,
+    VoteForm,
+)
 from web.labels import error_text, labels
 
 PAGE_SIZE = 20
@@ -53,8 +63,13 @@ def initiative_page(raw: str) -> str:
     join_form, vote_form = JoinForm(), VoteForm()
     join_form.organisation.choices = vote_form.organisation.choices = mine
     join_form.role.choices = [(role, labels()["initiative_role"][role]) for role in JOINING_ROLES]
+    solutions = Solutions(session)
+    solution_form = SolutionForm()
+    solution_form.app.choices = _offerable(solutions) if user else []
     return render_template("initiative.html", initiative=initiative, ballots=Ballots(session).of(number),
-                           alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user))
+                           alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user),
+                           solutions=solutions.of(initiative), solution_form=solution_form,
+                           **_steering_forms(user, initiative))
 
 
 @web.route("/initiatives/new", methods=["GET", "POST"])
@@ -93,8 +108,8 @@ def join_initiative(raw: str) -> Response:
     form.role.choices = [(role, role) for role in JOINING_ROLES]
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
-        _act(lambda: Participation(request_session()).join(number, caller.organisation, form.role.data, caller),
-             _("You take part in this initiative."))
+        act(lambda: Participation(request_session()).join(number, caller.organisation, form.role.data, caller),
+            _("You take part in this initiative."))
     else:
         flash(_("Choose an organisation and a role."), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="join"))
@@ -111,19 +126,67 @@ def vote(raw: str, ballot_id: int) -> Response:
     form.proposal.choices = [(p, p) for p in ballot.proposals]
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
-        _act(lambda: ballots.vote(number, ballot.id, caller.organisation, form.proposal.data,
-                                  (form.reason.data or "").strip(), caller), _("Your vote is recorded."))
+        act(lambda: ballots.vote(number, ballot.id, caller.organisation, form.proposal.data,
+                                 (form.reason.data or "").strip(), caller), _("Your vote is recorded."))
     else:
         flash(_("Choose an organisation and a proposal."), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="votes"))
 
 
-def _act(action: Callable[[], object], done: str) -> None:
-    """Do ``action`` in a savepoint; its refusal becomes a message on the page, in the reader's language."""
+@web.post("/initiatives/<raw>/solutions")
+@signed_in
+def attach_solution(raw: str) -> Response:
+    """A publisher offers one of its published apps as an existing solution."""
+    number = initiative_number(raw)
+    solutions = Solutions(request_session())
+    form = SolutionForm()
+    form.app.choices = _offerable(solutions)
+    if form.validate():
+        app = next(a for a in solutions.offerable([o.id for o in managed_organisations(signed_in_user())])
+                   if a.slug == form.app.data)
+        caller = OrganisationAccess(request_session(), signed_in_user()).caller(app.organisation.slug)
+        act(lambda: solutions.attach(number, app.slug, caller), _("Your app is shown as an existing solution."))
+    else:
+        flash(_("Choose one of your published apps."), "error")
+    return redirect(url_for("web.initiative_page", raw=number, _anchor="solutions"))
+
+
+def _offerable(solutions: Solutions) -> list[tuple[str, str]]:
+    """The signed-in person's organisations' published apps, as choices."""
+    return [(a.slug, a.name) for a in solutions.offerable([o.id for o in managed_organisations(signed_in_user())])]
+
+
+def steering_organisations(user: User | None, initiative: Initiative) -> list[Organisation]:
+    """The user's organisations that steer ``initiative``: they open and close its ballots."""
+    if user is None:
+        return []
+    steering = {p.organisation_id for p in initiative.participants if p.role in STEERING}
+    return [o for o in managed_organisations(user) if o.id in steering]
+
+
+def curator_organisation(user: User | None) -> Organisation | None:
+    """The registry's organisation when the user manages it: curators merge."""
+    return next((o for o in managed_organisations(user) if o.kind == CURATOR), None) if user else None
+
+
+def _steering_forms(user: User | None, initiative: Initiative) -> dict[str, object]:
+    """The forms for those who steer the initiative (ballots) and for curators (merge)."""
+    steering = steering_organisations(user, initiative)
+    ballot_form = BallotForm()
+    ballot_form.organisation.choices = [(o.slug, o.name) for o in steering]
+    close_form = CloseBallotForm(organisation=steering[0].slug if steering else "")
+    return {"ballot_form": ballot_form, "close_form": close_form if steering else None,
+            "merge_form": MergeForm(meta={"csrf": False}) if curator_organisation(user) else None}
+
+
+def act(action: Callable[[], object], done: str) -> bool:
+    """Do ``action`` in a savepoint; its refusal becomes a message on the page, in the reader's language.
+    True when it was done."""
     try:
         with savepoint(request_session()):
             action()
     except RegistryError as error:
         flash(error_text(error), "error")
-        return
+        return False
     flash(done, "success")
+    return True

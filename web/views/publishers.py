@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from registry.db import request_session
 from registry.services.browsing import BrowseService
 from registry.services.catalogue import AppQuery
+from registry.services.initiative_news import initiative_news
 from registry.services.landscape import LandscapeService
 from registry.services.membership import MANAGERS, OrganisationAccess, role_in
 from registry.services.organisations import OrganisationService
@@ -35,7 +36,8 @@ def publisher_page(slug: str) -> str:
     modules = VendorDesk(session, member).modules() if member else []
     return render_template("publisher.html", organisation=organisation, apps=apps, role=role, tokens=tokens,
                            token_form=TokenForm(), revoke_form=RevokeTokenForm(), environments=environments,
-                           modules=modules, may_manage=role in MANAGERS)
+                           modules=modules, may_manage=role in MANAGERS,
+                           news=initiative_news(session, slug))
 
 
 @web.post("/organisations/<slug>/tokens")

@@ -15,6 +15,7 @@ from registry.models import INITIATIVE_PHASES, PARTICIPANT_ROLES
 from registry.models import Initiative as InitiativeRecord
 from registry.public_urls import external_url_for
 from registry.services.initiative_matches import Draft, Match
+from registry.services.initiative_news import InitiativeBecameApp
 from registry.services.initiatives import InitiativeFields
 from registry.validation import InputModel, problem
 from sdk.manifest import LAYERS
@@ -118,6 +119,8 @@ class Initiative(ApiModel):
     planned_app: str | None = Field(description="The app id it will publish under.")
     app: str | None = Field(description="The app it became, once its first release is published.")
     merged_into: int | None = Field(description="The initiative a curator merged this duplicate into.")
+    existing_solutions: list[str] = Field(description="Ids of published apps that their publishers offer as an "
+                                                      "existing solution to the problem.")
     participants: list[Participant]
     created_at: Moment
     updated_at: Moment
@@ -138,6 +141,7 @@ class Initiative(ApiModel):
             budget_min=record.budget_min, budget_max=record.budget_max, contact=record.contact,
             lessons_learned=record.lessons_learned, app=record.app.slug if record.app else None,
             merged_into=record.merged_into_id, planned_app=record.planned_app,
+            existing_solutions=record.tagged("solution"),
             participants=[Participant(organisation=p.organisation.slug, name=p.organisation.name,
                                       kind=p.organisation.kind, role=p.role, joined_at=timestamp(p.joined_at))
                           for p in record.participants],
@@ -194,3 +198,26 @@ class SimilarList(ApiModel):
 
     initiatives: list[Similar]
     apps: list[Similar]
+
+
+class InitiativeNews(ApiModel):
+    """An initiative the organisation takes part in became an app: "Initiative X is now app Y (version Z)"."""
+
+    initiative: int
+    title: str
+    app: str = Field(description="The app id it became.")
+    app_name: str
+    version: str = Field(description="The app's first release.")
+    published_at: Moment
+    links: Links
+
+    @classmethod
+    def of(cls, news: InitiativeBecameApp) -> InitiativeNews:
+        return cls(initiative=news.initiative.id, title=news.initiative.title, app=news.app.slug,
+                   app_name=news.app.name, version=news.version, published_at=timestamp(news.published_at),
+                   links={"initiative": external_url_for("api.get_initiative", initiative_id=news.initiative.id),
+                          "app": external_url_for("api.get_app", app_id=news.app.slug)})
+
+
+class InitiativeNewsList(ListOf[InitiativeNews]):
+    """The newest first, at most 20."""

@@ -1,0 +1,78 @@
+"""Existing solutions: an organisation points an initiative to a published app of its own that
+already solves the problem, so nobody builds it again.
+
+Only the app's own organisation attaches or detaches it: nobody offers another's product. The
+link is a tag of kind ``solution`` whose value is the app id, like the initiative's other tags.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.errors import Conflict, Forbidden, NotFound
+from registry.models import RELEASE_PUBLISHED, App, Initiative, InitiativeTag, Release, utcnow
+from registry.services import audit
+from registry.services.initiatives import InitiativeService
+from registry.services.tokens import Caller
+
+SOLUTION = "solution"
+#: An initiative points to at most this many existing apps; more would be a catalogue, not advice.
+MAX_SOLUTIONS = 10
+
+
+class Solutions:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.initiatives = InitiativeService(session)
+
+    def of(self, initiative: Initiative) -> list[App]:
+        """The apps offered as existing solution, in the order they were attached."""
+        slugs = initiative.tagged(SOLUTION)
+        apps = {app.slug: app for app in self.session.scalars(select(App).where(App.slug.in_(slugs)))}
+        return [apps[slug] for slug in slugs if slug in apps]
+
+    def offerable(self, organisation_ids: list[int]) -> list[App]:
+        """The apps of these organisations that have a published release: what they may offer."""
+        published = select(Release.app_id).where(Release.status == RELEASE_PUBLISHED)
+        return list(self.session.scalars(select(App).where(App.organisation_id.in_(organisation_ids),
+                                                           App.id.in_(published)).order_by(App.name)))
+
+    def attach(self, initiative_id: int, app_slug: str, caller: Caller) -> Initiative:
+        initiative = self.initiatives.get(initiative_id)
+        app = self._own_app(app_slug, caller)
+        if initiative.merged_into_id is not None:
+            raise Conflict(f"Initiative {initiative.id} was merged into {initiative.merged_into_id}; point that one "
+                           "to your app.", page_code="initiative.merged")
+        present = initiative.tagged(SOLUTION)
+        if app.slug in present:
+            return initiative
+        if len(present) >= MAX_SOLUTIONS:
+            raise Conflict(f"Initiative {initiative.id} already points to {MAX_SOLUTIONS} existing apps.",
+                           page_code="initiative.solutions-full")
+        if app not in self.offerable([app.organisation_id]):
+            raise Conflict(f"`{app.slug}` has no published release yet; publish it before offering it.",
+                           page_code="initiative.solution-unpublished")
+        initiative.tags.append(InitiativeTag(kind=SOLUTION, value=app.slug))
+        initiative.updated_at = utcnow()
+        self.session.flush()
+        audit.record(self.session, caller.actor, "initiative.solution.attach", f"initiative:{initiative.id}",
+                     app=app.slug)
+        return initiative
+
+    def detach(self, initiative_id: int, app_slug: str, caller: Caller) -> None:
+        initiative = self.initiatives.get(initiative_id)
+        app = self._own_app(app_slug, caller)
+        initiative.tags[:] = [t for t in initiative.tags if not (t.kind == SOLUTION and t.value == app.slug)]
+        self.session.flush()
+        audit.record(self.session, caller.actor, "initiative.solution.detach", f"initiative:{initiative.id}",
+                     app=app.slug)
+
+    def _own_app(self, app_slug: str, caller: Caller) -> App:
+        app = self.session.scalar(select(App).where(App.slug == app_slug))
+        if app is None:
+            raise NotFound(f"There is no app `{app_slug}`.", page_code="app.not-found", page_data={"app": app_slug})
+        if app.organisation_id != caller.organisation_id:
+            raise Forbidden(f"Only the organisation that publishes `{app.slug}` offers it as an existing solution.",
+                            page_code="initiative.solution-not-yours")
+        return app
