@@ -16,6 +16,7 @@ back (the web to English, English to the message the check wrote).
 from __future__ import annotations
 
 import functools
+import os
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -119,3 +120,22 @@ def describe(code: str, data: Mapping[str, Any], message: str, language: str) ->
     if text is not None:
         return text, language
     return message, DEFAULT_LANGUAGE
+
+
+#: Overrides the locale for the ``appstore`` command's texts.
+LANGUAGE_ENV = "APPSTORE_LANGUAGE"
+
+
+def reader_language() -> str:
+    """The reader's language: ``APPSTORE_LANGUAGE``, else the locale's, else English."""
+    for name in (LANGUAGE_ENV, "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value[:2].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def text(code: str, **data: Any) -> str:
+    """The words of ``code`` in the reader's language, else in English, else the code itself."""
+    return render(code, data, reader_language()) or render(code, data) or code

@@ -15,7 +15,6 @@ before, with a warning; one that did and stops is refused (a downgrade).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,9 +26,10 @@ from tuf.ngclient import Updater
 
 from sdk import config, messages
 from sdk.errors import AppstoreError
+from sdk.messages import reader_language as language
+from sdk.messages import text
 
 TRUST_FOLDER = "trust"
-LANGUAGE_ENV = "APPSTORE_LANGUAGE"
 MAX_ROOT_BYTES = 512 * 1024
 
 
@@ -37,20 +37,6 @@ def target_path(app_id: str, version: str) -> str:
     """The TUF target path of a release's package (the registry names them alike)."""
     return f"packages/{app_id}/{app_id}-{version}.tar.gz"
 
-
-def language() -> str:
-    """The reader's language for refusals: ``APPSTORE_LANGUAGE``, else the locale's, else English."""
-    for name in (LANGUAGE_ENV, "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            code = value[:2].lower()
-            return code if code in messages.LANGUAGES else messages.DEFAULT_LANGUAGE
-    return messages.DEFAULT_LANGUAGE
-
-
-def text(code: str, **data: Any) -> str:
-    """The words of ``code`` (sdk/data/messages) in the reader's language, else in English."""
-    return messages.render(code, data, language()) or messages.render(code, data) or code
 
 
 class NotTrusted(AppstoreError):

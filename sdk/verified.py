@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sdk.client import RegistryClient
-from sdk.trust import RegistryTrust, text
+from sdk.messages import text
+from sdk.trust import RegistryTrust
 
 #: Told that the registry signs nothing (and never did for this computer), so nothing was verified.
 Warn = Callable[[str], None]

@@ -15,6 +15,7 @@ from sdk.cli.remote import parse_ref
 from sdk.cli.trust import warn_unsigned
 from sdk.errors import AppstoreError
 from sdk.installs import EnvironmentRef, InstallClient, plan_failure, write_bundle
+from sdk.messages import text
 from sdk.secret_values import needed_secrets, secret_values
 from sdk.trust import RegistryTrust
 from sdk.verified import verify_bundle
@@ -153,8 +154,7 @@ def outdated(env_ref: str, registry: str | None, token: str | None, fmt: str) ->
     affected = [item for item in items if item.get("advisories")]
     if affected:
         if fmt == "text":
-            click.echo(f"{len(affected)} installed app(s) in {env} affected by a security advisory: upgrade them.",
-                       err=True)
+            click.echo(text("outdated.affected", count=len(affected), environment=str(env)), err=True)
         sys.exit(1)
 
 
@@ -174,9 +174,14 @@ def print_updates(items: list[dict[str, Any]], env: EnvironmentRef) -> None:
             line += click.style("  no longer runs on the environment's profile", fg="yellow")
         click.echo(line)
         for advisory in item.get("advisories") or []:
-            fixed = f"fixed in {advisory['fixed']}" if advisory.get("fixed") else "no fix yet"
-            upgrade = f"; upgrade to {item['upgradeTo']}" if item.get("upgradeTo") else ""
-            click.echo(click.style(f"  {advisory['id']} ({advisory.get('severity') or 'severity unknown'}): "
-                                   f"{advisory['summary']} - {fixed}{upgrade}", fg="red"))
+            click.echo(click.style("  " + advisory_line(advisory, item.get("upgradeTo")), fg="red"))
     if not shown:
         click.echo(f"Everything in {env} is up to date.")
+
+
+def advisory_line(advisory: dict[str, Any], upgrade_to: str | None) -> str:
+    """One advisory on an install, in the reader's language (sdk/data/messages)."""
+    severity = advisory.get("severity") or text("outdated.severity-unknown")
+    fixed = text("outdated.fixed", version=advisory["fixed"]) if advisory.get("fixed") else text("outdated.no-fix")
+    line = text("outdated.advisory", id=advisory["id"], severity=severity, summary=advisory["summary"], fixed=fixed)
+    return line + (text("outdated.upgrade", version=upgrade_to) if upgrade_to else "")
