@@ -38,7 +38,7 @@ from plugins.manifest_schema import CONFIG_NAME  # noqa: E402
 from plugins.publiccode import formats, languages  # noqa: E402
 from registry.errors import InvalidInput  # noqa: E402
 from registry.services import identifiers, listing_input  # noqa: E402
-from sdk import profiles, version_ranges  # noqa: E402
+from sdk import libyaml_events, profiles, version_ranges  # noqa: E402
 from sdk.budget import WorkLimits  # noqa: E402
 from sdk.checking import check_path  # noqa: E402
 from sdk.installs import ENV_REF  # noqa: E402
@@ -108,6 +108,10 @@ MATCHERS: list[tuple[str, Callable[[str], Any], str]] = [
     ("service address schemes, long run", kubernetes_services._schemes, fill("s", "3://")),
     ("listing e-mail", lambda s: _listing_email(s), "a@" + fill("a.", "1")),
     ("listing e-mail pattern, 254 characters", listing_input._EMAIL.fullmatch, "a@" + "a." * 125 + "1"),
+    ("YAML fast path: block indicators", libyaml_events._DISAGREEING_TEXT.search, fill("|-+0123")),
+    ("YAML fast path: anchor runs", libyaml_events._DISAGREEING_TEXT.search, "&" + fill("a")),
+    ("YAML fast path: many anchors", libyaml_events._DISAGREEING_TEXT.search, fill("&a ")),
+    ("YAML fast path: whole check", libyaml_events.check_suitable, fill("- *a >-\n")),
     ("listing phone", listing_input._PHONE.fullmatch, fill("1 ", "x")),
     ("listing link", lambda s: _listing_url(s), "https://" + fill("1.", "-")),
     ("listing host pattern, 500 characters", listing_input._HOST.fullmatch, "1." * 250 + "-"),

@@ -205,6 +205,8 @@ def _check(schemas: store.SchemaStore, obj: KubeObject, schema: str) -> Iterator
     """(code, field, data) of each problem of ``obj`` in the schemas of Kubernetes ``schema``."""
     validator = schemas.validator(schema, obj.api_version, obj.kind)
     if validator is not None:
+        if schemas.conforms(schema, obj.api_version, obj.kind, obj.body):
+            return
         for error in validator.iter_errors(obj.body):
             yield from _describe(error)
         return

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import referencing
 import referencing.jsonschema
 
@@ -88,6 +89,7 @@ class SchemaStore:
         # Keys are only (version, apiVersion, kind) triples that the shipped
         # schemas define, so the upload cannot grow them beyond the data.
         self._validators: dict[str, jsonschema.protocols.Validator] = {}  # by fingerprint
+        self._checkers: dict[str, Any] = {}  # jsonschema_rs validators, by fingerprint
         self._groups: dict[str, frozenset[str]] = {}
         self.compiled = 0  # how many validators this store compiled (each once)
 
@@ -103,6 +105,25 @@ class SchemaStore:
             self._validators[key] = found = _Validator(schema, registry=registry)
             self.compiled += 1
         return found
+
+    def conforms(self, version: str, api_version: str, kind: str, body: Any) -> bool:
+        """Whether ``body`` surely conforms to the schema of its kind: asked first of a
+        compiled (Rust) validator, as most objects do conform. ``False`` means "ask the
+        full validator", which alone words problems; so does anything the fast one
+        cannot take (bytes or sets from YAML tags, numbers beyond 64 bits)."""
+        key = fingerprint(version, api_version, kind)
+        if key is None:
+            return False
+        checker = self._checkers.get(key)
+        if checker is None:
+            name = _definitions(version)[1][(api_version, kind)]
+            schema = {"$defs": _closure(_contents(version), name), "$ref": f"#/$defs/{name}", "type": "object"}
+            # Formats are annotations here, as for the full validator (no format checker).
+            self._checkers[key] = checker = jsonschema_rs.Draft202012Validator(schema, validate_formats=False)
+        try:
+            return bool(checker.is_valid(body))
+        except (ValueError, TypeError, OverflowError):
+            return False
 
     def groups(self, version: str) -> frozenset[str]:
         """The API groups built into Kubernetes ``version`` ("" is the core group)."""

@@ -12,6 +12,7 @@ past repeated keys: each is an error, and the first value counts.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -20,6 +21,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from sdk import libyaml_events
 from sdk.budget import checkpoint
 from sdk.findings import Finding
 from sdk.text import UNSTORABLE, describe, unstorable_in
@@ -53,6 +55,72 @@ def _loader(allow_duplicate_keys: bool = False) -> YAML:
     yaml.allow_duplicate_keys = allow_duplicate_keys
     yaml.max_depth = MAX_DEPTH
     return yaml
+
+
+def _fast(text: str, allow_duplicate_keys: bool = False) -> libyaml_events.EventLoader | None:
+    """A loader over libyaml's events, or None where there is no libyaml."""
+    if not libyaml_events.AVAILABLE:
+        return None
+    return libyaml_events.EventLoader(text, max_depth=MAX_DEPTH, allow_duplicate_keys=allow_duplicate_keys)
+
+
+#: Anything the fast path raises sends the text to ruamel alone, which decides and words the error.
+_LEAVE_TO_RUAMEL: tuple[type[BaseException], ...] = (YAMLError, RecursionError,
+                                                   *libyaml_events.FAST_PATH_ERRORS)
+
+
+def read_document(text: str, allow_duplicate_keys: bool = False) -> Any:
+    """One YAML 1.2 document as data: through libyaml where the parsers agree, else
+    ruamel alone (whose errors, ``YAMLError`` and ``RecursionError``, propagate)."""
+    try:
+        loader = _fast(text, allow_duplicate_keys)
+        if loader is not None:
+            return loader.get_single_data()
+    except _LEAVE_TO_RUAMEL:
+        pass
+    return _loader(allow_duplicate_keys).load(text)
+
+
+def compose_document(text: str, max_depth: int = MAX_DEPTH) -> Node | None:
+    """The YAML 1.2 nodes of one document, whatever ``%YAML`` the text claims
+    (through libyaml where the parsers agree); ruamel's errors propagate."""
+    try:
+        if libyaml_events.AVAILABLE:
+            node: Node | None = libyaml_events.EventLoader(text, max_depth=max_depth).get_single_node()
+            return node
+    except _LEAVE_TO_RUAMEL:
+        pass
+    yaml = safe_yaml()
+    yaml.version = (1, 2)
+    yaml.max_depth = max_depth
+    composed: Node | None = yaml.compose(text)
+    return composed
+
+
+def _documents(text: str, limit: int | None) -> list[Any]:
+    """The non-empty documents of a stream, at most ``limit``; checks the time budget between them."""
+    def collect(documents: Iterator[Any]) -> list[Any]:
+        found: list[Any] = []
+        for document in documents:
+            checkpoint()
+            if document is not None:
+                found.append(document)
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
+
+    try:
+        loader = _fast(text)
+        if loader is not None:
+            return collect(_each_document(loader))
+    except _LEAVE_TO_RUAMEL:
+        pass
+    return collect(_loader().load_all(text))
+
+
+def _each_document(loader: libyaml_events.EventLoader) -> Iterator[Any]:
+    while loader.check_data():
+        yield loader.get_data()
 
 
 def _too_deep(path: str) -> Finding:
@@ -104,11 +172,11 @@ def load_yaml(raw: bytes, path: str, *, read_past_duplicates: bool = False) -> t
     repeated: list[Finding] = []
     try:
         try:
-            document = _loader().load(text)
+            document = read_document(text)
         except DuplicateKeyError:
             if not read_past_duplicates:
                 raise
-            document, repeated = _loader(allow_duplicate_keys=True).load(text), duplicate_keys(text, path)
+            document, repeated = read_document(text, allow_duplicate_keys=True), duplicate_keys(text, path)
     except MaxDepthExceededError:
         return None, [_too_deep(path)]
     except YAMLError as exc:
@@ -156,14 +224,8 @@ def load_yaml_stream(raw: bytes, path: str, limit: int | None = None) -> tuple[l
     text, findings = decode_text(raw, path)
     if text is None:
         return [], findings
-    documents: list[Any] = []
     try:
-        for document in _loader().load_all(text):
-            checkpoint()
-            if document is not None:
-                documents.append(document)
-                if limit is not None and len(documents) >= limit:
-                    break
+        documents = _documents(text, limit)
     except MaxDepthExceededError:
         return [], [_too_deep(path)]
     except YAMLError as exc:

@@ -16,7 +16,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sdk.text import UNSTORABLE
 from sdk.text import describe as describe_character
-from sdk.yamldoc import safe_yaml
+from sdk.yamldoc import compose_document
 
 MAX_BYTES = 1024 * 1024
 #: Aliases can make a small file expand enormously; stop walking after this many nodes.
@@ -47,11 +47,8 @@ def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, DocumentError("encoding", {"offset": exc.start})
-    yaml = safe_yaml()
-    yaml.version = (1, 2)  # `yes` stays a string, whatever %YAML the file claims
-    yaml.max_depth = MAX_DEPTH
     try:
-        root = yaml.compose(text)
+        root = compose_document(text, MAX_DEPTH)  # YAML 1.2: `yes` stays a string, whatever %YAML it claims
     except MaxDepthExceededError:
         return None, DocumentError("yaml-syntax", {"case": "too-deep"})
     except YAMLError as exc:

@@ -109,7 +109,9 @@ class PublishService:
             budget = Budget(self.settings.work)  # one budget for the whole of this upload
             package, preliminary = self._open(upload)
             profiles = ProfileService(self.session).active()
-            facts = self._facts(package, caller)
+            app_id = (package.manifest or {}).get("id")
+            app = self._app(app_id) if isinstance(app_id, str) else None  # read once, used until the commit
+            facts = self._facts(package, caller, app)
             context = VerificationContext(registry=facts, profiles=tuple(p for _, p in profiles), today=self.today())
             decision = verify_package(self.plugins, package, context, preliminary, budget)
             if not decision.accepted:
@@ -120,7 +122,7 @@ class PublishService:
                                                   {p.id: p for _, p in profiles}, signing is not None, context.today)
             records = {p.id: r for r, p in profiles}
             licence = _licence(package, decision)
-            release = self._persist(upload, package, decision, compatibility, records, caller, licence, signing)
+            release = self._persist(upload, package, decision, compatibility, records, caller, licence, signing, app)
         finally:
             upload.discard()  # the store holds its own copy of an accepted package
         self._notify(release, caller)
@@ -150,10 +152,8 @@ class PublishService:
         names = {profile.id: profile.name for profile in context.profiles}
         return tuple(Verdict.of(result, names.get(result.profile, result.profile)) for result in results)
 
-    def _facts(self, package: PackageView, caller: Caller) -> RegistryFacts:
+    def _facts(self, package: PackageView, caller: Caller, app: App | None) -> RegistryFacts:
         manifest = package.manifest or {}
-        app_id = manifest.get("id")
-        app = self._app(app_id) if isinstance(app_id, str) else None
         return RegistryFacts(
             uploader=caller.organisation,
             uploader_kind=caller.kind,
@@ -205,13 +205,13 @@ class PublishService:
     def _persist(
         self, upload: ReceivedUpload, package: PackageView, decision: Decision,
         compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord], caller: Caller,
-        licence: Licence, signing: Signing | None = None,
+        licence: Licence, signing: Signing | None = None, known: App | None = None,
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = publiccode_of(package)
-        claimed = self._claim(manifest, licence, caller)
+        app, claimed = self._claim(manifest, licence, caller, known)
         try:
-            return self._store_and_record(upload, package, manifest, publiccode, decision, compatibility,
+            return self._store_and_record(upload, package, app, manifest, publiccode, decision, compatibility,
                                           records, caller, licence, signing)
         except BaseException:
             if claimed is not None:
@@ -219,7 +219,7 @@ class PublishService:
             raise
 
     def _store_and_record(
-        self, upload: ReceivedUpload, package: PackageView, manifest: Manifest, publiccode: dict | None,
+        self, upload: ReceivedUpload, package: PackageView, app: App, manifest: Manifest, publiccode: dict | None,
         decision: Decision, compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord],
         caller: Caller, licence: Licence, signing: Signing | None,
     ) -> Release:
@@ -229,12 +229,15 @@ class PublishService:
             with upload.open() as source:
                 self.store.write(source, expected=upload.sha256)  # a failure is counted by the store
             try:
-                release = self._record(upload, package, manifest, publiccode, decision, caller, licence)
-                attach(release, images)
-                if signing is not None:
-                    signing.attach(release)
-                for result in compatibility:
-                    record_compatibility(release, records[result.profile], result)
+                # One flush for the whole release (in refresh_latest_version): on SQLite the first
+                # write takes the database's write lock, so the work before it is done without it.
+                with self.session.no_autoflush:
+                    release = self._record(upload, package, app, manifest, publiccode, decision, caller, licence)
+                    attach(release, images)
+                    if signing is not None:
+                        signing.attach(release)
+                    for result in compatibility:
+                        record_compatibility(release, records[result.profile], result)
                 refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
                 self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
@@ -248,10 +251,9 @@ class PublishService:
         return release
 
     def _record(
-        self, upload: ReceivedUpload, package: PackageView, manifest: Manifest,
+        self, upload: ReceivedUpload, package: PackageView, app: App, manifest: Manifest,
         publiccode: dict | None, decision: Decision, caller: Caller, licence: Licence,
     ) -> Release:
-        app = self._claimed_app(manifest.id)
         app.name = manifest.name
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
@@ -260,9 +262,13 @@ class PublishService:
         app.search_text = _search_text(manifest, publiccode)
         remember_skeletons(app)
         app.updated_at = utcnow()
-        if self.session.get(Artifact, upload.sha256) is None:
-            self.session.add(Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest)))
+        artifact = self.session.get(Artifact, upload.sha256)
+        if artifact is None:
+            artifact = Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest))
+            self.session.add(artifact)
+        # A new release has no yanks, assets, verdicts or signature yet: saying so saves a query for each.
         release = Release(
+            yanks=[], assets=[], compatibility=[], signature=None, artifact=artifact,
             app=app,
             version=manifest.version,
             manifest=thaw(package.manifest or {}),  # a plain copy of what every check saw
@@ -281,10 +287,12 @@ class PublishService:
         webhook_events.release_published(self.session, release)
         return release
 
-    def _claim(self, manifest: Manifest, licence: Licence, caller: Caller) -> int | None:
-        """Create the app row for a new id and commit it at once (the documented
-        exception to one commit per request, see the module docstring); its id
-        when this publish created it.
+    def _claim(self, manifest: Manifest, licence: Licence, caller: Caller,
+               known: App | None) -> tuple[App, int | None]:
+        """The app of this publish (``known``, as read before verification), creating the
+        row for a new id and committing it at once (the documented exception to one
+        commit per request, see the module docstring); with its id when this publish
+        created it.
 
         Two first versions of a new app published at the same moment would
         otherwise both try to create it, and one would fail. After the claim,
@@ -294,7 +302,8 @@ class PublishService:
         without releases, which ``fsck`` reports and repairs.
         """
         claimed = None
-        if self._app(manifest.id) is None:
+        app = known
+        if app is None:
             app = App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
                       summary=manifest.summary, license=licence.expression, license_kind=licence.kind,
                       categories=[])
@@ -305,10 +314,10 @@ class PublishService:
                 claimed = app.id
             except IntegrityError:
                 self.session.rollback()  # claimed by a concurrent publish: fine if it was ours
-        owner = self._claimed_app(manifest.id).organisation
-        if owner.id != caller.organisation_id:
-            raise Forbidden(f"The app id `{manifest.id}` belongs to `{owner.slug}`; choose another id.")
-        return claimed
+                app = self._claimed_app(manifest.id)
+        if app.organisation_id != caller.organisation_id:
+            raise Forbidden(f"The app id `{manifest.id}` belongs to `{app.organisation.slug}`; choose another id.")
+        return app, claimed
 
     def _forget_unreferenced(self, sha256: str) -> None:
         referenced = self.session.scalars(select(Release.id).where(Release.artifact_sha256 == sha256)).first()
@@ -316,7 +325,8 @@ class PublishService:
             self.store.delete(sha256)
 
     def _notify(self, release: Release, caller: Caller) -> None:
-        event = ReleaseEvent(release.app.slug, release.version, release.app.organisation.slug,
+        # The publisher is the caller's organisation: _claim refused any other.
+        event = ReleaseEvent(release.app.slug, release.version, caller.organisation,
                              release.artifact_sha256, caller.actor)
         # The release is committed; a listener's fault must not undo it, nor silence the others.
         announce(self.plugins, "appstore_release_published", event)

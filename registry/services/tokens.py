@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from registry.errors import NotFound, Unauthorized
 from registry.models import ApiToken, Organisation, utcnow
@@ -62,7 +62,8 @@ class TokenService:
         if not secret.startswith(TOKEN_PREFIX):
             raise Unauthorized(f"That is not a registry token; tokens start with `{TOKEN_PREFIX}`.")
         digest = hash_token(secret)
-        token = self.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+        token = self.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)
+                                     .options(joinedload(ApiToken.organisation))).first()
         if token is None or not hmac.compare_digest(token.token_hash, digest):
             raise Unauthorized("The token is not known; create one with `appstore-registry token create`.")
         if token.revoked_at is not None:

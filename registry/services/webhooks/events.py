@@ -77,19 +77,27 @@ class WebhookEvent:
         }
 
 
-def emit(session: Session, event: WebhookEvent) -> int:
-    """Queue ``event`` for every subscription that wants and may see it; how many."""
+def subscribers(session: Session, event_type: str, audience: frozenset[int] | None) -> list[WebhookSubscription]:
+    """The subscriptions that want events of ``event_type`` and may see one for ``audience``."""
     query = select(WebhookSubscription).where(WebhookSubscription.deleted_at.is_(None))
-    if event.audience is not None:
-        query = query.where(WebhookSubscription.organisation_id.in_(sorted(event.audience)))
+    if audience is not None:
+        query = query.where(WebhookSubscription.organisation_id.in_(sorted(audience)))
+    return [subscription for subscription in session.scalars(query.order_by(WebhookSubscription.id))
+            if event_type in (subscription.events or ())]
+
+
+def emit(session: Session, event: WebhookEvent,
+         to: list[WebhookSubscription] | None = None) -> int:
+    """Queue ``event`` for every subscription that wants and may see it (``to``, when the
+    caller has looked them up already); how many."""
+    wanting = subscribers(session, event.type, event.audience) if to is None else to
+    if not wanting:
+        return 0
     envelope = event.envelope()
-    count = 0
-    for subscription in session.scalars(query.order_by(WebhookSubscription.id)):
-        if event.type in (subscription.events or ()):
-            session.add(WebhookDelivery(subscription_id=subscription.id, event_id=event.id, event_type=event.type,
-                                        ordering_key=event.app, envelope=envelope))
-            count += 1
-    return count
+    for subscription in wanting:
+        session.add(WebhookDelivery(subscription_id=subscription.id, event_id=event.id, event_type=event.type,
+                                    ordering_key=event.app, envelope=envelope))
+    return len(wanting)
 
 
 def release_audience(session: Session, release: Release) -> frozenset[int] | None:
@@ -106,8 +114,12 @@ def _release_data(release: Release) -> dict[str, Any]:
 
 
 def release_published(session: Session, release: Release) -> None:
-    emit(session, WebhookEvent(RELEASE_PUBLISHED, release.app.slug, release.version, _release_data(release),
-                               release_audience(session, release)))
+    # Looked up first: most publishes have nobody to tell, and the event's data costs queries.
+    audience = release_audience(session, release)
+    wanting = subscribers(session, RELEASE_PUBLISHED, audience)
+    if wanting:
+        emit(session, WebhookEvent(RELEASE_PUBLISHED, release.app.slug, release.version, _release_data(release),
+                                   audience), wanting)
 
 
 def release_yanked(session: Session, release: Release, reason: str) -> None:
