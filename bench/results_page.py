@@ -46,6 +46,7 @@ from registry.models import (  # noqa: E402
     PlatformProfileRecord,
     Release,
 )
+from registry.services.catalogue import runs_on_column  # noqa: E402
 from registry.services.search import rebuild  # noqa: E402
 
 TARGET_MS = 100.0
@@ -104,6 +105,8 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
                              "artifact_sha256": sha, "published_by": org + 1})
             verdicts += [{"release_id": i + 1, "profile_id": profile + p + 1, "compatible": rng.random() < 0.7,
                           "profile_revision": 1} for p in range(3)]
+            # As publishing keeps it: the profiles the offered release runs on, on the app row.
+            apps[-1]["runs_on"] = runs_on_column(f"profile-{p}" for p, v in enumerate(verdicts[-3:]) if v["compatible"])
         connection.execute(insert(Artifact), artifacts)
         connection.execute(insert(App), apps)
         connection.execute(insert(Release), releases)

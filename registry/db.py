@@ -49,6 +49,10 @@ class Database:
         self.engine.dispose()
 
 
+#: SQLite's page cache per connection, in KiB.
+SQLITE_CACHE_KIB = 16 * 1024
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 30_000) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -68,6 +72,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Room for the catalogue's app rows (about 3 MB at 10,000 apps): the web store's
+        # counts scan them, and SQLite's default 2 MB made each scan read them again.
+        # A ceiling per connection, filled only as pages are read.
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     return engine

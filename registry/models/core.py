@@ -148,6 +148,10 @@ class App(Base):
     latest_version: Mapped[str | None] = mapped_column(String(100))
     # Whether some release runs on an active platform profile: search ranks such apps first.
     runs_somewhere: Mapped[bool] = mapped_column(default=False)
+    # The profiles the offered release is verified compatible with, as ",haven,vng-cloud,":
+    # the web store's platform filter and counts read the app row, not a join through
+    # releases and verdicts (see catalogue.runs_on_column).
+    runs_on: Mapped[str] = mapped_column(Text, default="", server_default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Digests of the confusables skeletons (UTS #39) of the id and the name:
     # look-alikes share them. A digest, because NFKC can make a skeleton far

@@ -4,8 +4,10 @@ Each facet counts the apps that match every *other* filter, so a person sees
 how many apps each choice would give (disjunctive faceting). Four queries per
 page, whatever the catalogue's size: the page of apps; one scan that counts
 the total and the layer, licence and publisher-kind facets at once with
-conditional sums; and one grouped query each for categories (a JSON array per
-app) and platform profiles (a join through the latest release). The ids of the page and
+conditional sums; one grouped query for categories (a JSON array per app); and
+one scan for platform profiles (each app row says where its offered release
+runs, ``App.runs_on``, so neither the filter nor the count joins releases and
+verdicts). The ids of the page and
 the counts make an outline that the web store keeps per state of the catalogue; the page's
 apps and their publishers are read by id, in two queries.
 """
@@ -16,21 +18,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from registry.errors import RegistryError
 from registry.models import (
     ORGANISATION_KINDS,
     PROFILE_ACTIVE,
     App,
-    CompatibilityRecord,
     Organisation,
     PlatformProfileRecord,
-    Release,
 )
-from registry.services.catalogue import AppPage, AppQuery, CatalogueService, check_query, in_layer
+from registry.services.catalogue import AppPage, AppQuery, CatalogueService, check_query, in_layer, runs_on
 from registry.services.search import query_terms
-from registry.services.search.backends import backend_for
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 
@@ -82,10 +81,6 @@ class BrowseOutline:
 
 
 class BrowseService(CatalogueService):
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self._platforms: dict[str, Match] = {}  # the apps running on a profile, by its slug
-
     def browse(self, query: AppQuery, filters: StoreFilters = StoreFilters()) -> BrowsePage:
         """One page of apps that match ``query`` and ``filters``, with the counts of every facet."""
         return self.page_of(self.outline(query, filters), query)
@@ -128,17 +123,8 @@ class BrowseService(CatalogueService):
             statement = statement.where(App.organisation_id.in_(
                 select(Organisation.id).where(Organisation.kind == filters.publisher_kind)))
         if filters.profile:
-            statement = statement.where(self._running_on(filters.profile))
+            statement = statement.where(runs_on(filters.profile))
         return statement
-
-    def _running_on(self, profile: str) -> Match:
-        """Apps whose latest release is verified compatible with ``profile``, as one list of ids
-        read once per request: the page and each count filter by it as one bound value, rather
-        than each joining releases and verdicts again (or probing them per app for the page)."""
-        if profile not in self._platforms:
-            ids = list(self.session.scalars(_running_on(profile)))
-            self._platforms[profile] = backend_for(self.session.get_bind().dialect.name).among(ids)
-        return self._platforms[profile]
 
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None
@@ -186,35 +172,18 @@ class BrowseService(CatalogueService):
         return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
 
     def _profile_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
-        statement = (
-            select(PlatformProfileRecord.slug, func.count(App.id))
-            .join(Release, and_(Release.app_id == App.id, Release.version == App.latest_version))
-            .join(CompatibilityRecord, and_(CompatibilityRecord.release_id == Release.id,
-                                            CompatibilityRecord.compatible.is_(True)))
-            .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
-            .group_by(PlatformProfileRecord.slug)
-        )
-        statement = self._where(statement, query, replace(filters, profile=None), hits)
-        rows = dict(self.session.execute(statement).all())
+        """How many apps run on each active profile, from one scan of the apps' ``runs_on``."""
         profiles = self.session.execute(
             select(PlatformProfileRecord.slug, PlatformProfileRecord.name)
             .where(PlatformProfileRecord.status == PROFILE_ACTIVE).order_by(PlatformProfileRecord.name)
         ).all()
-        return [FacetValue(slug, rows.get(slug, 0), name) for slug, name in profiles]
+        if not profiles:
+            return []
+        statement = select(*(func.sum(case((runs_on(slug), 1), else_=0)) for slug, _ in profiles)).select_from(App)
+        counts = self.session.execute(self._where(statement, query, replace(filters, profile=None), hits)).one()
+        return [FacetValue(slug, int(n or 0), name) for (slug, name), n in zip(profiles, counts, strict=True)]
 
 
 def _unfaceted_licence(licence: str | None) -> str | None:
     """A licence filter the facet does not cover (one SPDX id) stays in the WHERE."""
     return licence if licence not in LICENCE_KINDS else None
-
-
-def _running_on(profile: str) -> Select:
-    """The ids of apps whose latest release is verified compatible with ``profile``."""
-    latest = aliased(App)
-    return (
-        select(Release.app_id)
-        .join(latest, and_(latest.id == Release.app_id, latest.latest_version == Release.version))
-        .join(CompatibilityRecord, CompatibilityRecord.release_id == Release.id)
-        .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
-        .where(CompatibilityRecord.compatible.is_(True), PlatformProfileRecord.slug == profile)
-    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,6 +169,12 @@ def refresh_latest_version(session: Session, app: App) -> None:
         offered = max(running or rows, key=lambda row: sort_key(row[0]))
         # The catalogue's licence facet follows the offered release; access is per release.
         app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
+    app.runs_on = runs_on_column(session.scalars(
+        select(PlatformProfileRecord.slug)
+        .join(CompatibilityRecord, CompatibilityRecord.profile_id == PlatformProfileRecord.id)
+        .join(Release, Release.id == CompatibilityRecord.release_id)
+        .where(Release.app_id == app.id, Release.version == app.latest_version,
+               CompatibilityRecord.compatible.is_(True))))
     SearchIndex(session).refresh(app)
 
 
@@ -190,6 +197,17 @@ def last_release() -> Any:
 def layers_column(layers: tuple[str, ...]) -> str:
     """How ``App.layers`` keeps an app's layers: ",process,integration,"."""
     return f",{','.join(layers)}," if layers else ""
+
+
+def runs_on_column(profiles: Iterable[str]) -> str:
+    """How ``App.runs_on`` keeps the profiles of the offered release: ",haven,vng-cloud,"."""
+    slugs = sorted(set(profiles))
+    return f",{','.join(slugs)}," if slugs else ""
+
+
+def runs_on(profile: str) -> Any:
+    """Apps whose offered release is verified compatible with ``profile``."""
+    return App.runs_on.contains(f",{profile},", autoescape=True)
 
 
 def in_layer(layer: str) -> Any:

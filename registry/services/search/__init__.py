@@ -27,7 +27,8 @@ class SearchIndex:
     def refresh(self, app: App) -> None:
         """Rewrite ``app``'s entry from its current name, text and categories (flushed, so it has an id)."""
         entry = document(app.id, app.slug, app.name, f"{app.summary}\n{app.search_text}", app.categories or ())
-        write_entries(self.session, self.dialect, [entry])
+        # Core statements on the session's connection: the index is no ORM state to keep in step.
+        write_entries(self.session.connection(), self.dialect, [entry])
 
     def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
         """The apps with every term: ``app_id`` and ``rank`` (lower first; 0 unless ``ranked``);
