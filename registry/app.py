@@ -15,6 +15,7 @@ from registry.extensions import CLOCK, PLUGINS, SIGNING, STORE
 from registry.instance_secret import instance_secret
 from registry.models import utcnow
 from registry.private_files import private_directory
+from registry.s3_settings import S3ClientSettings
 from registry.storage import open_store
 from registry.transactions import committing_views
 from sdk.verification import create_plugin_manager
@@ -80,7 +81,7 @@ def init_database(app: Flask) -> None:
 
 
 def init_storage(app: Flask) -> None:
-    app.extensions[STORE] = open_store(app.config["STORAGE_URL"])
+    app.extensions[STORE] = open_store(app.config["STORAGE_URL"], S3ClientSettings.from_config(app.config))
 
 
 def init_plugins(app: Flask) -> None:

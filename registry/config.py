@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Config
 
+from registry import s3_settings
 from registry.errors import ConfigurationError
 from registry.services.passwords import DEFAULT_PROFILE, PROFILES
 from registry.services.webhooks.addresses import AllowList
@@ -23,6 +24,10 @@ class Defaults:
     STORAGE_URL = ""  # empty: content-addressed files in the data dir
     DOWNLOAD_REDIRECT = "stream"  # or "presigned": open content from an S3 store by a short-lived address
     DOWNLOAD_URL_SECONDS = 300  # how long such an address works
+    # How the S3 client waits and retries (registry.s3_settings; README: When the object store ... is away).
+    S3_CONNECT_TIMEOUT = s3_settings.S3ClientSettings.connect_timeout
+    S3_READ_TIMEOUT = s3_settings.S3ClientSettings.read_timeout
+    S3_MAX_ATTEMPTS = s3_settings.S3ClientSettings.max_attempts
     MAX_UPLOAD_BYTES = 20 * MIB
     ARCHIVE_MAX_MEMBERS = 2000
     ARCHIVE_MAX_UNPACKED_BYTES = 50 * MIB
@@ -70,6 +75,9 @@ ENVIRONMENT = {
     "STORAGE_URL": str,
     "DOWNLOAD_REDIRECT": str,
     "DOWNLOAD_URL_SECONDS": int,
+    "S3_CONNECT_TIMEOUT": float,
+    "S3_READ_TIMEOUT": float,
+    "S3_MAX_ATTEMPTS": int,
     "MAX_UPLOAD_BYTES": int,
     "ARCHIVE_MAX_MEMBERS": int,
     "ARCHIVE_MAX_UNPACKED_BYTES": int,
@@ -146,6 +154,7 @@ def check(config: dict[str, Any]) -> None:
         if not isinstance(config[name], int) or config[name] < 1:
             raise ConfigurationError(f"APPSTORE_{name}={config[name]!r}: give a whole number of at least 1")
     check_downloads(config)
+    s3_settings.check(config)
     check_webhooks(config)
     for name in ("CATALOGUE_MAX_AGE", "CATALOGUE_CACHE_BYTES"):
         if not isinstance(config[name], int) or config[name] < 0:

@@ -24,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as EndpointUnreachable
 
 from registry.errors import StorageFull, StorageUnavailable
+from registry.s3_settings import S3ClientSettings
 from registry.storage import (
     CHUNK,
     KEY_PREFIX,
@@ -46,28 +47,31 @@ PART_SIZE = 8 * CHUNK
 STAGING = ".staging/"
 MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 #: What object stores answer when a bucket, a quota or the disks behind them are full: AWS
-#: (an object over its limit), Ceph RGW (quota), MinIO (disks, bucket quota). SeaweedFS says
-#: only ``InternalError`` for a bucket over its quota, which cannot be told from other faults.
+#: (an object over its limit), Ceph RGW (quota), MinIO (disks, bucket quota).
 FULL_CODES = frozenset({"EntityTooLarge", "QuotaExceeded", "XMinioStorageFull", "XMinioAdminBucketQuotaExceeded",
                         "InsufficientStorage"})
 INSUFFICIENT_STORAGE = 507
+#: SeaweedFS has no code for it: a write it cannot place, because no volume takes data and
+#: none can be added (all full, the volume limit reached, or the volume servers gone), is an
+#: ``InternalError`` 500, the code its S3 gateway gives every failed placement of an object or
+#: a part. Its answers name it in their ``Server`` header, so from SeaweedFS that code, on a
+#: write, means that the store takes nothing new until its operators make room.
+SEAWEEDFS_SERVER, SEAWEEDFS_NO_ROOM = "SeaweedFS", "InternalError"
 #: Answers of a store (or the gateway before it) that is there but cannot serve now.
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
-#: A dead store must fail a request in seconds, not minutes: a refused connection fails
-#: at once, a silent one after the connect timeout, and each is tried this many times
-#: in all (with botocore's short, jittered back-off in between).
-CONNECT_TIMEOUT, READ_TIMEOUT, ATTEMPTS = 2, 20, 3
 UNREACHABLE_MESSAGE = ("The registry's artifact store does not answer, so nothing was saved or sent. "
                        "Try again in a minute; if it persists, tell the curators.")
 
 
-def s3_client() -> S3Client:
-    """A client configured by the standard AWS variables; path-style addressing when an
-    endpoint of its own is given, as S3-compatible servers on a host name or IP expect.
-    A store that cannot be reached raises ``StorageUnavailable`` (see ``_refuse_unreachable``)."""
+def s3_client(settings: S3ClientSettings = S3ClientSettings()) -> S3Client:
+    """A client configured by the standard AWS variables, waiting and retrying as ``settings``
+    say; path-style addressing when an endpoint of its own is given, as S3-compatible servers
+    on a host name or IP expect. A store that cannot be reached raises ``StorageUnavailable``
+    (see ``_refuse_unreachable``)."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-    config = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
-                    retries={"max_attempts": ATTEMPTS, "mode": "standard"},
+    config = Config(connect_timeout=settings.connect_timeout, read_timeout=settings.read_timeout,
+                    # botocore's "max_attempts" counts retries only; "total_max_attempts" counts every try.
+                    retries={"total_max_attempts": settings.max_attempts, "mode": "standard"},
                     signature_version="s3v4",  # also for download addresses, which would be SigV2 otherwise
                     s3={"addressing_style": "path" if endpoint else "auto"})
     client = boto3.client("s3", endpoint_url=endpoint, config=config)
@@ -106,11 +110,20 @@ def full_store_refused() -> Iterator[None]:
     try:
         yield
     except ClientError as error:
-        code = str(error.response.get("Error", {}).get("Code"))
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code in FULL_CODES or status == INSUFFICIENT_STORAGE:
+        if _no_room(error):
             raise StorageFull(STORAGE_FULL_MESSAGE) from error
         raise
+
+
+def _no_room(error: ClientError) -> bool:
+    """Whether the store refused a write for want of room, by its code and status (and, for
+    SeaweedFS, which says it with a general code, by who answered)."""
+    code = str(error.response.get("Error", {}).get("Code"))
+    answer = error.response.get("ResponseMetadata", {})
+    if code in FULL_CODES or answer.get("HTTPStatusCode") == INSUFFICIENT_STORAGE:
+        return True
+    server = str(answer.get("HTTPHeaders", {}).get("server", ""))
+    return code == SEAWEEDFS_NO_ROOM and server.split(" ", 1)[0] == SEAWEEDFS_SERVER
 
 
 class S3Store:
@@ -128,10 +141,11 @@ class S3Store:
     so concurrent writes of one blob are idempotent.
     """
 
-    def __init__(self, bucket: str, prefix: str = "", client: S3Client | None = None) -> None:
+    def __init__(self, bucket: str, prefix: str = "", client: S3Client | None = None,
+                 settings: S3ClientSettings = S3ClientSettings()) -> None:
         self.bucket = bucket
         self.base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
-        self.client = client or s3_client()
+        self.client = client or s3_client(settings)
         self._locks = [threading.Lock() for _ in range(256)]
 
     def ready(self) -> bool:
