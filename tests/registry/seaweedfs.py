@@ -40,8 +40,10 @@ def _answers(endpoint: str) -> bool:
 class SeaweedFS:
     """One ``weed server -s3`` on its folder and ports, with the bucket ``BUCKET``."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, volume_size_mb: int = 64, volumes: int = 0) -> None:
+        """``volumes`` is how many volumes of ``volume_size_mb`` it may make (0: as the disk allows)."""
         self.folder = folder
+        self.limits = (f"-master.volumeSizeLimitMB={volume_size_mb}", f"-volume.max={volumes}")
         self.ports = {name: free_port() for name in PORTS}
         self.endpoint = f"http://{HOST}:{self.ports['s3.port']}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -55,7 +57,7 @@ class SeaweedFS:
         """Start the server and wait until the bucket is there (made on the first start)."""
         assert self.process is None, "SeaweedFS runs already"
         command = [console_script("weed"), "server", "-s3", f"-dir={self.folder}", f"-ip={HOST}",
-                   f"-ip.bind={HOST}", "-master.volumeSizeLimitMB=64", "-volume.max=0",
+                   f"-ip.bind={HOST}", *self.limits,
                    "-volume.preStopSeconds=0", "-master.telemetry=false",
                    # One master, no quorum to wait for: a restart answers in a second, not after an election.
                    "-master.peers=none",

@@ -1,10 +1,9 @@
 """An object store without room is a 507, as a full disk is, and leaves nothing half-written.
 
-SeaweedFS answers a bucket over its quota with a plain ``InternalError`` (nothing
-to tell it from other faults), so the answers of stores that do say it (AWS,
-Ceph, MinIO) come from a small real HTTP server on 127.0.0.1 that speaks enough
-S3 for a write: it takes multipart uploads, refuses every object with the
-error it is given, and records what it was asked.
+The answers of AWS, Ceph and MinIO come from a small real HTTP server on 127.0.0.1
+that speaks enough S3 for a write: it takes multipart uploads, refuses every object
+with the error it is given, and records what it was asked. (SeaweedFS, which says
+it with a general ``InternalError``, is filled for real in test_seaweedfs_full.py.)
 """
 
 from __future__ import annotations
@@ -17,12 +16,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from botocore.exceptions import ClientError
 from flask import Flask
 from sqlalchemy import func, select
 
 from registry.db import database
 from registry.errors import StorageFull
 from registry.models import App
+from registry.s3_settings import S3ClientSettings
 from registry.storage import open_store
 from tests import factories
 from tests.conftest import add_organisation, make_app
@@ -110,6 +111,12 @@ def full_store(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 def test_a_blob_refused_for_want_of_room_is_storage_full(full_store: FullStore) -> None:
     with pytest.raises(StorageFull):
         open_store("s3://full/blobs").write(io.BytesIO(b"a small package"))
+
+
+@pytest.mark.parametrize("full_store", [("InternalError", 500)], indirect=True)
+def test_an_internal_error_of_a_store_other_than_seaweedfs_is_no_full_store(full_store: FullStore) -> None:
+    with pytest.raises(ClientError, match="InternalError"):  # a fault of its own, not a want of room
+        open_store("s3://full/blobs", S3ClientSettings(max_attempts=1)).write(io.BytesIO(b"a small package"))
 
 
 def test_a_multipart_write_refused_for_want_of_room_is_abandoned_whole(full_store: FullStore) -> None:
