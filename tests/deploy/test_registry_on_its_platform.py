@@ -15,6 +15,16 @@ import pytest
 import requests
 import yaml
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
+from securesystemslib.signer import CryptoSigner
+
+from registry.signing import ONLINE_ROLES
 from sdk.builder import build_package
 from sdk.render import render_text, sample_values
 from tests.conftest import add_organisation, make_app
@@ -59,6 +69,7 @@ def pod(tmp_path: Path, postgres_server: PostgresServer, seaweedfs: str) -> Iter
         "gemeente-app-store-database": {"url": postgres_server.url(database)},
         "gemeente-app-store-s3": {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"},
         "gemeente-app-store-session": {"key": "a-session-key-every-replica-shares"},
+        "gemeente-app-store-tuf": {f"{role}.pem": signing_key_pem() for role in ONLINE_ROLES},
     }
     volumes = {m["mountPath"]: tmp_path / m["name"] for m in spec["containers"][0]["volumeMounts"]}
     for folder in volumes.values():
@@ -67,6 +78,22 @@ def pod(tmp_path: Path, postgres_server: PostgresServer, seaweedfs: str) -> Iter
            "env": {c["name"]: container_environment(c, secrets, volumes)
                    for c in spec["initContainers"] + spec["containers"]}}
     postgres_server.drop_database(database)
+
+
+def signing_key_pem() -> str:
+    """An Ed25519 private key in PEM, as `openssl genpkey -algorithm ed25519` makes one."""
+    return Ed25519PrivateKey.generate().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+
+
+def key_id(pem: str) -> str:
+    return CryptoSigner(load_pem_private_key(pem.encode(), password=None)).public_key.keyid
+
+
+def tuf_document(server: RegistryServer, name: str) -> dict[str, Any]:
+    answer = requests.get(f"{server.api}/tuf/{name}", timeout=10)
+    assert answer.status_code == 200, answer.text
+    document: dict[str, Any] = answer.json()
+    return document
 
 
 def run(pod: dict[str, Any], container: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -82,6 +109,10 @@ def test_the_registry_runs_from_its_own_manifests_and_takes_its_own_package(
         pod: dict[str, Any], tmp_path: Path) -> None:
     (migrate,) = pod["spec"]["initContainers"]
     run(pod, "migrate", *migrate["args"])
+    # The operator's `kubectl exec ... tuf init --root-key /tmp/root.pem`: the online keys come from the Secret.
+    root_key = pod["volumes"]["/tmp"] / "root.pem"
+    assert "Made keys for: root." in run(pod, "registry", "tuf", "init", "--root-key", str(root_key)).stdout
+    assert not (pod["volumes"]["/var/lib/appstore"] / "tuf-keys").exists()  # no key written in the pod
     # What the operator does next with `kubectl exec ... appstore-registry org create / token create`.
     token = add_organisation(make_app(tmp_path / "admin", pod["env"]["registry"]["APPSTORE_DATABASE_URL"],
                                       with_schema=True), "gemeente-app-store")
@@ -106,6 +137,14 @@ def test_the_registry_runs_from_its_own_manifests_and_takes_its_own_package(
         assert release["links"]["self"].startswith(f"https://{HOSTNAME}/")  # APPSTORE_PUBLIC_URL
         download = requests.get(f"{server.api}/apps/gemeente-app-store/releases/{built.version}/package", timeout=30)
         assert download.status_code == 200 and download.content == built.path.read_bytes()
+        # Signed with the keys of the Secret: the timestamp by its key, the package among the targets by its.
+        keys = {role: key_id(pod["env"]["registry"][f"APPSTORE_TUF_KEY_{role.upper()}"]) for role in ONLINE_ROLES}
+        timestamp = tuf_document(server, "timestamp.json")
+        assert [s["keyid"] for s in timestamp["signatures"]] == [keys["timestamp"]]
+        snapshot = tuf_document(server, f"{timestamp['signed']['meta']['snapshot.json']['version']}.snapshot.json")
+        targets = tuf_document(server, f"{snapshot['signed']['meta']['targets.json']['version']}.targets.json")
+        assert [s["keyid"] for s in targets["signatures"]] == [keys["targets"]]
+        assert f"packages/gemeente-app-store/gemeente-app-store-{built.version}.tar.gz" in targets["signed"]["targets"]
         metrics = requests.get(f"{server.url}/metrics", timeout=10)
         assert metrics.status_code == 200 and "appstore_publishes_total" in metrics.text
         server.kill()  # a graceful stop is tested elsewhere; here it would only take time

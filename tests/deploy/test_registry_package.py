@@ -89,7 +89,8 @@ def test_the_manifests_run_the_registry_as_it_is_documented() -> None:
         env = {e["name"]: e for e in container["env"]}
         from_secrets = {name for name, e in env.items() if "secretKeyRef" in e.get("valueFrom", {})}
         assert from_secrets == {"APPSTORE_DATABASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                                "APPSTORE_SECRET_KEY"}
+                                "APPSTORE_SECRET_KEY", "APPSTORE_TUF_KEY_TARGETS", "APPSTORE_TUF_KEY_SNAPSHOT",
+                                "APPSTORE_TUF_KEY_TIMESTAMP"}  # the online signing keys; root stays offline
         assert env["APPSTORE_STORAGE_URL"]["value"].startswith("s3://")
         assert env["APPSTORE_PUBLIC_URL"]["value"] == "https://" + values["hostname"]  # type: ignore[operator]
         assert (env["APPSTORE_LOG_FORMAT"]["value"], env["APPSTORE_METRICS"]["value"]) == ("json", "1")
