@@ -31,6 +31,9 @@ class S3ClientSettings:
                    read_timeout=float(config["S3_READ_TIMEOUT"]), max_attempts=int(config["S3_MAX_ATTEMPTS"]))
 
 
+#: What a client is given when the registry's settings are not at hand (tools, benchmarks).
+S3_DEFAULTS = S3ClientSettings()
+
 #: Setting: (lowest, highest, what it is). Beyond these a registry would hang on a dead store
 #: for minutes (or give up on a live one at once), so they stop the start instead.
 BOUNDS: dict[str, tuple[float, float, str]] = {

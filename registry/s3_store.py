@@ -24,7 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as EndpointUnreachable
 
 from registry.errors import StorageFull, StorageUnavailable
-from registry.s3_settings import S3ClientSettings
+from registry.s3_settings import S3_DEFAULTS, S3ClientSettings
 from registry.storage import (
     CHUNK,
     KEY_PREFIX,
@@ -63,7 +63,7 @@ UNREACHABLE_MESSAGE = ("The registry's artifact store does not answer, so nothin
                        "Try again in a minute; if it persists, tell the curators.")
 
 
-def s3_client(settings: S3ClientSettings = S3ClientSettings()) -> S3Client:
+def s3_client(settings: S3ClientSettings = S3_DEFAULTS) -> S3Client:
     """A client configured by the standard AWS variables, waiting and retrying as ``settings``
     say; path-style addressing when an endpoint of its own is given, as S3-compatible servers
     on a host name or IP expect. A store that cannot be reached raises ``StorageUnavailable``
@@ -142,7 +142,7 @@ class S3Store:
     """
 
     def __init__(self, bucket: str, prefix: str = "", client: S3Client | None = None,
-                 settings: S3ClientSettings = S3ClientSettings()) -> None:
+                 settings: S3ClientSettings = S3_DEFAULTS) -> None:
         self.bucket = bucket
         self.base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
         self.client = client or s3_client(settings)

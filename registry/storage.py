@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 
 from registry.errors import ConfigurationError, StorageFull
 from registry.private_files import open_private, private_directory
-from registry.s3_settings import S3ClientSettings
+from registry.s3_settings import S3_DEFAULTS, S3ClientSettings
 
 CHUNK = 1024 * 1024
 #: A key is the blob's sha256 in lower-case hex; a prefix of a key is a shorter run of it.
@@ -307,7 +307,7 @@ def open_store(url: str, s3: S3ClientSettings | None = None) -> ArtifactStore:
     if parsed.scheme == "s3" and parsed.netloc:
         from registry.s3_store import S3Store  # boto3 only where S3 is used
 
-        return CountedStore(S3Store(parsed.netloc, parsed.path, settings=s3 or S3ClientSettings()))
+        return CountedStore(S3Store(parsed.netloc, parsed.path, settings=s3 or S3_DEFAULTS))
     raise ConfigurationError(
         f"APPSTORE_STORAGE_URL={url!r}: not a storage this version knows; "
         "give file:///path/to/artifacts, a folder, or s3://bucket/prefix."

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import requests
 import yaml
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
