@@ -129,7 +129,12 @@ def test_a_multipart_write_refused_for_want_of_room_is_abandoned_whole(full_stor
 
 def test_a_publish_into_a_full_bucket_is_507_and_claims_nothing(full_store: FullStore, tmp_path: Path,
                                                                  sqlite_schema_url: str) -> None:
-    app: Flask = make_app(tmp_path / "data", sqlite_schema_url, with_schema=True, STORAGE_URL="s3://full/blobs")
+    assert_a_publish_is_507_and_claims_nothing(make_app(tmp_path / "data", sqlite_schema_url, with_schema=True,
+                                                        STORAGE_URL="s3://full/blobs"))
+
+
+def assert_a_publish_is_507_and_claims_nothing(app: Flask) -> None:
+    """A publish into ``app``, whose store is full, answers 507 and leaves no app claimed."""
     try:
         response = publish(app.test_client(), add_organisation(app, "dimpact"), factories.package())
         assert response.status_code == 507, response.json

@@ -14,20 +14,15 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
 
-from registry.db import database
 from registry.errors import StorageFull
-from registry.models import App
 from registry.s3_settings import S3ClientSettings
 from registry.s3_store import S3Store
 from registry.storage import ArtifactStore, open_store
-from tests import factories
-from tests.conftest import add_organisation, make_app
+from tests.conftest import make_app
 from tests.registry.seaweedfs import BUCKET, SeaweedFS
 from tests.registry.stores import unwrapped
-from tests.registry.test_publish_api import publish
-from tests.registry.test_s3_full import LARGE
+from tests.registry.test_s3_full import LARGE, assert_a_publish_is_507_and_claims_nothing
 
 pytestmark = pytest.mark.slow  # a server of its own: a few seconds to start
 #: One try per call: a refused write is not worth the back-off of retries in a test.
@@ -80,11 +75,4 @@ def test_a_publish_into_a_full_seaweedfs_is_507_and_claims_nothing(full_seaweedf
             environment.setenv(name, value)
         app: Flask = make_app(tmp_path / "data", sqlite_schema_url, with_schema=True,
                               STORAGE_URL=f"s3://{BUCKET}/publish", S3_MAX_ATTEMPTS=1)
-    try:
-        response = publish(app.test_client(), add_organisation(app, "dimpact"), factories.package())
-        assert response.status_code == 507, response.json
-        assert response.json["type"].endswith("/storage-full")
-        with database(app).session() as session:
-            assert session.scalar(select(func.count()).select_from(App)) == 0
-    finally:
-        database(app).dispose()
+    assert_a_publish_is_507_and_claims_nothing(app)
