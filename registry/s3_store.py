@@ -3,7 +3,8 @@
 Chosen by ``APPSTORE_STORAGE_URL=s3://bucket/prefix``; the endpoint and the
 credentials come from the standard variables that boto3 reads itself
 (``AWS_ENDPOINT_URL`` or ``AWS_ENDPOINT_URL_S3``, ``AWS_ACCESS_KEY_ID``,
-``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``).
+``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``); how long the client waits and how
+often it tries from the registry's ``APPSTORE_S3_*`` settings (``registry.s3_settings``).
 """
 
 from __future__ import annotations
