@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, MetaData, Table, create_engine, inspect, text
 
 from registry.migrations import alembic_config, upgrade
 from registry.models import Base
@@ -156,5 +156,38 @@ def test_upgrade_moves_secret_looking_values_out_of_environments_and_plans(datab
         assert stored[2]["problems"][0]["message"] == "Helm: bad value <secret: dbPassword>"
         assert env[2] == "shared"  # existing environments keep their one namespace
         assert "hunter2" not in json.dumps(stored) and "tok-9f8e7d" not in json.dumps(stored)
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_notes_on_each_app_the_profiles_its_offered_release_runs_on(database_url: str) -> None:
+    """Apps stored before 0016 get ``runs_on`` from their offered release's verdicts, not an older one's."""
+    upgrade(database_url, "0015")  # the revision before 0016
+    engine = create_engine(database_url)
+    try:
+        tables = Base.metadata.tables
+        # The app table as 0015 left it: the models' columns but the new one.
+        app_before = Table("app", MetaData(), *(c._copy() for c in tables["app"].columns if c.name != "runs_on"))
+        with engine.begin() as conn:
+            conn.execute(tables["organisation"].insert(), {"id": 1, "slug": "dimpact", "name": "Dimpact",
+                                                           "kind": "cooperation"})
+            conn.execute(app_before.insert(), {"id": 1, "slug": "zaken", "organisation_id": 1, "name": "Zaken",
+                                               "summary": "s", "license": "EUPL-1.2", "latest_version": "2.0.0"})
+            conn.execute(tables["artifact"].insert(), {"sha256": "a" * 64, "size": 1, "filename": "a.tar.gz"})
+            conn.execute(tables["release"].insert(), [
+                {"id": i, "app_id": 1, "version": version, "manifest": {}, "license": "EUPL-1.2", "license_kind": "open",
+                 "artifact_sha256": "a" * 64, "published_by": 1} for i, version in ((1, "1.0.0"), (2, "2.0.0"))])
+            profiles, verdicts = tables["platform_profile"], tables["compatibility"]
+            conn.execute(profiles.insert(), [{"id": i, "slug": slug, "name": slug, "source": ""}
+                                             for i, slug in enumerate(("haven", "vng-cloud", "oud"), start=1)])
+            conn.execute(verdicts.insert(), [
+                {"release_id": 2, "profile_id": 2, "compatible": True, "profile_revision": 1},
+                {"release_id": 2, "profile_id": 1, "compatible": True, "profile_revision": 1},
+                {"release_id": 2, "profile_id": 3, "compatible": False, "profile_revision": 1},
+                {"release_id": 1, "profile_id": 3, "compatible": True, "profile_revision": 1},  # not offered
+            ])
+        upgrade(database_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT runs_on FROM app")).scalar_one() == ",haven,vng-cloud,"
     finally:
         engine.dispose()
