@@ -12,6 +12,7 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from registry.osv import ECOSYSTEM, LEVELS, MAX_DETAILS, MAX_URL
 from sdk.problems import InvalidParam
+from web.choices import options
 from web.listing_form import OTHER, PROBLEMS
 
 LIMITS = {"summary": 200, "details": MAX_DETAILS, "cvss": 300, "aliases": 400, "introduced": 100, "fixed": 100,
@@ -31,8 +32,8 @@ class AdvisoryForm(FlaskForm):
     summary = StringField(_l("Summary"), description=_l("One line: what is wrong, for whom."))
     details = TextAreaField(_l("Details (optional)"), description=_l("Markdown: what happens, who is at risk, "
                                                                        "what to do until the fix is installed."))
-    level = SelectField(_l("Severity"), choices=[("", _l("From the CVSS vector"))] + [
-        (level, _l(level)) for level in LEVELS])
+    level = SelectField(_l("Severity"), choices=options(((level, _l(level)) for level in LEVELS),
+                                                        empty=_l("From the CVSS vector")))
     cvss = StringField(_l("CVSS vector (optional)"), description=_l("Version 3.x or 4.0."))
     aliases = StringField(_l("Also known as (optional)"), description=_l("e.g. CVE-2026-12345, comma-separated."))
     introduced = StringField(_l("First affected version"), default="0",

@@ -11,6 +11,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from sdk.manifest import is_slug
+from web.choices import options
 
 FILLED_IN = DataRequired(_l("Fill this in."))
 MAX_TAGS = 20
@@ -44,9 +45,9 @@ class InitiativeForm(FlaskForm):
     organisation = SelectField(_l("Start for"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[FILLED_IN, Length(min=3, max=200)])
     problem = TextAreaField(_l("The problem it solves"), validators=[FILLED_IN, Length(min=10, max=10_000)])
-    phase = SelectField(_l("Phase"), choices=[
+    phase = SelectField(_l("Phase"), choices=options([
         ("idea", _l("Idea")), ("looking-for-partners", _l("Looking for partners")),
-        ("in-development", _l("In development"))])
+        ("in-development", _l("In development"))]))
     categories = StringField(_l("Categories"), validators=[Length(max=1500), _slugs],
                              description=_l("Separated by commas, e.g. waste, public-space."))
     provides = StringField(_l("Standard APIs it will provide"), validators=[Length(max=1500), _slugs],

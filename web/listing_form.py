@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from registry.models import HOSTING_OPTIONS, PRICING_MODELS, SUPPORT_HOURS, Listing
 from registry.services.listing_input import MAX_EMAIL, MAX_NAME, MAX_NOTE, MAX_PHONE, MAX_URL
 from sdk.problems import InvalidParam
+from web.choices import options
 from web.labels import HOSTING, PRICING, SUPPORT
 
 #: The API's dot path of each field (``pricing.model``) -> the form's field.
@@ -68,12 +69,12 @@ class CheckboxesField(SelectMultipleField):
 class ListingForm(FlaskForm):
     """Choices are not checked here (``validate_choice=False``): the registry names a wrong one."""
 
-    pricing_model = SelectField(_l("Pricing model"), validate_choice=False, choices=[
-        ("", _l("Choose a pricing model")), *((m, PRICING[m]) for m in PRICING_MODELS)])
+    pricing_model = SelectField(_l("Pricing model"), validate_choice=False, choices=options(
+        ((m, PRICING[m]) for m in PRICING_MODELS), empty=_l("Choose a pricing model")))
     pricing_note = TextAreaField(_l("Prices"), description=_l("For example: EUR 0.12 per inhabitant a year."))
-    hosting = CheckboxesField(_l("Where it can run"), choices=[(h, HOSTING[h]) for h in HOSTING_OPTIONS])
-    support_hours = SelectField(_l("Support hours"), validate_choice=False, choices=[
-        ("", _l("Choose the support hours")), *((s, SUPPORT[s]) for s in SUPPORT_HOURS)])
+    hosting = CheckboxesField(_l("Where it can run"), choices=options((h, HOSTING[h]) for h in HOSTING_OPTIONS))
+    support_hours = SelectField(_l("Support hours"), validate_choice=False, choices=options(
+        ((s, SUPPORT[s]) for s in SUPPORT_HOURS), empty=_l("Choose the support hours")))
     support_note = TextAreaField(_l("About the support"), description=_l("For example: helpdesk on working days."))
     contact_name = StringField(_l("Contact name"), description=_l("A person or a team, such as Sales."))
     contact_email = EmailField(_l("E-mail address"))

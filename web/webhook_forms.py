@@ -9,6 +9,7 @@ from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, Length
 
 from registry.services.webhooks import events
+from web.choices import options
 from web.forms import FILLED_IN
 from web.listing_form import CheckboxesField
 
@@ -26,7 +27,7 @@ DELIVERY_STATES = {"pending": _l("Waiting"), "delivered": _l("Delivered"), "fail
 class WebhookForm(FlaskForm):
     url = URLField(_l("Address (URL)"), validators=[FILLED_IN, Length(max=2000)],
                    description=_l("Where the registry posts events, such as https://hooks.gemeente.example/appstore."))
-    events = CheckboxesField(_l("Events"), choices=list(EVENT_LABELS.items()),
+    events = CheckboxesField(_l("Events"), choices=options(EVENT_LABELS),
                              validators=[DataRequired(_l("Choose at least one event."))])
     description = StringField(_l("What receives them?"), validators=[Length(max=200)],
                               description=_l("For example: our CMDB."))

@@ -16,6 +16,7 @@ from registry.services.namespaces import MODES
 from registry.transactions import rollback
 from web import web
 from web.auth import safe_next, signed_in, signed_in_user
+from web.choices import options
 from web.environment_forms import ArchiveEnvironmentForm, EnvironmentForm
 from web.labels import NAMESPACE_MODES, STAGES
 from web.views.environments import PREFIX
@@ -28,11 +29,11 @@ def _managing(slug: str) -> LandscapeService:
 
 
 def _choices(form: EnvironmentForm, landscape: LandscapeService, slug: str, name: str | None) -> None:
-    form.stage.choices = [(s, STAGES[s]) for s in ENVIRONMENT_STAGES]
-    form.profile.choices = landscape.profiles()
-    form.promote_from.choices = [("", _("None"))] + [
-        (e.name, e.name) for e in landscape.environments(slug) if e.name != name]
-    form.namespace_mode.choices = [(m, NAMESPACE_MODES[m]) for m in MODES]
+    form.stage.choices = options((s, STAGES[s]) for s in ENVIRONMENT_STAGES)
+    form.profile.choices = options(landscape.profiles())
+    form.promote_from.choices = options(
+        ((e.name, e.name) for e in landscape.environments(slug) if e.name != name), empty=_("None"))
+    form.namespace_mode.choices = options((m, NAMESPACE_MODES[m]) for m in MODES)
 
 
 def _page(form: EnvironmentForm, slug: str, environment: Environment | None, error: str | None = None) -> str:

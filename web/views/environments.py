@@ -21,6 +21,7 @@ from registry.services.membership import MANAGERS, OrganisationAccess
 from registry.validation import parsed
 from web import web
 from web.auth import signed_in, signed_in_user
+from web.choices import options
 from web.environment_forms import ConfigValuesForm, field_names
 from web.forms import PlanForm, RecordPlanForm
 from web.plan_texts import plan_problems
@@ -86,6 +87,6 @@ def record_plan(slug: str, env: str, plan_id: int) -> Response:
 
 def _render_environment(landscape: LandscapeService, slug: str, env: str, role: str, form: PlanForm) -> str:
     overview = landscape.overview(slug, env)
-    form.app.choices = [("", _("Choose an app"))] + overview.apps
+    form.app.choices = options(overview.apps, empty=_("Choose an app"))
     return render_template("environment.html", overview=overview, environment=overview.environment,
                            form=form, may_record=role in MANAGERS)

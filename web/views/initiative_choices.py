@@ -17,6 +17,7 @@ from registry.services.initiatives import InitiativeService
 from registry.services.membership import OrganisationAccess
 from web import web
 from web.auth import signed_in, signed_in_user
+from web.choices import organisation_options
 from web.initiative_forms import BallotForm, CloseBallotForm, MergeForm, line_list
 from web.views.initiatives import act, curator_organisation, steering_organisations
 
@@ -27,7 +28,7 @@ def open_ballot(raw: str) -> Response:
     number = initiative_number(raw)
     initiative = InitiativeService(request_session()).get(number)
     form = BallotForm()
-    form.organisation.choices = [(o.slug, o.name) for o in steering_organisations(signed_in_user(), initiative)]
+    form.organisation.choices = organisation_options(steering_organisations(signed_in_user(), initiative))
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
         act(lambda: Ballots(request_session()).open(number, (form.question.data or "").strip(),

@@ -25,6 +25,7 @@ from registry.validation import parsed
 from sdk.manifest import LAYERS
 from web import web
 from web.auth import current_user, signed_in, signed_in_user
+from web.choices import SelectChoice, options, organisation_options
 from web.initiative_forms import (
     BallotForm,
     CloseBallotForm,
@@ -59,10 +60,10 @@ def initiative_page(raw: str) -> str:
                   tuple(initiative.tagged("provides") + initiative.tagged("uses")), initiative.id)
     alike, apps = InitiativeMatches(session).find(draft)
     user = current_user()
-    mine = [(o.slug, o.name) for o in managed_organisations(user)] if user else []
+    mine = organisation_options(managed_organisations(user)) if user else []
     join_form, vote_form = JoinForm(), VoteForm()
     join_form.organisation.choices = vote_form.organisation.choices = mine
-    join_form.role.choices = [(role, labels()["initiative_role"][role]) for role in JOINING_ROLES]
+    join_form.role.choices = options((role, labels()["initiative_role"][role]) for role in JOINING_ROLES)
     solutions = Solutions(session)
     solution_form = SolutionForm()
     solution_form.app.choices = _offerable(solutions) if user else []
@@ -78,7 +79,7 @@ def new_initiative() -> str | Response | tuple[str, int]:
     """Start an initiative; before it is saved, the initiatives and apps it looks like are shown."""
     user = signed_in_user()
     form = InitiativeForm()
-    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(user) if o.kind in STARTERS]
+    form.organisation.choices = organisation_options(o for o in managed_organisations(user) if o.kind in STARTERS)
     if not form.organisation.choices:
         return render_template("initiative_form.html", form=None), 403
     if not form.validate_on_submit():
@@ -104,8 +105,8 @@ def new_initiative() -> str | Response | tuple[str, int]:
 def join_initiative(raw: str) -> Response:
     number = initiative_number(raw)
     form = JoinForm()
-    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(signed_in_user())]
-    form.role.choices = [(role, role) for role in JOINING_ROLES]
+    form.organisation.choices = organisation_options(managed_organisations(signed_in_user()))
+    form.role.choices = options((role, role) for role in JOINING_ROLES)
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
         act(lambda: Participation(request_session()).join(number, caller.organisation, form.role.data, caller),
@@ -122,8 +123,8 @@ def vote(raw: str, ballot_id: int) -> Response:
     ballots = Ballots(request_session())
     ballot = ballots.get(number, initiative_number(str(ballot_id), "ballot"))
     form = VoteForm()
-    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(signed_in_user())]
-    form.proposal.choices = [(p, p) for p in ballot.proposals]
+    form.organisation.choices = organisation_options(managed_organisations(signed_in_user()))
+    form.proposal.choices = options((p, p) for p in ballot.proposals)
     if form.validate():
         caller = OrganisationAccess(request_session(), signed_in_user()).caller(form.organisation.data)
         act(lambda: ballots.vote(number, ballot.id, caller.organisation, form.proposal.data,
@@ -151,9 +152,10 @@ def attach_solution(raw: str) -> Response:
     return redirect(url_for("web.initiative_page", raw=number, _anchor="solutions"))
 
 
-def _offerable(solutions: Solutions) -> list[tuple[str, str]]:
+def _offerable(solutions: Solutions) -> list[SelectChoice]:
     """The signed-in person's organisations' published apps, as choices."""
-    return [(a.slug, a.name) for a in solutions.offerable([o.id for o in managed_organisations(signed_in_user())])]
+    organisations = [o.id for o in managed_organisations(signed_in_user())]
+    return options((a.slug, a.name) for a in solutions.offerable(organisations))
 
 
 def steering_organisations(user: User | None, initiative: Initiative) -> list[Organisation]:
@@ -173,7 +175,7 @@ def _steering_forms(user: User | None, initiative: Initiative) -> dict[str, obje
     """The forms for those who steer the initiative (ballots) and for curators (merge)."""
     steering = steering_organisations(user, initiative)
     ballot_form = BallotForm()
-    ballot_form.organisation.choices = [(o.slug, o.name) for o in steering]
+    ballot_form.organisation.choices = organisation_options(steering)
     close_form = CloseBallotForm(organisation=steering[0].slug if steering else "")
     return {"ballot_form": ballot_form, "close_form": close_form if steering else None,
             "merge_form": MergeForm(meta={"csrf": False}) if curator_organisation(user) else None}

@@ -12,6 +12,7 @@ from registry.errors import RegistryError
 from registry.services.membership import OrganisationAccess, managed_organisations
 from web import web
 from web.auth import signed_in, signed_in_user
+from web.choices import organisation_options
 from web.forms import PublishForm
 from web.presenters import verdicts
 from web.upload_result import published_message, template_values
@@ -22,7 +23,7 @@ from web.upload_result import published_message, template_values
 def publish() -> str | Response | tuple[str, int]:
     user = signed_in_user()
     form = PublishForm()
-    form.organisation.choices = [(o.slug, o.name) for o in managed_organisations(user)]
+    form.organisation.choices = organisation_options(managed_organisations(user))
     if not form.organisation.choices:
         return render_template("publish.html", form=None), 403
     if not form.validate_on_submit():
