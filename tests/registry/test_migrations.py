@@ -175,8 +175,9 @@ def test_upgrade_notes_on_each_app_the_profiles_its_offered_release_runs_on(data
                                                "summary": "s", "license": "EUPL-1.2", "latest_version": "2.0.0"})
             conn.execute(tables["artifact"].insert(), {"sha256": "a" * 64, "size": 1, "filename": "a.tar.gz"})
             conn.execute(tables["release"].insert(), [
-                {"id": i, "app_id": 1, "version": version, "manifest": {}, "license": "EUPL-1.2", "license_kind": "open",
-                 "artifact_sha256": "a" * 64, "published_by": 1} for i, version in ((1, "1.0.0"), (2, "2.0.0"))])
+                {"id": i, "app_id": 1, "version": version, "manifest": {}, "license": "EUPL-1.2",
+                 "license_kind": "open", "artifact_sha256": "a" * 64, "published_by": 1}
+                for i, version in ((1, "1.0.0"), (2, "2.0.0"))])
             profiles, verdicts = tables["platform_profile"], tables["compatibility"]
             conn.execute(profiles.insert(), [{"id": i, "slug": slug, "name": slug, "source": ""}
                                              for i, slug in enumerate(("haven", "vng-cloud", "oud"), start=1)])
