@@ -15,6 +15,7 @@ newest); the other roles keep every version too, which costs little and lets
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -103,6 +104,9 @@ class SignedRepository:
         self.store = store
         self.keys = keys
         self.clock = clock
+        # Blobs written in this unit of work, by sha256: bins with equal content (all empty ones
+        # of a version, at init or a re-sign) are stored once.
+        self._written: set[str] = set()
 
     # Reading
 
@@ -212,7 +216,7 @@ class SignedRepository:
 
         Signed by the root key the clients trust now (``old_root``) and, when the
         root key itself is replaced, by the new one too, as the spec requires.
-        The online roles are then signed again with the keys root names."""
+        Snapshot and timestamp are then signed again with the keys root names."""
         root = self.current("root")
         for keyid in list(root.signed.roles[role].keyids):
             root.signed.revoke_key(keyid, role)
@@ -221,8 +225,10 @@ class SignedRepository:
         root.signed.expires = self._expiry("root")
         signers = [old_root, new_signer] if role == "root" else [old_root]
         self._save(root, signers)
-        delegate = new_signer.public_key if role == "targets" else None
-        self._sign_snapshot_and_timestamp(self._resign_targets_and_bins(delegate))
+        # Targets and its bins are signed again only for a new targets key: the others sign
+        # nothing the targets key signed, and a new snapshot and timestamp carry their new keys.
+        self._sign_snapshot_and_timestamp(self._resign_targets_and_bins(new_signer.public_key) if role == "targets"
+                                          else {})
         return root
 
     def missing_targets(self) -> list[Target]:
@@ -299,8 +305,9 @@ class SignedRepository:
         for name in roles.get_roles():
             bin_ = Metadata(Targets(version=newest.get(name, 0) + 1, expires=self._expiry("targets"),
                                     targets=by_bin.get(name, {})))
-            self._save(bin_, [signer], role=name)
+            self._save(bin_, [signer], role=name, flush=False)
             versions[name] = bin_.signed.version
+        self.session.flush()
         return versions
 
     def _resign_targets_and_bins(self, delegate: Key | None = None) -> dict[str, int]:
@@ -313,8 +320,9 @@ class SignedRepository:
         if binned(targets):
             for name in targets.signed.delegations.succinct_roles.get_roles():
                 bin_ = self.current(name)
-                self._resign(bin_, name)
+                self._resign(bin_, name, flush=False)
                 versions[name] = bin_.signed.version
+            self.session.flush()
         return versions
 
     def _sign_snapshot_and_timestamp(self, signed: dict[str, int]) -> None:
@@ -333,20 +341,25 @@ class SignedRepository:
                                        snapshot_meta=MetaFile(version=snapshot_version)))
         self._save(timestamp, [self.keys.signer("timestamp")])
 
-    def _resign(self, metadata: Metadata, role: str) -> None:
+    def _resign(self, metadata: Metadata, role: str, flush: bool = True) -> None:
         metadata.signed.version += 1
         metadata.signed.expires = self._expiry(key_role(role))
-        self._save(metadata, [self.keys.signer(key_role(role))], role=role)
+        self._save(metadata, [self.keys.signer(key_role(role))], role=role, flush=flush)
 
-    def _save(self, metadata: Metadata, signers: list[Signer], role: str | None = None) -> None:
+    def _save(self, metadata: Metadata, signers: list[Signer], role: str | None = None, flush: bool = True) -> None:
         """Sign and store ``metadata`` as ``role`` (default its type; a bin's type is targets)."""
         metadata.signatures.clear()
         for signer in signers:
             metadata.sign(signer, append=True)
-        blob = self.store.write(BytesIO(metadata.to_bytes(SERIALIZER)))
+        document = metadata.to_bytes(SERIALIZER)
+        key = hashlib.sha256(document).hexdigest()
+        if key not in self._written:
+            self.store.write(BytesIO(document), expected=key)
+            self._written.add(key)
         self.session.add(SignedMetadata(role=role or metadata.signed.type, version=metadata.signed.version,
-                                        blob_sha256=blob.key, expires=metadata.signed.expires))
-        self.session.flush()  # a lost race shows here, as a unique violation
+                                        blob_sha256=key, expires=metadata.signed.expires))
+        if flush:  # the bins flush once, after the last
+            self.session.flush()  # a lost race shows here, as a unique violation
 
     def _expiry(self, role: str) -> datetime:
         return (self.clock() + LIFETIME[role]).replace(microsecond=0)
