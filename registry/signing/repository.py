@@ -81,9 +81,10 @@ def yanked_mark(file: TargetFile) -> bool:
     return bool((file.custom or {}).get("yanked"))
 
 
-def binned(targets: Metadata[Targets]) -> bool:
+def bins_of(targets: Metadata[Targets]) -> SuccinctRoles | None:
+    """The hashed bins ``targets`` delegates to; ``None`` for a repository made before bins."""
     delegated = targets.signed.delegations
-    return delegated is not None and delegated.succinct_roles is not None
+    return None if delegated is None else delegated.succinct_roles
 
 
 def _apply(change: Callable[[dict[str, TargetFile], Target], bool], listed: dict[str, TargetFile],
@@ -187,7 +188,7 @@ class SignedRepository:
         that delegates, a first version of each bin with what ``targets`` listed, a new snapshot and
         timestamp. The number of targets moved; ``None`` when it has bins already."""
         targets = self.current("targets")
-        if binned(targets):
+        if bins_of(targets) is not None:
             return None
         listed = list(targets.signed.targets.values())
         targets.signed.targets = {}
@@ -258,10 +259,11 @@ class SignedRepository:
     def listed_targets(self) -> dict[str, TargetFile]:
         """Every listed target, from targets or all its bins (reads every bin: for the CLI, not a publish)."""
         targets = self.current("targets")
-        if not binned(targets):
+        roles = bins_of(targets)
+        if roles is None:
             return targets.signed.targets
         listed: dict[str, TargetFile] = {}
-        for name in targets.signed.delegations.succinct_roles.get_roles():
+        for name in roles.get_roles():
             listed.update(self.current(name).signed.targets)
         return listed
 
@@ -271,13 +273,13 @@ class SignedRepository:
         """Apply ``change`` to the listing of each target, then sign the documents it changed: the bins
         of those targets (or, before the move to bins, ``targets``), snapshot and timestamp."""
         targets = self.current("targets")
-        if not binned(targets):
+        roles = bins_of(targets)
+        if roles is None:
             if not _apply(change, targets.signed.targets, changes):
                 return False
             self._resign(targets, "targets")
             self._sign_snapshot_and_timestamp({"targets": targets.signed.version})
             return True
-        roles = targets.signed.delegations.succinct_roles
         by_bin: dict[str, list[Target]] = defaultdict(list)
         for target in changes:
             by_bin[roles.get_role_for_target(target.path)].append(target)
@@ -293,7 +295,8 @@ class SignedRepository:
 
     def _create_bins(self, targets: Metadata[Targets], files: Iterable[TargetFile]) -> dict[str, int]:
         """Sign every bin ``targets`` delegates to, holding ``files``; the version signed of each."""
-        roles = targets.signed.delegations.succinct_roles
+        roles = bins_of(targets)
+        assert roles is not None, "delegations are set before the bins are made"
         by_bin: dict[str, dict[str, TargetFile]] = defaultdict(dict)
         for file in files:
             by_bin[roles.get_role_for_target(file.path)][file.path] = file
@@ -313,12 +316,13 @@ class SignedRepository:
     def _resign_targets_and_bins(self, delegate: Key | None = None) -> dict[str, int]:
         """Sign targets again (delegating to ``delegate``'s key when given) and every bin with it."""
         targets = self.current("targets")
-        if delegate is not None and binned(targets):
+        roles = bins_of(targets)
+        if delegate is not None and roles is not None:
             targets.signed.delegations = delegations(delegate)
         self._resign(targets, "targets")
         versions = {"targets": targets.signed.version}
-        if binned(targets):
-            for name in targets.signed.delegations.succinct_roles.get_roles():
+        if roles is not None:
+            for name in roles.get_roles():
                 bin_ = self.current(name)
                 self._resign(bin_, name, flush=False)
                 versions[name] = bin_.signed.version
