@@ -117,14 +117,17 @@ def test_a_publish_signs_one_bin_and_a_yank_marks_it_there(app: Flask, client: F
     listed.verify_length_and_hashes(newer)
 
 
-def test_refresh_lists_a_release_whose_signing_failed(app: Flask, client: FlaskClient, token: str) -> None:
+@pytest.mark.parametrize("lost", ["targets", "snapshot"])  # before the bin is signed, or between it and snapshot
+def test_refresh_lists_a_release_whose_signing_failed(app: Flask, client: FlaskClient, token: str, lost: str) -> None:
     tuf_init(app)
     keys = Path(app.config["TUF_KEY_DIR"])
-    (keys / "targets.pem").rename(keys / "aside.pem")
+    before = current_snapshot(client)
+    (keys / f"{lost}.pem").rename(keys / "aside.pem")
     assert publish(client, token, factories.package()).status_code == 201  # published all the same
     path = "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"
     assert signed_target(client, path) is None
-    (keys / "aside.pem").rename(keys / "targets.pem")
+    assert current_snapshot(client) == before  # a bin signed without its snapshot is not kept
+    (keys / "aside.pem").rename(keys / f"{lost}.pem")
     assert "Listed 1 release(s)" in admin(app, "tuf", "refresh")
     assert signed_target(client, path) is not None
 
