@@ -10,7 +10,7 @@ from registry.cli_context import command_app
 from registry.errors import ConfigurationError
 from registry.extensions import SIGNING
 from registry.signing import BIN_COUNT, ONLINE_ROLES, ROLES
-from registry.signing.repository import SignedRepository
+from registry.signing.repository import SignedRepository, bins_of
 from registry.signing.updates import Signing
 
 root_key_option = click.option(
@@ -112,5 +112,10 @@ def tuf_status(ctx: click.Context) -> None:
             signed = repository.current(role).signed
             key = "key present" if signing.keys.has(role) else ("offline" if role == "root" else "KEY MISSING")
             click.echo(f"{role:<10} version {signed.version:<6} expires {signed.expires:%Y-%m-%d %H:%M} UTC  {key}")
+        bins = bins_of(repository.current("targets"))
+        if bins is None:
+            click.echo("targets lists every release itself: `appstore-registry tuf refresh` moves them to hashed bins.")
+        else:
+            click.echo(f"{'bins':<10} {bins.number_of_bins} hashed bins, signed with the targets key")
 
     signing.update(show)

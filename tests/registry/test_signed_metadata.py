@@ -282,7 +282,9 @@ def test_a_repository_made_before_bins_keeps_working_and_moves_to_them(app: Flas
     before = ngclient(client, tmp_path)  # a client that has seen the old layout ...
     assert all(before.get_targetinfo(path) is not None for path in paths)
 
+    assert "tuf refresh` moves them to hashed bins" in admin(app, "tuf", "status")
     assert "Moved 2 target(s)" in admin(app, "tuf", "refresh")
+    assert f"bins       {BIN_COUNT} hashed bins" in admin(app, "tuf", "status")
     moved = document(client, "3.targets.json").signed
     assert moved.targets == {} and moved.delegations.succinct_roles.number_of_bins == BIN_COUNT
     after = ngclient(client, tmp_path)  # ... follows the move
