@@ -9,8 +9,8 @@ import click
 from registry.cli_context import command_app
 from registry.errors import ConfigurationError
 from registry.extensions import SIGNING
-from registry.signing import ONLINE_ROLES, ROLES
-from registry.signing.repository import SignedRepository
+from registry.signing import BIN_COUNT, ONLINE_ROLES, ROLES
+from registry.signing.repository import SignedRepository, bins_of
 from registry.signing.updates import Signing
 
 root_key_option = click.option(
@@ -79,8 +79,12 @@ def tuf_rotate(ctx: click.Context, role: str, root_key: Path | None, new_root_ke
 @click.pass_context
 def tuf_refresh(ctx: click.Context) -> None:
     """Sign again what is past half its lifetime (run daily if the registry may sit unread for a day),
-    and list the releases whose signing after publish failed."""
+    move a repository made before hashed bins to them, and list the releases whose signing after
+    publish or yank failed."""
     signing = _signing(ctx)
+    moved = signing.update(lambda repository: repository.move_to_bins() if repository.initialised() else None)
+    if moved is not None:
+        click.echo(f"Moved {moved} target(s) from targets to {BIN_COUNT} hashed bins; targets now delegates to them.")
     due = signing.refresh()
     click.echo(f"Signed again: {', '.join(due)}." if due else "Nothing was close to expiry.")
     missing = signing.update(lambda repository: repository.missing_targets() if repository.initialised() else [])
@@ -88,6 +92,10 @@ def tuf_refresh(ctx: click.Context) -> None:
         signing.update(lambda repository: repository.add_targets(missing))
         click.echo(f"Listed {len(missing)} release(s) that were not signed yet: "
                    f"{', '.join(t.path for t in missing)}")
+    unmarked = signing.update(lambda repository: repository.unmarked_yanks() if repository.initialised() else [])
+    if unmarked:
+        signing.update(lambda repository: repository.mark_yanked(unmarked))
+        click.echo(f"Marked {len(unmarked)} yanked release(s): {', '.join(t.path for t in unmarked)}")
 
 
 @tuf.command("status")
@@ -104,5 +112,10 @@ def tuf_status(ctx: click.Context) -> None:
             signed = repository.current(role).signed
             key = "key present" if signing.keys.has(role) else ("offline" if role == "root" else "KEY MISSING")
             click.echo(f"{role:<10} version {signed.version:<6} expires {signed.expires:%Y-%m-%d %H:%M} UTC  {key}")
+        bins = bins_of(repository.current("targets"))
+        if bins is None:
+            click.echo("targets lists every release itself: `appstore-registry tuf refresh` moves them to hashed bins.")
+        else:
+            click.echo(f"{'bins':<10} {bins.number_of_bins} hashed bins, signed with the targets key")
 
     signing.update(show)

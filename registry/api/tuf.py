@@ -1,9 +1,10 @@
 """The registry's signed metadata for clients that verify what they download (TUF).
 
 Served under one prefix with the spec's names: ``<version>.root.json``,
-``<version>.targets.json``, ``<version>.snapshot.json`` (consistent snapshots)
-and ``timestamp.json``. Signed documents need no authentication; a client
-trusts them because of their signatures, never because of where they came from.
+``<version>.targets.json``, ``<version>.bins-<hex>.json`` (the hashed bins targets
+delegates to), ``<version>.snapshot.json`` (consistent snapshots) and ``timestamp.json``.
+Signed documents need no authentication; a client trusts them because of their
+signatures, never because of where they came from.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ TIMESTAMP = "timestamp.json"
 
 @api.get("/tuf/<name>")
 @operation("getSignedMetadata", tag="catalogue",
-           summary="Signed TUF metadata: <version>.root.json, <version>.targets.json, <version>.snapshot.json, "
-                   "timestamp.json.",
+           summary="Signed TUF metadata: <version>.root.json, <version>.targets.json, <version>.bins-<hex>.json, "
+                   "<version>.snapshot.json, timestamp.json.",
            answers={200: Answer("The signed document, exactly as signed.")},
            problems={404: "No such document, or the registry signs no metadata yet."})
 def get_signed_metadata(name: str) -> Response:

@@ -58,8 +58,15 @@ class Signing:
 
     def sign_release(self, app_id: str, version: str) -> bool:
         """List one release's package (when the registry signs at all); whether anything changed."""
+        return self._sign_one(app_id, version, SignedRepository.add_targets)
 
-        def add(repository: SignedRepository) -> bool:
+    def sign_yank(self, app_id: str, version: str) -> bool:
+        """Mark one release's package as yanked in its bin; whether anything changed."""
+        return self._sign_one(app_id, version, SignedRepository.mark_yanked)
+
+    def _sign_one(self, app_id: str, version: str,
+                  change: Callable[[SignedRepository, list[Target]], bool]) -> bool:
+        def sign(repository: SignedRepository) -> bool:
             if not repository.initialised():
                 return False
             found = repository.session.execute(
@@ -69,9 +76,9 @@ class Signing:
             if found is None:
                 return False
             repository.refresh()
-            return repository.add_targets([Target(target_path(app_id, version), found.size, found.sha256)])
+            return change(repository, [Target(target_path(app_id, version), found.size, found.sha256)])
 
-        return self.update(add)
+        return self.update(sign)
 
     def refresh(self) -> list[str]:
         """Re-sign what is close to expiry (when the registry signs at all)."""
@@ -79,7 +86,7 @@ class Signing:
 
 
 class SignedTargetsListener:
-    """Lists each published release in the signed targets, once the release is committed."""
+    """Lists each published release in the signed targets, and marks each yanked one, once committed."""
 
     def __init__(self, signing: Signing) -> None:
         self.signing = signing
@@ -87,3 +94,7 @@ class SignedTargetsListener:
     @hookimpl
     def appstore_release_published(self, event: ReleaseEvent) -> None:
         self.signing.sign_release(event.app_id, event.version)
+
+    @hookimpl
+    def appstore_release_yanked(self, event: ReleaseEvent) -> None:
+        self.signing.sign_yank(event.app_id, event.version)

@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from securesystemslib.signer import Signer
 from sqlalchemy import select
-from tuf.api.metadata import Metadata, Root
+from tuf.api.metadata import Metadata, Root, TargetFile, Targets
 from tuf.ngclient import Updater
 
 from registry.cli import main
@@ -21,6 +22,7 @@ from registry.db import database
 from registry.extensions import CLOCK, SIGNING, STORE
 from registry.models import SignedMetadata, utcnow
 from registry.services.fsck import fsck
+from registry.signing import BIN_COUNT
 from registry.signing.repository import SignedRepository, Target
 from registry.signing.updates import Signing
 from tests import factories
@@ -48,10 +50,19 @@ def document(client: FlaskClient, name: str) -> Metadata:
     return Metadata.from_bytes(response.get_data())
 
 
-def signed_targets(client: FlaskClient) -> dict:
+def current_snapshot(client: FlaskClient) -> dict[str, int]:
+    """The version of each document the newest snapshot names, by role."""
     snapshot_version = document(client, "timestamp.json").signed.snapshot_meta.version
-    targets_version = document(client, f"{snapshot_version}.snapshot.json").signed.meta["targets.json"].version
-    return document(client, f"{targets_version}.targets.json").signed.targets
+    meta = document(client, f"{snapshot_version}.snapshot.json").signed.meta
+    return {name.removesuffix(".json"): file.version for name, file in meta.items()}
+
+
+def signed_target(client: FlaskClient, path: str) -> TargetFile | None:
+    """What the newest signed metadata lists for ``path``, through the bin ``targets`` delegates it to."""
+    versions = current_snapshot(client)
+    targets = document(client, f"{versions['targets']}.targets.json")
+    role = targets.signed.delegations.succinct_roles.get_role_for_target(path)
+    return document(client, f"{versions[role]}.{role}.json").signed.targets.get(path)
 
 
 def test_a_registry_without_tuf_init_says_how_to_start(client: FlaskClient, token: str) -> None:
@@ -71,37 +82,54 @@ def test_init_makes_private_keys_and_lists_releases_published_before(app: Flask,
         assert stat.S_IMODE((keys / f"{role}.pem").stat().st_mode) == 0o600
     root = document(client, "1.root.json")
     root.verify_delegate("root", root)  # signed by its own root key
-    targets = signed_targets(client)
-    listed = targets["packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"]
+    listed = signed_target(client, "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz")
+    assert listed is not None
     listed.verify_length_and_hashes(archive)
+    assert document(client, "1.targets.json").signed.targets == {}  # it delegates every target to a bin
+    assert len(current_snapshot(client)) == 1 + BIN_COUNT
     assert client.get(f"{TUF}/2.root.json").status_code == 404
     assert client.get(f"{TUF}/../root.json").status_code == 404
 
 
-def test_each_publish_adds_a_target_and_a_yank_keeps_it(app: Flask, client: FlaskClient, token: str) -> None:
+def test_a_publish_signs_one_bin_and_a_yank_marks_it_there(app: Flask, client: FlaskClient, token: str) -> None:
     tuf_init(app)
-    before = document(client, "timestamp.json").signed.version
+    before = current_snapshot(client)
+    timestamp = document(client, "timestamp.json").signed.version
     newer = factories.package(factories.manifest(version="1.5.0"))
     assert publish(client, token, newer).status_code == 201
-    assert document(client, "timestamp.json").signed.version == before + 1
+    assert document(client, "timestamp.json").signed.version == timestamp + 1
     path = "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.5.0.tar.gz"
-    signed_targets(client)[path].verify_length_and_hashes(newer)
+    listed = signed_target(client, path)
+    assert listed is not None
+    listed.verify_length_and_hashes(newer)
+    own_bin = document(client, "1.targets.json").signed.delegations.succinct_roles.get_role_for_target(path)
+    after = current_snapshot(client)
+    assert {role for role in after if after[role] != before[role]} == {own_bin}  # targets is not signed again
+    assert after[own_bin] == before[own_bin] + 1
+
     yanked = client.post("/api/v1/apps/zaakafhandelcomponent/releases/1.5.0/yank", json={"reason": "broken"},
                          headers={"Authorization": f"Bearer {token}"})
     assert yanked.status_code == 200
-    assert path in signed_targets(client)
+    marked = current_snapshot(client)
+    assert {role for role in marked if marked[role] != after[role]} == {own_bin}
+    listed = signed_target(client, path)
+    assert listed is not None and listed.custom == {"yanked": True}  # still downloadable, so still signed
+    listed.verify_length_and_hashes(newer)
 
 
-def test_refresh_lists_a_release_whose_signing_failed(app: Flask, client: FlaskClient, token: str) -> None:
+@pytest.mark.parametrize("lost", ["targets", "snapshot"])  # before the bin is signed, or between it and snapshot
+def test_refresh_lists_a_release_whose_signing_failed(app: Flask, client: FlaskClient, token: str, lost: str) -> None:
     tuf_init(app)
     keys = Path(app.config["TUF_KEY_DIR"])
-    (keys / "targets.pem").rename(keys / "aside.pem")
+    before = current_snapshot(client)
+    (keys / f"{lost}.pem").rename(keys / "aside.pem")
     assert publish(client, token, factories.package()).status_code == 201  # published all the same
     path = "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"
-    assert path not in signed_targets(client)
-    (keys / "aside.pem").rename(keys / "targets.pem")
+    assert signed_target(client, path) is None
+    assert current_snapshot(client) == before  # a bin signed without its snapshot is not kept
+    (keys / "aside.pem").rename(keys / f"{lost}.pem")
     assert "Listed 1 release(s)" in admin(app, "tuf", "refresh")
-    assert path in signed_targets(client)
+    assert signed_target(client, path) is not None
 
 
 def test_a_key_from_the_environment_wins_over_the_file(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,8 +182,9 @@ def test_the_metadata_lives_in_an_s3_store_too(tmp_path: Path, sqlite_schema_url
         token = add_organisation(s3_app, "dimpact")
         archive = factories.package()
         assert publish(s3_client, token, archive).status_code == 201
-        signed_targets(s3_client)["packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"] \
-            .verify_length_and_hashes(archive)
+        listed = signed_target(s3_client, "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz")
+        assert listed is not None
+        listed.verify_length_and_hashes(archive)
     finally:
         database(s3_app).dispose()
 
@@ -190,16 +219,12 @@ def test_servers_signing_at_once_lose_no_target(app: Flask) -> None:
         thread.join()
     assert failures == []
     with database(app).session() as session:
-        targets = SignedRepository(session, app.extensions[STORE], signing.keys).current("targets").signed.targets
+        targets = SignedRepository(session, app.extensions[STORE], signing.keys).listed_targets()
     assert {f"packages/app{n}/app{n}-1.0.0.tar.gz" for n in range(1, 5)} <= set(targets)
 
 
-def test_a_client_verifies_the_chain_with_ngclient(app: Flask, client: FlaskClient, token: str,
-                                                  tmp_path: Path) -> None:
-    """The served documents are what python-tuf's own client accepts (through the test client)."""
-    tuf_init(app)
-    assert publish(client, token, factories.package()).status_code == 201
-
+def ngclient(client: FlaskClient, folder: Path) -> Updater:
+    """python-tuf's own client, reading the registry through the test client; pinned on first use."""
     from tuf.api.exceptions import DownloadHTTPError
     from tuf.ngclient import fetcher
 
@@ -210,7 +235,64 @@ def test_a_client_verifies_the_chain_with_ngclient(app: Flask, client: FlaskClie
                 raise DownloadHTTPError("not found", response.status_code)
             return iter([response.get_data()])
 
-    updater = Updater(str(tmp_path), "http://registry/api/v1/tuf/", fetcher=Fetcher(),
-                      bootstrap=client.get(f"{TUF}/1.root.json").get_data())
+    bootstrap = None if (folder / "root.json").exists() else client.get(f"{TUF}/1.root.json").get_data()
+    updater = Updater(str(folder), "http://registry/api/v1/tuf/", fetcher=Fetcher(), bootstrap=bootstrap)
     updater.refresh()
-    assert updater.get_targetinfo("packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz") is not None
+    return updater
+
+
+def test_a_client_verifies_the_chain_with_ngclient(app: Flask, client: FlaskClient, token: str,
+                                                  tmp_path: Path) -> None:
+    """The served documents are what python-tuf's own client accepts, following targets to the bin."""
+    tuf_init(app)
+    assert publish(client, token, factories.package()).status_code == 201
+    path = "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.4.0.tar.gz"
+    assert ngclient(client, tmp_path).get_targetinfo(path) is not None
+    assert list(tmp_path.glob("bins-*.json"))  # the delegated bin, verified and kept
+    admin(app, "tuf", "rotate", "targets")  # a new key for targets signs the bins too
+    assert ngclient(client, tmp_path).get_targetinfo(path) is not None
+
+
+def init_before_bins(repository: SignedRepository, root_signer: Signer) -> None:
+    """Version 1 of each role as `tuf init` made them before hashed bins: targets lists every release."""
+    root = Metadata(Root(expires=repository._expiry("root"), consistent_snapshot=True))
+    root.signed.add_key(root_signer.public_key, "root")
+    for role in ("targets", "snapshot", "timestamp"):
+        root.signed.add_key(repository.keys.signer(role).public_key, role)
+    repository._save(root, [root_signer])
+    targets = Metadata(Targets(expires=repository._expiry("targets"),
+                               targets={t.path: t.file() for t in repository.published_targets()}))
+    repository._save(targets, [repository.keys.signer("targets")])
+    repository._sign_snapshot_and_timestamp({"targets": 1})
+
+
+def test_a_repository_made_before_bins_keeps_working_and_moves_to_them(app: Flask, client: FlaskClient,
+                                                                       token: str, tmp_path: Path) -> None:
+    first = factories.package()
+    assert publish(client, token, first).status_code == 201
+    signing: Signing = app.extensions[SIGNING]
+    for role in ("targets", "snapshot", "timestamp"):
+        signing.keys.create(role)
+    root = signing.keys.create("root")
+    signing.update(lambda repository: init_before_bins(repository, root))
+    second = factories.package(factories.manifest(version="1.5.0"))
+    assert publish(client, token, second).status_code == 201  # signed in targets, as before
+    paths = [f"packages/zaakafhandelcomponent/zaakafhandelcomponent-{v}.tar.gz" for v in ("1.4.0", "1.5.0")]
+    assert set(document(client, "2.targets.json").signed.targets) == set(paths)
+    before = ngclient(client, tmp_path)  # a client that has seen the old layout ...
+    assert all(before.get_targetinfo(path) is not None for path in paths)
+
+    assert "tuf refresh` moves them to hashed bins" in admin(app, "tuf", "status")
+    assert "Moved 2 target(s)" in admin(app, "tuf", "refresh")
+    assert f"bins       {BIN_COUNT} hashed bins" in admin(app, "tuf", "status")
+    moved = document(client, "3.targets.json").signed
+    assert moved.targets == {} and moved.delegations.succinct_roles.number_of_bins == BIN_COUNT
+    after = ngclient(client, tmp_path)  # ... follows the move
+    for path, archive in zip(paths, (first, second), strict=True):
+        listed = after.get_targetinfo(path)
+        assert listed is not None
+        listed.verify_length_and_hashes(archive)
+    assert "Moved" not in admin(app, "tuf", "refresh")  # once
+    assert publish(client, token, factories.package(factories.manifest(version="1.6.0"))).status_code == 201
+    assert current_snapshot(client)["targets"] == 3  # a publish signs a bin now, not targets
+    assert ngclient(client, tmp_path).get_targetinfo(paths[0].replace("1.4.0", "1.6.0")) is not None

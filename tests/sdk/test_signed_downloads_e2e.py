@@ -83,6 +83,7 @@ def test_download_saves_the_signed_package_and_pins_the_root(appstore, registry,
     assert (tmp_path / f"{APP}-1.4.0.tar.gz").read_bytes() == archive
     assert "warning" not in done.stderr
     assert list((tmp_path / "trust").glob("*/root.json"))  # pinned on first use
+    assert list((tmp_path / "trust").glob("*/bins-*.json"))  # verified through the bin targets delegates to
 
 
 def test_trust_init_pins_a_root_handed_over(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
