@@ -1,10 +1,12 @@
-"""YAML 1.2 read at C speed: libyaml's scanner and parser, ruamel's composer and constructor.
+"""YAML 1.2 read at C speed: libyaml's scanner and parser, ruamel's nodes and constructor.
 
 ruamel's pure-Python scanner was about a third of the CPU of a publish. Here
-libyaml (through PyYAML's C binding) turns the text into events, and ruamel
-composes and constructs them exactly as it does its own: the YAML 1.2 resolver
-(``yes`` stays text, ``0644`` is 644), duplicate keys refused, ``max_depth``
-enforced by the composer, merge keys and aliases as before.
+libyaml (through PyYAML's C binding) turns the text into events; ``Reader``
+composes them into ruamel's nodes, tagged by ruamel's YAML 1.2 resolver
+(``yes`` stays text, ``0644`` is 644), and ruamel's safe constructor makes the
+data as it does its own: duplicate keys refused, merge keys and aliases as before.
+Anything deeper than ``max_depth``, an unknown alias and a collection that holds
+itself are left to ruamel, which refuses them in its words.
 
 The two scanners do not agree on everything. Where they may not, ``Unsuitable``
 is raised before anything is returned and the caller reads the text with
@@ -31,9 +33,8 @@ from collections.abc import Generator
 from typing import Any
 
 import yaml as libyaml
-from ruamel.yaml import events
-from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
@@ -80,74 +81,115 @@ def _block_scalar_differs(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _events(text: str) -> Generator[events.Event, None, None]:
-    """ruamel's events for libyaml's, or ``Unsuitable``."""
-    check_suitable(text)
-    event: Any
-    for event in libyaml.parse(text, Loader=libyaml.CSafeLoader):
-        kind = type(event)
-        if kind is libyaml.ScalarEvent:
-            if event.style in ("|", ">") and _block_scalar_differs(
-                    text, event.start_mark.index, event.end_mark.index):
-                raise Unsuitable
-            yield events.ScalarEvent(event.anchor, _tag(event.tag), event.implicit, event.value,
-                                     event.start_mark, event.end_mark, event.style or None)
-        elif kind is libyaml.MappingStartEvent:
-            yield events.MappingStartEvent(event.anchor, _tag(event.tag), event.implicit,
-                                           event.start_mark, event.end_mark, event.flow_style)
-        elif kind is libyaml.SequenceStartEvent:
-            yield events.SequenceStartEvent(event.anchor, _tag(event.tag), event.implicit,
-                                            event.start_mark, event.end_mark, event.flow_style)
-        elif kind is libyaml.MappingEndEvent:
-            yield events.MappingEndEvent(event.start_mark, event.end_mark)
-        elif kind is libyaml.SequenceEndEvent:
-            yield events.SequenceEndEvent(event.start_mark, event.end_mark)
-        elif kind is libyaml.AliasEvent:
-            yield events.AliasEvent(event.anchor, event.start_mark, event.end_mark)
-        elif kind is libyaml.DocumentStartEvent:
-            if event.version is not None:
-                raise Unsuitable
-            yield events.DocumentStartEvent(event.start_mark, event.end_mark, event.explicit)
-        elif kind is libyaml.DocumentEndEvent:
-            yield events.DocumentEndEvent(event.start_mark, event.end_mark, event.explicit)
-        elif kind is libyaml.StreamStartEvent:
-            yield events.StreamStartEvent(event.start_mark, event.end_mark)
-        elif kind is libyaml.StreamEndEvent:
-            yield events.StreamEndEvent(event.start_mark, event.end_mark)
+def _node_tag(tag: str | None) -> Tag | None:
+    """An explicit tag of the YAML core, or None to resolve (a lone ``!`` is resolved too)."""
+    return None if tag == "!" else _tag(tag)
 
 
-class EventLoader(Composer, SafeConstructor, VersionedResolver):
-    """ruamel's composer, safe constructor and YAML 1.2 resolver over libyaml's events.
-
-    It is its own parser (``check_event``, ``peek_event``, ``get_event``), as
-    ruamel's own C loader is. One per document stream.
-    """
+class Reader(SafeConstructor, VersionedResolver):
+    """Composes libyaml's events into ruamel's nodes and constructs them with ruamel's
+    safe constructor and YAML 1.2 resolver: what ruamel's composer does, without its
+    event objects and per-node bookkeeping. One per document stream."""
 
     def __init__(self, text: str, *, max_depth: int, allow_duplicate_keys: bool = False) -> None:
-        self._source = _events(text)
-        self._next: events.Event | None = None
+        self.text = text
         self.max_depth = max_depth
         self.allow_duplicate_keys = allow_duplicate_keys
-        Composer.__init__(self, loader=self)
         SafeConstructor.__init__(self, loader=self)
         VersionedResolver.__init__(self, version=None, loadumper=self)
-        self._parser = self._composer = self
 
-    def peek_event(self) -> Any:
-        if self._next is None:
-            self._next = next(self._source, None)
-        return self._next
+    @property
+    def processing_version(self) -> tuple[int, int]:
+        # YAML 1.2 always: a %YAML directive sends the text to ruamel alone. (ruamel looks
+        # the version up per scalar through its parser, which this reader has not.)
+        return (1, 2)
 
-    def check_event(self, *choices: Any) -> bool:
-        event = self.peek_event()
-        return event is not None and (not choices or isinstance(event, choices))
+    def nodes(self) -> Generator[Node | None, None, None]:
+        """The root node of each document (None for an empty one), or ``Unsuitable``."""
+        check_suitable(self.text)
+        anchors: dict[str, Node] = {}
+        stack: list[Node] = []  # the open collections
+        root: Node | None = None
+        event: Any
+        for event in libyaml.parse(self.text, Loader=libyaml.CSafeLoader):
+            kind = type(event)
+            node: Node | None = None
+            if kind is libyaml.ScalarEvent:
+                if event.style in ("|", ">") and _block_scalar_differs(
+                        self.text, event.start_mark.index, event.end_mark.index):
+                    raise Unsuitable
+                tag = _node_tag(event.tag) or self.resolve(ScalarNode, event.value, event.implicit)
+                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                  style=event.style or None, anchor=event.anchor)
+            elif kind is libyaml.MappingStartEvent or kind is libyaml.SequenceStartEvent:
+                if len(stack) + 1 >= self.max_depth:
+                    raise Unsuitable  # ruamel words the refusal
+                mapping = kind is libyaml.MappingStartEvent
+                shape = MappingNode if mapping else SequenceNode
+                tag = _node_tag(event.tag) or self.resolve(shape, None, event.implicit)
+                node = shape(tag, [], event.start_mark, None, flow_style=event.flow_style, anchor=event.anchor)
+            elif kind is libyaml.AliasEvent:
+                found = anchors.get(event.anchor)
+                if found is None or not stack or any(found is open_node for open_node in stack):
+                    raise Unsuitable  # an unknown alias, or a collection that holds itself
+                self._place(stack, found)
+                continue
+            elif kind is libyaml.MappingEndEvent or kind is libyaml.SequenceEndEvent:
+                closed = stack.pop()
+                closed.end_mark = event.end_mark
+                if not stack:
+                    root = closed
+                continue
+            elif kind is libyaml.DocumentStartEvent:
+                if event.version is not None:
+                    raise Unsuitable
+                anchors, root = {}, None
+                continue
+            elif kind is libyaml.DocumentEndEvent:
+                if event.explicit:
+                    raise Unsuitable
+                yield root
+                continue
+            else:
+                continue  # stream start and end
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            if isinstance(node, ScalarNode):
+                if not stack:
+                    root = node
+                else:
+                    self._place(stack, node)
+            else:
+                if stack:
+                    self._place(stack, node)
+                stack.append(node)
 
-    def get_event(self) -> Any:
-        event, self._next = self.peek_event(), None
-        return event
+    @staticmethod
+    def _place(stack: list[Node], node: Node) -> None:
+        """Put ``node`` in the innermost open collection: a mapping takes key, then value."""
+        parent = stack[-1]
+        if isinstance(parent, SequenceNode):
+            parent.value.append(node)
+        elif parent.value and parent.value[-1][1] is None:
+            parent.value[-1] = (parent.value[-1][0], node)
+        else:
+            parent.value.append((node, None))
 
-    def dispose(self) -> None:
-        self._source.close()
+    def documents(self) -> Generator[Any, None, None]:
+        """The data of each document."""
+        for node in self.nodes():
+            yield None if node is None else self.construct_document(node)
+
+    def single_node(self) -> Node | None:
+        """The root node of the only document, or ``Unsuitable`` (ruamel refuses a second)."""
+        found = list(self.nodes())
+        if len(found) > 1:
+            raise Unsuitable
+        return found[0] if found else None
+
+    def single_document(self) -> Any:
+        node = self.single_node()
+        return None if node is None else self.construct_document(node)
 
 
 #: What the fast path may raise besides ruamel's own errors: then ruamel alone reads the text.

@@ -57,11 +57,11 @@ def _loader(allow_duplicate_keys: bool = False) -> YAML:
     return yaml
 
 
-def _fast(text: str, allow_duplicate_keys: bool = False) -> libyaml_events.EventLoader | None:
-    """A loader over libyaml's events, or None where there is no libyaml."""
+def _fast(text: str, allow_duplicate_keys: bool = False) -> libyaml_events.Reader | None:
+    """A reader over libyaml's events, or None where there is no libyaml."""
     if not libyaml_events.AVAILABLE:
         return None
-    return libyaml_events.EventLoader(text, max_depth=MAX_DEPTH, allow_duplicate_keys=allow_duplicate_keys)
+    return libyaml_events.Reader(text, max_depth=MAX_DEPTH, allow_duplicate_keys=allow_duplicate_keys)
 
 
 #: Anything the fast path raises sends the text to ruamel alone, which decides and words the error.
@@ -73,9 +73,9 @@ def read_document(text: str, allow_duplicate_keys: bool = False) -> Any:
     """One YAML 1.2 document as data: through libyaml where the parsers agree, else
     ruamel alone (whose errors, ``YAMLError`` and ``RecursionError``, propagate)."""
     try:
-        loader = _fast(text, allow_duplicate_keys)
-        if loader is not None:
-            return loader.get_single_data()
+        reader = _fast(text, allow_duplicate_keys)
+        if reader is not None:
+            return reader.single_document()
     except _LEAVE_TO_RUAMEL:
         pass
     return _loader(allow_duplicate_keys).load(text)
@@ -86,8 +86,7 @@ def compose_document(text: str, max_depth: int = MAX_DEPTH) -> Node | None:
     (through libyaml where the parsers agree); ruamel's errors propagate."""
     try:
         if libyaml_events.AVAILABLE:
-            node: Node | None = libyaml_events.EventLoader(text, max_depth=max_depth).get_single_node()
-            return node
+            return libyaml_events.Reader(text, max_depth=max_depth).single_node()
     except _LEAVE_TO_RUAMEL:
         pass
     yaml = safe_yaml()
@@ -110,17 +109,12 @@ def _documents(text: str, limit: int | None) -> list[Any]:
         return found
 
     try:
-        loader = _fast(text)
-        if loader is not None:
-            return collect(_each_document(loader))
+        reader = _fast(text)
+        if reader is not None:
+            return collect(reader.documents())
     except _LEAVE_TO_RUAMEL:
         pass
     return collect(_loader().load_all(text))
-
-
-def _each_document(loader: libyaml_events.EventLoader) -> Iterator[Any]:
-    while loader.check_data():
-        yield loader.get_data()
 
 
 def _too_deep(path: str) -> Finding:

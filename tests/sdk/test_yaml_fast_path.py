@@ -80,8 +80,8 @@ def outcome(read: Any, text: str) -> Any:
 
 
 def test_typical_documents_take_the_fast_path_and_read_alike() -> None:
-    loader = libyaml_events.EventLoader(PUBLICCODE, max_depth=MAX_DEPTH)
-    assert loader.get_single_data() == ruamel_alone(PUBLICCODE)
+    reader = libyaml_events.Reader(PUBLICCODE, max_depth=MAX_DEPTH)
+    assert reader.single_document() == ruamel_alone(PUBLICCODE)
     assert read_document(PUBLICCODE)["localisation"]["localisationReady"] == "yes"  # YAML 1.2: text
     assert read_document(PUBLICCODE)["releaseDate"] == ruamel_alone(PUBLICCODE)["releaseDate"]
     assert load_yaml_stream(DEPLOY.encode(), "deploy/app.yaml") == (ruamel_alone(DEPLOY, every=True), [])
@@ -111,7 +111,7 @@ def test_where_the_scanners_disagree_ruamel_decides(text: str) -> None:
 def test_known_disagreements_are_sent_to_ruamel() -> None:
     for text in ("a:\n\tb: 1\n", "%YAML 1.1\n---\na: yes\n", "x: *a:\n", "- |-\n  x\n...\n"):
         with pytest.raises(libyaml_events.Unsuitable):
-            libyaml_events.EventLoader(text, max_depth=MAX_DEPTH).get_single_data()
+            libyaml_events.Reader(text, max_depth=MAX_DEPTH).single_document()
 
 
 def test_hostile_nesting_is_refused_as_too_deep_without_crashing() -> None:
@@ -164,9 +164,7 @@ def test_generated_documents_read_alike_both_ways() -> None:
         assert outcome(lambda t: documents_of(t, None), text) == outcome(
             lambda t: [d for d in ruamel_alone(t, every=True) if d is not None], text), text
         try:
-            loader = libyaml_events.EventLoader(text, max_depth=MAX_DEPTH)
-            while loader.check_data():
-                loader.get_data()
+            list(libyaml_events.Reader(text, max_depth=MAX_DEPTH).documents())
             fast += 1
         except Exception:
             pass
