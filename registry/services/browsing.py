@@ -1,15 +1,15 @@
 """Browsing the catalogue in the web store: a search with facets and their counts.
 
 Each facet counts the apps that match every *other* filter, so a person sees
-how many apps each choice would give (disjunctive faceting). Four queries per
+how many apps each choice would give (disjunctive faceting). Three queries per
 page, whatever the catalogue's size: the page of apps; one scan that counts
-the total and the layer, licence and publisher-kind facets at once with
-conditional sums; one grouped query for categories (a JSON array per app); and
-one scan for platform profiles (each app row says where its offered release
-runs, ``App.runs_on``, so neither the filter nor the count joins releases and
-verdicts). The ids of the page and
-the counts make an outline that the web store keeps per state of the catalogue; the page's
-apps and their publishers are read by id, in two queries.
+the total and the layer, licence, publisher-kind and platform facets at once
+with conditional sums (each app row says where its offered release runs,
+``App.runs_on``, so neither the platform filter nor its count joins releases
+and verdicts); and one grouped query for categories (a JSON array per app).
+The ids of the page and the counts make an outline that the web store keeps
+per state of the catalogue; the page's apps and their publishers are read by
+id, in two queries.
 """
 
 from __future__ import annotations
@@ -94,13 +94,13 @@ class BrowseService(CatalogueService):
         statement = self._ordered(wanted, query.sort, ranked)
         statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
         ids = tuple(self.session.scalars(statement))
-        total, layer, licence, kind = self._summary(query, filters, matched)
+        total, layer, licence, kind, profile = self._summary(query, filters, matched)
         facets = Facets(
             layer=layer,
             category=self._category_counts(query, filters, matched),
             publisher_kind=kind,
             license=licence,
-            profile=self._profile_counts(query, filters, matched),
+            profile=profile,
         )
         return BrowseOutline(ids, total, facets, self._suggestion(terms, total))
 
@@ -128,14 +128,19 @@ class BrowseService(CatalogueService):
 
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None
-    ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue]]:
-        """The total and the layer, licence and kind counts, from one scan of the apps."""
+    ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue], list[FacetValue]]:
+        """The total and the layer, licence, kind and platform counts, from one scan of the apps."""
         publisher = aliased(Organisation)
         licence = case((App.license_kind == OPEN, "open"), else_="proprietary")
+        profiles = self.session.execute(
+            select(PlatformProfileRecord.slug, PlatformProfileRecord.name)
+            .where(PlatformProfileRecord.status == PROFILE_ACTIVE).order_by(PlatformProfileRecord.name)
+        ).all()
         chosen = {
             "layer": in_layer(query.layer) if query.layer else None,
             "license": licence == query.license if query.license in LICENCE_KINDS else None,
             "kind": publisher.kind == filters.publisher_kind if filters.publisher_kind else None,
+            "profile": runs_on(filters.profile) if filters.profile else None,
         }
 
         def counted(facet: str | None, condition: Any) -> Any:
@@ -146,20 +151,18 @@ class BrowseService(CatalogueService):
         columns += [counted("layer", in_layer(layer)) for layer in LAYERS]
         columns += [counted("license", licence == kind) for kind in LICENCE_KINDS]
         columns += [counted("kind", publisher.kind == kind) for kind in ORGANISATION_KINDS]
+        columns += [counted("profile", runs_on(slug)) for slug, _ in profiles]
         statement = select(*columns).select_from(App).join(publisher, App.organisation_id == publisher.id)
-        # The layer, licence and kind filters live in the sums; the rest narrow the scan.
+        # The layer, licence, kind and platform filters live in the sums; the rest narrow the scan.
         base = replace(query, layer=None, license=_unfaceted_licence(query.license))
         row = [int(v or 0) for v in self.session.execute(
-            self._where(statement, base, replace(filters, publisher_kind=None), hits)).one()]
-        layers = row[1:1 + len(LAYERS)]
-        licences = row[1 + len(LAYERS):1 + len(LAYERS) + len(LICENCE_KINDS)]
-        kinds = row[1 + len(LAYERS) + len(LICENCE_KINDS):]
-        return (
-            row[0],
-            [FacetValue(v, n) for v, n in zip(LAYERS, layers, strict=True)],
-            [FacetValue(v, n) for v, n in zip(LICENCE_KINDS, licences, strict=True)],
-            [FacetValue(v, n) for v, n in zip(ORGANISATION_KINDS, kinds, strict=True) if n],
-        )
+            self._where(statement, base, replace(filters, publisher_kind=None, profile=None), hits)).one()]
+        counts = iter(row[1:])
+        layers = [FacetValue(v, next(counts)) for v in LAYERS]
+        licences = [FacetValue(v, next(counts)) for v in LICENCE_KINDS]
+        kinds = [FacetValue(v, n) for v in ORGANISATION_KINDS if (n := next(counts))]
+        platforms = [FacetValue(slug, next(counts), name) for slug, name in profiles]
+        return row[0], layers, licences, kinds, platforms
 
     def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
         dialect = self.session.get_bind().dialect.name
@@ -170,18 +173,6 @@ class BrowseService(CatalogueService):
                      .group_by(value).order_by(func.count(App.id).desc(), value).limit(30))
         statement = self._where(statement, replace(query, category=None), filters, hits)
         return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
-
-    def _profile_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
-        """How many apps run on each active profile, from one scan of the apps' ``runs_on``."""
-        profiles = self.session.execute(
-            select(PlatformProfileRecord.slug, PlatformProfileRecord.name)
-            .where(PlatformProfileRecord.status == PROFILE_ACTIVE).order_by(PlatformProfileRecord.name)
-        ).all()
-        if not profiles:
-            return []
-        statement = select(*(func.sum(case((runs_on(slug), 1), else_=0)) for slug, _ in profiles)).select_from(App)
-        counts = self.session.execute(self._where(statement, query, replace(filters, profile=None), hits)).one()
-        return [FacetValue(slug, int(n or 0), name) for (slug, name), n in zip(profiles, counts, strict=True)]
 
 
 def _unfaceted_licence(licence: str | None) -> str | None:

@@ -169,12 +169,13 @@ def refresh_latest_version(session: Session, app: App) -> None:
         offered = max(running or rows, key=lambda row: sort_key(row[0]))
         # The catalogue's licence facet follows the offered release; access is per release.
         app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
-    app.runs_on = runs_on_column(session.scalars(
-        select(PlatformProfileRecord.slug)
-        .join(CompatibilityRecord, CompatibilityRecord.profile_id == PlatformProfileRecord.id)
-        .join(Release, Release.id == CompatibilityRecord.release_id)
-        .where(Release.app_id == app.id, Release.version == app.latest_version,
-               CompatibilityRecord.compatible.is_(True))))
+    with session.no_autoflush:  # the app's new values go out in one UPDATE, after this read
+        app.runs_on = runs_on_column(session.scalars(
+            select(PlatformProfileRecord.slug)
+            .join(CompatibilityRecord, CompatibilityRecord.profile_id == PlatformProfileRecord.id)
+            .join(Release, Release.id == CompatibilityRecord.release_id)
+            .where(Release.app_id == app.id, Release.version == app.latest_version,
+                   CompatibilityRecord.compatible.is_(True))))
     SearchIndex(session).refresh(app)
 
 
