@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 from securesystemslib.signer import CryptoSigner
+from tuf.api.metadata import SuccinctRoles
 
 from registry.signing import ONLINE_ROLES
 from sdk.builder import build_package
@@ -136,14 +137,20 @@ def test_the_registry_runs_from_its_own_manifests_and_takes_its_own_package(
         assert release["links"]["self"].startswith(f"https://{HOSTNAME}/")  # APPSTORE_PUBLIC_URL
         download = requests.get(f"{server.api}/apps/gemeente-app-store/releases/{built.version}/package", timeout=30)
         assert download.status_code == 200 and download.content == built.path.read_bytes()
-        # Signed with the keys of the Secret: the timestamp by its key, the package among the targets by its.
+        # Signed with the keys of the Secret: the timestamp by its key, the package's bin by the targets key.
         keys = {role: key_id(pod["env"]["registry"][f"APPSTORE_TUF_KEY_{role.upper()}"]) for role in ONLINE_ROLES}
         timestamp = tuf_document(server, "timestamp.json")
         assert [s["keyid"] for s in timestamp["signatures"]] == [keys["timestamp"]]
         snapshot = tuf_document(server, f"{timestamp['signed']['meta']['snapshot.json']['version']}.snapshot.json")
         targets = tuf_document(server, f"{snapshot['signed']['meta']['targets.json']['version']}.targets.json")
         assert [s["keyid"] for s in targets["signatures"]] == [keys["targets"]]
-        assert f"packages/gemeente-app-store/gemeente-app-store-{built.version}.tar.gz" in targets["signed"]["targets"]
+        # targets hands the package to its hashed bin, which the same key signs.
+        path = f"packages/gemeente-app-store/gemeente-app-store-{built.version}.tar.gz"
+        bins = SuccinctRoles.from_dict(dict(targets["signed"]["delegations"]["succinct_roles"]))
+        name = bins.get_role_for_target(path)
+        package_bin = tuf_document(server, f"{snapshot['signed']['meta'][f'{name}.json']['version']}.{name}.json")
+        assert [s["keyid"] for s in package_bin["signatures"]] == [keys["targets"]]
+        assert path in package_bin["signed"]["targets"]
         metrics = requests.get(f"{server.url}/metrics", timeout=10)
         assert metrics.status_code == 200 and "appstore_publishes_total" in metrics.text
         server.kill()  # a graceful stop is tested elsewhere; here it would only take time
