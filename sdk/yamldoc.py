@@ -12,8 +12,8 @@ past repeated keys: each is an error, and the first value counts.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import MaxDepthExceededError
@@ -57,43 +57,40 @@ def _loader(allow_duplicate_keys: bool = False) -> YAML:
     return yaml
 
 
-def _fast(text: str, allow_duplicate_keys: bool = False) -> libyaml_events.Reader | None:
-    """A reader over libyaml's events, or None where there is no libyaml."""
-    if not libyaml_events.AVAILABLE:
-        return None
-    return libyaml_events.Reader(text, max_depth=MAX_DEPTH, allow_duplicate_keys=allow_duplicate_keys)
-
-
 #: Anything the fast path raises sends the text to ruamel alone, which decides and words the error.
 _LEAVE_TO_RUAMEL: tuple[type[BaseException], ...] = (YAMLError, RecursionError,
                                                    *libyaml_events.FAST_PATH_ERRORS)
+_Read = TypeVar("_Read")
+
+
+def _fast_or_ruamel(text: str, fast: Callable[[libyaml_events.Reader], _Read], ruamel: Callable[[], _Read],
+                    *, max_depth: int = MAX_DEPTH, allow_duplicate_keys: bool = False) -> _Read:
+    """``fast`` over libyaml's events where this machine has libyaml and the parsers agree on
+    ``text``, else ``ruamel`` (whose errors, ``YAMLError`` and ``RecursionError``, propagate)."""
+    if libyaml_events.AVAILABLE:
+        try:
+            return fast(libyaml_events.Reader(text, max_depth=max_depth, allow_duplicate_keys=allow_duplicate_keys))
+        except _LEAVE_TO_RUAMEL:
+            pass
+    return ruamel()
 
 
 def read_document(text: str, allow_duplicate_keys: bool = False) -> Any:
-    """One YAML 1.2 document as data: through libyaml where the parsers agree, else
-    ruamel alone (whose errors, ``YAMLError`` and ``RecursionError``, propagate)."""
-    try:
-        reader = _fast(text, allow_duplicate_keys)
-        if reader is not None:
-            return reader.single_document()
-    except _LEAVE_TO_RUAMEL:
-        pass
-    return _loader(allow_duplicate_keys).load(text)
+    """One YAML 1.2 document as data."""
+    return _fast_or_ruamel(text, libyaml_events.Reader.single_document,
+                           lambda: _loader(allow_duplicate_keys).load(text), allow_duplicate_keys=allow_duplicate_keys)
 
 
 def compose_document(text: str, max_depth: int = MAX_DEPTH) -> Node | None:
-    """The YAML 1.2 nodes of one document, whatever ``%YAML`` the text claims
-    (through libyaml where the parsers agree); ruamel's errors propagate."""
-    try:
-        if libyaml_events.AVAILABLE:
-            return libyaml_events.Reader(text, max_depth=max_depth).single_node()
-    except _LEAVE_TO_RUAMEL:
-        pass
-    yaml = safe_yaml()
-    yaml.version = (1, 2)
-    yaml.max_depth = max_depth
-    composed: Node | None = yaml.compose(text)
-    return composed
+    """The YAML 1.2 nodes of one document, whatever ``%YAML`` the text claims."""
+    def ruamel() -> Node | None:
+        yaml = safe_yaml()
+        yaml.version = (1, 2)
+        yaml.max_depth = max_depth
+        composed: Node | None = yaml.compose(text)
+        return composed
+
+    return _fast_or_ruamel(text, libyaml_events.Reader.single_node, ruamel, max_depth=max_depth)
 
 
 def _documents(text: str, limit: int | None) -> list[Any]:
@@ -108,13 +105,7 @@ def _documents(text: str, limit: int | None) -> list[Any]:
                     break
         return found
 
-    try:
-        reader = _fast(text)
-        if reader is not None:
-            return collect(reader.documents())
-    except _LEAVE_TO_RUAMEL:
-        pass
-    return collect(_loader().load_all(text))
+    return _fast_or_ruamel(text, lambda reader: collect(reader.documents()), lambda: collect(_loader().load_all(text)))
 
 
 def _too_deep(path: str) -> Finding:

@@ -174,6 +174,16 @@ ERROR_TEXTS = {
                             "organisation, or the manifest names another publisher."),
     "publish.version-exists": _l("Version %(version)s of %(app)s exists or existed; versions are never "
                                  "reused. Give the package a higher version."),
+    "initiative.merged": _l("This initiative was merged into another; continue there."),
+    "initiative.solutions-full": _l("This initiative points to as many existing apps as it can."),
+    "initiative.solution-unpublished": _l("Only an app with a published release can be shown as an existing "
+                                          "solution."),
+    "initiative.solution-not-yours": _l("Only the organisation that publishes this app can remove it here."),
+    "initiative.not-a-curator": _l("Only the registry's curators merge initiatives."),
+    "publisher-key.exists": _l("The key %(key)s is registered already; a key is registered once. Make a new "
+                               "key."),
+    "publisher-key.too-many": _l("An organisation has at most %(limit)s keys; revoke one you no longer use."),
+    "publisher-key.not-found": _l("%(organisation)s has no such key."),
 }
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, InvalidInput, NotFound, VerificationFailed
 from registry.models import Organisation, PublisherKey, Release, ReleaseSignature, utcnow
 from registry.services import audit
+from registry.transactions import savepoint
 from sdk.findings import Finding
 from sdk.problems import InvalidParam
 from sdk.signatures import FINGERPRINT_HEX, BadKey, decode_signature, fingerprint, public_key_of, verifies
@@ -52,13 +53,15 @@ class PublisherKeyService:
             raise Conflict(f"The key {print_} is registered already; a key belongs to one organisation and "
                            "is registered once (a revoked key cannot come back: make a new one).",
                            page_code="publisher-key.exists", page_data={"key": print_})
-        if len(self.list(organisation)) >= MAX_KEYS:
+        held = self.session.scalar(select(func.count(PublisherKey.id))
+                                   .where(PublisherKey.organisation_id == organisation.id))
+        if (held or 0) >= MAX_KEYS:
             raise Conflict(f"An organisation has at most {MAX_KEYS} keys.",
                            page_code="publisher-key.too-many", page_data={"limit": MAX_KEYS})
         key = PublisherKey(fingerprint=print_, organisation=organisation,
                            public_key=base64.b64encode(raw).decode("ascii"), label=label.strip(), created_by=actor)
         try:
-            with self.session.begin_nested():  # the same key registered at the same moment: one wins
+            with savepoint(self.session):  # the same key registered at the same moment: one wins
                 self.session.add(key)
         except IntegrityError:
             raise Conflict(f"The key {print_} was registered at this very moment; it is registered once.",
@@ -68,10 +71,12 @@ class PublisherKeyService:
         return key
 
     def get(self, organisation: Organisation, key_fingerprint: str) -> PublisherKey:
-        key = self.session.scalars(select(PublisherKey).where(
-            PublisherKey.organisation_id == organisation.id,
-            PublisherKey.fingerprint == key_fingerprint.lower()[:FINGERPRINT_HEX])).first()
-        if key is None or len(key_fingerprint) != FINGERPRINT_HEX:
+        key = None
+        if len(key_fingerprint) == FINGERPRINT_HEX:  # anything else is no fingerprint: no query for it
+            key = self.session.scalars(select(PublisherKey).where(
+                PublisherKey.organisation_id == organisation.id,
+                PublisherKey.fingerprint == key_fingerprint.lower())).first()
+        if key is None:
             raise NotFound(f"`{organisation.slug}` has no key `{key_fingerprint[:FINGERPRINT_HEX]}`.",
                            page_code="publisher-key.not-found", page_data={"organisation": organisation.slug})
         return key

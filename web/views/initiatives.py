@@ -12,7 +12,7 @@ from registry.api.initiatives import initiative_number
 from registry.api.models.initiatives import InitiativesQuery, NewInitiative
 from registry.db import request_session
 from registry.errors import RegistryError
-from registry.models import INITIATIVE_PHASES, Initiative, Organisation, User
+from registry.models import INITIATIVE_PHASES, App, Initiative, Organisation, User
 from registry.services.initiative_ballots import Ballots
 from registry.services.initiative_matches import Draft, InitiativeMatches
 from registry.services.initiative_participation import JOINING_ROLES, Participation
@@ -66,7 +66,7 @@ def initiative_page(raw: str) -> str:
     join_form.role.choices = options((role, labels()["initiative_role"][role]) for role in JOINING_ROLES)
     solutions = Solutions(session)
     solution_form = SolutionForm()
-    solution_form.app.choices = _offerable(solutions) if user else []
+    solution_form.app.choices = _offerable(solutions, user) if user else []
     return render_template("initiative.html", initiative=initiative, ballots=Ballots(session).of(number),
                            alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user),
                            solutions=solutions.of(initiative), solution_form=solution_form,
@@ -140,22 +140,27 @@ def attach_solution(raw: str) -> Response:
     """A publisher offers one of its published apps as an existing solution."""
     number = initiative_number(raw)
     solutions = Solutions(request_session())
+    user = signed_in_user()
+    offerable = {app.slug: app for app in _offerable_apps(solutions, user)}  # read once: choices and choice
     form = SolutionForm()
-    form.app.choices = _offerable(solutions)
+    form.app.choices = options((app.slug, app.name) for app in offerable.values())
     if form.validate():
-        app = next(a for a in solutions.offerable([o.id for o in managed_organisations(signed_in_user())])
-                   if a.slug == form.app.data)
-        caller = OrganisationAccess(request_session(), signed_in_user()).caller(app.organisation.slug)
+        app = offerable[form.app.data]
+        caller = OrganisationAccess(request_session(), user).caller(app.organisation.slug)
         act(lambda: solutions.attach(number, app.slug, caller), _("Your app is shown as an existing solution."))
     else:
         flash(_("Choose one of your published apps."), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="solutions"))
 
 
-def _offerable(solutions: Solutions) -> list[SelectChoice]:
-    """The signed-in person's organisations' published apps, as choices."""
-    organisations = [o.id for o in managed_organisations(signed_in_user())]
-    return options((a.slug, a.name) for a in solutions.offerable(organisations))
+def _offerable_apps(solutions: Solutions, user: User) -> list[App]:
+    """The published apps of the organisations ``user`` manages."""
+    return solutions.offerable([o.id for o in managed_organisations(user)])
+
+
+def _offerable(solutions: Solutions, user: User) -> list[SelectChoice]:
+    """The published apps of the organisations ``user`` manages, as choices."""
+    return options((a.slug, a.name) for a in _offerable_apps(solutions, user))
 
 
 def steering_organisations(user: User | None, initiative: Initiative) -> list[Organisation]:

@@ -16,6 +16,7 @@ from registry.models import Initiative as InitiativeRecord
 from registry.public_urls import external_url_for
 from registry.services.initiative_matches import Draft, Match
 from registry.services.initiative_news import InitiativeBecameApp
+from registry.services.initiative_solutions import SOLUTION
 from registry.services.initiatives import InitiativeFields
 from registry.validation import InputModel, problem
 from sdk.manifest import LAYERS
@@ -141,7 +142,7 @@ class Initiative(ApiModel):
             budget_min=record.budget_min, budget_max=record.budget_max, contact=record.contact,
             lessons_learned=record.lessons_learned, app=record.app.slug if record.app else None,
             merged_into=record.merged_into_id, planned_app=record.planned_app,
-            existing_solutions=record.tagged("solution"),
+            existing_solutions=record.tagged(SOLUTION),
             participants=[Participant(organisation=p.organisation.slug, name=p.organisation.name,
                                       kind=p.organisation.kind, role=p.role, joined_at=timestamp(p.joined_at))
                           for p in record.participants],

@@ -15,7 +15,7 @@ HTTP bindings (its main part) would go unused.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,12 +55,13 @@ EVENT_TYPES = {
 @dataclass(frozen=True)
 class WebhookEvent:
     """One thing that happened: ``app`` orders it, ``audience`` (organisation ids) limits who
-    hears of it; ``None`` is everyone."""
+    hears of it; ``None`` is everyone. ``data`` may be given as a function, made only when
+    some subscription wants the event (most have none, and data can cost queries)."""
 
     type: str
     app: str
     subject: str
-    data: dict[str, Any]
+    data: dict[str, Any] | Callable[[], dict[str, Any]]
     audience: frozenset[int] | None = None
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
@@ -73,11 +74,12 @@ class WebhookEvent:
             "subject": self.subject,
             "time": utcnow().isoformat().replace("+00:00", "Z"),
             "datacontenttype": "application/json",
-            "data": self.data,
+            "data": self.data() if callable(self.data) else self.data,
         }
 
 
-def subscribers(session: Session, event_type: str, audience: frozenset[int] | None) -> list[WebhookSubscription]:
+def _subscribers(session: Session, event_type: str,
+                 audience: frozenset[int] | None) -> list[WebhookSubscription]:
     """The subscriptions that want events of ``event_type`` and may see one for ``audience``."""
     query = select(WebhookSubscription).where(WebhookSubscription.deleted_at.is_(None))
     if audience is not None:
@@ -86,11 +88,9 @@ def subscribers(session: Session, event_type: str, audience: frozenset[int] | No
             if event_type in (subscription.events or ())]
 
 
-def emit(session: Session, event: WebhookEvent,
-         to: list[WebhookSubscription] | None = None) -> int:
-    """Queue ``event`` for every subscription that wants and may see it (``to``, when the
-    caller has looked them up already); how many."""
-    wanting = subscribers(session, event.type, event.audience) if to is None else to
+def emit(session: Session, event: WebhookEvent) -> int:
+    """Queue ``event`` for every subscription that wants and may see it; how many."""
+    wanting = _subscribers(session, event.type, event.audience)
     if not wanting:
         return 0
     envelope = event.envelope()
@@ -114,17 +114,14 @@ def _release_data(release: Release) -> dict[str, Any]:
 
 
 def release_published(session: Session, release: Release) -> None:
-    # Looked up first: most publishes have nobody to tell, and the event's data costs queries.
-    audience = release_audience(session, release)
-    wanting = subscribers(session, RELEASE_PUBLISHED, audience)
-    if wanting:
-        emit(session, WebhookEvent(RELEASE_PUBLISHED, release.app.slug, release.version, _release_data(release),
-                                   audience), wanting)
+    emit(session, WebhookEvent(RELEASE_PUBLISHED, release.app.slug, release.version,
+                               lambda: _release_data(release), release_audience(session, release)))
 
 
 def release_yanked(session: Session, release: Release, reason: str) -> None:
     emit(session, WebhookEvent(RELEASE_YANKED, release.app.slug, release.version,
-                               {**_release_data(release), "reason": reason}, release_audience(session, release)))
+                               lambda: {**_release_data(release), "reason": reason},
+                               release_audience(session, release)))
 
 
 def entitlement_changed(session: Session, app: App, organisation: Organisation, granted: bool) -> None:
