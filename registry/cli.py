@@ -95,7 +95,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
     APPSTORE_SERVE_* settings (README: Serving in production).
     """
     if dev:
+        from registry.serving import collector
+
         _require_current_schema(command_app(ctx))
+        collector.start()  # the development server answers each request in a thread of its own
         command_app(ctx).run(host=host, port=port, debug=True, use_reloader=False)
         return
     from registry.wsgi_server import run_gunicorn

@@ -18,6 +18,7 @@ from waitress.adjustments import Adjustments
 from waitress.task import ThreadedTaskDispatcher
 
 from registry import config as settings
+from registry.serving import collector
 from registry.serving.access_log import logged
 from registry.serving.deadlines import ClientDeadlines
 from registry.serving.guard import DeadlineServer
@@ -35,6 +36,7 @@ class BufferedWorker(Worker):
     alive: bool  # gunicorn's flag, cleared to stop (declared for the type checker)
 
     def run(self) -> None:
+        collector.start()  # several threads run the app: collect garbage only at safe points
         socket_map: dict[int, Any] = {}
         dispatcher = ThreadedTaskDispatcher()
         dispatcher.set_thread_count(self.cfg.threads)
