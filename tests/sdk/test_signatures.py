@@ -104,14 +104,14 @@ def test_keygen_and_its_errors_speak_the_readers_language(tmp_path: Path, monkey
     from sdk.cli import main
 
     monkeypatch.setenv("APPSTORE_LANGUAGE", "nl")
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        made = runner.invoke(main, ["keygen", "release.pem"])
-        assert made.exit_code == 0 and "Privésleutel geschreven naar release.pem" in made.stderr
-        again = runner.invoke(main, ["keygen", "release.pem"])
-        assert again.exit_code == 1 and "release.pem bestaat al" in again.stderr
-        proof = runner.invoke(main, ["key-proof", "missing.pem", "--organisation", "utrecht"])
-        assert proof.exit_code == 1 and "Het sleutelbestand missing.pem is niet te lezen" in proof.stderr
-        shown = runner.invoke(main, ["key-proof", "release.pem", "--organisation", "utrecht"])
-        key = load_private_key(Path("release.pem"))
-        assert proves_possession(public_key_of(public_pem(key)), shown.stdout.strip(), "utrecht")
+    made = runner.invoke(main, ["keygen", "release.pem"])
+    assert made.exit_code == 0 and "Privésleutel geschreven naar release.pem" in made.stderr
+    again = runner.invoke(main, ["keygen", "release.pem"])
+    assert again.exit_code == 1 and "release.pem bestaat al" in again.stderr
+    proof = runner.invoke(main, ["key-proof", "missing.pem", "--organisation", "utrecht"])
+    assert proof.exit_code == 1 and "Het sleutelbestand missing.pem is niet te lezen" in proof.stderr
+    shown = runner.invoke(main, ["key-proof", "release.pem", "--organisation", "utrecht"])
+    key = load_private_key(tmp_path / "release.pem")
+    assert proves_possession(public_key_of(public_pem(key)), shown.stdout.strip(), "utrecht")
