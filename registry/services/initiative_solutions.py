@@ -83,11 +83,11 @@ class Solutions:
         audit.record(self.session, caller.actor, "initiative.solution.detach", f"initiative:{initiative.id}",
                      app=app.slug)
 
-    def removable(self, initiative: Initiative, organisation_ids: list[int]) -> dict[str, int]:
-        """Of the initiative's solutions, those one of these organisations may remove, each with the
-        organisation that may (its own first)."""
+    def removable(self, initiative: Initiative, apps: list[App], organisation_ids: list[int]) -> dict[str, int]:
+        """Of the initiative's solutions ``apps`` (from :meth:`of`), those one of these organisations may
+        remove, each with the organisation that may (its own first)."""
         found: dict[str, int] = {}
-        for app in self.of(initiative):
+        for app in apps:
             allowed = [o for o in organisation_ids if self.may_detach(initiative, app, o)]
             if allowed:
                 found[app.slug] = app.organisation_id if app.organisation_id in allowed else allowed[0]

@@ -68,10 +68,11 @@ def initiative_page(raw: str) -> str:
     solutions = Solutions(session)
     solution_form = SolutionForm()
     solution_form.app.choices = _offerable(solutions, user) if user else []
-    removable = solutions.removable(initiative, [o.id for o in managed_organisations(user)]) if user else {}
+    shown = solutions.of(initiative)
+    removable = solutions.removable(initiative, shown, [o.id for o in managed_organisations(user)]) if user else {}
     return render_template("initiative.html", initiative=initiative, ballots=Ballots(session).of(number),
                            alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user),
-                           solutions=solutions.of(initiative), solution_form=solution_form, removable=removable,
+                           solutions=shown, solution_form=solution_form, removable=removable,
                            removal_form=SolutionRemovalForm(), **_steering_forms(user, initiative))
 
 
@@ -164,7 +165,7 @@ def detach_solution(raw: str, app_id: str) -> Response:
     solutions, user = Solutions(session), signed_in_user()
     initiative = InitiativeService(session).get(number)
     managed = {o.id: o for o in managed_organisations(user)}
-    acting = solutions.removable(initiative, list(managed)).get(app_id)
+    acting = solutions.removable(initiative, solutions.of(initiative), list(managed)).get(app_id)
     if acting is None:
         raise Forbidden(f"You cannot remove `{app_id[:64]}` from initiative {number}.",
                         page_code="initiative.solution-not-removable")
