@@ -197,6 +197,13 @@ class RegistryClient:
         return self._json("POST", f"/apps/{_seg(app_id)}/releases/{_seg(version)}/yank",
                           json_body={"reason": reason}, what=f"Release {app_id} {version}")
 
+    def register_key(self, organisation: str, public_key: str, proof: str, label: str = "") -> dict[str, Any]:
+        """Register an Ed25519 public key for ``organisation``; ``proof`` shows the private key is held."""
+        self.require_token("register a key")
+        return self._json("POST", f"/organisations/{_seg(organisation)}/keys",
+                          json_body={"publicKey": public_key, "proof": proof, "label": label},
+                          what=f"Organisation {organisation!r}")
+
     def _existing(self, package: Path, exists: Conflict) -> PublishResult:
         """Tell an identical, already published artifact from a taken version."""
         app_id, version = _identify(package)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -13,6 +14,17 @@ from sdk.versions import is_range
 from web.i18n import LANGUAGES
 
 FILLED_IN = DataRequired(_l("Fill this in."))
+
+
+def form_problems(form: FlaskForm) -> str:
+    """What is wrong with a posted form, in the page's language, for a flashed message: each
+    problem after its field's label. Our validators' words come from our catalogues and WTForms'
+    own from its catalogues; Flask-WTF words the CSRF token's problems in English only, so an
+    expired or missing token gets a sentence of ours."""
+    texts = [_("The form has expired. Reload the page and try again.") if field.name == "csrf_token" else
+             _("%(field)s: %(problem)s", field=field.label.text, problem=error)
+             for field in form for error in field.errors]
+    return " ".join(dict.fromkeys(texts))  # each sentence once
 
 
 class SignInForm(FlaskForm):

@@ -16,6 +16,7 @@ from web.choices import options
 FILLED_IN = DataRequired(_l("Fill this in."))
 MAX_TAGS = 20
 MAX_PROPOSALS = 20
+PROPOSALS_WANTED = _l("Give 2 to 20 proposals, one per line, each at most 200 characters.")
 
 
 def _slugs(_form: FlaskForm, field: StringField) -> None:
@@ -28,7 +29,7 @@ def _slugs(_form: FlaskForm, field: StringField) -> None:
 def _proposals(_form: FlaskForm, field: TextAreaField) -> None:
     lines = line_list(field.data)
     if not 2 <= len(lines) <= MAX_PROPOSALS or any(len(line) > 200 for line in lines):
-        raise ValidationError(_l("Give 2 to 20 proposals, one per line, each at most 200 characters."))
+        raise ValidationError(PROPOSALS_WANTED)
     if len(set(lines)) != len(lines):
         raise ValidationError(_l("Give each proposal once."))
 
@@ -80,10 +81,16 @@ class SolutionForm(FlaskForm):
     app = SelectField(_l("Your app"), validators=[DataRequired()])
 
 
+class SolutionRemovalForm(FlaskForm):
+    """Only the CSRF token; the initiative and the app are in the URL."""
+
+
 class BallotForm(FlaskForm):
     organisation = SelectField(_l("Open for"), validators=[DataRequired()])
-    question = StringField(_l("Question"), validators=[FILLED_IN, Length(min=3, max=300)])
-    proposals = TextAreaField(_l("Proposals"), validators=[FILLED_IN, Length(max=5000), _proposals],
+    question = StringField(_l("Question"), validators=[
+        FILLED_IN, Length(min=3, max=300, message=_l("Ask a question of 3 to 300 characters."))])
+    proposals = TextAreaField(_l("Proposals"), validators=[FILLED_IN, Length(max=5000, message=PROPOSALS_WANTED),
+                                                           _proposals],
                               description=_l("One per line; at least two."))
 
 

@@ -178,7 +178,11 @@ ERROR_TEXTS = {
     "initiative.solutions-full": _l("This initiative points to as many existing apps as it can."),
     "initiative.solution-unpublished": _l("Only an app with a published release can be shown as an existing "
                                           "solution."),
-    "initiative.solution-not-yours": _l("Only the organisation that publishes this app can remove it here."),
+    "initiative.solution-not-yours": _l("Only the organisation that publishes this app can offer it here."),
+    "initiative.solution-not-removable": _l("Only the organisation that publishes this app, or the one that started "
+                                            "the initiative, can remove it here."),
+    "initiative.solutions-per-organisation": _l("Your organisation offers %(limit)s apps to this initiative "
+                                                "already; withdraw one to offer another."),
     "initiative.not-a-curator": _l("Only the registry's curators merge initiatives."),
     "publisher-key.exists": _l("The key %(key)s is registered already; a key is registered once. Make a new "
                                "key."),

@@ -63,7 +63,8 @@ def merge_initiative(initiative_id: str) -> Response:
            summary="Offer a published app of your own as an existing solution to the initiative's problem.",
            answers={200: ("The initiative, with the app among its existing solutions.", Initiative)},
            problems={404: "No such initiative or app.", 403: "The app is another organisation's.",
-                     409: "The app has no published release, the initiative was merged, or it has 10 already."})
+                     409: "The app has no published release, the initiative was merged, it has 10 already, or "
+                          "your organisation offers 3 apps to it already."})
 def attach_solution(initiative_id: str, app_id: str) -> Response:
     who = caller()
     number = initiative_number(initiative_id)
@@ -73,8 +74,10 @@ def attach_solution(initiative_id: str, app_id: str) -> Response:
 
 @api.delete("/initiatives/<initiative_id>/solutions/<app_id>")
 @operation("detachExistingSolution", tag="initiatives", auth="bearer",
-           summary="Withdraw your app as an existing solution.", answers={204: ("It is no longer offered.", None)},
-           problems={404: "No such initiative or app.", 403: "The app is another organisation's."})
+           summary="Withdraw your app as an existing solution; the organisation that started the initiative "
+                   "removes any.", answers={204: ("It is no longer offered.", None)},
+           problems={404: "No such initiative or app.",
+                     403: "The app is another organisation's, and yours did not start the initiative."})
 def detach_solution(initiative_id: str, app_id: str) -> tuple[str, int]:
     who = caller()
     Solutions(request_session()).detach(initiative_number(initiative_id), app_id, who)

@@ -28,16 +28,19 @@ def list_publisher_keys(org: str) -> Response:
 
 @api.post("/organisations/<org>/keys")
 @operation("addPublisherKey", tag="organisations", auth="bearer", body=NewPublisherKey,
-           summary="Register an Ed25519 public key; releases signed with it read as signed by the organisation.",
+           summary="Register an Ed25519 public key, with proof of holding its private key; releases signed "
+                   "with it read as signed by the organisation.",
            answers={201: ("The registered key.", PublisherKey)},
-           problems={**OWN, 400: "The body or the key is invalid (`invalidParams` says why).",
+           problems={**OWN, 400: "The body or the key is invalid, or `proof` is not the key's signature over the "
+                                     "statement naming this organisation (code `publisher-key.unproven`); "
+                                     "`invalidParams` says why.",
                      409: "The key is registered already, or the organisation has the most keys it may."})
 def add_publisher_key(org: str) -> Response:
     who = caller()
     organisation = own_organisation(request_session(), org, who)
     wanted = json_body(NewPublisherKey)
     key = PublisherKey.of(PublisherKeyService(request_session()).add(
-        organisation, wanted.public_key, wanted.label, who.actor))
+        organisation, wanted.public_key, wanted.proof, wanted.label, who.actor))
     return answer(key, 201, {"Location": key.links["self"]})
 
 

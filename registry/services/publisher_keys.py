@@ -1,5 +1,8 @@
 """Organisations' signing keys: register, list, revoke; and checking a release's signature.
 
+A key registers only with a proof of possession (``sdk.signatures``) naming the
+registering organisation, so nobody can claim another organisation's key.
+
 A signature names its key by fingerprint; only the publishing organisation's
 own, unrevoked keys count. A key is never deleted: revoking it keeps the
 releases it signed, which then read as signed with a revoked key.
@@ -20,9 +23,19 @@ from registry.services import audit
 from registry.transactions import savepoint
 from sdk.findings import Finding
 from sdk.problems import InvalidParam
-from sdk.signatures import FINGERPRINT_HEX, BadKey, decode_signature, fingerprint, public_key_of, verifies
+from sdk.signatures import (
+    FINGERPRINT_HEX,
+    BadKey,
+    decode_signature,
+    fingerprint,
+    proves_possession,
+    public_key_of,
+    verifies,
+)
 
 MAX_KEYS = 20  # per organisation, revoked ones included: enough to rotate for years
+#: The code of a registration without a valid proof of possession (another's key, or a proof for another).
+UNPROVEN = "publisher-key.unproven"
 
 
 @dataclass(frozen=True)
@@ -42,12 +55,19 @@ class PublisherKeyService:
             select(PublisherKey).where(PublisherKey.organisation_id == organisation.id)
             .order_by(PublisherKey.created_at, PublisherKey.id)))
 
-    def add(self, organisation: Organisation, key_text: str, label: str, actor: str) -> PublisherKey:
+    def add(self, organisation: Organisation, key_text: str, proof: str, label: str, actor: str) -> PublisherKey:
+        """Register a key for ``organisation``, once ``proof`` shows its registrant holds the private key."""
         try:
             raw = public_key_of(key_text)
         except BadKey as bad:
-            raise InvalidInput([InvalidParam("publicKey", "invalid", f"{bad.message} {bad.hint}")]) from None
+            raise InvalidInput([InvalidParam("publicKey", "invalid", bad.message)]) from None
         print_ = fingerprint(raw)
+        if not proves_possession(raw, proof, organisation.slug):  # before anything about who holds the key
+            raise InvalidInput([InvalidParam(
+                "proof", UNPROVEN,
+                f"The proof is not this key's signature over the statement naming `{organisation.slug}`. Make it "
+                f"with the private key: `appstore register-key KEYFILE --organisation {organisation.slug}` "
+                "registers the key with its proof; `appstore key-proof` prints the proof.")])
         existing = self.session.scalars(select(PublisherKey).where(PublisherKey.fingerprint == print_)).first()
         if existing is not None:
             raise Conflict(f"The key {print_} is registered already; a key belongs to one organisation and "

@@ -15,12 +15,14 @@ from typing import Any
 import click
 
 from sdk.errors import AppstoreError
+from sdk.messages import reader_language, render
 
 #: Modules that add commands to the group, each with a ``register(group)``.
 COMMAND_MODULES = (
     "sdk.cli.authoring",
     "sdk.cli.validate",
     "sdk.cli.publish",
+    "sdk.cli.keys",
     "sdk.cli.remote",
     "sdk.cli.install",
     "sdk.cli.trust",
@@ -37,7 +39,8 @@ class AppstoreGroup(click.Group):
             verbose = (ctx.obj or {}).get("verbose", False)
             if verbose:
                 logging.getLogger("appstore").exception("details")
-            click.secho(f"error: {exc.message}", err=True, fg="red")
+            message = render(exc.code, exc.data, reader_language()) if exc.code else None
+            click.secho(f"error: {message or exc.message}", err=True, fg="red")
             if exc.hint:
                 click.echo(exc.hint, err=True)
             ctx.exit(1)

@@ -15,12 +15,14 @@ from sdk.cli.remote import parse_ref
 from sdk.cli.trust import warn_unsigned
 from sdk.errors import AppstoreError
 from sdk.installs import EnvironmentRef, InstallClient, plan_failure, write_bundle
-from sdk.messages import text
+from sdk.messages import render, text
 from sdk.secret_values import needed_secrets, secret_values
 from sdk.trust import RegistryTrust
 from sdk.verified import verify_bundle
 
 ACTION_STYLE = {"install": "green", "upgrade": "cyan", "downgrade": "yellow", "keep": None}
+#: The code of an install that nobody confirmed (no terminal to ask in, and no --yes).
+NOT_CONFIRMED = "install.not-confirmed"
 
 
 def register(group: click.Group) -> None:
@@ -76,12 +78,12 @@ def install(ref: str, env_ref: str, output: Path | None, choose: tuple[str, ...]
         if fmt == "json":
             emit_json({"plan": plan, "written": [], "recorded": []})
         else:
-            click.echo(f"Nothing to install: {env} has what {ref} needs.")
+            click.echo(text("install.nothing", environment=str(env), ref=ref))
         return
     if not yes:
         if not sys.stdin.isatty():
-            raise AppstoreError("Not confirmed.", hint="Run in a terminal to confirm, or pass --yes.")
-        click.confirm(f"Apply this plan to {env}?", abort=True)
+            raise AppstoreError(render(NOT_CONFIRMED, {}) or NOT_CONFIRMED, code=NOT_CONFIRMED)
+        click.confirm(text("install.confirm", environment=str(env)), abort=True)
     folder = output or Path(f"{env.organisation}-{env.name}")
     bundle = client.bundle(env, plan["id"])
     verify_bundle(client, RegistryTrust(client.base_url), bundle, warn_unsigned)
@@ -91,12 +93,12 @@ def install(ref: str, env_ref: str, output: Path | None, choose: tuple[str, ...]
     if fmt == "json":
         emit_json({"plan": plan, "written": [str(p) for p in written], "recorded": recorded.get("items", [])})
         return
-    click.echo(f"Wrote the manifests of {len(changes)} app(s) to {folder}; apply them in order, e.g.:")
+    click.echo(text("install.written", count=len(changes), folder=str(folder)))
     for number, item in enumerate(bundle.get("items") or [], start=1):
         namespace = item.get("namespace") or "default"
         click.echo(f"  kubectl create namespace {namespace} --dry-run=client -o yaml | kubectl apply -f -")
         click.echo(f"  kubectl apply -n {namespace} -f {folder}/{number:02d}-{item['app']}/ --recursive")
-    click.echo(f"Recorded plan {plan['id']} as installed in {env}.")
+    click.echo(text("install.recorded", plan=plan["id"], environment=str(env)))
 
 
 def print_plan(plan: dict[str, Any]) -> None:

@@ -22,27 +22,12 @@ from sdk.cli.output import emit_json, make_client, print_findings, print_verdict
 from sdk.errors import AppstoreError, PackageRejected
 from sdk.publishing import PublishOutcome
 from sdk.publishing import publish as publish_paths
-from sdk.signatures import load_private_key, public_pem, write_key_pair
+from sdk.signatures import load_private_key
 from sdk.verdicts import Verdict, runs_nowhere
 
 
 def register(group: click.Group) -> None:
     group.add_command(publish)
-    group.add_command(keygen)
-
-
-@click.command()
-@click.argument("key_file", type=click.Path(path_type=Path))
-def keygen(key_file: Path) -> None:
-    """Make an Ed25519 key pair for signing releases.
-
-    The private key goes to KEY_FILE (readable by you alone; never
-    overwritten); the public key is printed: register it for your
-    organisation, then publish with `--sign KEY_FILE`.
-    """
-    key = write_key_pair(key_file)
-    click.echo(f"Private key written to {key_file}; keep it secret.", err=True)
-    click.echo(public_pem(key), nl=False)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sdk.signatures import fingerprint, public_pem, sign
+from sdk.signatures import fingerprint, prove_possession, public_pem, sign
 from tests import factories
 from tests.conftest import add_organisation
 from tests.registry.installs_support import bearer
@@ -24,10 +24,14 @@ def raw_public(key: Ed25519PrivateKey) -> bytes:
 
 
 def register(client: FlaskClient, org: str, token: str, key: Ed25519PrivateKey, label: str = "ci") -> dict:
-    answer = client.post(KEYS.format(org=org), headers=bearer(token), json={"publicKey": public_pem(key),
-                                                                              "label": label})
+    answer = client.post(KEYS.format(org=org), headers=bearer(token), json=key_body(key, org, label))
     assert answer.status_code == 201, answer.json
     return answer.json
+
+
+def key_body(key: Ed25519PrivateKey, org: str, label: str = "ci") -> dict[str, str]:
+    """What registers ``key`` for ``org``: the public key and the proof that names ``org``."""
+    return {"publicKey": public_pem(key), "proof": prove_possession(key, org), "label": label}
 
 
 def publish_signed(client: FlaskClient, token: str, archive: bytes, **fields: str):  # type: ignore[no-untyped-def]
@@ -48,7 +52,8 @@ def test_an_organisation_registers_lists_and_revokes_its_keys(sqlite_app: Flask)
     assert first["fingerprint"] == fingerprint(raw_public(pem_key))
     assert first["revokedAt"] is None
     second = client.post(KEYS.format(org="dimpact"), headers=bearer(token),
-                         json={"publicKey": base64.b64encode(raw_public(raw_key)).decode()})
+                         json={"publicKey": base64.b64encode(raw_public(raw_key)).decode(),
+                               "proof": prove_possession(raw_key, "dimpact")})
     assert second.status_code == 201, second.json
     listed = client.get(KEYS.format(org="dimpact"), headers=bearer(token)).json
     assert [k["fingerprint"] for k in listed["items"]] == [first["fingerprint"], second.json["fingerprint"]]
@@ -65,15 +70,41 @@ def test_bad_and_duplicate_keys_are_refused_with_what_to_do(sqlite_app: Flask) -
     token = add_organisation(sqlite_app, "dimpact")
     other = add_organisation(sqlite_app, "utrecht", "municipality")
     url = KEYS.format(org="dimpact")
-    not_a_key = client.post(url, headers=bearer(token), json={"publicKey": "x" * 60})
+    not_a_key = client.post(url, headers=bearer(token), json={"publicKey": "x" * 60, "proof": "x"})
     assert not_a_key.status_code == 400
     assert not_a_key.json["invalidParams"][0]["name"] == "publicKey"
     rsa_like = "-----BEGIN PUBLIC KEY-----\n" + "A" * 60 + "\n-----END PUBLIC KEY-----\n"
-    assert client.post(url, headers=bearer(token), json={"publicKey": rsa_like}).status_code == 400
+    assert client.post(url, headers=bearer(token), json={"publicKey": rsa_like, "proof": "x"}).status_code == 400
     key = Ed25519PrivateKey.generate()
     register(client, "dimpact", token, key)
-    taken = client.post(KEYS.format(org="utrecht"), headers=bearer(other), json={"publicKey": public_pem(key)})
-    assert taken.status_code == 409  # a key belongs to one organisation
+    # Holding the private key, utrecht still cannot register it twice: a key belongs to one organisation.
+    taken = client.post(KEYS.format(org="utrecht"), headers=bearer(other), json=key_body(key, "utrecht"))
+    assert taken.status_code == 409
+
+
+def test_another_organisations_key_cannot_be_squatted(sqlite_app: Flask) -> None:
+    """Registering a key takes proof of its private key that names the registering organisation."""
+    client = sqlite_app.test_client()
+    victim = add_organisation(sqlite_app, "dimpact")
+    squatter = add_organisation(sqlite_app, "utrecht", "municipality")
+    key = Ed25519PrivateKey.generate()
+    archive = factories.package()
+    release_signature = signature_fields(key, archive)["signature"]
+    url = KEYS.format(org="utrecht")
+    for attempt in ({"publicKey": public_pem(key)},  # no proof at all
+                    {"publicKey": public_pem(key), "proof": prove_possession(key, "dimpact")},  # the victim's proof
+                    {"publicKey": public_pem(key), "proof": release_signature},  # a release signature replayed
+                    {"publicKey": public_pem(key), "proof": prove_possession(Ed25519PrivateKey.generate(),
+                                                                             "utrecht")}):  # another key's proof
+        refused = client.post(url, headers=bearer(squatter), json=attempt)
+        assert refused.status_code == 400, attempt
+        assert [p["name"] for p in refused.json["invalidParams"]] == ["proof"]
+    refused = client.post(url, headers=bearer(squatter), json={"publicKey": public_pem(key),
+                                                               "proof": prove_possession(key, "dimpact")})
+    assert refused.json["invalidParams"][0]["code"] == "publisher-key.unproven"
+    assert "appstore register-key" in refused.json["invalidParams"][0]["reason"]
+    assert client.get(url, headers=bearer(squatter)).json["total"] == 0  # nothing half-written
+    register(client, "dimpact", victim, key)  # the key's holder registers it still
 
 
 def test_only_the_organisations_own_token_manages_its_keys(sqlite_app: Flask) -> None:

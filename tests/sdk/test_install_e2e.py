@@ -88,6 +88,8 @@ def appstore(registry: tuple[RegistryServer, str], tmp_path: Path):  # type: ign
 def test_install_writes_rendered_manifests_in_order_and_records_them(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     refused = appstore("install", "zaakportaal", "--env", "utrecht/test")
     assert refused.returncode == 1 and "--yes" in refused.stderr and "Traceback" not in refused.stderr
+    in_dutch = appstore("install", "zaakportaal", "--env", "utrecht/test", APPSTORE_LANGUAGE="nl")
+    assert "Niet bevestigd" in in_dutch.stderr
 
     done = appstore("install", "zaakportaal@^1.0", "--env", "utrecht/test", "--yes", "--output", "out")
     assert done.returncode == 0, done.stderr
@@ -103,7 +105,18 @@ def test_install_writes_rendered_manifests_in_order_and_records_them(appstore, r
     assert [(i["app"], i["version"]) for i in listed["items"]] == [("open-notificaties", "1.4.0"),
                                                                    ("zaakportaal", "1.0.0")]
     assert "Nothing to install" in appstore("install", "zaakportaal", "--env", "utrecht/test", "--yes").stdout
+    assert "Wrote the manifests of 2 apps to out" in done.stdout and "as installed in utrecht/test." in done.stdout
     assert "up to date" in appstore("outdated", "--env", "utrecht/test").stdout
+
+
+def test_install_speaks_the_readers_language(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    done = appstore("install", "open-notificaties", "--env", "utrecht/acceptatie", "--yes", "--output", "nl",
+                    APPSTORE_LANGUAGE="nl")
+    assert done.returncode == 0, done.stderr
+    assert "De manifesten van 1 app zijn geschreven naar nl" in done.stdout
+    assert "is vastgelegd als geïnstalleerd in utrecht/acceptatie." in done.stdout
+    again = appstore("install", "open-notificaties", "--env", "utrecht/acceptatie", "--yes", APPSTORE_LANGUAGE="nl")
+    assert "Niets te installeren: utrecht/acceptatie heeft wat open-notificaties nodig heeft." in again.stdout
 
 
 def test_outdated_names_newer_releases(appstore, registry, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -165,13 +165,17 @@ def test_a_signed_publish_from_keygen_to_signed_by(appstore, registry: Registry,
     # Signed with a key the registry does not know: refused, nothing published.
     _fails_cleanly(appstore("publish", str(archive), "--sign", "signing.pem", "--token", registry.token),
                    "signature.unknown-key")
-    registered = requests.post(f"{registry.url}/api/v1/organisations/utrecht/keys", json={"publicKey": made.stdout},
-                               headers={"Authorization": f"Bearer {registry.token}"}, timeout=30)
-    assert registered.status_code == 201, registered.text
+    squatted = requests.post(f"{registry.url}/api/v1/organisations/utrecht/keys", json={"publicKey": made.stdout},
+                             headers={"Authorization": f"Bearer {registry.token}"}, timeout=30)
+    assert squatted.status_code == 400  # no proof of holding the private key: not registered
+    registering = appstore("register-key", "signing.pem", "--organisation", "utrecht", "--label", "CI",
+                           "--token", registry.token, "--format", "json")
+    assert registering.returncode == 0, registering.stdout + registering.stderr
+    registered = json.loads(registering.stdout)
     done = appstore("publish", str(archive), "--sign", "signing.pem", "--token", registry.token,
                     "--format", "json")
     assert done.returncode == 0, done.stdout + done.stderr
     release = json.loads(done.stdout)["results"][0]["release"]
     assert release["signedBy"]["organisation"] == "utrecht"
-    assert release["signedBy"]["key"] == registered.json()["fingerprint"]
+    assert release["signedBy"]["key"] == registered["fingerprint"]
     _fails_cleanly(appstore("publish", str(archive), "--sign", "nothing.pem"), "Cannot read the key file")

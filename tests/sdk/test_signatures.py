@@ -10,11 +10,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sdk.messages import render
 from sdk.signatures import (
+    POSSESSION_PURPOSE,
     BadKey,
     decode_signature,
     fingerprint,
     load_private_key,
+    possession_statement,
+    prove_possession,
+    proves_possession,
     public_key_of,
     public_pem,
     sign,
@@ -64,3 +69,49 @@ def test_keygen_writes_a_private_file_once(tmp_path: Path) -> None:
     (tmp_path / "public.pem").write_text(public_pem(key))
     with pytest.raises(BadKey, match="not an unencrypted Ed25519 private key"):
         load_private_key(tmp_path / "public.pem")
+
+
+def test_a_proof_of_possession_names_its_organisation_and_is_no_release_signature() -> None:
+    key = Ed25519PrivateKey.generate()
+    raw = public_key_of(public_pem(key))
+    proof = prove_possession(key, "dimpact")
+    assert proves_possession(raw, proof, "dimpact")
+    assert not proves_possession(raw, proof, "utrecht")  # it registers the key for dimpact only
+    assert not proves_possession(public_key_of(public_pem(Ed25519PrivateKey.generate())), proof, "dimpact")
+    assert not proves_possession(raw, "not base64!", "dimpact") and not proves_possession(raw, "x" * 500, "dimpact")
+    release_signature, _ = sign(key, SHA)
+    assert not proves_possession(raw, release_signature, "dimpact")  # a release signature proves nothing
+    decoded = decode_signature(proof)
+    assert decoded is not None
+    statement = possession_statement("dimpact", fingerprint(raw))
+    assert statement.startswith(POSSESSION_PURPOSE.encode()) and len(statement) != len(SHA)
+    assert not verifies(raw, decoded, statement.decode())  # nor is a proof a release signature
+
+
+def test_key_errors_are_worded_by_the_catalogues(tmp_path: Path) -> None:
+    path = tmp_path / "release.pem"
+    write_key_pair(path)
+    with pytest.raises(BadKey) as caught:
+        write_key_pair(path)
+    assert caught.value.code == "key.file-exists"
+    assert caught.value.message == render("key.file-exists", {"file": str(path)}, "en")
+    assert "nooit overschreven" in (render(caught.value.code, caught.value.data, "nl") or "")
+
+
+def test_keygen_and_its_errors_speak_the_readers_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from sdk.cli import main
+
+    monkeypatch.setenv("APPSTORE_LANGUAGE", "nl")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    made = runner.invoke(main, ["keygen", "release.pem"])
+    assert made.exit_code == 0 and "Privésleutel geschreven naar release.pem" in made.stderr
+    again = runner.invoke(main, ["keygen", "release.pem"])
+    assert again.exit_code == 1 and "release.pem bestaat al" in again.stderr
+    proof = runner.invoke(main, ["key-proof", "missing.pem", "--organisation", "utrecht"])
+    assert proof.exit_code == 1 and "Het sleutelbestand missing.pem is niet te lezen" in proof.stderr
+    shown = runner.invoke(main, ["key-proof", "release.pem", "--organisation", "utrecht"])
+    key = load_private_key(tmp_path / "release.pem")
+    assert proves_possession(public_key_of(public_pem(key)), shown.stdout.strip(), "utrecht")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests import factories
-from tests.registry.initiative_support import BOARD, open_board
+from tests.registry.initiative_support import BOARD, Board, open_board
 from tests.registry.test_publish_api import publish
 from tests.web.helpers import add_person, csrf_token, sign_in
 
@@ -61,12 +62,18 @@ def test_a_new_initiative_shows_its_look_alikes_before_it_is_saved(app: Flask) -
     assert bad.status_code == 400
 
 
-def test_join_and_vote_forms_act_for_the_signed_in_organisation(app: Flask) -> None:
+def on_a_new_initiative(app: Flask, email: str, organisation: str) -> tuple[Board, FlaskClient, int]:
+    """The board; a client signed in as an owner of ``organisation``; the number of Utrecht's new initiative."""
     board = open_board(app)
     number = board.start("utrecht")["id"]
-    add_person(app, "eva@zeist.example", "zeist", "owner")
+    add_person(app, email, organisation, "owner")
     client = app.test_client()
-    sign_in(client, "eva@zeist.example")
+    sign_in(client, email)
+    return board, client, number
+
+
+def test_join_and_vote_forms_act_for_the_signed_in_organisation(app: Flask) -> None:
+    board, client, number = on_a_new_initiative(app, "eva@zeist.example", "zeist")
     page = f"/initiatives/{number}"
     joined = client.post(f"{page}/join", data={"csrf_token": csrf_token(client, page), "organisation": "zeist",
                                                "role": "co-funder"})
@@ -174,3 +181,28 @@ def test_curators_merge_a_duplicate_after_a_confirmation(app: Flask) -> None:
     assert "zeist" in {p["organisation"] for p in board.call(None, "GET", f"{BOARD}/{kept}").json["participants"]}
     again = curator.post(f"{page}/merge", data={"csrf_token": csrf_token(curator, page), "into": kept})
     assert again.status_code == 302 and again.location.endswith(page)  # merged already: back, with the reason
+
+
+def test_a_refused_ballot_form_says_why_in_dutch_never_in_wtforms_english(app: Flask) -> None:
+    _, client, number = on_a_new_initiative(app, "anna@utrecht.example", "utrecht")
+    page = f"/initiatives/{number}"
+    refused = client.post(f"{page}/ballots", data={"csrf_token": csrf_token(client, page), "organisation": "zeist",
+                                                   "question": "W?", "proposals": "A\nB"}, follow_redirects=True)
+    assert "Openen voor: Ongeldige keuze." in refused.text  # zeist does not steer: not a choice
+    assert "Vraag: Stel een vraag van 3 tot 300 tekens." in refused.text
+    assert "Not a valid choice" not in refused.text and "Field must be" not in refused.text
+
+
+def test_an_expired_form_is_worded_in_the_readers_language(app: Flask) -> None:
+    from flask_babel import force_locale
+
+    from web.forms import form_problems
+    from web.initiative_forms import BallotForm
+
+    for language, expected in (("nl", "Het formulier is verlopen."), ("en", "The form has expired.")):
+        with app.test_request_context(method="POST", data={"organisation": "utrecht"}), force_locale(language):
+            form = BallotForm(meta={"csrf": True})
+            form.organisation.choices = [("utrecht", "Utrecht")]
+            assert not form.validate() and form.csrf_token.errors  # Flask-WTF's English: "The CSRF token is missing."
+            words = form_problems(form)
+            assert expected in words and "CSRF" not in words

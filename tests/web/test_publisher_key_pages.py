@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sdk.signatures import public_pem, sign
+from sdk.signatures import prove_possession, public_pem, sign
 from tests import factories
 from tests.conftest import add_organisation
 from tests.registry.installs_support import bearer
@@ -25,8 +25,8 @@ def signed_in_as(app: Flask, email: str, role: str) -> FlaskClient:
     return client
 
 
-def register(client: FlaskClient, public_key: str) -> tuple[int, str]:
-    answer = client.post(PAGE, data={"public_key": public_key, "label": "pipeline",
+def register(client: FlaskClient, public_key: str, proof: str = "x") -> tuple[int, str]:
+    answer = client.post(PAGE, data={"public_key": public_key, "proof": proof, "label": "pipeline",
                                      "csrf_token": csrf_token(client, PAGE)})
     return answer.status_code, answer.get_data(as_text=True)
 
@@ -34,7 +34,7 @@ def register(client: FlaskClient, public_key: str) -> tuple[int, str]:
 def test_an_owner_registers_and_revokes_and_the_release_page_follows(sqlite_app: Flask) -> None:
     owner = signed_in_as(sqlite_app, "eva@dimpact.example", "owner")
     key = Ed25519PrivateKey.generate()
-    status, _ = register(owner, public_pem(key))
+    status, _ = register(owner, public_pem(key), prove_possession(key, "dimpact"))
     assert status == 302
     token = add_organisation(sqlite_app, "dimpact")
     archive = factories.package()
@@ -58,10 +58,19 @@ def test_a_bad_or_taken_key_is_an_error_on_the_form(sqlite_app: Flask) -> None:
     owner = signed_in_as(sqlite_app, "eva@dimpact.example", "owner")
     status, page = register(owner, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
     assert status == 400 and "Dit is geen publieke Ed25519-sleutel" in page
-    key = public_pem(Ed25519PrivateKey.generate())
-    assert register(owner, key)[0] == 302
-    status, page = register(owner, key)
+    key = Ed25519PrivateKey.generate()
+    assert register(owner, public_pem(key), prove_possession(key, "dimpact"))[0] == 302
+    status, page = register(owner, public_pem(key), prove_possession(key, "dimpact"))
     assert status == 400 and "Deze sleutel is al geregistreerd" in page
+
+
+def test_a_key_without_its_proof_for_this_organisation_is_refused_on_the_form(sqlite_app: Flask) -> None:
+    owner = signed_in_as(sqlite_app, "eva@dimpact.example", "owner")
+    key = Ed25519PrivateKey.generate()
+    status, page = register(owner, public_pem(key), prove_possession(key, "utrecht"))  # another's proof
+    assert status == 400 and "Dit is niet het bewijs voor deze sleutel en Dimpact" in page
+    assert "appstore key-proof SLEUTELBESTAND --organisation dimpact" in page
+    assert "Bewijs van bezit" in owner.get(PAGE).get_data(as_text=True)
 
 
 def test_only_owners_and_maintainers_manage_keys(sqlite_app: Flask) -> None:

@@ -18,6 +18,7 @@ from registry.services.membership import OrganisationAccess
 from web import web
 from web.auth import signed_in, signed_in_user
 from web.choices import organisation_options
+from web.forms import form_problems
 from web.initiative_forms import BallotForm, CloseBallotForm, MergeForm, line_list
 from web.views.initiatives import act, curator_organisation, steering_organisations
 
@@ -35,7 +36,7 @@ def open_ballot(raw: str) -> Response:
                                                     line_list(form.proposals.data), caller),
             _("The vote is open: participants can vote now."))
     else:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        flash(form_problems(form), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="votes"))
 
 

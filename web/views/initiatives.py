@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from registry.api.initiatives import initiative_number
 from registry.api.models.initiatives import InitiativesQuery, NewInitiative
 from registry.db import request_session
-from registry.errors import RegistryError
+from registry.errors import Forbidden, RegistryError
 from registry.models import INITIATIVE_PHASES, App, Initiative, Organisation, User
 from registry.services.initiative_ballots import Ballots
 from registry.services.initiative_matches import Draft, InitiativeMatches
@@ -33,6 +33,7 @@ from web.initiative_forms import (
     JoinForm,
     MergeForm,
     SolutionForm,
+    SolutionRemovalForm,
     VoteForm,
 )
 from web.labels import error_text, labels
@@ -67,10 +68,12 @@ def initiative_page(raw: str) -> str:
     solutions = Solutions(session)
     solution_form = SolutionForm()
     solution_form.app.choices = _offerable(solutions, user) if user else []
+    shown = solutions.of(initiative)
+    removable = solutions.removable(initiative, shown, [o.id for o in managed_organisations(user)]) if user else {}
     return render_template("initiative.html", initiative=initiative, ballots=Ballots(session).of(number),
                            alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user),
-                           solutions=solutions.of(initiative), solution_form=solution_form,
-                           **_steering_forms(user, initiative))
+                           solutions=shown, solution_form=solution_form, removable=removable,
+                           removal_form=SolutionRemovalForm(), **_steering_forms(user, initiative))
 
 
 @web.route("/initiatives/new", methods=["GET", "POST"])
@@ -150,6 +153,27 @@ def attach_solution(raw: str) -> Response:
         act(lambda: solutions.attach(number, app.slug, caller), _("Your app is shown as an existing solution."))
     else:
         flash(_("Choose one of your published apps."), "error")
+    return redirect(url_for("web.initiative_page", raw=number, _anchor="solutions"))
+
+
+@web.post("/initiatives/<raw>/solutions/<app_id>/removal")
+@signed_in
+def detach_solution(raw: str, app_id: str) -> Response:
+    """The app's publisher withdraws it, or the initiative's starter removes it."""
+    number = initiative_number(raw)
+    session = request_session()
+    solutions, user = Solutions(session), signed_in_user()
+    initiative = InitiativeService(session).get(number)
+    managed = {o.id: o for o in managed_organisations(user)}
+    acting = solutions.removable(initiative, solutions.of(initiative), list(managed)).get(app_id)
+    if acting is None:
+        raise Forbidden(f"You cannot remove `{app_id[:64]}` from initiative {number}.",
+                        page_code="initiative.solution-not-removable")
+    if SolutionRemovalForm().validate():
+        caller = OrganisationAccess(session, user).caller(managed[acting].slug)
+        act(lambda: solutions.detach(number, app_id, caller), _("The app is no longer shown as an existing solution."))
+    else:
+        flash(_("The form has expired. Reload the page and try again."), "error")
     return redirect(url_for("web.initiative_page", raw=number, _anchor="solutions"))
 
 

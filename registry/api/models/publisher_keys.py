@@ -10,17 +10,23 @@ from registry.models import PublisherKey as PublisherKeyRecord
 from registry.models import Release as ReleaseRecord
 from registry.public_urls import external_url_for
 from registry.validation import InputModel
-from sdk.signatures import MAX_KEY_TEXT
+from sdk.signatures import MAX_KEY_TEXT, MAX_SIGNATURE_TEXT, POSSESSION_PURPOSE
 
 
 class NewPublisherKey(InputModel):
     model_config = {"json_schema_extra": {"example": {
         "publicKey": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA...\n-----END PUBLIC KEY-----\n",
+        "proof": "3nq2L0d...base64 of 64 bytes...AQ==",
         "label": "release pipeline 2027"}}}
 
     public_key: str = Field(min_length=40, max_length=MAX_KEY_TEXT,
                             description="An Ed25519 public key: PEM, or base64 of its 32 raw bytes "
                                         "(`appstore keygen` prints one).")
+    proof: str = Field(min_length=1, max_length=MAX_SIGNATURE_TEXT,
+                       description="Proof that you hold the private key: base64 of the key's Ed25519 signature "
+                                   f"over the UTF-8 text `{POSSESSION_PURPOSE}\\norganisation: <slug>\\nkey: "
+                                   "<fingerprint>\\n` (slug: the registering organisation; fingerprint: lowercase "
+                                   "hex). `appstore register-key` makes and sends it, `appstore key-proof` prints it.")
     label: str = Field("", max_length=100, description="What the key is for, for people.")
 
 
