@@ -28,6 +28,7 @@ from registry.migrations import alembic_config
 from registry.models import Base
 from registry.services.organisations import OrganisationService
 from registry.services.tokens import TokenService
+from registry.serving import collector
 from tests.e2e.server import CHEAP_PASSWORDS
 from tests.postgres import PostgresServer, find_bindir
 from tests.registry.seaweedfs import seaweedfs, seaweedfs_server  # noqa: F401  (one S3 server per session, for every folder)
@@ -38,6 +39,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # (a failing example is printed with the failure, and `@example` keeps one for good).
 settings.register_profile("suite", database=None)
 settings.load_profile("suite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests run the app on several threads at once (races, servers in threads): on Python 3.11
+    garbage is collected at safe points, as in a serving worker (registry/serving/collector.py)."""
+    collector.start()
 
 
 @pytest.hookimpl(optionalhook=True)
