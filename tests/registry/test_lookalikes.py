@@ -108,9 +108,9 @@ def test_skeletons_fold_what_readers_cannot_see() -> None:
 
 def test_digests_kept_per_process_match_those_taken_afresh() -> None:
     short, long = f"Open{ZWSP}Zaak", "Open Zaak " * 40  # the long one is past what is kept
-    for text in (short, short, long, long):
-        assert skeleton_digest(text) == _digest(skeleton(text))
-        assert cased_skeleton_digest(text) == _digest(cased_skeleton(text))
+    for name in (short, short, long, long):
+        assert skeleton_digest(name) == _digest(skeleton(name))
+        assert cased_skeleton_digest(name) == _digest(cased_skeleton(name))
 
 
 def test_ascii_characters_are_hidden_by_the_same_rule_as_the_rest() -> None:
