@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent
@@ -14,3 +15,10 @@ def record(session: Session, actor: str, action: str, subject: str, **details: A
     event = AuditEvent(actor=actor, action=action, subject=subject, details=details)
     session.add(event)
     return event
+
+
+def record_at_once(session: Session, actor: str, action: str, subject: str, **details: Any) -> None:
+    """``record``, written at once with a Core INSERT: for a change already flushed, where
+    the event is not needed as an object (no unit-of-work bookkeeping for it)."""
+    session.execute(insert(AuditEvent.__table__).values(actor=actor, action=action, subject=subject,
+                                                        details=details))

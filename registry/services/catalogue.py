@@ -155,6 +155,12 @@ def refresh_latest_version(session: Session, app: App) -> None:
     """
     app.updated_at = utcnow()
     session.flush()
+    offer_latest_version(session, app)
+
+
+def offer_latest_version(session: Session, app: App) -> None:
+    """``refresh_latest_version`` for a caller that has flushed the app's change itself
+    (with ``updated_at``) and written its verdicts since."""
     rows = session.execute(
         select(Release.version, exists(
             select(CompatibilityRecord.id)
