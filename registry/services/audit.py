@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent
+
+_EVENTS = cast(Table, AuditEvent.__table__)  # a mapped class's table, for Core statements
 
 
 def record(session: Session, actor: str, action: str, subject: str, **details: Any) -> AuditEvent:
@@ -20,5 +22,4 @@ def record(session: Session, actor: str, action: str, subject: str, **details: A
 def record_at_once(session: Session, actor: str, action: str, subject: str, **details: Any) -> None:
     """``record``, written at once with a Core INSERT: for a change already flushed, where
     the event is not needed as an object (no unit-of-work bookkeeping for it)."""
-    session.execute(insert(AuditEvent.__table__).values(actor=actor, action=action, subject=subject,
-                                                        details=details))
+    session.execute(insert(_EVENTS).values(actor=actor, action=action, subject=subject, details=details))

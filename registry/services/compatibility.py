@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pluggy
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,6 +39,10 @@ from sdk.hookspecs import VerificationContext
 from sdk.package import PackageView
 from sdk.verification import Compatibility, check_platforms
 from sdk.versions import sort_key
+
+# The tables themselves: a Core INSERT of plain rows, no ORM bulk machinery around it.
+_FINDINGS = cast(Table, FindingRecord.__table__)
+_VERDICTS = cast(Table, CompatibilityRecord.__table__)
 
 
 def finding_values(finding: Finding, profile: str | None = None) -> dict[str, Any]:
@@ -70,9 +74,9 @@ def record_published(session: Session, release: Release, findings: Iterable[Find
             "meets_policy": result.meets_policy, "failed_policies": list(result.failed_policies),
             "profile_revision": record_of.revision, "checked_at": checked_at}))
     if found:
-        session.execute(insert(FindingRecord.__table__), [{**row, "release_id": release.id} for row in found])
+        session.execute(insert(_FINDINGS), [{**row, "release_id": release.id} for row in found])
     if matrix:
-        session.execute(insert(CompatibilityRecord.__table__),
+        session.execute(insert(_VERDICTS),
                         [{**row, "release_id": release.id} for _, row in matrix])
     # Not in the session (no back-reference set): reading them loads nothing and writes nothing.
     set_committed_value(release, "findings", [FindingRecord(release_id=release.id, **row) for row in found])
