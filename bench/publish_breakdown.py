@@ -10,7 +10,8 @@ registry (a temporary data dir, SQLite and file store, the shipped platform
 profiles), after a few warm-up publishes. Prints milliseconds per publish:
 the whole request (and the CPU time of this process: less sensitive to
 other work on the machine), each plugin's share (the ``appstore_verification_seconds``
-figures of ``/metrics``) and, with ``--profile``, the functions with the most
+figures of ``/metrics``), the CPU of the stack around a view (``/healthz``, and
+an authenticated GET) and, with ``--profile``, the functions with the most
 own time under ``cProfile``.
 """
 
@@ -63,6 +64,23 @@ def plugin_seconds() -> dict[str, float]:
             for sample in metric.samples if sample.name.endswith("_sum")}
 
 
+def serving_cpu(client, token: str, n: int = 300) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """CPU milliseconds per request of the stack around a view: ``/healthz`` (no database:
+    middleware, metrics, access log) and an authenticated GET (also the session and token)."""
+    figures = {}
+    for label, path, headers in (("GET /healthz", "/healthz", {}),
+                                 ("GET with a token", "/api/v1/organisations/dimpact/settings",
+                                  {"Authorization": f"Bearer {token}"})):
+        for _ in range(WARM_UP):
+            client.get(path, headers=headers)
+        started = time.process_time()
+        for _ in range(n):
+            if client.get(path, headers=headers).status_code != 200:
+                raise SystemExit(f"{path} did not answer 200")
+        figures[label] = 1000 * (time.process_time() - started) / n
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--packages", type=int, default=200)
@@ -89,6 +107,7 @@ def main() -> None:
         per_plugin = {name: s - before.get(name, 0.0) for name, s in plugin_seconds().items()}
         if profiler:
             profiler.disable()
+        serving = serving_cpu(client, token)
         database(app).dispose()
 
     n = args.packages
@@ -98,6 +117,8 @@ def main() -> None:
     for name, seconds in sorted(per_plugin.items(), key=lambda item: -item[1]):
         print(f"{name:<28} {1000 * seconds / n:8.2f}")
     print(f"{'(all plugins)':<28} {1000 * sum(per_plugin.values()) / n:8.2f}")
+    for label, ms in serving.items():
+        print(f"{label:<28} {ms:8.2f} ms of CPU a request")
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)

@@ -56,6 +56,14 @@ def normalise_licence(text: str) -> Licence:
         raise LicenceError("the licence is empty")
     if len(stripped) > MAX_EXPRESSION:
         raise LicenceError(f"the licence is longer than {MAX_EXPRESSION} characters")
+    return _normalised(stripped)
+
+
+# A publish reads its licence three times (package layout, the licence check, the release),
+# and most apps name one of a few licences: parsed once per process. Keyed by the whole
+# text (at most MAX_EXPRESSION characters); a refused text raises, and is not kept.
+@functools.lru_cache(maxsize=256)
+def _normalised(stripped: str) -> Licence:
     try:
         parsed = _licensing().parse(stripped, strict=True)
     except ExpressionError as exc:
@@ -81,6 +89,13 @@ def names_proprietary(text: object) -> bool:
 
 def is_open_source(expression: str) -> bool:
     """True when the expression leaves the user an OSI-approved or FSF-free licence."""
+    if len(expression) <= MAX_EXPRESSION:
+        return _open_source(expression)
+    return _open(_licensing().parse(expression))
+
+
+@functools.lru_cache(maxsize=256)
+def _open_source(expression: str) -> bool:
     return _open(_licensing().parse(expression))
 
 

@@ -50,10 +50,19 @@ def printable(text: str) -> str:
 
 def is_hidden(char: str) -> bool:
     """Whether ``char`` is invisible, a control, or changes the reading direction."""
+    if char < "\x80":  # most text is ASCII: a table made by the rule below
+        return char in _HIDDEN_ASCII
+    return _hidden_by_rule(char)
+
+
+def _hidden_by_rule(char: str) -> bool:
     point = ord(char)
     if any(low <= point <= high for low, high in _IGNORABLE_RANGES):
         return True
     return unicodedata.category(char) in _HIDDEN_CATEGORIES
+
+
+_HIDDEN_ASCII = frozenset(char for char in map(chr, range(0x80)) if _hidden_by_rule(char))
 
 
 def hidden_characters(text: str) -> list[str]:

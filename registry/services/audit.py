@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent
+
+_EVENTS = cast(Table, AuditEvent.__table__)  # a mapped class's table, for Core statements
 
 
 def record(session: Session, actor: str, action: str, subject: str, **details: Any) -> AuditEvent:
@@ -14,3 +17,9 @@ def record(session: Session, actor: str, action: str, subject: str, **details: A
     event = AuditEvent(actor=actor, action=action, subject=subject, details=details)
     session.add(event)
     return event
+
+
+def record_at_once(session: Session, actor: str, action: str, subject: str, **details: Any) -> None:
+    """``record``, written at once with a Core INSERT: for a change already flushed, where
+    the event is not needed as an object (no unit-of-work bookkeeping for it)."""
+    session.execute(insert(_EVENTS).values(actor=actor, action=action, subject=subject, details=details))

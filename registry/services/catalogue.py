@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, Text, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, cast, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
@@ -155,14 +155,13 @@ def refresh_latest_version(session: Session, app: App) -> None:
     """
     app.updated_at = utcnow()
     session.flush()
-    rows = session.execute(
-        select(Release.version, exists(
-            select(CompatibilityRecord.id)
-            .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
-            .where(CompatibilityRecord.release_id == Release.id, CompatibilityRecord.runs.is_(True),
-                   PlatformProfileRecord.status == PROFILE_ACTIVE)
-        ), Release.license, Release.license_kind).where(Release.app_id == app.id, Release.status == RELEASE_PUBLISHED)
-    ).all()
+    offer_latest_version(session, app)
+
+
+def offer_latest_version(session: Session, app: App) -> None:
+    """``refresh_latest_version`` for a caller that has flushed the app's change itself
+    (with ``updated_at``) and written its verdicts since."""
+    rows = session.execute(_OFFERABLE, {"app_id": app.id}).all()
     running = [row for row in rows if row[1]]
     app.runs_somewhere = bool(running)
     if rows:
@@ -171,12 +170,27 @@ def refresh_latest_version(session: Session, app: App) -> None:
         app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
     with session.no_autoflush:  # the app's new values go out in one UPDATE, after this read
         app.runs_on = runs_on_column(session.scalars(
-            select(PlatformProfileRecord.slug)
-            .join(CompatibilityRecord, CompatibilityRecord.profile_id == PlatformProfileRecord.id)
-            .join(Release, Release.id == CompatibilityRecord.release_id)
-            .where(Release.app_id == app.id, Release.version == app.latest_version,
-                   CompatibilityRecord.compatible.is_(True))))
+            _COMPATIBLE_PROFILES, {"app_id": app.id, "version": app.latest_version}))
     SearchIndex(session).refresh(app)
+
+
+# The two reads of every publish, made once (not built and keyed for the cache each time).
+#: Each release on offer: its version, whether it runs on an active profile, its licence.
+_OFFERABLE = select(Release.version, exists(
+    select(CompatibilityRecord.id)
+    .join(PlatformProfileRecord, PlatformProfileRecord.id == CompatibilityRecord.profile_id)
+    .where(CompatibilityRecord.release_id == Release.id, CompatibilityRecord.runs.is_(True),
+           PlatformProfileRecord.status == PROFILE_ACTIVE)
+), Release.license, Release.license_kind).where(Release.app_id == bindparam("app_id"),
+                                                Release.status == RELEASE_PUBLISHED)
+#: The profiles a release (``app_id``, ``version``) is compatible with.
+_COMPATIBLE_PROFILES = (
+    select(PlatformProfileRecord.slug)
+    .join(CompatibilityRecord, CompatibilityRecord.profile_id == PlatformProfileRecord.id)
+    .join(Release, Release.id == CompatibilityRecord.release_id)
+    .where(Release.app_id == bindparam("app_id"), Release.version == bindparam("version"),
+           CompatibilityRecord.compatible.is_(True))
+)
 
 
 def check_query(query: AppQuery) -> None:

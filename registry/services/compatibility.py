@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, cast
 
 import pluggy
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.models import (
     RELEASE_PUBLISHED,
@@ -38,11 +40,48 @@ from sdk.package import PackageView
 from sdk.verification import Compatibility, check_platforms
 from sdk.versions import sort_key
 
+# The tables themselves: a Core INSERT of plain rows, no ORM bulk machinery around it.
+_FINDINGS = cast(Table, FindingRecord.__table__)
+_VERDICTS = cast(Table, CompatibilityRecord.__table__)
+
+
+def finding_values(finding: Finding, profile: str | None = None) -> dict[str, Any]:
+    """The columns of a stored finding (without its release)."""
+    return {"code": finding.code, "severity": finding.severity.value, "message": finding.message,
+            "key": finding.key, "plugin": finding.plugin, "profile": profile, "data": dict(finding.data),
+            "kind": finding.kind.value if finding.kind else None}
+
 
 def finding_record(finding: Finding, profile: str | None = None) -> FindingRecord:
-    return FindingRecord(code=finding.code, severity=finding.severity.value, message=finding.message,
-                         key=finding.key, plugin=finding.plugin, profile=profile, data=dict(finding.data),
-                         kind=finding.kind.value if finding.kind else None)
+    return FindingRecord(**finding_values(finding, profile))
+
+
+def record_published(session: Session, release: Release, findings: Iterable[Finding],
+                     verdicts: Iterable[tuple[PlatformProfileRecord, Compatibility]]) -> None:
+    """Store the findings and verdicts of a release that was just flushed (it has its id).
+
+    The rows go out as one Core INSERT per table: nothing in the request changes
+    them, so the unit of work's bookkeeping per object would be spent for nothing.
+    The release's collections get the same values, as loaded, for the answer.
+    """
+    found = [finding_values(f) for f in findings]
+    matrix: list[tuple[PlatformProfileRecord, dict[str, Any]]] = []
+    checked_at = utcnow()
+    for record_of, result in verdicts:
+        found += [finding_values(f, record_of.slug) for f in result.findings]
+        matrix.append((record_of, {
+            "profile_id": record_of.id, "compatible": result.compatible, "runs": result.runs,
+            "meets_policy": result.meets_policy, "failed_policies": list(result.failed_policies),
+            "profile_revision": record_of.revision, "checked_at": checked_at}))
+    if found:
+        session.execute(insert(_FINDINGS), [{**row, "release_id": release.id} for row in found])
+    if matrix:
+        session.execute(insert(_VERDICTS),
+                        [{**row, "release_id": release.id} for _, row in matrix])
+    # Not in the session (no back-reference set): reading them loads nothing and writes nothing.
+    set_committed_value(release, "findings", [FindingRecord(release_id=release.id, **row) for row in found])
+    set_committed_value(release, "compatibility", [
+        CompatibilityRecord(release_id=release.id, profile=record_of, **row) for record_of, row in matrix])
 
 
 def record(release: Release, record_of: PlatformProfileRecord, result: Compatibility) -> None:

@@ -74,12 +74,29 @@ def cased_skeleton(text: str) -> str:
     return unicodedata.normalize("NFKC", _checker().getSkeleton(0, once)).casefold()
 
 
+#: Longer texts (a refused manifest's) are digested each time, so the caches stay small.
+_CACHED_LENGTH = 256
+
+
 def skeleton_digest(text: str) -> str:
     """What is stored and compared: the sha256 of the skeleton, in hex."""
-    return _digest(skeleton(text))
+    return _skeleton_digest(text) if len(text) <= _CACHED_LENGTH else _digest(skeleton(text))
 
 
 def cased_skeleton_digest(text: str) -> str:
+    return _cased_skeleton_digest(text) if len(text) <= _CACHED_LENGTH else _digest(cased_skeleton(text))
+
+
+# A first publish takes the digests of its id and name three times (the look-alike check,
+# the claim, the record): kept per process, keyed by the text alone (the folding and ICU's
+# data do not change while it runs).
+@lru_cache(maxsize=1024)
+def _skeleton_digest(text: str) -> str:
+    return _digest(skeleton(text))
+
+
+@lru_cache(maxsize=1024)
+def _cased_skeleton_digest(text: str) -> str:
     return _digest(cased_skeleton(text))
 
 

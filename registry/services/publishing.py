@@ -30,9 +30,8 @@ from registry import metrics
 from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
-from registry.services.catalogue import layers_column, refresh_latest_version
-from registry.services.compatibility import finding_record
-from registry.services.compatibility import record as record_compatibility
+from registry.services.catalogue import layers_column, offer_latest_version
+from registry.services.compatibility import record_published
 from registry.services.events import announce
 from registry.services.initiative_links import link_after_publish
 from registry.services.lookalikes import LookalikeService
@@ -229,16 +228,19 @@ class PublishService:
             with upload.open() as source:
                 self.store.write(source, expected=upload.sha256)  # a failure is counted by the store
             try:
-                # One flush for the whole release (in refresh_latest_version): on SQLite the first
+                # One flush for the app, the artifact and the release: on SQLite the first
                 # write takes the database's write lock, so the work before it is done without it.
                 with self.session.no_autoflush:
                     release = self._record(upload, package, app, manifest, publiccode, decision, caller, licence)
                     attach(release, images)
                     if signing is not None:
                         signing.attach(release)
-                    for result in compatibility:
-                        record_compatibility(release, records[result.profile], result)
-                refresh_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
+                self.session.flush()  # the release has its id; its other rows go out as Core statements
+                record_published(self.session, release, decision.findings,
+                                 [(records[result.profile], result) for result in compatibility])
+                audit.record_at_once(self.session, caller.actor, "release.publish",
+                                     f"{manifest.id}@{manifest.version}", sha256=upload.sha256, size=upload.size)
+                offer_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
                 self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()
@@ -266,9 +268,10 @@ class PublishService:
         if artifact is None:
             artifact = Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest))
             self.session.add(artifact)
-        # A new release has no yanks, assets, verdicts or signature yet: saying so saves a query for each.
+        # A new release has no yanks, assets or signature yet: saying so saves a query for each
+        # (its findings and verdicts come with their rows, in record_published).
         release = Release(
-            yanks=[], assets=[], compatibility=[], signature=None, artifact=artifact,
+            yanks=[], assets=[], signature=None, artifact=artifact,
             app=app,
             version=manifest.version,
             manifest=thaw(package.manifest or {}),  # a plain copy of what every check saw
@@ -280,10 +283,7 @@ class PublishService:
             artifact_sha256=upload.sha256,
             published_by=caller.organisation_id,
         )
-        release.findings = [finding_record(f) for f in decision.findings]
         self.session.add(release)
-        audit.record(self.session, caller.actor, "release.publish", f"{manifest.id}@{manifest.version}",
-                     sha256=upload.sha256, size=upload.size)
         webhook_events.release_published(self.session, release)
         return release
 

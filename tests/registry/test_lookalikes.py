@@ -4,6 +4,8 @@ and bidirectional characters); the owner's own apps are free to resemble each ot
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,7 +13,8 @@ from sqlalchemy import create_engine, text
 
 from plugins.manifest_schema import SchemaCheck
 from registry.migrations import upgrade
-from registry.services.lookalikes import cased_skeleton, skeleton, skeleton_digest
+from registry.services.lookalikes import _digest, cased_skeleton, cased_skeleton_digest, skeleton, skeleton_digest
+from sdk.text import is_hidden
 from tests import factories
 from tests.conftest import add_organisation
 from tests.registry.test_migrations import seed_app
@@ -101,6 +104,19 @@ def test_skeletons_fold_what_readers_cannot_see() -> None:
     assert cased_skeleton("Meldingen") == cased_skeleton("\u041c\u0435ldingen")
     assert skeleton("modules") == skeleton("rnodules")
     assert skeleton("Open Zaak") != skeleton("Open Klant")
+
+
+def test_digests_kept_per_process_match_those_taken_afresh() -> None:
+    short, long = f"Open{ZWSP}Zaak", "Open Zaak " * 40  # the long one is past what is kept
+    for name in (short, short, long, long):
+        assert skeleton_digest(name) == _digest(skeleton(name))
+        assert cased_skeleton_digest(name) == _digest(cased_skeleton(name))
+
+
+def test_ascii_characters_are_hidden_by_the_same_rule_as_the_rest() -> None:
+    for point in range(0x80):
+        char = chr(point)
+        assert is_hidden(char) == (unicodedata.category(char) in {"Cc", "Cf"}), hex(point)
 
 
 def test_id_with_a_trailing_newline_is_not_a_slug() -> None:

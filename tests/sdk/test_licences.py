@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from sdk.licences import COMMERCIAL, OPEN, Licence, LicenceError, licence_kind, names_proprietary, normalise_licence
+from sdk.licences import (
+    COMMERCIAL,
+    OPEN,
+    Licence,
+    LicenceError,
+    is_open_source,
+    licence_kind,
+    names_proprietary,
+    normalise_licence,
+)
 from sdk.manifest import Manifest
 from tests import factories
 
@@ -52,3 +61,11 @@ def test_every_reader_of_a_manifest_sees_proprietary_the_same_way(written: objec
     assert names_proprietary(written) is named
     if isinstance(written, str):
         assert Manifest.from_mapping(factories.manifest(license=written)).is_proprietary is named
+
+
+def test_a_licence_read_again_gives_the_same_answer_and_a_bad_one_the_same_error() -> None:
+    assert normalise_licence(" eupl-1.2 ") == normalise_licence("EUPL-1.2") == Licence("EUPL-1.2", OPEN)
+    for _ in range(2):  # errors are not kept: each reading says why
+        with pytest.raises(LicenceError):
+            normalise_licence("MIT OR")
+    assert is_open_source("MIT") and is_open_source("MIT")
