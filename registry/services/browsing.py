@@ -2,11 +2,13 @@
 
 Each facet counts the apps that match every *other* filter, so a person sees
 how many apps each choice would give (disjunctive faceting). Three queries per
-page, whatever the catalogue's size: the page of apps; one scan that counts
-the total and the layer, licence, publisher-kind and platform facets at once
-with conditional sums (each app row says where its offered release runs,
+page, whatever the catalogue's size: the page of apps (read in the order of an
+index when sorted by relevance without a search); one scan that counts the
+total and the layer, licence, publisher-kind and platform facets at once with
+filtered counts (each app row says where its offered release runs,
 ``App.runs_on``, so neither the platform filter nor its count joins releases
-and verdicts); and one grouped query for categories (a JSON array per app).
+and verdicts); and one grouped query for categories over the index of
+``app_category``, for the apps the other filters keep.
 The ids of the page and the counts make an outline that the web store keeps
 per state of the catalogue; the page's apps and their publishers are read by
 id, in two queries.
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import aliased, selectinload
 
 from registry.errors import RegistryError
@@ -25,6 +27,7 @@ from registry.models import (
     ORGANISATION_KINDS,
     PROFILE_ACTIVE,
     App,
+    AppCategory,
     Organisation,
     PlatformProfileRecord,
 )
@@ -131,25 +134,26 @@ class BrowseService(CatalogueService):
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue], list[FacetValue]]:
         """The total and the layer, licence, kind and platform counts, from one scan of the apps."""
         publisher = aliased(Organisation)
-        licence = case((App.license_kind == OPEN, "open"), else_="proprietary")
+        licence = {"open": App.license_kind == OPEN, "proprietary": App.license_kind != OPEN}
         profiles = self.session.execute(
             select(PlatformProfileRecord.slug, PlatformProfileRecord.name)
             .where(PlatformProfileRecord.status == PROFILE_ACTIVE).order_by(PlatformProfileRecord.name)
         ).all()
         chosen = {
             "layer": in_layer(query.layer) if query.layer else None,
-            "license": licence == query.license if query.license in LICENCE_KINDS else None,
+            "license": licence[query.license] if query.license in LICENCE_KINDS else None,
             "kind": publisher.kind == filters.publisher_kind if filters.publisher_kind else None,
             "profile": runs_on(filters.profile) if filters.profile else None,
         }
 
         def counted(facet: str | None, condition: Any) -> Any:
             others = [c for name, c in chosen.items() if name != facet and c is not None]
-            return func.sum(case((and_(condition, *others), 1), else_=0))
+            # COUNT(*) FILTER (both SQLite and PostgreSQL) tests the conditions and counts, no CASE per row.
+            return func.count().filter(and_(condition, *others))
 
         columns = [counted(None, true())]
         columns += [counted("layer", in_layer(layer)) for layer in LAYERS]
-        columns += [counted("license", licence == kind) for kind in LICENCE_KINDS]
+        columns += [counted("license", licence[kind]) for kind in LICENCE_KINDS]
         columns += [counted("kind", publisher.kind == kind) for kind in ORGANISATION_KINDS]
         columns += [counted("profile", runs_on(slug)) for slug, _ in profiles]
         statement = select(*columns).select_from(App).join(publisher, App.organisation_id == publisher.id)
@@ -165,13 +169,11 @@ class BrowseService(CatalogueService):
         return row[0], layers, licences, kinds, platforms
 
     def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
-        dialect = self.session.get_bind().dialect.name
-        function = func.json_array_elements_text if dialect == "postgresql" else func.json_each
-        element = function(App.categories).table_valued("value").alias("category")
-        value = func.lower(element.c.value)
-        statement = (select(value, func.count(App.id)).select_from(App).join(element, true())
-                     .group_by(value).order_by(func.count(App.id).desc(), value).limit(30))
-        statement = self._where(statement, replace(query, category=None), filters, hits)
+        """The 30 most common categories of the apps that match the other filters."""
+        apps = self._where(select(App.id), replace(query, category=None), filters, hits)
+        count = func.count()
+        statement = (select(AppCategory.category, count).where(AppCategory.app_id.in_(apps))
+                     .group_by(AppCategory.category).order_by(count.desc(), AppCategory.category).limit(30))
         return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
 
 
