@@ -16,10 +16,12 @@ id, in two queries.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, replace
+from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from registry.errors import RegistryError
@@ -132,40 +134,55 @@ class BrowseService(CatalogueService):
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue], list[FacetValue]]:
-        """The total and the layer, licence, kind and platform counts, from one scan of the apps."""
+        """The total and the layer, licence, kind and platform counts, in two scans at most.
+
+        The first, narrowed by every chosen facet, counts the total and the facets nobody
+        chose. The second counts the chosen facets, each with the others, over the apps
+        that fail at most one chosen filter (no other can count). So a row tests a chosen
+        filter once in a WHERE rather than once per counted value.
+        """
         publisher = aliased(Organisation)
         licence = {"open": App.license_kind == OPEN, "proprietary": App.license_kind != OPEN}
         profiles = self.session.execute(
             select(PlatformProfileRecord.slug, PlatformProfileRecord.name)
             .where(PlatformProfileRecord.status == PROFILE_ACTIVE).order_by(PlatformProfileRecord.name)
         ).all()
-        chosen = {
+        values: dict[str, list[tuple[str, Any]]] = {
+            "layer": [(layer, in_layer(layer)) for layer in LAYERS],
+            "license": [(kind, licence[kind]) for kind in LICENCE_KINDS],
+            "kind": [(kind, publisher.kind == kind) for kind in ORGANISATION_KINDS],
+            "profile": [(slug, runs_on(slug)) for slug, _ in profiles],
+        }
+        chosen = {name: condition for name, condition in {
             "layer": in_layer(query.layer) if query.layer else None,
             "license": licence[query.license] if query.license in LICENCE_KINDS else None,
             "kind": publisher.kind == filters.publisher_kind if filters.publisher_kind else None,
             "profile": runs_on(filters.profile) if filters.profile else None,
-        }
+        }.items() if condition is not None}
+        # The layer, licence, kind and platform filters are the scans' own; the rest narrow every scan.
+        base = self._where(select().select_from(App).join(publisher, App.organisation_id == publisher.id),
+                           replace(query, layer=None, license=_unfaceted_licence(query.license)),
+                           replace(filters, publisher_kind=None, profile=None), hits)
 
-        def counted(facet: str | None, condition: Any) -> Any:
-            others = [c for name, c in chosen.items() if name != facet and c is not None]
-            # COUNT(*) FILTER (both SQLite and PostgreSQL) tests the conditions and counts, no CASE per row.
-            return func.count().filter(and_(condition, *others))
+        def scan(columns: list[Any], *narrowed: Any) -> list[int]:
+            return [int(v or 0) for v in self.session.execute(base.add_columns(*columns).where(*narrowed)).one()]
 
-        columns = [counted(None, true())]
-        columns += [counted("layer", in_layer(layer)) for layer in LAYERS]
-        columns += [counted("license", licence[kind]) for kind in LICENCE_KINDS]
-        columns += [counted("kind", publisher.kind == kind) for kind in ORGANISATION_KINDS]
-        columns += [counted("profile", runs_on(slug)) for slug, _ in profiles]
-        statement = select(*columns).select_from(App).join(publisher, App.organisation_id == publisher.id)
-        # The layer, licence, kind and platform filters live in the sums; the rest narrow the scan.
-        base = replace(query, layer=None, license=_unfaceted_licence(query.license))
-        row = [int(v or 0) for v in self.session.execute(
-            self._where(statement, base, replace(filters, publisher_kind=None, profile=None), hits)).one()]
-        counts = iter(row[1:])
-        layers = [FacetValue(v, next(counts)) for v in LAYERS]
-        licences = [FacetValue(v, next(counts)) for v in LICENCE_KINDS]
-        kinds = [FacetValue(v, n) for v in ORGANISATION_KINDS if (n := next(counts))]
-        platforms = [FacetValue(slug, next(counts), name) for slug, name in profiles]
+        unchosen = [facet for facet in values if facet not in chosen]
+        row = scan([func.count()] + [func.count().filter(c) for f in unchosen for _, c in values[f]], *chosen.values())
+        counted = [(facet, value) for facet in unchosen for value, _ in values[facet]]
+        columns: list[Any] = []
+        for facet in chosen:
+            others = [condition for name, condition in chosen.items() if name != facet]
+            counted += [(facet, value) for value, _ in values[facet]]
+            columns += [func.count().filter(and_(condition, *others)) for _, condition in values[facet]]
+        if columns:
+            fails = reduce(operator.add, [case((condition, 0), else_=1) for condition in chosen.values()])
+            row += scan(columns, *([fails <= 1] if len(chosen) > 1 else []))
+        count = dict(zip(counted, row[1:], strict=True))
+        layers = [FacetValue(v, count["layer", v]) for v in LAYERS]
+        licences = [FacetValue(v, count["license", v]) for v in LICENCE_KINDS]
+        kinds = [FacetValue(v, n) for v in ORGANISATION_KINDS if (n := count["kind", v])]
+        platforms = [FacetValue(slug, count["profile", slug], name) for slug, name in profiles]
         return row[0], layers, licences, kinds, platforms
 
     def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
