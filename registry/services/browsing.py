@@ -187,11 +187,23 @@ class BrowseService(CatalogueService):
 
     def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
         """The 30 most common categories of the apps that match the other filters."""
-        apps = self._where(select(App.id), replace(query, category=None), filters, hits)
+        others = replace(query, category=None)
+        if _unfiltered(others, filters, hits):
+            # Every app in the catalogue: leave out the few without a release (a claim being
+            # published) rather than look up thousands that are in.
+            kept = AppCategory.app_id.not_in(select(App.id).where(App.latest_version.is_(None)))
+        else:
+            kept = AppCategory.app_id.in_(self._where(select(App.id), others, filters, hits))
         count = func.count()
-        statement = (select(AppCategory.category, count).where(AppCategory.app_id.in_(apps))
+        statement = (select(AppCategory.category, count).where(kept)
                      .group_by(AppCategory.category).order_by(count.desc(), AppCategory.category).limit(30))
         return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
+
+
+def _unfiltered(query: AppQuery, filters: StoreFilters, hits: Match | None) -> bool:
+    """Whether ``query`` and ``filters`` keep every app of the catalogue."""
+    return hits is None and not (query.q or query.layer or query.category or query.publisher or query.license
+                                 or filters.publisher_kind or filters.profile)
 
 
 def _unfaceted_licence(licence: str | None) -> str | None:

@@ -61,6 +61,10 @@ def catalogue(app: Flask, count: int = 48, seed: int = 3) -> list[Stored]:
                 "categories": sorted(facts.categories)})
             if facts.categories:
                 session.execute(insert(AppCategory), [{"app_id": i + 1, "category": c} for c in facts.categories])
+        # A claim still being published: its rows count nowhere until it has a release.
+        session.execute(insert(App), {"id": count + 1, "slug": "claim", "organisation_id": 1, "name": "Claim",
+                                      "summary": "s", "license": "EUPL-1.2", "categories": ["geo"]})
+        session.execute(insert(AppCategory), {"app_id": count + 1, "category": "geo"})
         session.commit()
     return stored
 
