@@ -1,11 +1,12 @@
 """Browsing the catalogue in the web store: a search with facets and their counts.
 
 Each facet counts the apps that match every *other* filter, so a person sees
-how many apps each choice would give (disjunctive faceting). Three queries per
-page, whatever the catalogue's size: the page of apps (read in the order of an
-index when sorted by relevance without a search); one scan that counts the
-total and the layer, licence, publisher-kind and platform facets at once with
-filtered counts (each app row says where its offered release runs,
+how many apps each choice would give (disjunctive faceting). Three or four
+queries per page, whatever the catalogue's size: the page of apps (read in the
+order of an index when sorted by relevance without a search); a scan that
+counts the total and the layer, licence, publisher-kind and platform facets
+nobody chose, and one more for the chosen ones when there are (see
+``_summary``; each app row says where its offered release runs,
 ``App.runs_on``, so neither the platform filter nor its count joins releases
 and verdicts); and one grouped query for categories over the index of
 ``app_category``, for the apps the other filters keep.
