@@ -135,12 +135,14 @@ class BrowseService(CatalogueService):
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue], list[FacetValue]]:
-        """The total and the layer, licence, kind and platform counts, in two scans at most.
+        """The total and the layer, licence, kind and platform counts, in one scan or two.
 
-        The first, narrowed by every chosen facet, counts the total and the facets nobody
-        chose. The second counts the chosen facets, each with the others, over the apps
-        that fail at most one chosen filter (no other can count). So a row tests a chosen
-        filter once in a WHERE rather than once per counted value.
+        Each count tests its value and the chosen filters of the other facets. With one
+        facet chosen, that filter is shared by every count but its own facet's: a scan
+        narrowed by it counts the total and the other facets, and a second scan counts
+        the chosen facet, so a row tests the filter once rather than once per count.
+        With more chosen, one scan leaves out the apps that fail two filters or more
+        (no count takes them).
         """
         publisher = aliased(Organisation)
         licence = {"open": App.license_kind == OPEN, "proprietary": App.license_kind != OPEN}
@@ -168,17 +170,20 @@ class BrowseService(CatalogueService):
         def scan(columns: list[Any], *narrowed: Any) -> list[int]:
             return [int(v or 0) for v in self.session.execute(base.add_columns(*columns).where(*narrowed)).one()]
 
-        unchosen = [facet for facet in values if facet not in chosen]
-        row = scan([func.count()] + [func.count().filter(c) for f in unchosen for _, c in values[f]], *chosen.values())
-        counted = [(facet, value) for facet in unchosen for value, _ in values[facet]]
-        columns: list[Any] = []
-        for facet in chosen:
-            others = [condition for name, condition in chosen.items() if name != facet]
-            counted += [(facet, value) for value, _ in values[facet]]
-            columns += [func.count().filter(and_(condition, *others)) for _, condition in values[facet]]
-        if columns:
-            fails = reduce(operator.add, [case((condition, 0), else_=1) for condition in chosen.values()])
-            row += scan(columns, *([fails <= 1] if len(chosen) > 1 else []))
+        counted = [(facet, value) for facet in values for value, _ in values[facet]]
+        if len(chosen) == 1:
+            [(only, condition)] = chosen.items()
+            row = scan([func.count()] + [func.count().filter(c) for f in values if f != only for _, c in values[f]],
+                       condition)
+            row += scan([func.count().filter(c) for _, c in values[only]]) if values[only] else []
+            counted = [(f, v) for f, v in counted if f != only] + [(f, v) for f, v in counted if f == only]
+        else:
+            columns = [func.count().filter(and_(*chosen.values())) if chosen else func.count()]
+            for facet in values:
+                others = [c for name, c in chosen.items() if name != facet]
+                columns += [func.count().filter(and_(condition, *others)) for _, condition in values[facet]]
+            fails = [case((condition, 0), else_=1) for condition in chosen.values()]
+            row = scan(columns, *([reduce(operator.add, fails) <= 1] if fails else []))
         count = dict(zip(counted, row[1:], strict=True))
         layers = [FacetValue(v, count["layer", v]) for v in LAYERS]
         licences = [FacetValue(v, count["license", v]) for v in LICENCE_KINDS]
