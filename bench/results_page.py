@@ -39,6 +39,7 @@ from registry.app import create_app  # noqa: E402
 from registry.db import database  # noqa: E402
 from registry.models import (  # noqa: E402
     App,
+    AppCategory,
     Artifact,
     Base,
     CompatibilityRecord,
@@ -88,7 +89,7 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
         connection.execute(insert(PlatformProfileRecord), [
             {"id": profile + i + 1, "slug": f"profile-{i}", "name": f"Profiel {i}", "source": "", "revision": 1,
              "status": "active"} for i in range(3)])
-        apps, artifacts, releases, verdicts = [], [], [], []
+        apps, artifacts, releases, verdicts, categories_of = [], [], [], [], []
         for i in range(count):
             words = " ".join(rng.sample(WORDS, 3))
             categories = rng.sample(CATEGORIES, rng.randint(1, 3))
@@ -96,9 +97,10 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
             licence = ("LicenseRef-Proprietary", "commercial") if rng.random() < 0.2 else ("EUPL-1.2", "open")
             apps.append({"id": i + 1, "slug": f"app-{i}", "organisation_id": org + rng.randint(1, 60),
                          "name": f"App {i} {words.split()[0]}", "summary": f"Een app voor {words}",
-                         "layer": rng.choice(LAYERS), "categories": categories,
+                         "layer": (layer := rng.choice(LAYERS)), "layers": f",{layer},", "categories": categories,
                          "license": licence[0], "license_kind": licence[1],
                          "latest_version": "1.0.0", "search_text": f"app-{i} {words} {' '.join(categories)}"})
+            categories_of += [{"app_id": i + 1, "category": c} for c in categories]  # as publishing keeps them
             artifacts.append({"sha256": sha, "size": 2048, "filename": f"app-{i}-1.0.0.tar.gz"})
             releases.append({"id": i + 1, "app_id": i + 1, "version": "1.0.0", "status": "published",
                              "manifest": {}, "license": licence[0], "license_kind": licence[1],
@@ -109,6 +111,7 @@ def fill(app, count: int, seed: int = 7) -> None:  # type: ignore[no-untyped-def
             apps[-1]["runs_on"] = runs_on_column(f"profile-{p}" for p, v in enumerate(verdicts[-3:]) if v["compatible"])
         connection.execute(insert(Artifact), artifacts)
         connection.execute(insert(App), apps)
+        connection.execute(insert(AppCategory), categories_of)
         connection.execute(insert(Release), releases)
         connection.execute(insert(CompatibilityRecord), verdicts)
         rebuild(connection)  # the search index, as publishing writes it

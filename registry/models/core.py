@@ -37,6 +37,7 @@ __all__ = [
     "Organisation",
     "ApiToken",
     "App",
+    "AppCategory",
     "Artifact",
     "Release",
     "ReleaseAsset",
@@ -130,6 +131,9 @@ class App(Base):
     """An app id, claimed by the organisation that published it first."""
 
     __tablename__ = "app"
+    # The results' default order (runs somewhere, then latest change) read in index order:
+    # a page of a large catalogue needs no sort of every app.
+    __table_args__ = (Index("ix_app_runs_somewhere_updated_at", "runs_somewhere", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -166,6 +170,17 @@ class App(Base):
     releases: Mapped[list[Release]] = relationship(back_populates="app", order_by="Release.id")
     # Read only: advisories are written through their own service.
     advisories: Mapped[list[Advisory]] = relationship(order_by="Advisory.id", viewonly=True)
+
+
+class AppCategory(Base):
+    """One category of an app, in lower case, kept by publishing next to ``App.categories``:
+    the web store counts and filters categories through its index, not the JSON of every app."""
+
+    __tablename__ = "app_category"
+    __table_args__ = (Index("ix_app_category_category", "category", "app_id"),)
+
+    app_id: Mapped[int] = mapped_column(ForeignKey("app.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Artifact(Base):

@@ -1,12 +1,15 @@
 """Browsing the catalogue in the web store: a search with facets and their counts.
 
 Each facet counts the apps that match every *other* filter, so a person sees
-how many apps each choice would give (disjunctive faceting). Three queries per
-page, whatever the catalogue's size: the page of apps; one scan that counts
-the total and the layer, licence, publisher-kind and platform facets at once
-with conditional sums (each app row says where its offered release runs,
+how many apps each choice would give (disjunctive faceting). Three or four
+queries per page, whatever the catalogue's size: the page of apps (read in the
+order of an index when sorted by relevance without a search); a scan that
+counts the total and the layer, licence, publisher-kind and platform facets
+nobody chose, and one more for the chosen ones when there are (see
+``_summary``; each app row says where its offered release runs,
 ``App.runs_on``, so neither the platform filter nor its count joins releases
-and verdicts); and one grouped query for categories (a JSON array per app).
+and verdicts); and one grouped query for categories over the index of
+``app_category``, for the apps the other filters keep.
 The ids of the page and the counts make an outline that the web store keeps
 per state of the catalogue; the page's apps and their publishers are read by
 id, in two queries.
@@ -14,10 +17,12 @@ id, in two queries.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, replace
+from functools import reduce
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from registry.errors import RegistryError
@@ -25,6 +30,7 @@ from registry.models import (
     ORGANISATION_KINDS,
     PROFILE_ACTIVE,
     App,
+    AppCategory,
     Organisation,
     PlatformProfileRecord,
 )
@@ -129,50 +135,81 @@ class BrowseService(CatalogueService):
     def _summary(
         self, query: AppQuery, filters: StoreFilters, hits: Match | None
     ) -> tuple[int, list[FacetValue], list[FacetValue], list[FacetValue], list[FacetValue]]:
-        """The total and the layer, licence, kind and platform counts, from one scan of the apps."""
+        """The total and the layer, licence, kind and platform counts, in one scan or two.
+
+        Each count tests its value and the chosen filters of the other facets. With one
+        facet chosen, that filter is shared by every count but its own facet's: a scan
+        narrowed by it counts the total and the other facets, and a second scan counts
+        the chosen facet, so a row tests the filter once rather than once per count.
+        With more chosen, one scan leaves out the apps that fail two filters or more
+        (no count takes them).
+        """
         publisher = aliased(Organisation)
-        licence = case((App.license_kind == OPEN, "open"), else_="proprietary")
+        licence = {"open": App.license_kind == OPEN, "proprietary": App.license_kind != OPEN}
         profiles = self.session.execute(
             select(PlatformProfileRecord.slug, PlatformProfileRecord.name)
             .where(PlatformProfileRecord.status == PROFILE_ACTIVE).order_by(PlatformProfileRecord.name)
         ).all()
-        chosen = {
+        values: dict[str, list[tuple[str, Any]]] = {
+            "layer": [(layer, in_layer(layer)) for layer in LAYERS],
+            "license": [(kind, licence[kind]) for kind in LICENCE_KINDS],
+            "kind": [(kind, publisher.kind == kind) for kind in ORGANISATION_KINDS],
+            "profile": [(slug, runs_on(slug)) for slug, _ in profiles],
+        }
+        chosen = {name: condition for name, condition in {
             "layer": in_layer(query.layer) if query.layer else None,
-            "license": licence == query.license if query.license in LICENCE_KINDS else None,
+            "license": licence[query.license] if query.license in LICENCE_KINDS else None,
             "kind": publisher.kind == filters.publisher_kind if filters.publisher_kind else None,
             "profile": runs_on(filters.profile) if filters.profile else None,
-        }
+        }.items() if condition is not None}
+        # The layer, licence, kind and platform filters are the scans' own; the rest narrow every scan.
+        base = self._where(select().select_from(App).join(publisher, App.organisation_id == publisher.id),
+                           replace(query, layer=None, license=_unfaceted_licence(query.license)),
+                           replace(filters, publisher_kind=None, profile=None), hits)
 
-        def counted(facet: str | None, condition: Any) -> Any:
-            others = [c for name, c in chosen.items() if name != facet and c is not None]
-            return func.sum(case((and_(condition, *others), 1), else_=0))
+        def scan(columns: list[Any], *narrowed: Any) -> list[int]:
+            return [int(v or 0) for v in self.session.execute(base.add_columns(*columns).where(*narrowed)).one()]
 
-        columns = [counted(None, true())]
-        columns += [counted("layer", in_layer(layer)) for layer in LAYERS]
-        columns += [counted("license", licence == kind) for kind in LICENCE_KINDS]
-        columns += [counted("kind", publisher.kind == kind) for kind in ORGANISATION_KINDS]
-        columns += [counted("profile", runs_on(slug)) for slug, _ in profiles]
-        statement = select(*columns).select_from(App).join(publisher, App.organisation_id == publisher.id)
-        # The layer, licence, kind and platform filters live in the sums; the rest narrow the scan.
-        base = replace(query, layer=None, license=_unfaceted_licence(query.license))
-        row = [int(v or 0) for v in self.session.execute(
-            self._where(statement, base, replace(filters, publisher_kind=None, profile=None), hits)).one()]
-        counts = iter(row[1:])
-        layers = [FacetValue(v, next(counts)) for v in LAYERS]
-        licences = [FacetValue(v, next(counts)) for v in LICENCE_KINDS]
-        kinds = [FacetValue(v, n) for v in ORGANISATION_KINDS if (n := next(counts))]
-        platforms = [FacetValue(slug, next(counts), name) for slug, name in profiles]
+        counted = [(facet, value) for facet in values for value, _ in values[facet]]
+        if len(chosen) == 1:
+            [(only, condition)] = chosen.items()
+            row = scan([func.count()] + [func.count().filter(c) for f in values if f != only for _, c in values[f]],
+                       condition)
+            row += scan([func.count().filter(c) for _, c in values[only]]) if values[only] else []
+            counted = [(f, v) for f, v in counted if f != only] + [(f, v) for f, v in counted if f == only]
+        else:
+            columns = [func.count().filter(and_(*chosen.values())) if chosen else func.count()]
+            for facet in values:
+                others = [c for name, c in chosen.items() if name != facet]
+                columns += [func.count().filter(and_(condition, *others)) for _, condition in values[facet]]
+            fails = [case((condition, 0), else_=1) for condition in chosen.values()]
+            row = scan(columns, *([reduce(operator.add, fails) <= 1] if fails else []))
+        count = dict(zip(counted, row[1:], strict=True))
+        layers = [FacetValue(v, count["layer", v]) for v in LAYERS]
+        licences = [FacetValue(v, count["license", v]) for v in LICENCE_KINDS]
+        kinds = [FacetValue(v, n) for v in ORGANISATION_KINDS if (n := count["kind", v])]
+        platforms = [FacetValue(slug, count["profile", slug], name) for slug, name in profiles]
         return row[0], layers, licences, kinds, platforms
 
     def _category_counts(self, query: AppQuery, filters: StoreFilters, hits: Match | None) -> list[FacetValue]:
-        dialect = self.session.get_bind().dialect.name
-        function = func.json_array_elements_text if dialect == "postgresql" else func.json_each
-        element = function(App.categories).table_valued("value").alias("category")
-        value = func.lower(element.c.value)
-        statement = (select(value, func.count(App.id)).select_from(App).join(element, true())
-                     .group_by(value).order_by(func.count(App.id).desc(), value).limit(30))
-        statement = self._where(statement, replace(query, category=None), filters, hits)
+        """The 30 most common categories of the apps that match the other filters."""
+        others = replace(query, category=None)
+        if _unfiltered(others, filters, hits):
+            # Every app in the catalogue: leave out the few without a release (a claim being
+            # published) rather than look up thousands that are in.
+            kept = AppCategory.app_id.not_in(select(App.id).where(App.latest_version.is_(None)))
+        else:
+            kept = AppCategory.app_id.in_(self._where(select(App.id), others, filters, hits))
+        count = func.count()
+        statement = (select(AppCategory.category, count).where(kept)
+                     .group_by(AppCategory.category).order_by(count.desc(), AppCategory.category).limit(30))
         return [FacetValue(str(v), n) for v, n in self.session.execute(statement).all() if v]
+
+
+def _unfiltered(query: AppQuery, filters: StoreFilters, hits: Match | None) -> bool:
+    """Whether ``query`` and ``filters`` keep every app of the catalogue."""
+    return hits is None and not (query.q or query.layer or query.category or query.publisher or query.license
+                                 or filters.publisher_kind or filters.profile)
 
 
 def _unfaceted_licence(licence: str | None) -> str | None:

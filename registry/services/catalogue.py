@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, Text, bindparam, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, bindparam, delete, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
@@ -14,6 +14,7 @@ from registry.models import (
     PROFILE_ACTIVE,
     RELEASE_PUBLISHED,
     App,
+    AppCategory,
     CompatibilityRecord,
     Organisation,
     PlatformProfileRecord,
@@ -88,9 +89,7 @@ class CatalogueService:
         if query.layer:
             statement = statement.where(in_layer(query.layer))
         if query.category:
-            # Categories are few per app; matching the JSON text keeps this portable.
-            statement = statement.where(func.lower(cast(App.categories, Text)).contains(
-                f'"{query.category.lower()}"', autoescape=True))
+            statement = statement.where(in_category(query.category))
         if query.publisher:
             statement = statement.join(Organisation, App.organisation).where(Organisation.slug == query.publisher)
         if query.license == "open":
@@ -222,9 +221,34 @@ def runs_on_column(profiles: Iterable[str]) -> str:
 
 def runs_on(profile: str) -> Any:
     """Apps whose offered release is verified compatible with ``profile``."""
-    return App.runs_on.contains(f",{profile},", autoescape=True)
+    return App.runs_on.like(_listed(profile), escape="/")
 
 
 def in_layer(layer: str) -> Any:
     """Apps that belong to ``layer``, whether it is their only layer or one of several."""
-    return App.layers.contains(f",{layer},", autoescape=True)
+    return App.layers.like(_listed(layer), escape="/")
+
+
+def _listed(value: str) -> str:
+    """The LIKE pattern of ``value`` in a ",a,b," column, made once here rather than
+    concatenated by the database for every row it tests."""
+    escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%,{escaped},%"
+
+
+def in_category(category: str) -> Any:
+    """Apps with ``category`` among theirs (through the index of ``app_category``)."""
+    return App.id.in_(select(AppCategory.app_id).where(AppCategory.category == category.lower()))
+
+
+def keep_categories(session: Session, app: App, categories: Iterable[str]) -> None:
+    """Set ``app``'s categories: the list as published, and its ``app_category`` rows
+    (changed, not rewritten, so a publish that keeps them writes nothing there)."""
+    app.categories = list(categories)
+    wanted = {value.lower() for value in app.categories}
+    with session.no_autoflush:  # the app's other new values still go out in its one UPDATE
+        stored = set(session.scalars(select(AppCategory.category).where(AppCategory.app_id == app.id)))
+    if stored - wanted:
+        session.execute(delete(AppCategory).where(AppCategory.app_id == app.id,
+                                                  AppCategory.category.in_(sorted(stored - wanted))))
+    session.add_all(AppCategory(app_id=app.id, category=value) for value in sorted(wanted - stored))

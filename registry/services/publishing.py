@@ -30,7 +30,7 @@ from registry import metrics
 from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
-from registry.services.catalogue import layers_column, offer_latest_version
+from registry.services.catalogue import keep_categories, layers_column, offer_latest_version
 from registry.services.compatibility import record_published
 from registry.services.events import announce
 from registry.services.initiative_links import link_after_publish
@@ -260,7 +260,7 @@ class PublishService:
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
         app.layers = layers_column(manifest.layers or ((app.layer,) if app.layer else ()))
-        app.categories = list(manifest.categories)
+        keep_categories(self.session, app, manifest.categories)
         app.search_text = _search_text(manifest, publiccode)
         remember_skeletons(app)
         app.updated_at = utcnow()

@@ -192,3 +192,24 @@ def test_upgrade_notes_on_each_app_the_profiles_its_offered_release_runs_on(data
             assert conn.execute(text("SELECT runs_on FROM app")).scalar_one() == ",haven,vng-cloud,"
     finally:
         engine.dispose()
+
+
+def test_upgrade_writes_a_row_per_category_of_each_app(database_url: str) -> None:
+    """Apps stored before 0017 get their categories as rows: lower case, each once."""
+    upgrade(database_url, "0016")  # the revision before 0017
+    engine = create_engine(database_url)
+    try:
+        tables = Base.metadata.tables
+        with engine.begin() as conn:
+            conn.execute(tables["organisation"].insert(), {"id": 1, "slug": "dimpact", "name": "Dimpact",
+                                                           "kind": "cooperation"})
+            conn.execute(tables["app"].insert(), [
+                {"id": i, "slug": slug, "organisation_id": 1, "name": slug, "summary": "s", "license": "EUPL-1.2",
+                 "latest_version": "1.0.0", "categories": categories}
+                for i, slug, categories in ((1, "zaken", ["case-management", "Forms", "forms"]), (2, "kaart", []))])
+        upgrade(database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT app_id, category FROM app_category ORDER BY app_id, category")).all()
+        assert [tuple(row) for row in rows] == [(1, "case-management"), (1, "forms")]
+    finally:
+        engine.dispose()
