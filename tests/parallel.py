@@ -17,6 +17,7 @@ them. A new file that starts servers of its own or waits in real time belongs in
 from __future__ import annotations
 
 from xdist.scheduler import LoadGroupScheduling
+from xdist.workermanage import WorkerController
 
 #: Files and groups that take a minute or more of one worker, longest first (a scope
 #: matches an entry that it equals or, for a folder ending in "/", that it starts with).
@@ -49,7 +50,7 @@ class FileOrGroupScheduling(LoadGroupScheduling):
         group = super()._split_scope(nodeid)
         return nodeid.split("::", 1)[0] if group == nodeid else group
 
-    def _assign_work_unit(self, node) -> None:  # type: ignore[no-untyped-def]
+    def _assign_work_unit(self, node: WorkerController) -> None:
         if not self._ordered:  # the queue is complete when the first unit is handed out
             self._ordered = True
             queue = sorted(self.workqueue.items(), key=lambda item: rank(item[0]))  # stable: xdist's order within
