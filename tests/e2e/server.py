@@ -130,21 +130,7 @@ class RegistryServer:
 
         The same commands as ``admin``, without a Python start-up each (seconds of
         processor on a busy machine); ``admin`` runs them as an operator would."""
-        from click.testing import CliRunner
-
-        from registry.cli import main
-        from registry.db import database
-
-        unset: dict[str, str | None] = {name: None for name in os.environ if name.startswith("APPSTORE_")}
-        state: dict[str, Any] = {}
-        result = CliRunner().invoke(main, list(args), obj=state,
-                                    env=unset | registry_settings(self.data_dir) | self.environment)
-        if "app" in state:
-            database(state["app"]).dispose()
-        if result.exit_code != 0:
-            raise AssertionError(f"appstore-registry {' '.join(args)} failed ({result.exit_code}):\n"
-                                 f"{result.output}{result.stderr}") from result.exception
-        return result.stdout
+        return admin_in_process(self.data_dir, *args, environment=self.environment)
 
     def start(self) -> None:
         """Start gunicorn and wait until the catalogue answers."""
@@ -218,6 +204,26 @@ class RegistryServer:
         if not self.log_path.exists():
             return "(no log)"
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def admin_in_process(data_dir: Path, *args: str, environment: dict[str, str] | None = None) -> str:
+    """``appstore-registry ARGS`` on ``data_dir``, run in this process with only the test
+    registry's settings (and ``environment``); its stdout, or AssertionError with its output."""
+    from click.testing import CliRunner
+
+    from registry.cli import main
+    from registry.db import database
+
+    unset: dict[str, str | None] = {name: None for name in os.environ if name.startswith("APPSTORE_")}
+    state: dict[str, Any] = {}
+    result = CliRunner().invoke(main, list(args), obj=state,
+                                env=unset | registry_settings(data_dir) | (environment or {}))
+    if "app" in state:
+        database(state["app"]).dispose()
+    if result.exit_code != 0:
+        raise AssertionError(f"appstore-registry {' '.join(args)} failed ({result.exit_code}):\n"
+                             f"{result.output}{result.stderr}") from result.exception
+    return result.stdout
 
 
 @contextmanager
