@@ -4,8 +4,9 @@ With ``--dist loadgroup`` a test file runs whole on one worker: a module-scoped 
 server of its own, a data dir whose tests build on each other) starts once, and its tests
 keep their order. A test marked ``xdist_group`` runs with the rest of its group on one worker,
 whatever its file: tests marked ``slow`` form the group ``slow``, so that no two of them
-compete with each other for the processor, and the browser tests form the group ``browser``,
-so that one worker, not each, starts Chromium and the store.
+compete with each other for the processor, the browser tests form the group ``browser``,
+so that one worker, not each, starts Chromium and the store, and the files on the shared
+registry server of tests/e2e/conftest.py form the group ``registry``, so that it starts once.
 
 Balance: a worker takes the next file or group when it is nearly done with its own. xdist
 hands them out by number of tests, most first, which puts the few long ones (fault tests,
@@ -22,13 +23,15 @@ from xdist.workermanage import WorkerController
 #: Files and groups that take a minute or more of one worker, longest first (a scope
 #: matches an entry that it equals or, for a folder ending in "/", that it starts with).
 LONG = (
-    "slow",
     "browser",
-    "tests/e2e/",
-    "tests/deploy/test_registry_on_its_platform.py",
-    "tests/sdk/test_install_e2e.py",
+    "registry",
     "tests/sdk/test_registry_e2e.py",
+    "tests/sdk/test_install_e2e.py",
+    "slow",
     "tests/sdk/test_signed_downloads_e2e.py",
+    "tests/e2e/",
+    "tests/registry/test_admin_cli.py",
+    "tests/deploy/test_registry_on_its_platform.py",
 )
 
 
