@@ -23,7 +23,8 @@ import yaml
 from tests.e2e.server import RegistryServer
 from tests.e2e.test_http_publish import publish
 
-pytestmark = pytest.mark.e2e
+# The session's shared registry (tests/e2e/conftest.py) starts once, on the one worker of its group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("registry")]
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 #: chart folder -> (app id, app version, publiccode file of its repository)

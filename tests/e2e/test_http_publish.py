@@ -15,7 +15,8 @@ import yaml
 from tests import factories
 from tests.e2e.server import RegistryServer, artifact_files
 
-pytestmark = pytest.mark.e2e
+# The session's shared registry (tests/e2e/conftest.py) starts once, on the one worker of its group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("registry")]
 
 TIMEOUT = 60
 PROBLEM_JSON = "application/problem+json"

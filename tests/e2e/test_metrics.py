@@ -9,7 +9,8 @@ from tests import factories
 from tests.e2e.server import RegistryServer, wait_until
 from tests.registry.test_observability import sample
 
-pytestmark = pytest.mark.e2e
+# The session's shared registry (tests/e2e/conftest.py) starts once, on the one worker of its group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("registry")]
 
 TIMEOUT = 60
 READS = 24

@@ -3,9 +3,13 @@ builds its links on its public URL whatever Host a client sends."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.e2e.server import RegistryServer
+
+# The session's shared registry (tests/e2e/conftest.py) starts once, on the one worker of its group.
+pytestmark = pytest.mark.xdist_group("registry")
 
 
 def test_forwarded_https_from_a_client_is_not_believed(registry: RegistryServer) -> None:

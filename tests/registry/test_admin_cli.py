@@ -1,4 +1,8 @@
-"""The `appstore-registry` command, run as a user would run it."""
+"""The `appstore-registry` command, run as a user would run it.
+
+Its start, its exit status and its one-line errors are seen from a process of its own;
+what the commands do is asked in this process (each start of Python costs seconds of
+processor on a busy machine), by the same command line."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pytest
 
 from registry.app import create_app
 from sdk.manifest import LAYERS
+from tests.e2e.server import admin_in_process
 
 BIN = Path(sys.executable).parent
 
@@ -24,6 +29,11 @@ def admin(data_dir: Path, *args: str, check: bool = True) -> subprocess.Complete
     if check:
         assert result.returncode == 0, result.stderr
     return result
+
+
+def here(data_dir: Path, *args: str) -> str:
+    """The stdout of ``appstore-registry ARGS`` run in this process; AssertionError if it fails."""
+    return admin_in_process(data_dir, *args)
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +49,15 @@ def test_init_creates_database_and_is_repeatable(registry_dir: Path) -> None:
 
 
 def test_token_is_printed_once_and_stored_hashed(registry_dir: Path) -> None:
-    admin(registry_dir, "org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
-    secret = admin(registry_dir, "token", "create", "--org", "dimpact", "--description", "CI").stdout.strip()
+    here(registry_dir, "org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
+    secret = here(registry_dir, "token", "create", "--org", "dimpact", "--description", "CI").strip()
     assert secret.startswith("gas_") and len(secret) > 40
     assert secret.encode() not in (registry_dir / "registry.db").read_bytes()
-    listing = admin(registry_dir, "token", "list", "--org", "dimpact").stdout
+    listing = here(registry_dir, "token", "list", "--org", "dimpact")
     assert secret[:12] in listing and secret not in listing and "active" in listing
     token_id = listing.split("\t", 1)[0]
-    admin(registry_dir, "token", "revoke", token_id)
-    assert "revoked" in admin(registry_dir, "token", "list", "--org", "dimpact").stdout
+    here(registry_dir, "token", "revoke", token_id)
+    assert "revoked" in here(registry_dir, "token", "list", "--org", "dimpact")
 
 
 def test_errors_are_one_clear_line(registry_dir: Path) -> None:
@@ -59,7 +69,7 @@ def test_errors_are_one_clear_line(registry_dir: Path) -> None:
 
 
 def test_plugins_lists_the_builtin_checks(registry_dir: Path) -> None:
-    rows = json.loads(admin(registry_dir, "plugins", "--format", "json").stdout)
+    rows = json.loads(here(registry_dir, "plugins", "--format", "json"))
     names = {row["name"] for row in rows}
     assert {"manifest-schema", "licence", "version-policy", "ownership", "package-layout", "publiccode",
             "decision"} <= names
@@ -67,11 +77,11 @@ def test_plugins_lists_the_builtin_checks(registry_dir: Path) -> None:
 
 
 def test_demo_loads_verified_apps_in_every_layer_and_fsck_is_clean(registry_dir: Path) -> None:
-    first = admin(registry_dir, "demo").stdout
+    first = here(registry_dir, "demo")
     assert "published" in first
-    again = admin(registry_dir, "demo").stdout
+    again = here(registry_dir, "demo")
     assert "published" not in again.replace("present", "")
-    report = json.loads(admin(registry_dir, "fsck", "--format", "json").stdout)
+    report = json.loads(here(registry_dir, "fsck", "--format", "json"))
     assert report["clean"] and report["checked"] >= 6
     app = create_app({"DATA_DIR": str(registry_dir), "LOAD_INSTALLED_PLUGINS": False})
     apps = app.test_client().get("/api/v1/apps?pageSize=100").json["items"]
@@ -107,11 +117,11 @@ def test_profile_add_reverifies_and_list_shows_it(registry_dir: Path, tmp_path: 
     source = tmp_path / "small.yaml"
     source.write_text('profileVersion: 1\nid: klein\nname: Klein platform\nkubernetes: ["1.33"]\n'
                       "services: [postgresql]\n")
-    added = admin(registry_dir, "profile", "add", str(source)).stdout
+    added = here(registry_dir, "profile", "add", str(source))
     assert "profile klein added (revision 1)" in added
     assert "zaaktypecatalogus 1.3.1: " in added and "klein runs" in added
     assert "verified" in added
-    assert "klein\tactive" in admin(registry_dir, "profile", "list").stdout
-    admin(registry_dir, "profile", "retire", "klein")
-    assert "klein\tretired" in admin(registry_dir, "profile", "list").stdout
-    assert admin(registry_dir, "reverify", "--due").stdout.strip() == "no profile is due"
+    assert "klein\tactive" in here(registry_dir, "profile", "list")
+    here(registry_dir, "profile", "retire", "klein")
+    assert "klein\tretired" in here(registry_dir, "profile", "list")
+    assert here(registry_dir, "reverify", "--due").strip() == "no profile is due"

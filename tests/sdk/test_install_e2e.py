@@ -43,12 +43,12 @@ def municipal_registry(base: Path) -> tuple[RegistryServer, str]:
     # and migrations (tested on their own) may trail the models while they are written.
     server.data_dir.mkdir(parents=True)
     create_schema(f"sqlite:///{server.data_dir / 'registry.db'}")
-    server.admin("org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
-    server.token = server.admin("token", "create", "--org", "dimpact").stdout.strip()
+    server.admin_here("org", "create", "dimpact", "--name", "Dimpact", "--kind", "cooperation")
+    server.token = server.admin_here("token", "create", "--org", "dimpact").strip()
     (base / "profile.yaml").write_text(profile_yaml("gemeentecloud", ["1.30"], services=["postgresql"]))
-    server.admin("profile", "add", str(base / "profile.yaml"))
-    server.admin("org", "create", "utrecht", "--name", "Gemeente Utrecht", "--kind", "municipality")
-    return server, server.admin("token", "create", "--org", "utrecht").stdout.strip()
+    server.admin_here("profile", "add", str(base / "profile.yaml"))
+    server.admin_here("org", "create", "utrecht", "--name", "Gemeente Utrecht", "--kind", "municipality")
+    return server, server.admin_here("token", "create", "--org", "utrecht").strip()
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def publish(server: RegistryServer, folder: Path, version: str) -> bytes:
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RegistryServer, str, bytes]]:
     base = tmp_path_factory.mktemp("signed")
     server, town = municipal_registry(base)
-    server.admin("tuf", "init")
+    server.admin_here("tuf", "init")
     with running(server):
         archive = publish(server, base, "1.4.0")  # signed by the running server after its commit
         for name in ENVIRONMENTS:  # one per test that installs: each starts with nothing installed
