@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config as settings
 from registry.db import Database
-from registry.extensions import CLOCK, PLUGINS, SIGNING, STORE
+from registry.extensions import CLOCK, LEFTOVERS, PLUGINS, SIGNING, STORE
 from registry.instance_secret import instance_secret
 from registry.models import utcnow
 from registry.private_files import private_directory
@@ -81,7 +81,11 @@ def init_database(app: Flask) -> None:
 
 
 def init_storage(app: Flask) -> None:
+    from registry.db import database
+    from registry.services.leftovers import Leftovers
+
     app.extensions[STORE] = open_store(app.config["STORAGE_URL"], S3ClientSettings.from_config(app.config))
+    app.extensions[LEFTOVERS] = Leftovers(app.extensions[STORE], database(app).sessions)
 
 
 def init_plugins(app: Flask) -> None:

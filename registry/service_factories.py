@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from registry.db import database
-from registry.extensions import CLOCK, PLUGINS, STORE, WEBHOOK_ALLOW
+from registry.extensions import CLOCK, LEFTOVERS, PLUGINS, STORE, WEBHOOK_ALLOW
 from registry.services.accounts import AccountService
 from registry.services.passwords import passwords_for
 from registry.services.publishing import PublishService, PublishSettings
@@ -47,6 +47,7 @@ def publish_service(app: Flask, session: Session) -> PublishService:
                 max_seconds=config["VERIFY_TIME_BUDGET_SECONDS"],
             ),
         ),
+        leftovers=app.extensions[LEFTOVERS],
     )
 
 

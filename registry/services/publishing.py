@@ -27,13 +27,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry import metrics
-from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
+from registry.errors import Conflict, Forbidden, RegistryError, StorageUnavailable, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import keep_categories, layers_column, offer_latest_version
 from registry.services.compatibility import record_published
 from registry.services.events import announce
 from registry.services.initiative_links import link_after_publish
+from registry.services.leftovers import Leftovers
 from registry.services.lookalikes import LookalikeService
 from registry.services.lookalikes import remember as remember_skeletons
 from registry.services.profiles import ProfileService
@@ -79,9 +80,11 @@ class PublishService:
         plugins: pluggy.PluginManager,
         settings: PublishSettings,
         today: Callable[[], date] = date.today,
+        leftovers: Leftovers | None = None,
     ) -> None:
         self.session = session
         self.store = store
+        self.leftovers = leftovers
         self.plugins = plugins
         self.settings = settings
         self.today = today
@@ -322,7 +325,12 @@ class PublishService:
     def _forget_unreferenced(self, sha256: str) -> None:
         referenced = self.session.scalars(select(Release.id).where(Release.artifact_sha256 == sha256)).first()
         if referenced is None:
-            self.store.delete(sha256)
+            try:
+                self.store.delete(sha256)
+            except StorageUnavailable:
+                if self.leftovers is not None:
+                    self.leftovers.remove_later(sha256)  # the write may have landed: taken back once it answers
+                raise
 
     def _notify(self, release: Release, caller: Caller) -> None:
         # The publisher is the caller's organisation: _claim refused any other.

@@ -22,8 +22,9 @@ from sqlalchemy.exc import DBAPIError
 from registry.db import EXTENSION, Database, database, is_database_unreachable
 from registry.errors import StorageUnavailable
 from registry.extensions import STORE
-from registry.models import App, Release
+from registry.models import App, Artifact, Organisation, Release
 from registry.s3_store import S3Store, s3_client
+from registry.services.leftovers import Leftovers
 from tests import factories
 from tests.conftest import add_organisation
 from tests.e2e.server import HOST, free_port
@@ -138,3 +139,30 @@ def test_only_a_lost_server_counts_as_an_unreachable_database(tmp_path) -> None:
     with pytest.raises(DBAPIError) as wrong, broken.connect() as connection:
         connection.execute(text("SELECT * FROM no_such_table"))
     assert not is_database_unreachable(wrong.value)  # a mistake in SQL is no outage
+
+
+def test_a_blob_a_failed_publish_left_while_the_store_was_away_goes_once_it_answers(
+        sqlite_app: Flask, seaweedfs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    live = S3Store("artifacts", "leftovers", client=s3_client())
+    released, left = (live.write(io.BytesIO(content)).key for content in (b"a released package", b"a failed one"))
+    with database(sqlite_app).session() as session:  # the first blob belongs to a release by now
+        organisation = Organisation(slug="leftovers", name="Leftovers", kind="municipality")
+        session.add(organisation)
+        session.flush()
+        app = App(slug="kept", organisation_id=organisation.id, name="Kept", summary="", license="EUPL-1.2")
+        session.add_all([app, Artifact(sha256=released, size=18, filename="kept-1.0.0.tar.gz")])
+        session.flush()
+        session.add(Release(app_id=app.id, version="1.0.0", status="published", manifest={}, license="EUPL-1.2",
+                            license_kind="open", artifact_sha256=released, published_by=organisation.id))
+    away = S3Store("artifacts", "leftovers", client=store_at(monkeypatch, dead_endpoint()).client)
+    leftovers = Leftovers(away, database(sqlite_app).sessions)
+    leftovers.remove_later(left)
+    leftovers.remove_later(released)
+
+    leftovers.remove_waiting()  # the store does not answer: both wait
+    assert leftovers.waiting() == sorted([left, released])
+    leftovers.store = live  # it answers again
+    leftovers.remove_waiting()
+    assert leftovers.waiting() == []
+    assert not live.exists(left)
+    assert live.exists(released)  # a release refers to it: never taken back
