@@ -88,8 +88,13 @@ def verifies(raw_public_key: bytes, signature: bytes, sha256: str) -> bool:
     no other text, such as a proof of possession's statement, passes for one)."""
     if len(sha256) != FINGERPRINT_HEX or any(c not in string.hexdigits for c in sha256):
         return False
+    return _signed(raw_public_key, signature, signed_text(sha256))
+
+
+def _signed(raw_public_key: bytes, signature: bytes, text: bytes) -> bool:
+    """Whether ``signature`` is the key's Ed25519 signature over ``text``."""
     try:
-        Ed25519PublicKey.from_public_bytes(raw_public_key).verify(signature, signed_text(sha256))
+        Ed25519PublicKey.from_public_bytes(raw_public_key).verify(signature, text)
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -128,14 +133,8 @@ def prove_possession(key: Ed25519PrivateKey, organisation: str) -> str:
 def proves_possession(raw_public_key: bytes, proof: str, organisation: str) -> bool:
     """True when ``proof`` is the key's signature over the statement naming ``organisation``."""
     signature = decode_signature(proof)
-    if signature is None:
-        return False
-    try:
-        Ed25519PublicKey.from_public_bytes(raw_public_key).verify(
-            signature, possession_statement(organisation, fingerprint(raw_public_key)))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+    return signature is not None and _signed(
+        raw_public_key, signature, possession_statement(organisation, fingerprint(raw_public_key)))
 
 
 def public_pem(key: Ed25519PrivateKey) -> str:

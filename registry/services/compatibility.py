@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 import pluggy
@@ -52,6 +52,13 @@ def finding_values(finding: Finding, profile: str | None = None) -> dict[str, An
             "kind": finding.kind.value if finding.kind else None}
 
 
+def verdict_values(record_of: PlatformProfileRecord, result: Compatibility, checked_at: datetime) -> dict[str, Any]:
+    """The columns of a stored verdict on one profile (without its release)."""
+    return {"profile_id": record_of.id, "compatible": result.compatible, "runs": result.runs,
+            "meets_policy": result.meets_policy, "failed_policies": list(result.failed_policies),
+            "profile_revision": record_of.revision, "checked_at": checked_at}
+
+
 def finding_record(finding: Finding, profile: str | None = None) -> FindingRecord:
     return FindingRecord(**finding_values(finding, profile))
 
@@ -69,10 +76,7 @@ def record_published(session: Session, release: Release, findings: Iterable[Find
     checked_at = utcnow()
     for record_of, result in verdicts:
         found += [finding_values(f, record_of.slug) for f in result.findings]
-        matrix.append((record_of, {
-            "profile_id": record_of.id, "compatible": result.compatible, "runs": result.runs,
-            "meets_policy": result.meets_policy, "failed_policies": list(result.failed_policies),
-            "profile_revision": record_of.revision, "checked_at": checked_at}))
+        matrix.append((record_of, verdict_values(record_of, result, checked_at)))
     if found:
         session.execute(insert(_FINDINGS), [{**row, "release_id": release.id} for row in found])
     if matrix:
@@ -88,17 +92,13 @@ def record(release: Release, record_of: PlatformProfileRecord, result: Compatibi
     """Put one profile's verdict on a release, replacing an earlier one."""
     release.findings = [f for f in release.findings if f.profile != record_of.slug]
     release.findings += [finding_record(f, record_of.slug) for f in result.findings]
+    values = verdict_values(record_of, result, utcnow())
     existing = next((c for c in release.compatibility if c.profile_id == record_of.id), None)
     if existing is None:
-        existing = CompatibilityRecord(profile=record_of, compatible=result.compatible,
-                                       profile_revision=record_of.revision)
-        release.compatibility.append(existing)
-    existing.compatible = result.compatible
-    existing.runs = result.runs
-    existing.meets_policy = result.meets_policy
-    existing.failed_policies = list(result.failed_policies)
-    existing.profile_revision = record_of.revision
-    existing.checked_at = utcnow()
+        release.compatibility.append(CompatibilityRecord(profile=record_of, **values))
+        return
+    for column, value in values.items():
+        setattr(existing, column, value)
 
 
 def verdict_words(entry: CompatibilityRecord) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from registry.errors import Unavailable
+from registry.errors import StorageUnavailable, Unavailable
 from registry.models import Release
 from registry.storage import ArtifactStore
 
@@ -39,6 +39,18 @@ class Leftovers:
         self._waiting: set[str] = set()
         self._lock = threading.Lock()
         self._remover: threading.Thread | None = None
+
+    def take_back(self, session: Session, key: str) -> None:
+        """Remove the blob ``key`` a failed publish wrote, unless a release refers to it; when the
+        store does not answer, later (and raise, as the publish fails because of it). The caller
+        holds the store's lock of ``key``."""
+        if referenced(session, key):
+            return
+        try:
+            self.store.delete(key)
+        except StorageUnavailable:
+            self.remove_later(key)
+            raise
 
     def remove_later(self, key: str) -> None:
         """Take ``key`` back as soon as the store answers (unless a release refers to it by then)."""
@@ -68,8 +80,7 @@ class Leftovers:
 
     def _remove(self, key: str) -> None:
         with self.store.lock(key), self.sessions() as session:
-            referenced = session.scalars(select(Release.id).where(Release.artifact_sha256 == key).limit(1)).first()
-            if referenced is None:
+            if not referenced(session, key):
                 self.store.delete(key)
                 log.info("took back %s from the artifact store after a failed publish", key)
 
@@ -81,3 +92,8 @@ class Leftovers:
                 if not self._waiting:
                     self._remover = None
                     return
+
+
+def referenced(session: Session, key: str) -> bool:
+    """Whether a release (of any state) is stored as the blob ``key``."""
+    return session.scalars(select(Release.id).where(Release.artifact_sha256 == key).limit(1)).first() is not None

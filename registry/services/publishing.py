@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from registry import metrics
-from registry.errors import Conflict, Forbidden, RegistryError, StorageUnavailable, VerificationFailed
+from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
 from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import keep_categories, layers_column, offer_latest_version
@@ -79,8 +79,8 @@ class PublishService:
         store: ArtifactStore,
         plugins: pluggy.PluginManager,
         settings: PublishSettings,
+        leftovers: Leftovers,
         today: Callable[[], date] = date.today,
-        leftovers: Leftovers | None = None,
     ) -> None:
         self.session = session
         self.store = store
@@ -247,11 +247,11 @@ class PublishService:
                 self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()
-                self._forget_unreferenced(upload.sha256)
+                self.leftovers.take_back(self.session, upload.sha256)
                 raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
             except BaseException:
                 self.session.rollback()
-                self._forget_unreferenced(upload.sha256)
+                self.leftovers.take_back(self.session, upload.sha256)
                 raise
         return release
 
@@ -321,16 +321,6 @@ class PublishService:
         if app.organisation_id != caller.organisation_id:
             raise Forbidden(f"The app id `{manifest.id}` belongs to `{app.organisation.slug}`; choose another id.")
         return app, claimed
-
-    def _forget_unreferenced(self, sha256: str) -> None:
-        referenced = self.session.scalars(select(Release.id).where(Release.artifact_sha256 == sha256)).first()
-        if referenced is None:
-            try:
-                self.store.delete(sha256)
-            except StorageUnavailable:
-                if self.leftovers is not None:
-                    self.leftovers.remove_later(sha256)  # the write may have landed: taken back once it answers
-                raise
 
     def _notify(self, release: Release, caller: Caller) -> None:
         # The publisher is the caller's organisation: _claim refused any other.

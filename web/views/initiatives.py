@@ -25,7 +25,7 @@ from registry.validation import parsed
 from sdk.manifest import LAYERS
 from web import web
 from web.auth import current_user, signed_in, signed_in_user
-from web.choices import SelectChoice, options, organisation_options
+from web.choices import options, organisation_options
 from web.initiative_forms import (
     BallotForm,
     CloseBallotForm,
@@ -61,15 +61,17 @@ def initiative_page(raw: str) -> str:
                   tuple(initiative.tagged("provides") + initiative.tagged("uses")), initiative.id)
     alike, apps = InitiativeMatches(session).find(draft)
     user = current_user()
-    mine = organisation_options(managed_organisations(user)) if user else []
+    organisations = managed_organisations(user) if user else []  # read once for the forms below
+    managed = [o.id for o in organisations]
+    mine = organisation_options(organisations) if user else []
     join_form, vote_form = JoinForm(), VoteForm()
     join_form.organisation.choices = vote_form.organisation.choices = mine
     join_form.role.choices = options((role, labels()["initiative_role"][role]) for role in JOINING_ROLES)
     solutions = Solutions(session)
     solution_form = SolutionForm()
-    solution_form.app.choices = _offerable(solutions, user) if user else []
+    solution_form.app.choices = options((a.slug, a.name) for a in solutions.offerable(managed)) if user else []
     shown = solutions.of(initiative)
-    removable = solutions.removable(initiative, shown, [o.id for o in managed_organisations(user)]) if user else {}
+    removable = solutions.removable(initiative, shown, managed)
     return render_template("initiative.html", initiative=initiative, ballots=Ballots(session).of(number),
                            alike=alike, apps=apps, join_form=join_form, vote_form=vote_form, signed_in=bool(user),
                            solutions=shown, solution_form=solution_form, removable=removable,
@@ -180,11 +182,6 @@ def detach_solution(raw: str, app_id: str) -> Response:
 def _offerable_apps(solutions: Solutions, user: User) -> list[App]:
     """The published apps of the organisations ``user`` manages."""
     return solutions.offerable([o.id for o in managed_organisations(user)])
-
-
-def _offerable(solutions: Solutions, user: User) -> list[SelectChoice]:
-    """The published apps of the organisations ``user`` manages, as choices."""
-    return options((a.slug, a.name) for a in _offerable_apps(solutions, user))
 
 
 def steering_organisations(user: User | None, initiative: Initiative) -> list[Organisation]:
