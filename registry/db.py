@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registry.models.rules import keep_rules
 from registry.private_files import private_directory, private_file
+from registry.sqlite_turns import TurnTakingConnection
 from registry.transactions import rollback, unit_of_work
 
 EXTENSION = "appstore.db"
@@ -61,7 +62,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000) -> Engine:
         # Made here, 0600, before SQLite creates it with the umask's mode; its -wal
         # and -shm files take the database's mode.
         private_file(private_directory(Path(parsed.database).parent) / Path(parsed.database).name)
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, future=True)
+    # Writers take turns (registry.sqlite_turns) rather than sleep in SQLite's busy handler.
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000, "factory": TurnTakingConnection},
+                           future=True)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from waitress.server import TcpWSGIServer
 from waitress.utilities import RequestEntityTooLarge
 
 from registry.serving.deadlines import ClientDeadlines, RequestProgress, overdue
+from registry.serving.spreading import SpreadingTask
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class TimedChannel(HTTPChannel):
     """A connection whose requests are parsed by :class:`TimedRequestParser`."""
 
     parser_class = TimedRequestParser
+    task_class = SpreadingTask
     request: Any  # the request being parsed, as waitress keeps it (declared for the type checker)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
