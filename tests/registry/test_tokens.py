@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,6 +87,23 @@ def test_last_use_is_recorded_at_minute_resolution(app: Flask) -> None:
 
     authenticate(app, secret, now=NOON + timedelta(minutes=5))
     assert _utc(token_row(app, secret).last_used_at) == NOON + timedelta(minutes=5)
+
+
+def test_last_use_is_written_as_the_unit_of_work_commits_not_while_it_works(app: Flask) -> None:
+    # On SQLite a write takes the database's one write lock: a publish must not hold it
+    # through its verification for the sake of a timestamp.
+    secret = add_organisation(app, "dimpact")
+    with database(app).session() as session:
+        TokenService(session).authenticate(secret, now=NOON)
+        driver = session.connection().connection.dbapi_connection
+        if isinstance(driver, sqlite3.Connection):
+            assert not driver.in_transaction  # nothing written yet, so no write lock held
+    assert _utc(token_row(app, secret).last_used_at) == NOON
+
+    with pytest.raises(RuntimeError), database(app).session() as session:
+        TokenService(session).authenticate(secret, now=NOON + timedelta(minutes=5))
+        raise RuntimeError("the request failed")
+    assert _utc(token_row(app, secret).last_used_at) == NOON  # a rolled-back unit of work writes nothing
 
 
 def test_token_acts_for_exactly_its_own_organisation(app: Flask) -> None:
