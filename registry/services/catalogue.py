@@ -157,19 +157,32 @@ def refresh_latest_version(session: Session, app: App) -> None:
     offer_latest_version(session, app)
 
 
-def offer_latest_version(session: Session, app: App) -> None:
+def offer_latest_version(session: Session, app: App, published: Release | None = None, *,
+                         first: bool = False) -> None:
     """``refresh_latest_version`` for a caller that has flushed the app's change itself
-    (with ``updated_at``) and written its verdicts since."""
-    rows = session.execute(_OFFERABLE, {"app_id": app.id}).all()
+    (with ``updated_at``) and written its verdicts since.
+
+    ``published`` is the release just recorded, with its verdicts in memory: when it is
+    the one on offer, its profiles come from there rather than from a read; with
+    ``first`` (the app had no row before this publish) it is the app's only release,
+    and nothing needs reading at all."""
+    if published is not None and first:
+        rows = [(published.version, any(verdict.runs for verdict in published.compatibility),
+                 published.license, published.license_kind)]
+    else:
+        rows = [tuple(row) for row in session.execute(_OFFERABLE, {"app_id": app.id})]
     running = [row for row in rows if row[1]]
     app.runs_somewhere = bool(running)
     if rows:
         offered = max(running or rows, key=lambda row: sort_key(row[0]))
         # The catalogue's licence facet follows the offered release; access is per release.
         app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
-    with session.no_autoflush:  # the app's new values go out in one UPDATE, after this read
-        app.runs_on = runs_on_column(session.scalars(
-            _COMPATIBLE_PROFILES, {"app_id": app.id, "version": app.latest_version}))
+    if published is not None and app.latest_version == published.version:
+        profiles: Iterable[str] = [verdict.profile.slug for verdict in published.compatibility if verdict.compatible]
+    else:
+        with session.no_autoflush:  # the app's new values go out in one UPDATE, after this read
+            profiles = list(session.scalars(_COMPATIBLE_PROFILES, {"app_id": app.id, "version": app.latest_version}))
+    app.runs_on = runs_on_column(profiles)
     SearchIndex(session).refresh(app)
 
 
@@ -241,13 +254,15 @@ def in_category(category: str) -> Any:
     return App.id.in_(select(AppCategory.app_id).where(AppCategory.category == category.lower()))
 
 
-def keep_categories(session: Session, app: App, categories: Iterable[str]) -> None:
+def keep_categories(session: Session, app: App, categories: Iterable[str], stored: set[str] | None = None) -> None:
     """Set ``app``'s categories: the list as published, and its ``app_category`` rows
-    (changed, not rewritten, so a publish that keeps them writes nothing there)."""
+    (changed, not rewritten, so a publish that keeps them writes nothing there).
+    ``stored``: the rows there are, when the caller knows (none for an app it just made)."""
     app.categories = list(categories)
     wanted = {value.lower() for value in app.categories}
-    with session.no_autoflush:  # the app's other new values still go out in its one UPDATE
-        stored = set(session.scalars(select(AppCategory.category).where(AppCategory.app_id == app.id)))
+    if stored is None:
+        with session.no_autoflush:  # the app's other new values still go out in its one UPDATE
+            stored = set(session.scalars(select(AppCategory.category).where(AppCategory.app_id == app.id)))
     if stored - wanted:
         session.execute(delete(AppCategory).where(AppCategory.app_id == app.id,
                                                   AppCategory.category.in_(sorted(stored - wanted))))

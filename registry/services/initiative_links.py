@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.models import App, Initiative, InitiativeParticipant, Release, utcnow
@@ -27,26 +27,46 @@ BUILDERS = ("initiator", "co-developer", "co-funder", "contractor")
 
 def link_published(session: Session, release: Release) -> list[Initiative]:
     """Link the initiatives that planned ``release``'s app; the ones linked."""
-    candidates = session.scalars(
-        select(Initiative).where(Initiative.planned_app == release.app.slug, Initiative.app_id.is_(None),
-                                 Initiative.merged_into_id.is_(None))
-        .options(selectinload(Initiative.participants)))
-    linked = []
-    for initiative in candidates:
-        if any(p.organisation_id == release.published_by and p.role in BUILDERS for p in initiative.participants):
-            initiative.app_id, initiative.phase, initiative.updated_at = release.app_id, PUBLISHED, utcnow()
-            linked.append(initiative)
+    planned = planned_for(session, release)
+    return link(session, release, planned) if planned else []
+
+
+def planned_for(session: Session, release: Release) -> list[int]:
+    """The ids of the initiatives that ``release`` links: they planned its app, are neither
+    linked nor merged yet, and its publisher builds them."""
+    return list(session.scalars(_PLANNED_FOR, {"slug": release.app.slug, "publisher": release.published_by}))
+
+
+def link(session: Session, release: Release, planned: list[int]) -> list[Initiative]:
+    """Link the initiatives ``planned`` (from ``planned_for``) to ``release``'s app."""
+    linked = list(session.scalars(select(Initiative).where(Initiative.id.in_(planned)).order_by(Initiative.id)))
+    for initiative in linked:
+        initiative.app_id, initiative.phase, initiative.updated_at = release.app_id, PUBLISHED, utcnow()
     session.flush()
     return linked
 
 
 def link_after_publish(session: Session, release: Release) -> None:
-    """``link_published`` in a savepoint; a failure is logged and leaves the publish alone."""
+    """``link_published``, its writes in a savepoint; a failure is logged and leaves the
+    publish alone. Nearly every publish links nothing: its one read needs no savepoint."""
     try:
-        with savepoint(session):
-            link_published(session, release)
+        planned = planned_for(session, release)
+        if planned:
+            with savepoint(session):
+                link(session, release, planned)
     except Exception:
         log.exception("linking initiatives to %s failed", release.app.slug)
+
+
+#: Built once: the read of every publish.
+_PLANNED_FOR = (
+    select(Initiative.id).distinct()
+    .join(InitiativeParticipant, InitiativeParticipant.initiative_id == Initiative.id)
+    .where(Initiative.planned_app == bindparam("slug"), Initiative.app_id.is_(None),
+           Initiative.merged_into_id.is_(None), InitiativeParticipant.organisation_id == bindparam("publisher"),
+           InitiativeParticipant.role.in_(BUILDERS))
+    .order_by(Initiative.id)
+)
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ class PublishService:
         app, claimed = self._claim(manifest, licence, caller, known)
         try:
             return self._store_and_record(upload, package, app, manifest, publiccode, decision, compatibility,
-                                          records, caller, licence, signing)
+                                          records, caller, licence, signing, first=claimed is not None)
         except BaseException:
             if claimed is not None:
                 release_claim(self.session, claimed)  # no id stays claimed without a release
@@ -223,8 +223,9 @@ class PublishService:
     def _store_and_record(
         self, upload: ReceivedUpload, package: PackageView, app: App, manifest: Manifest, publiccode: dict | None,
         decision: Decision, compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord],
-        caller: Caller, licence: Licence, signing: Signing | None,
+        caller: Caller, licence: Licence, signing: Signing | None, *, first: bool,
     ) -> Release:
+        """Store the package and record its release; ``first`` when this publish created the app."""
         # Images first, each under its own lock; one left behind by a failure is an orphan fsck removes.
         images = store_images(self.store, package)
         with self.store.lock(upload.sha256):
@@ -234,7 +235,8 @@ class PublishService:
                 # One flush for the app, the artifact and the release: on SQLite the first
                 # write takes the database's write lock, so the work before it is done without it.
                 with self.session.no_autoflush:
-                    release = self._record(upload, package, app, manifest, publiccode, decision, caller, licence)
+                    release = self._record(upload, package, app, manifest, publiccode, decision, caller, licence,
+                                           first)
                     attach(release, images)
                     if signing is not None:
                         signing.attach(release)
@@ -243,7 +245,7 @@ class PublishService:
                                  [(records[result.profile], result) for result in compatibility])
                 audit.record_at_once(self.session, caller.actor, "release.publish",
                                      f"{manifest.id}@{manifest.version}", sha256=upload.sha256, size=upload.size)
-                offer_latest_version(self.session, release.app)  # after the verdicts: it offers what runs
+                offer_latest_version(self.session, release.app, release, first=first)  # after the verdicts
                 self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()
@@ -257,13 +259,13 @@ class PublishService:
 
     def _record(
         self, upload: ReceivedUpload, package: PackageView, app: App, manifest: Manifest,
-        publiccode: dict | None, decision: Decision, caller: Caller, licence: Licence,
+        publiccode: dict | None, decision: Decision, caller: Caller, licence: Licence, first: bool,
     ) -> Release:
         app.name = manifest.name
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
         app.layers = layers_column(manifest.layers or ((app.layer,) if app.layer else ()))
-        keep_categories(self.session, app, manifest.categories)
+        keep_categories(self.session, app, manifest.categories, stored=set() if first else None)
         app.search_text = _search_text(manifest, publiccode)
         remember_skeletons(app)
         app.updated_at = utcnow()
@@ -309,7 +311,7 @@ class PublishService:
         if app is None:
             app = App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
                       summary=manifest.summary, license=licence.expression, license_kind=licence.kind,
-                      categories=[])
+                      categories=[], advisories=[])  # a new app has none: its answer reads none
             remember_skeletons(app)
             self.session.add(app)
             try:

@@ -112,7 +112,8 @@ class SignedRepository:
     # Reading
 
     def initialised(self) -> bool:
-        return self._newest_row("root") is not None
+        # Asked after every publish: an id, not a row of metadata.
+        return self.session.execute(_ANY_ROOT).first() is not None
 
     def document(self, name: str) -> bytes:
         """The bytes of ``<n>.<role>.json`` or ``timestamp.json``; ``NotFound`` otherwise."""
@@ -377,3 +378,6 @@ class SignedRepository:
         return self.session.scalars(select(SignedMetadata).where(SignedMetadata.role == role)
                                     .order_by(SignedMetadata.version.desc()).limit(1)).first()
 
+
+#: Whether any root metadata exists (built once: read after every publish).
+_ANY_ROOT = select(SignedMetadata.id).where(SignedMetadata.role == "root").limit(1)
