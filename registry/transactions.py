@@ -7,10 +7,9 @@ combine atomically in one unit of work.
 
 Documented exceptions, each where it happens and why:
 
-- a publish commits its claim of a new app id, and then its release together
-  with the artifact it moved into the store (``PublishService``): two
-  concurrent publishes must not both win an id or version, and the row must
-  be committed while the artifact's lock is held;
+- a publish commits its release (with a new app's row) together with the
+  artifact it moved into the store (``PublishService``): the row must be
+  committed while the artifact's lock is held;
 - the sign-in limiter commits each counted attempt (``SignInLimiter``): other
   workers must see the count before the slow password check, and a refused
   sign-in must count even though its request ends in an error.

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.models import App, Artifact, Organisation, Release, ReleaseAsset, SignedMetadata, utcnow
 from registry.services.release_assets import ReleaseAssets
 from registry.storage import ArtifactStore, copy_hashing
 
-#: A publish holds its claim for seconds; an hour-old claim without a release was abandoned.
+#: An app row without a release is left by an earlier version's publish that failed between
+#: claiming the id and recording the release (publishes now commit both at once); an hour
+#: old, it was abandoned.
 CLAIM_GRACE = timedelta(hours=1)
 
 
@@ -84,8 +86,6 @@ def fsck(session: Session, store: ArtifactStore, *, repair: bool = False,
 
 
 def _check_claims(session: Session, report: FsckReport, repair: bool, grace: timedelta) -> None:
-    from registry.services.publishing import give_back_claim  # publishing imports much; fsck little
-
     cutoff = utcnow() - grace
     unreleased = session.execute(
         select(App.id, App.slug, Organisation.slug).join(Organisation, App.organisation_id == Organisation.id)
@@ -93,8 +93,15 @@ def _check_claims(session: Session, report: FsckReport, repair: bool, grace: tim
     ).all()
     for app_id, slug, owner in unreleased:
         report.unreleased_claims.append(f"{slug} ({owner})")
-        if repair and give_back_claim(session, app_id):
+        if repair and _give_back(session, app_id):
             report.repaired.append(slug)
+
+
+def _give_back(session: Session, app_id: int) -> bool:
+    """Delete an app row that has no release. Conditional, so that a publish that got its
+    release in meanwhile keeps the app. Whether the row went."""
+    deleted = session.execute(delete(App).where(App.id == app_id, ~exists().where(Release.app_id == App.id)))
+    return bool(deleted.rowcount == 1)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
 
 
 def _check_images(store: ArtifactStore, release: Release, label: str, report: FsckReport) -> bool:

@@ -5,12 +5,13 @@ database commit, so the database never points at a missing file; a crash in
 between leaves an orphaned file that ``fsck`` reports and repairs.
 
 A publish is the documented exception to "services flush, the request commits"
-(``registry.transactions``). It commits twice on its own: the claim of a new app
-id, so that of two concurrent first publishes exactly one owns the id; and the
-release with its artifact, while the artifact's lock is held, because a failed
-publish of the same file only deletes it when no committed release refers to
-it. Anything the request flushed before is committed with the claim; the
-release event is announced after the release's own commit.
+(``registry.transactions``). It commits on its own: the release with its
+artifact (and, for a new app, the app's row), while the artifact's lock is
+held, because a failed publish of the same file only deletes it when no
+committed release refers to it. Of two concurrent first publishes of one new
+app, the unique app id lets exactly one make it. Anything the request flushed
+before is committed with the release; the release event is announced after
+that commit.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from datetime import date
 from typing import IO, Any
 
 import pluggy
-from sqlalchemy import delete, exists, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry import metrics
 from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
-from registry.models import App, Artifact, PlatformProfileRecord, Release, utcnow
+from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import keep_categories, layers_column, offer_latest_version
 from registry.services.compatibility import record_published
@@ -211,21 +212,23 @@ class PublishService:
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = publiccode_of(package)
-        app, claimed = self._claim(manifest, licence, caller, known)
+        app = self._owned(known, manifest, caller) if known is not None else self._new_app(manifest, licence, caller)
         try:
             return self._store_and_record(upload, package, app, manifest, publiccode, decision, compatibility,
-                                          records, caller, licence, signing, first=claimed is not None)
-        except BaseException:
-            if claimed is not None:
-                release_claim(self.session, claimed)  # no id stays claimed without a release
-            raise
+                                          records, caller, licence, signing, first=known is None)
+        except _MadeMeanwhile:
+            # A concurrent publish made the app between our read and our commit: publish into it if ours.
+            app = self._owned(self._made_app(manifest.id), manifest, caller)
+            return self._store_and_record(upload, package, app, manifest, publiccode, decision, compatibility,
+                                          records, caller, licence, signing, first=False)
 
     def _store_and_record(
         self, upload: ReceivedUpload, package: PackageView, app: App, manifest: Manifest, publiccode: dict | None,
         decision: Decision, compatibility: list[Compatibility], records: dict[str, PlatformProfileRecord],
         caller: Caller, licence: Licence, signing: Signing | None, *, first: bool,
     ) -> Release:
-        """Store the package and record its release; ``first`` when this publish created the app."""
+        """Store the package and record its release; ``first`` when this publish makes the app (its row
+        goes in with the release, in one transaction: no id is ever taken without a release)."""
         # Images first, each under its own lock; one left behind by a failure is an orphan fsck removes.
         images = store_images(self.store, package)
         with self.store.lock(upload.sha256):
@@ -241,6 +244,8 @@ class PublishService:
                     if signing is not None:
                         signing.attach(release)
                 self.session.flush()  # the release has its id; its other rows go out as Core statements
+                if first:  # the app has its id only now
+                    keep_categories(self.session, app, manifest.categories, stored=set())
                 record_published(self.session, release, decision.findings,
                                  [(records[result.profile], result) for result in compatibility])
                 audit.record_at_once(self.session, caller.actor, "release.publish",
@@ -250,6 +255,8 @@ class PublishService:
             except IntegrityError:
                 self.session.rollback()
                 self.leftovers.take_back(self.session, upload.sha256)
+                if first:
+                    raise _MadeMeanwhile from None
                 raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
             except BaseException:
                 self.session.rollback()
@@ -265,7 +272,10 @@ class PublishService:
         app.summary = manifest.summary
         app.layer = manifest.layer or commonground_layer(publiccode)
         app.layers = layers_column(manifest.layers or ((app.layer,) if app.layer else ()))
-        keep_categories(self.session, app, manifest.categories, stored=set() if first else None)
+        if first:
+            app.categories = list(manifest.categories)  # its rows follow once the app has an id
+        else:
+            keep_categories(self.session, app, manifest.categories)
         app.search_text = _search_text(manifest, publiccode)
         remember_skeletons(app)
         app.updated_at = utcnow()
@@ -292,40 +302,28 @@ class PublishService:
         webhook_events.release_published(self.session, release)
         return release
 
-    def _claim(self, manifest: Manifest, licence: Licence, caller: Caller,
-               known: App | None) -> tuple[App, int | None]:
-        """The app of this publish (``known``, as read before verification), creating the
-        row for a new id and committing it at once (the documented exception to one
-        commit per request, see the module docstring); with its id when this publish
-        created it.
+    def _new_app(self, manifest: Manifest, licence: Licence, caller: Caller) -> App:
+        """The row of an app this publish makes, added to the session; it is inserted with the
+        release. Two first versions of one new app published at the same moment both try to
+        insert it: the unique id lets one commit, and the other publishes into the app it made
+        (``_MadeMeanwhile``), when it belongs to the same organisation."""
+        # Its organisation as a row: the webhook's data and the answer name it before the app is stored.
+        organisation = self.session.get(Organisation, caller.organisation_id)
+        app = App(slug=manifest.id, organisation=organisation, name=manifest.name,
+                  summary=manifest.summary, license=licence.expression, license_kind=licence.kind,
+                  categories=[], advisories=[])  # a new app has no advisories: its answer reads none
+        remember_skeletons(app)
+        self.session.add(app)
+        return app
 
-        Two first versions of a new app published at the same moment would
-        otherwise both try to create it, and one would fail. After the claim,
-        ownership is checked again: another organisation may have claimed the
-        id since verification looked. A publish that fails after its claim
-        gives the id back (``release_claim``); a crash in between leaves an app
-        without releases, which ``fsck`` reports and repairs.
-        """
-        claimed = None
-        app = known
-        if app is None:
-            app = App(slug=manifest.id, organisation_id=caller.organisation_id, name=manifest.name,
-                      summary=manifest.summary, license=licence.expression, license_kind=licence.kind,
-                      categories=[], advisories=[])  # a new app has none: its answer reads none
-            remember_skeletons(app)
-            self.session.add(app)
-            try:
-                self.session.commit()
-                claimed = app.id
-            except IntegrityError:
-                self.session.rollback()  # claimed by a concurrent publish: fine if it was ours
-                app = self._claimed_app(manifest.id)
+    def _owned(self, app: App, manifest: Manifest, caller: Caller) -> App:
+        """``app`` when the caller's organisation owns it; ``Forbidden`` otherwise."""
         if app.organisation_id != caller.organisation_id:
             raise Forbidden(f"The app id `{manifest.id}` belongs to `{app.organisation.slug}`; choose another id.")
-        return app, claimed
+        return app
 
     def _notify(self, release: Release, caller: Caller) -> None:
-        # The publisher is the caller's organisation: _claim refused any other.
+        # The publisher is the caller's organisation: _owned refused any other.
         event = ReleaseEvent(release.app.slug, release.version, caller.organisation,
                              release.artifact_sha256, caller.actor)
         # The release is committed; a listener's fault must not undo it, nor silence the others.
@@ -340,31 +338,13 @@ class PublishService:
     def _app(self, slug: str) -> App | None:
         return self.session.scalars(select(App).where(App.slug == slug)).first()
 
-    def _claimed_app(self, slug: str) -> App:
-        """The app whose id this publish has claimed: it exists by now."""
+    def _made_app(self, slug: str) -> App:
+        """The app a concurrent publish made while this one verified: it exists by now."""
         return self.session.scalars(select(App).where(App.slug == slug)).one()
 
 
-def give_back_claim(session: Session, app_id: int) -> bool:
-    """Delete a claimed app id that has no release (flushed, in the caller's unit
-    of work). Conditional, so that a concurrent publish of the same new app that
-    did get its release in keeps the id. Whether the id was given back."""
-    deleted = session.execute(delete(App).where(App.id == app_id, ~exists().where(Release.app_id == App.id)))
-    return bool(deleted.rowcount == 1)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult
-
-
-def release_claim(session: Session, app_id: int) -> bool:
-    """Give back the claim of a failed publish, in a transaction of its own: the
-    claim was committed on its own (``PublishService._claim``), so its undoing is too."""
-    session.rollback()
-    try:
-        gone = give_back_claim(session, app_id)
-        session.commit()
-    except SQLAlchemyError:
-        session.rollback()
-        log.exception("could not give back the claim of app %s; fsck reports it", app_id)
-        return False
-    return gone
+class _MadeMeanwhile(Exception):
+    """The app a publish meant to make was made by a concurrent publish first."""
 
 
 def _licence(package: PackageView, decision: Decision) -> Licence:

@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from registry.db import database
-from registry.models import AuditEvent, Environment, Installation, InstallationEvent, Yank
+from registry.models import App, AuditEvent, Environment, Installation, InstallationEvent, Release, Yank
 from tests import factories
+from tests.conftest import add_organisation
 from tests.registry.installs_support import PROFILE, bearer, municipality, release
 from tests.registry.test_events import YANK, EventRecorder
 from tests.registry.test_profiles import profile_yaml, put_profile
@@ -83,3 +84,38 @@ def test_concurrent_recordings_of_one_install_are_one_201_and_409s(app: Flask, c
     assert statuses == Counter({201: 1, 409: CLIENTS - 1})
     assert count(app, select(func.count()).select_from(Installation)) == 1
     assert count(app, select(func.count()).select_from(InstallationEvent)) == 1
+
+
+def test_first_versions_of_one_new_app_at_once_all_land_in_the_one_app(app: Flask, token: str) -> None:
+    versions = iter(f"1.0.{n}" for n in range(CLIENTS))
+    lock = threading.Lock()
+
+    def next_version() -> bytes:
+        with lock:
+            return factories.package(factories.manifest(id="gelijktijdig", version=next(versions)))
+
+    statuses = at_once(app, lambda c: publish(c, token, next_version()).status_code)
+    assert statuses == Counter({201: CLIENTS})  # the publishes that lost the race for the new id published into it
+    assert count(app, select(func.count()).select_from(App).where(App.slug == "gelijktijdig")) == 1
+    assert count(app, select(func.count()).select_from(Release).join(App).where(App.slug == "gelijktijdig")) == CLIENTS
+
+
+def test_two_organisations_racing_for_one_new_id_leave_it_to_one(app: Flask, token: str) -> None:
+    rival = add_organisation(app, "wigo4it")
+    tokens = iter([token, rival] * (CLIENTS // 2))
+    lock = threading.Lock()
+
+    def attempt(client: FlaskClient) -> int:
+        with lock:
+            which = next(tokens)
+        publisher = "dimpact" if which == token else "wigo4it"
+        archive = factories.package(factories.manifest(id="betwist", publisher=publisher,
+                                                       version=f"1.0.{CLIENTS if which == token else 0}"))
+        return publish(client, which, archive).status_code
+
+    statuses = at_once(app, attempt)
+    assert statuses[201] >= 1 and statuses[201] + statuses[403] + statuses[409] == CLIENTS
+    with database(app).session() as session:
+        owner = session.scalars(select(App).where(App.slug == "betwist")).one()
+        publishers = set(session.scalars(select(Release.published_by).where(Release.app_id == owner.id)))
+    assert publishers == {owner.organisation_id}  # no release of the other organisation got in
