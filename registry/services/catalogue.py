@@ -25,6 +25,7 @@ from registry.services.installations import adoption_counts
 from registry.services.search import MAX_QUERY_LENGTH, SearchIndex, query_terms
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
+from sdk.verification import Compatibility
 from sdk.versions import sort_key
 
 #: How results can be ordered: by relevance (the search's rank, or what runs
@@ -157,20 +158,12 @@ def refresh_latest_version(session: Session, app: App) -> None:
     offer_latest_version(session, app)
 
 
-def offer_latest_version(session: Session, app: App, published: Release | None = None, *,
-                         first: bool = False) -> None:
+def offer_latest_version(session: Session, app: App, published: Release | None = None) -> None:
     """``refresh_latest_version`` for a caller that has flushed the app's change itself
-    (with ``updated_at``) and written its verdicts since.
-
-    ``published`` is the release just recorded, with its verdicts in memory: when it is
-    the one on offer, its profiles come from there rather than from a read; with
-    ``first`` (the app had no row before this publish) it is the app's only release,
-    and nothing needs reading at all."""
-    if published is not None and first:
-        rows = [(published.version, any(verdict.runs for verdict in published.compatibility),
-                 published.license, published.license_kind)]
-    else:
-        rows = [tuple(row) for row in session.execute(_OFFERABLE, {"app_id": app.id})]
+    (with ``updated_at``) and written its verdicts since. ``published`` is the release just
+    recorded, with its verdicts in memory: when it is the one on offer, its profiles come
+    from there rather than from a read."""
+    rows = [tuple(row) for row in session.execute(_OFFERABLE, {"app_id": app.id})]
     running = [row for row in rows if row[1]]
     app.runs_somewhere = bool(running)
     if rows:
@@ -184,6 +177,16 @@ def offer_latest_version(session: Session, app: App, published: Release | None =
             profiles = list(session.scalars(_COMPATIBLE_PROFILES, {"app_id": app.id, "version": app.latest_version}))
     app.runs_on = runs_on_column(profiles)
     SearchIndex(session).refresh(app)
+
+
+def offer_first_version(app: App, release: Release, verdicts: Iterable[Compatibility]) -> None:
+    """What ``offer_latest_version`` decides for a new app whose one release is ``release``,
+    with its ``verdicts``, all on active profiles: set before the app's row is first
+    written, so that it is written once, and nothing is read."""
+    verdicts = list(verdicts)
+    app.runs_somewhere = any(verdict.runs for verdict in verdicts)
+    app.latest_version, app.license, app.license_kind = release.version, release.license, release.license_kind
+    app.runs_on = runs_on_column(verdict.profile for verdict in verdicts if verdict.compatible)
 
 
 # The two reads of every publish, made once (not built and keyed for the cache each time).

@@ -31,7 +31,7 @@ from registry import metrics
 from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
 from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
-from registry.services.catalogue import keep_categories, layers_column, offer_latest_version
+from registry.services.catalogue import keep_categories, layers_column, offer_first_version, offer_latest_version
 from registry.services.compatibility import record_published
 from registry.services.events import announce
 from registry.services.initiative_links import link_after_publish
@@ -42,6 +42,7 @@ from registry.services.profiles import ProfileService
 from registry.services.publisher_keys import PublisherKeyService, SignatureClaim, Signing
 from registry.services.receiving import ReceivedUpload, receive
 from registry.services.release_assets import attach, store_images
+from registry.services.search import SearchIndex
 from registry.services.signature_policy import with_signature_policy
 from registry.services.tokens import Caller
 from registry.services.webhooks import events as webhook_events
@@ -243,6 +244,8 @@ class PublishService:
                     attach(release, images)
                     if signing is not None:
                         signing.attach(release)
+                    if first:
+                        offer_first_version(app, release, compatibility)
                 self.session.flush()  # the release has its id; its other rows go out as Core statements
                 if first:  # the app has its id only now
                     keep_categories(self.session, app, manifest.categories, stored=set())
@@ -250,7 +253,10 @@ class PublishService:
                                  [(records[result.profile], result) for result in compatibility])
                 audit.record_at_once(self.session, caller.actor, "release.publish",
                                      f"{manifest.id}@{manifest.version}", sha256=upload.sha256, size=upload.size)
-                offer_latest_version(self.session, release.app, release, first=first)  # after the verdicts
+                if first:
+                    SearchIndex(self.session).refresh(app, new=True)
+                else:
+                    offer_latest_version(self.session, app, release)  # after the verdicts: it offers what runs
                 self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()

@@ -24,11 +24,12 @@ class SearchIndex:
         self.session = session
         self.dialect = session.get_bind().dialect.name
 
-    def refresh(self, app: App) -> None:
-        """Rewrite ``app``'s entry from its current name, text and categories (flushed, so it has an id)."""
+    def refresh(self, app: App, *, new: bool = False) -> None:
+        """Rewrite ``app``'s entry from its current name, text and categories (flushed, so it has an
+        id); ``new``: the app was made in this transaction, so it has no entry to replace."""
         entry = document(app.id, app.slug, app.name, f"{app.summary}\n{app.search_text}", app.categories or ())
         # Core statements on the session's connection: the index is no ORM state to keep in step.
-        write_entries(self.session.connection(), self.dialect, [entry])
+        write_entries(self.session.connection(), self.dialect, [entry], replace=not new)
 
     def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
         """The apps with every term: ``app_id`` and ``rank`` (lower first; 0 unless ``ranked``);

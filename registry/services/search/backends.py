@@ -41,8 +41,9 @@ class SearchBackend(Protocol):
         """The apps that have every one of ``terms``: columns ``app_id`` and ``rank`` (0 unless
         ``ranked``: counting the facets needs no ranks, and ranking every match costs)."""
 
-    def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
-        """Index ``entries`` (their ``app_search`` rows are written already)."""
+    def store(self, bind: Session | Connection, entries: list[SearchDocument], *, replace: bool = True) -> None:
+        """Index ``entries`` (their ``app_search`` rows are written already); ``replace``
+        what the index held for them."""
 
     def among(self, ids: list[int]) -> ColumnElement[bool]:
         """Apps whose id is one of ``ids``, as one bound value however many there are."""
@@ -59,8 +60,9 @@ class SqliteSearch:
                 .select_from(text("app_search_fts"))
                 .where(self._table.op("MATCH")(fts_query(terms))).subquery("hits"))
 
-    def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
-        bind.execute(text("DELETE FROM app_search_fts WHERE rowid = :id"), [{"id": e.app_id} for e in entries])
+    def store(self, bind: Session | Connection, entries: list[SearchDocument], *, replace: bool = True) -> None:
+        if replace:
+            bind.execute(text("DELETE FROM app_search_fts WHERE rowid = :id"), [{"id": e.app_id} for e in entries])
         bind.execute(text("INSERT INTO app_search_fts (rowid, name, body) VALUES (:id, :name, :body)"),
                      [{"id": e.app_id, "name": with_stems(e.name_text), "body": with_stems(e.body_text)}
                       for e in entries])
@@ -100,7 +102,7 @@ class PostgresSearch:
         return (select(AppSearchEntry.app_id.label("app_id"), rank.label("rank"))
                 .where(self._document.op("@@")(query)).subquery("hits"))
 
-    def store(self, bind: Session | Connection, entries: list[SearchDocument]) -> None:
+    def store(self, bind: Session | Connection, entries: list[SearchDocument], *, replace: bool = True) -> None:
         """Nothing to do: PostgreSQL computes ``document`` from the row."""
 
     def among(self, ids: list[int]) -> ColumnElement[bool]:
@@ -112,11 +114,14 @@ def backend_for(dialect: str) -> SearchBackend:
     return PostgresSearch() if dialect == "postgresql" else SqliteSearch()
 
 
-def write_entries(bind: Session | Connection, dialect: str, entries: list[SearchDocument]) -> None:
-    """Replace apps' rows in ``app_search`` and their index, in the caller's transaction."""
+def write_entries(bind: Session | Connection, dialect: str, entries: list[SearchDocument], *,
+                  replace: bool = True) -> None:
+    """Replace apps' rows in ``app_search`` and their index, in the caller's transaction
+    (without ``replace``: write them for apps that have none yet)."""
     if not entries:
         return
-    bind.execute(delete(AppSearchEntry).where(AppSearchEntry.app_id.in_([e.app_id for e in entries])))
+    if replace:
+        bind.execute(delete(AppSearchEntry).where(AppSearchEntry.app_id.in_([e.app_id for e in entries])))
     bind.execute(insert(AppSearchEntry), [{"app_id": e.app_id, "name_text": e.name_text,
                                            "body_text": e.body_text} for e in entries])
-    backend_for(dialect).store(bind, entries)
+    backend_for(dialect).store(bind, entries, replace=replace)
