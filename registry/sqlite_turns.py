@@ -5,8 +5,8 @@ handler, which sleeps 1, 2, 5, 10 and on up to 100 ms between tries: under a
 stream of publishes from several threads and workers, a writer mostly sleeps
 long after the one before it has committed. Here a connection takes its turn
 before its first write: among the threads of a process through a lock, among
-processes (gunicorn's workers, commands) through ``flock`` on a file beside the
-database. The turn ends with the transaction.
+processes (gunicorn's workers, commands) through ``flock`` on
+``<database>.writer-lock`` beside the database. The turn ends with the transaction.
 
 The turn only orders writers; SQLite's own locking still guarantees
 correctness. A writer that cannot get its turn within the busy timeout goes on
@@ -45,7 +45,7 @@ class WriterTurns:
     _made = threading.Lock()
 
     def __init__(self, database: str) -> None:
-        self.lock_path = database + "-writer"
+        self.lock_path = database + ".writer-lock"
         self._threads = threading.Lock()
         self._fd: int | None = None
 
