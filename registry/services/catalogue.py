@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, bindparam, delete, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
@@ -269,4 +269,6 @@ def keep_categories(session: Session, app: App, categories: Iterable[str], store
     if stored - wanted:
         session.execute(delete(AppCategory).where(AppCategory.app_id == app.id,
                                                   AppCategory.category.in_(sorted(stored - wanted))))
-    session.add_all(AppCategory(app_id=app.id, category=value) for value in sorted(wanted - stored))
+    if wanted - stored:  # Core: the unit of work's bookkeeping would cost more than the rows
+        session.execute(insert(AppCategory), [{"app_id": app.id, "category": value}
+                                              for value in sorted(wanted - stored)])

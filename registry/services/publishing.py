@@ -285,7 +285,8 @@ class PublishService:
         app.search_text = _search_text(manifest, publiccode)
         remember_skeletons(app)
         app.updated_at = utcnow()
-        artifact = self.session.get(Artifact, upload.sha256)
+        # A new app's package cannot be stored yet: the same bytes would name the same app.
+        artifact = None if first else self.session.get(Artifact, upload.sha256)
         if artifact is None:
             artifact = Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest))
             self.session.add(artifact)
