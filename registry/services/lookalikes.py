@@ -33,7 +33,7 @@ import unicodedata
 from functools import lru_cache
 
 import icu
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from registry.models import App, Organisation
@@ -113,14 +113,10 @@ class LookalikeService:
     def of(self, app_id: str, name: str | None, organisation_id: int) -> tuple[Lookalike, ...]:
         id_skeleton = skeleton_digest(app_id)
         name_skeletons = (skeleton_digest(name), cased_skeleton_digest(name)) if name else None
-        same = [App.id_skeleton == id_skeleton]
+        parameters = {"organisation": organisation_id, "id": id_skeleton}
         if name_skeletons:
-            same += [App.name_skeleton == name_skeletons[0], App.name_cased_skeleton == name_skeletons[1]]
-        rows = self.session.execute(
-            select(App.slug, App.name, App.id_skeleton, App.name_skeleton, App.name_cased_skeleton, Organisation.slug)
-            .join(Organisation, App.organisation_id == Organisation.id)
-            .where(App.organisation_id != organisation_id, or_(*same)).order_by(App.slug)
-        ).all()
+            parameters |= {"name": name_skeletons[0], "cased": name_skeletons[1]}
+        rows = self.session.execute(_LIKE_ID_OR_NAME if name_skeletons else _LIKE_ID, parameters).all()
         found = []
         for slug, other_name, other_id, other_name_skeleton, other_cased, owner in rows:
             if other_id == id_skeleton:
@@ -128,6 +124,15 @@ class LookalikeService:
             if name_skeletons and (other_name_skeleton == name_skeletons[0] or other_cased == name_skeletons[1]):
                 found.append(Lookalike("name", slug, other_name, owner))
         return tuple(found)
+
+
+# Built once: every publish asks.
+_OTHERS = (select(App.slug, App.name, App.id_skeleton, App.name_skeleton, App.name_cased_skeleton, Organisation.slug)
+           .join(Organisation, App.organisation_id == Organisation.id)
+           .where(App.organisation_id != bindparam("organisation")).order_by(App.slug))
+_LIKE_ID = _OTHERS.where(App.id_skeleton == bindparam("id"))
+_LIKE_ID_OR_NAME = _OTHERS.where(or_(App.id_skeleton == bindparam("id"), App.name_skeleton == bindparam("name"),
+                                     App.name_cased_skeleton == bindparam("cased")))
 
 
 def remember(app: App) -> None:

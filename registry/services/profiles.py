@@ -68,10 +68,7 @@ class ProfileService:
         return record
 
     def records(self, *, include_retired: bool = True) -> list[PlatformProfileRecord]:
-        statement = select(PlatformProfileRecord).order_by(PlatformProfileRecord.slug)
-        if not include_retired:
-            statement = statement.where(PlatformProfileRecord.status == PROFILE_ACTIVE)
-        return list(self.session.scalars(statement))
+        return list(self.session.scalars(_ALL if include_retired else _ACTIVE))
 
     def active(self) -> list[tuple[PlatformProfileRecord, PlatformProfile]]:
         return [(record, as_profile(record)) for record in self.records(include_retired=False)]
@@ -89,3 +86,8 @@ class ProfileService:
             self.put(source, actor)
             added.append(profile.id)
         return added
+
+
+# Built once: every publish reads the active profiles.
+_ALL = select(PlatformProfileRecord).order_by(PlatformProfileRecord.slug)
+_ACTIVE = _ALL.where(PlatformProfileRecord.status == PROFILE_ACTIVE)

@@ -23,7 +23,7 @@ from datetime import date
 from typing import IO, Any
 
 import pluggy
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -343,11 +343,15 @@ class PublishService:
         ).first()
 
     def _app(self, slug: str) -> App | None:
-        return self.session.scalars(select(App).where(App.slug == slug)).first()
+        return self.session.scalars(_APP_BY_SLUG, {"slug": slug}).first()
 
     def _made_app(self, slug: str) -> App:
         """The app a concurrent publish made while this one verified: it exists by now."""
-        return self.session.scalars(select(App).where(App.slug == slug)).one()
+        return self.session.scalars(_APP_BY_SLUG, {"slug": slug}).one()
+
+
+#: Built once: every publish reads its app.
+_APP_BY_SLUG = select(App).where(App.slug == bindparam("slug"))
 
 
 class _MadeMeanwhile(Exception):
