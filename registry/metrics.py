@@ -10,8 +10,10 @@ part of the API document.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
+from typing import Any
 
 from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
