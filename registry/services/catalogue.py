@@ -163,7 +163,7 @@ def offer_latest_version(session: Session, app: App, published: Release | None =
     (with ``updated_at``) and written its verdicts since. ``published`` is the release just
     recorded, with its verdicts in memory: when it is the one on offer, its profiles come
     from there rather than from a read."""
-    rows = [tuple(row) for row in session.execute(_OFFERABLE, {"app_id": app.id})]
+    rows = session.execute(_OFFERABLE, {"app_id": app.id}).all()
     running = [row for row in rows if row[1]]
     app.runs_somewhere = bool(running)
     if rows:
