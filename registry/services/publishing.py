@@ -25,7 +25,7 @@ from typing import IO, Any
 import pluggy
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from registry import metrics
 from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
@@ -314,14 +314,25 @@ class PublishService:
         release. Two first versions of one new app published at the same moment both try to
         insert it: the unique id lets one commit, and the other publishes into the app it made
         (``_MadeMeanwhile``), when it belongs to the same organisation."""
-        # Its organisation as a row: the webhook's data and the answer name it before the app is stored.
-        organisation = self.session.get(Organisation, caller.organisation_id)
-        app = App(slug=manifest.id, organisation=organisation, name=manifest.name,
+        app = App(slug=manifest.id, organisation=self._organisation_of(caller), name=manifest.name,
                   summary=manifest.summary, license=licence.expression, license_kind=licence.kind,
                   categories=[], advisories=[])  # a new app has no advisories: its answer reads none
         remember_skeletons(app)
         self.session.add(app)
         return app
+
+    def _organisation_of(self, caller: Caller) -> Organisation:
+        """The caller's organisation as a row of this session, from what the token's lookup
+        read (its id, slug and kind): a new app's webhook data and the answer name it, and
+        reading the row again would cost a query on every first publish. Its other columns
+        load if they are read."""
+        known = self.session.identity_map.get(self.session.identity_key(Organisation, caller.organisation_id))
+        if isinstance(known, Organisation):
+            return known
+        organisation = Organisation(id=caller.organisation_id, slug=caller.organisation, kind=caller.kind)
+        make_transient_to_detached(organisation)  # a row that exists, not one to insert
+        self.session.add(organisation)
+        return organisation
 
     def _owned(self, app: App, manifest: Manifest, caller: Caller) -> App:
         """``app`` when the caller's organisation owns it; ``Forbidden`` otherwise."""

@@ -16,8 +16,8 @@ from registry.sqlite_turns import is_write
 from tests import factories
 from tests.conftest import add_organisation
 
-#: Statements of a first publish and of a next version today (16 and 26), with no room to spare.
-FIRST_PUBLISH_STATEMENTS = 16
+#: Statements of a first publish and of a next version today (15 and 26), with no room to spare.
+FIRST_PUBLISH_STATEMENTS = 15
 NEXT_VERSION_STATEMENTS = 26
 
 
