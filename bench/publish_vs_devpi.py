@@ -21,7 +21,13 @@ measured one after the other in each round, so that both see the same machine:
 
 Each server first gets ``--warm-up`` uploads (not counted). Every upload must
 answer 200/201. Prints publishes/s, p50 and p95 per server and round, and the
-ratio of ours to devpi's.
+ratio of ours to devpi's. The archives of a round are made before its clock
+starts, for both servers alike.
+
+Each round uploads new projects and apps (version 1.0.0). With
+``--next-versions``, the rounds after the first upload the next version
+(1.1.0, 1.2.0, ...) of the projects and apps of the first round instead: a
+registry's everyday publish, where the app and its earlier releases exist.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import venv
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -158,31 +165,55 @@ def devpi_running(devpi: Devpi) -> Iterator[Devpi]:
         devpi.stop()
 
 
-Upload = Callable[[requests.Session, int], requests.Response]
+@dataclass(frozen=True)
+class Upload:
+    """How one server takes an upload: the archive of upload N, and the request that sends it."""
+
+    archive: Callable[[int], bytes]
+    send: Callable[[requests.Session, int, bytes], requests.Response]
 
 
 def devpi_upload(devpi: Devpi) -> Upload:
-    def upload(session: requests.Session, index: int) -> requests.Response:
+    def send(session: requests.Session, index: int, archive: bytes) -> requests.Response:
         name = f"bench-pkg-{index:05d}"
         form = {":action": "file_upload", "name": name, "version": "1.0.0", "protocol_version": "1",
                 "filetype": "sdist", "pyversion": "source", "metadata_version": "2.1"}
-        return session.post(devpi.index, data=form, files={"content": (f"{name}-1.0.0.tar.gz", sdist(name, "1.0.0"))},
+        return session.post(devpi.index, data=form, files={"content": (f"{name}-1.0.0.tar.gz", archive)},
                             headers=devpi.auth_header, timeout=TIMEOUT)
-    return upload
+    return Upload(lambda index: sdist(f"bench-pkg-{index:05d}", "1.0.0"), send)
+
+
+def devpi_next_version(devpi: Devpi, minor: int) -> Upload:
+    """Version 1.``minor``.0 of the projects that ``devpi_upload`` made."""
+    version = f"1.{minor}.0"
+
+    def send(session: requests.Session, index: int, archive: bytes) -> requests.Response:
+        name = f"bench-pkg-{index:05d}"
+        form = {":action": "file_upload", "name": name, "version": version, "protocol_version": "1",
+                "filetype": "sdist", "pyversion": "source", "metadata_version": "2.1"}
+        return session.post(devpi.index, data=form, files={"content": (f"{name}-{version}.tar.gz", archive)},
+                            headers=devpi.auth_header, timeout=TIMEOUT)
+    return Upload(lambda index: sdist(f"bench-pkg-{index:05d}", version), send)
 
 
 def registry_upload(server: RegistryServer) -> Upload:
-    def upload(session: requests.Session, index: int) -> requests.Response:
-        return session.post(f"{server.api}/releases", files={"package": ("package.tar.gz", package_for(index)[1])},
+    def send(session: requests.Session, index: int, archive: bytes) -> requests.Response:
+        return session.post(f"{server.api}/releases", files={"package": ("package.tar.gz", archive)},
                             headers={"Authorization": f"Bearer {server.token}"}, timeout=TIMEOUT)
-    return upload
+    return Upload(lambda index: package_for(index)[1], send)
+
+
+def registry_next_version(server: RegistryServer, minor: int) -> Upload:
+    """Version 1.``minor``.0 of the apps that ``registry_upload`` published."""
+    return Upload(lambda index: package_for(index, f"1.{minor}.0")[1], registry_upload(server).send)
 
 
 def run(upload: Upload, indices: range, clients: int) -> tuple[float, list[float]]:
     """Upload ``indices`` from ``clients`` threads; uploads/s and each upload's seconds.
 
-    The packages are built in the client threads, as a client would; the
-    registry's take under a millisecond to build, devpi's less."""
+    The archives are made before the clock starts, for both servers alike: a client
+    uploads a package it has built already, and the clients share the servers' CPUs."""
+    archives = {index: upload.archive(index) for index in indices}
     local = threading.local()
     latencies: list[float] = []
     lock = threading.Lock()
@@ -191,7 +222,7 @@ def run(upload: Upload, indices: range, clients: int) -> tuple[float, list[float
         if not hasattr(local, "session"):
             local.session = requests.Session()
         started = time.perf_counter()
-        response = upload(local.session, index)
+        response = upload.send(local.session, index, archives[index])
         seconds = time.perf_counter() - started
         if response.status_code not in (200, 201):
             raise SystemExit(f"upload answered {response.status_code}: {response.text[:2000]}")
@@ -211,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="rounds, each devpi then ours (default 2)")
     parser.add_argument("--warm-up", type=int, default=10, help="uploads not counted, per server (default 10)")
     parser.add_argument("--devpi-venv", type=Path, help="virtual environment with devpi-server (made if missing)")
+    parser.add_argument("--next-versions", action="store_true",
+                        help="after the first round, upload next versions of its projects and apps")
     args = parser.parse_args(argv)
     if args.packages < 1 or args.clients < 1 or args.rounds < 1:
         parser.error("--packages, --clients and --rounds must be at least 1")
@@ -228,10 +261,14 @@ def main(argv: list[str] | None = None) -> int:
                 run(upload, range(args.warm_up), args.clients)
             results: dict[str, list[tuple[float, list[float]]]] = {name: [] for name in sides}
             start = args.warm_up
-            for _ in range(args.rounds):
+            for number in range(args.rounds):
+                if args.next_versions and number:
+                    sides = {"devpi upload": devpi_next_version(devpi, number),
+                             "our publish": registry_next_version(server, number)}
                 for name, upload in sides.items():
                     results[name].append(run(upload, range(start, start + args.packages), args.clients))
-                start += args.packages
+                if not args.next_versions:
+                    start += args.packages
     report(results, args.clients, os.cpu_count() or 0)
     return 0
 

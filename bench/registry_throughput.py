@@ -67,13 +67,13 @@ class Timings:
         return sum(len(s) for s in self.samples.values())
 
 
-def package_for(index: int) -> tuple[str, bytes]:
-    """A distinct, valid app with words that searches can find."""
+def package_for(index: int, version: str = "1.0.0") -> tuple[str, bytes]:
+    """A distinct, valid app with words that searches can find (``version`` of it)."""
     rng = random.Random(index)
     words = rng.sample(WORDS, 3)
     app_id = f"bench-{words[0]}-{index:04d}"
     manifest = factories.manifest(
-        id=app_id, version="1.0.0", name=f"{words[0].title()} {words[1]} {index}",
+        id=app_id, version=version, name=f"{words[0].title()} {words[1]} {index}",
         summary=f"Een app voor {words[0]}, {words[1]} en {words[2]}",
         layer=rng.choice(LAYERS), categories=[rng.choice(CATEGORIES)],
     )
