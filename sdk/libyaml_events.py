@@ -48,6 +48,11 @@ _DISAGREEING_CHARACTERS = frozenset("\t\ufeff\x85\u2028\u2029")
 _CORE_TAG = re.compile(r"tag:yaml\.org,2002:[a-z]+")
 
 
+#: Tags of plain scalars seen before, by text; bounded in the length and number of texts kept.
+_SCALAR_TAGS: dict[str, Any] = {}
+_REMEMBERED_LENGTH, _REMEMBERED_SCALARS = 64, 20_000
+
+
 class Unsuitable(Exception):
     """The text uses something the two parsers may read differently."""
 
@@ -118,7 +123,7 @@ class Reader(SafeConstructor, VersionedResolver):
                 if event.style in ("|", ">") and _block_scalar_differs(
                         self.text, event.start_mark.index, event.end_mark.index):
                     raise Unsuitable
-                tag = _node_tag(event.tag) or self.resolve(ScalarNode, event.value, event.implicit)
+                tag = _node_tag(event.tag) or self._scalar_tag(event.value, event.implicit)
                 node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                   style=event.style or None, anchor=event.anchor)
             elif kind is libyaml.MappingStartEvent or kind is libyaml.SequenceStartEvent:
@@ -163,6 +168,20 @@ class Reader(SafeConstructor, VersionedResolver):
                 if stack:
                     self._place(stack, node)
                 stack.append(node)
+
+    def _scalar_tag(self, value: str, implicit: tuple[bool, bool]) -> Any:
+        """The resolver's tag of a plain scalar, remembered by value: the keys and many
+        values of Kubernetes manifests and publiccode.yml recur in every package, and
+        each resolution tries the resolver's patterns in turn. (A plain scalar's tag
+        depends on its text alone: this reader has no path resolvers.)"""
+        if not implicit[0] or len(value) > _REMEMBERED_LENGTH:
+            return self.resolve(ScalarNode, value, implicit)
+        tag = _SCALAR_TAGS.get(value)
+        if tag is None:
+            tag = self.resolve(ScalarNode, value, implicit)
+            if len(_SCALAR_TAGS) < _REMEMBERED_SCALARS:
+                _SCALAR_TAGS[value] = tag
+        return tag
 
     @staticmethod
     def _place(stack: list[Node], node: Node) -> None:
