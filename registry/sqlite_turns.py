@@ -22,6 +22,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from registry.private_files import private_file
@@ -92,7 +93,7 @@ class WriterTurns:
 
     def _file(self) -> int:
         if self._fd is None:
-            self._fd = os.open(private_file(self.lock_path), os.O_RDWR | os.O_CLOEXEC)
+            self._fd = os.open(private_file(Path(self.lock_path)), os.O_RDWR | os.O_CLOEXEC)
         return self._fd
 
     def _forget_after_fork(self) -> None:

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from waitress import wasyncore
 
+from registry.serving import spreading
 from registry.serving.deadlines import ClientDeadlines
 from registry.serving.guard import DeadlineServer
-from registry.serving import spreading
 
 PATIENCE = 10.0
 LONG_SECONDS = 0.1

@@ -13,6 +13,8 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 
 import pytest
@@ -179,8 +181,8 @@ def test_a_writer_without_its_turn_in_time_goes_on_and_sqlite_decides(database: 
     assert rows(database) == 2
 
 
-def commit_many(path: Path, count: int, start: multiprocessing.synchronize.Barrier,
-                failures: multiprocessing.queues.Queue[str]) -> None:
+def commit_many(path: Path, count: int, start: Barrier,
+                failures: Queue[str]) -> None:
     """Commit ``count`` small transactions without SQLite's busy handler; report any failure.
 
     With a busy timeout of 0 a writer that met another's write lock would fail at once:
@@ -213,8 +215,8 @@ def test_writers_in_several_processes_all_commit(database: Path) -> None:
     assert turn_is_free(database)
 
 
-def take_after_parent(path: Path, parent_holds: multiprocessing.synchronize.Event,
-                      parent_gave: multiprocessing.synchronize.Event, results: multiprocessing.queues.Queue[object]) -> None:
+def take_after_parent(path: Path, parent_holds: Event,
+                      parent_gave: Event, results: Queue[object]) -> None:
     """In a child forked while the parent holds the turn: may it take it, before and after the parent gives it?"""
     turns = WriterTurns.of(str(path))
     parent_holds.wait(PATIENCE)
