@@ -6,7 +6,8 @@ stream of publishes from several threads and workers, a writer mostly sleeps
 long after the one before it has committed. Here a connection takes its turn
 before its first write: among the threads of a process through a lock, among
 processes (gunicorn's workers, commands) through ``flock`` on a file beside the
-database. The turn ends with the transaction.
+database. The turn ends with the transaction, or with the connection when it is
+closed or dropped in one.
 
 The turn only orders writers; SQLite's own locking still guarantees
 correctness. A writer that cannot get its turn within the busy timeout goes on
@@ -98,9 +99,13 @@ class WriterTurns:
 
     def _forget_after_fork(self) -> None:
         # A child must not share the parent's open file (flock belongs to it) nor a lock
-        # another thread of the parent held at the fork.
+        # another thread of the parent held at the fork. Its copy of the file is closed,
+        # not unlocked: unlocking would end the parent's turn, while keeping it open would
+        # keep a turn of a parent that dies alive as long as the child lives.
         self._threads = threading.Lock()
-        self._fd = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     @classmethod
     def forget_all_after_fork(cls) -> None:
@@ -149,6 +154,12 @@ class TurnTakingConnection(sqlite3.Connection):
         try:
             super().close()
         finally:
+            self._give()
+
+    def __del__(self) -> None:
+        # A connection dropped unclosed is rolled back by SQLite as it goes; its turn
+        # goes too, or every later writer of this process would wait out its timeout.
+        if getattr(self, "_holding", False):
             self._give()
 
     def before(self, statement: str) -> None:

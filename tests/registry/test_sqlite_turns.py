@@ -8,6 +8,7 @@ that succeeds with it has waited for its turn, not in SQLite's busy handler.
 from __future__ import annotations
 
 import fcntl
+import gc
 import multiprocessing
 import os
 import sqlite3
@@ -249,6 +250,43 @@ def test_a_child_forked_during_a_turn_waits_for_it_and_then_takes_it(database: P
     assert child.exitcode == 0
     assert rows(database) == 1
     assert turn_is_free(database)
+
+
+def hold_fork_and_die(path: Path, grandchild_forked: Event, grandchild_may_end: Event) -> None:
+    """Take the turn, fork a child that lives on, and die without giving the turn back."""
+    assert WriterTurns.of(str(path)).take(PATIENCE)
+    if os.fork() == 0:
+        grandchild_may_end.wait(PATIENCE)
+        os._exit(0)
+    grandchild_forked.set()
+    os._exit(0)
+
+
+def test_a_process_that_dies_in_its_turn_ends_it_though_its_forked_child_lives(database: Path) -> None:
+    grandchild_forked, grandchild_may_end = FORK.Event(), FORK.Event()
+    holder = os.fork()  # not a multiprocessing child: its end would wait for the grandchild's
+    if holder == 0:
+        try:
+            hold_fork_and_die(database, grandchild_forked, grandchild_may_end)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(holder, 0)
+    try:
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert grandchild_forked.is_set()
+        assert turn_is_free(database)  # the child closed its copy of the dead parent's locked file
+    finally:
+        grandchild_may_end.set()
+
+
+def test_a_connection_dropped_during_its_turn_gives_it_back(database: Path) -> None:
+    writer = connect(database)
+    writer.execute("INSERT INTO t VALUES (1)")
+    assert not turn_is_free(database)
+    del writer  # never closed: SQLite rolls back as the connection goes
+    gc.collect()
+    assert turn_is_free(database)
+    assert rows(database) == 0
 
 
 @pytest.mark.parametrize("target", [":memory:", "file:memory?mode=memory&cache=shared"])
