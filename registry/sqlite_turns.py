@@ -128,6 +128,7 @@ class TurnTakingConnection(sqlite3.Connection):
         self._turns = None if in_memory else WriterTurns.of(path)
         self._turn_timeout = timeout
         self._holding = False
+        self._holder = 0  # the process that took the turn
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or TurnTakingCursor)
@@ -166,6 +167,7 @@ class TurnTakingConnection(sqlite3.Connection):
         """Take the turn before ``statement`` when it writes and this connection has none."""
         if self._turns is not None and not self._holding and is_write(statement):
             self._holding = self._turns.take(self._turn_timeout)
+            self._holder = os.getpid()
 
     def turn_over(self) -> None:
         """Give the turn back once no transaction is open (after a commit, a rollback or an
@@ -177,7 +179,8 @@ class TurnTakingConnection(sqlite3.Connection):
         if self._holding:
             self._holding = False
             assert self._turns is not None
-            self._turns.give()
+            if self._holder == os.getpid():  # in a forked child the turn is still the parent's
+                self._turns.give()
 
 
 class TurnTakingCursor(sqlite3.Cursor):

@@ -289,6 +289,25 @@ def test_a_connection_dropped_during_its_turn_gives_it_back(database: Path) -> N
     assert rows(database) == 0
 
 
+def test_a_connection_carried_into_a_forked_child_leaves_the_parents_turn_alone(database: Path) -> None:
+    parent = connect(database)
+    parent.execute("INSERT INTO t VALUES (1)")
+    child = os.fork()
+    if child == 0:
+        try:
+            parent.close()  # the child's copy ends; the turn is the parent's to give
+            os._exit(0)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not turn_is_free(database)
+    parent.commit()
+    assert turn_is_free(database)
+    parent.close()
+    assert rows(database) == 1
+
+
 @pytest.mark.parametrize("target", [":memory:", "file:memory?mode=memory&cache=shared"])
 def test_databases_in_memory_take_no_turns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
     monkeypatch.chdir(tmp_path)
