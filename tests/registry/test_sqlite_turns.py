@@ -256,9 +256,10 @@ def hold_fork_and_die(path: Path, grandchild_forked: Event, grandchild_may_end: 
     """Take the turn, fork a child that lives on, and die without giving the turn back."""
     assert WriterTurns.of(str(path)).take(PATIENCE)
     if os.fork() == 0:
+        grandchild_forked.set()  # set once the child's after-fork reset has run
         grandchild_may_end.wait(PATIENCE)
         os._exit(0)
-    grandchild_forked.set()
+    grandchild_forked.wait(PATIENCE)
     os._exit(0)
 
 
