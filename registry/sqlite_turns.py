@@ -6,7 +6,8 @@ stream of publishes from several threads and workers, a writer mostly sleeps
 long after the one before it has committed. Here a connection takes its turn
 before its first write: among the threads of a process through a lock, among
 processes (gunicorn's workers, commands) through ``flock`` on
-``<database>.writer-lock`` beside the database. The turn ends with the transaction.
+``<database>.writer-lock`` beside the database. The turn ends with the transaction,
+or with the connection when it is closed or dropped in one.
 
 The turn only orders writers; SQLite's own locking still guarantees
 correctness. A writer that cannot get its turn within the busy timeout goes on
@@ -22,6 +23,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from registry.private_files import private_file
@@ -92,14 +94,18 @@ class WriterTurns:
 
     def _file(self) -> int:
         if self._fd is None:
-            self._fd = os.open(private_file(self.lock_path), os.O_RDWR | os.O_CLOEXEC)
+            self._fd = os.open(private_file(Path(self.lock_path)), os.O_RDWR | os.O_CLOEXEC)
         return self._fd
 
     def _forget_after_fork(self) -> None:
         # A child must not share the parent's open file (flock belongs to it) nor a lock
-        # another thread of the parent held at the fork.
+        # another thread of the parent held at the fork. Its copy of the file is closed,
+        # not unlocked: unlocking would end the parent's turn, while keeping it open would
+        # keep a turn of a parent that dies alive as long as the child lives.
         self._threads = threading.Lock()
-        self._fd = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     @classmethod
     def forget_all_after_fork(cls) -> None:
@@ -122,6 +128,7 @@ class TurnTakingConnection(sqlite3.Connection):
         self._turns = None if in_memory else WriterTurns.of(path)
         self._turn_timeout = timeout
         self._holding = False
+        self._holder = 0  # the process that took the turn
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or TurnTakingCursor)
@@ -150,10 +157,17 @@ class TurnTakingConnection(sqlite3.Connection):
         finally:
             self._give()
 
+    def __del__(self) -> None:
+        # A connection dropped unclosed is rolled back by SQLite as it goes; its turn
+        # goes too, or every later writer of this process would wait out its timeout.
+        if getattr(self, "_holding", False):
+            self._give()
+
     def before(self, statement: str) -> None:
         """Take the turn before ``statement`` when it writes and this connection has none."""
         if self._turns is not None and not self._holding and is_write(statement):
             self._holding = self._turns.take(self._turn_timeout)
+            self._holder = os.getpid()
 
     def turn_over(self) -> None:
         """Give the turn back once no transaction is open (after a commit, a rollback or an
@@ -165,7 +179,8 @@ class TurnTakingConnection(sqlite3.Connection):
         if self._holding:
             self._holding = False
             assert self._turns is not None
-            self._turns.give()
+            if self._holder == os.getpid():  # in a forked child the turn is still the parent's
+                self._turns.give()
 
 
 class TurnTakingCursor(sqlite3.Cursor):
