@@ -261,8 +261,10 @@ def keep_categories(session: Session, app: App, categories: Iterable[str], store
     """Set ``app``'s categories: the list as published, and its ``app_category`` rows
     (changed, not rewritten, so a publish that keeps them writes nothing there).
     ``stored``: the rows there are, when the caller knows (none for an app it just made)."""
-    app.categories = list(categories)
-    wanted = {value.lower() for value in app.categories}
+    categories = list(categories)
+    if app.categories != categories:  # an equal list set again would still cost the app a flush
+        app.categories = categories
+    wanted = {value.lower() for value in categories}
     if stored is None:
         with session.no_autoflush:  # the app's other new values still go out in its one UPDATE
             stored = set(session.scalars(select(AppCategory.category).where(AppCategory.app_id == app.id)))
@@ -270,5 +272,5 @@ def keep_categories(session: Session, app: App, categories: Iterable[str], store
         session.execute(delete(AppCategory).where(AppCategory.app_id == app.id,
                                                   AppCategory.category.in_(sorted(stored - wanted))))
     if wanted - stored:  # Core: the unit of work's bookkeeping would cost more than the rows
-        session.execute(insert(AppCategory), [{"app_id": app.id, "category": value}
+        session.execute(insert(AppCategory.__table__), [{"app_id": app.id, "category": value}
                                               for value in sorted(wanted - stored)])
