@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Subquery, bindparam, delete, exists, func, insert, select
+from sqlalchemy import ColumnElement, Select, Subquery, Table, bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
@@ -252,6 +252,10 @@ def _listed(value: str) -> str:
     return f"%,{escaped},%"
 
 
+#: The table of ``AppCategory``: its rows go out as plain Core inserts.
+_CATEGORIES = cast(Table, AppCategory.__table__)
+
+
 def in_category(category: str) -> Any:
     """Apps with ``category`` among theirs (through the index of ``app_category``)."""
     return App.id.in_(select(AppCategory.app_id).where(AppCategory.category == category.lower()))
@@ -272,5 +276,5 @@ def keep_categories(session: Session, app: App, categories: Iterable[str], store
         session.execute(delete(AppCategory).where(AppCategory.app_id == app.id,
                                                   AppCategory.category.in_(sorted(stored - wanted))))
     if wanted - stored:  # Core: the unit of work's bookkeeping would cost more than the rows
-        session.execute(insert(AppCategory.__table__), [{"app_id": app.id, "category": value}
+        session.execute(insert(_CATEGORIES), [{"app_id": app.id, "category": value}
                                               for value in sorted(wanted - stored)])

@@ -63,29 +63,46 @@ def finding_record(finding: Finding, profile: str | None = None) -> FindingRecor
     return FindingRecord(**finding_values(finding, profile))
 
 
-def record_published(session: Session, release: Release, findings: Iterable[Finding],
-                     verdicts: Iterable[tuple[PlatformProfileRecord, Compatibility]]) -> None:
-    """Store the findings and verdicts of a release that was just flushed (it has its id).
+@dataclass(frozen=True)
+class PublishedRows:
+    """The findings and verdicts of a release about to be recorded, as the rows they become
+    (without the release's id): made before the publish's transaction writes, which on
+    SQLite holds the database's one write lock."""
 
-    The rows go out as one Core INSERT per table: nothing in the request changes
-    them, so the unit of work's bookkeeping per object would be spent for nothing.
-    The release's collections get the same values, as loaded, for the answer.
-    """
+    findings: list[dict[str, Any]]
+    verdicts: list[tuple[PlatformProfileRecord, dict[str, Any]]]
+
+
+def published_rows(findings: Iterable[Finding],
+                   verdicts: Iterable[tuple[PlatformProfileRecord, Compatibility]]) -> PublishedRows:
+    """The rows of a new release's ``findings`` and ``verdicts`` (one per profile)."""
     found = [finding_values(f) for f in findings]
     matrix: list[tuple[PlatformProfileRecord, dict[str, Any]]] = []
     checked_at = utcnow()
     for record_of, result in verdicts:
         found += [finding_values(f, record_of.slug) for f in result.findings]
         matrix.append((record_of, verdict_values(record_of, result, checked_at)))
-    if found:
-        session.execute(insert(_FINDINGS), [{**row, "release_id": release.id} for row in found])
-    if matrix:
-        session.execute(insert(_VERDICTS),
-                        [{**row, "release_id": release.id} for _, row in matrix])
-    # Not in the session (no back-reference set): reading them loads nothing and writes nothing.
-    set_committed_value(release, "findings", [FindingRecord(release_id=release.id, **row) for row in found])
+    return PublishedRows(found, matrix)
+
+
+def record_published(session: Session, release: Release, rows: PublishedRows) -> None:
+    """Store the findings and verdicts of a release that was just flushed (it has its id).
+
+    The rows go out as one Core INSERT per table: nothing in the request changes
+    them, so the unit of work's bookkeeping per object would be spent for nothing.
+    """
+    if rows.findings:
+        session.execute(insert(_FINDINGS), [{**row, "release_id": release.id} for row in rows.findings])
+    if rows.verdicts:
+        session.execute(insert(_VERDICTS), [{**row, "release_id": release.id} for _, row in rows.verdicts])
+
+
+def show_published(release: Release, rows: PublishedRows) -> None:
+    """Give the recorded release its findings and verdicts, as loaded, for the answer and
+    the events (not in the session: reading them loads nothing and writes nothing)."""
+    set_committed_value(release, "findings", [FindingRecord(release_id=release.id, **row) for row in rows.findings])
     set_committed_value(release, "compatibility", [
-        CompatibilityRecord(release_id=release.id, profile=record_of, **row) for record_of, row in matrix])
+        CompatibilityRecord(release_id=release.id, profile=record_of, **row) for record_of, row in rows.verdicts])
 
 
 def record(release: Release, record_of: PlatformProfileRecord, result: Compatibility) -> None:

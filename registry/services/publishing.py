@@ -32,7 +32,7 @@ from registry.errors import Conflict, Forbidden, RegistryError, VerificationFail
 from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import keep_categories, layers_column, offer_first_version, offer_latest_version
-from registry.services.compatibility import record_published
+from registry.services.compatibility import published_rows, record_published, show_published
 from registry.services.events import announce
 from registry.services.initiative_links import link_after_publish
 from registry.services.leftovers import Leftovers
@@ -236,28 +236,33 @@ class PublishService:
             with upload.open() as source:
                 self.store.write(source, expected=upload.sha256)  # a failure is counted by the store
             try:
-                # One flush for the app, the artifact and the release: on SQLite the first
-                # write takes the database's write lock, so the work before it is done without it.
+                # The rows are worked out first and written together at the end: on SQLite the first
+                # write takes the database's write lock, which every other publish then waits for.
                 with self.session.no_autoflush:
                     release = self._record(upload, package, app, manifest, publiccode, decision, caller, licence,
                                            first)
                     attach(release, images)
                     if signing is not None:
                         signing.attach(release)
+                    rows = published_rows(decision.findings,
+                                          [(records[result.profile], result) for result in compatibility])
                     if first:
                         offer_first_version(app, release, compatibility)
-                self.session.flush()  # the release has its id; its other rows go out as Core statements
+                        entry = SearchIndex(self.session).prepare(app)
+                self.session.flush()  # the app, the artifact and the release; the rest as Core statements
                 if first:  # the app has its id only now
                     keep_categories(self.session, app, manifest.categories, stored=set())
-                record_published(self.session, release, decision.findings,
-                                 [(records[result.profile], result) for result in compatibility])
+                record_published(self.session, release, rows)
                 audit.record_at_once(self.session, caller.actor, "release.publish",
                                      f"{manifest.id}@{manifest.version}", sha256=upload.sha256, size=upload.size)
                 if first:
-                    SearchIndex(self.session).refresh(app, new=True)
+                    SearchIndex(self.session).write(entry, app.id, new=True)
                 else:
+                    show_published(release, rows)  # offering reads the new release's verdicts
                     offer_latest_version(self.session, app, release)  # after the verdicts: it offers what runs
                 self.session.commit()  # under the artifact's lock: see the module docstring
+                if first:
+                    show_published(release, rows)
             except IntegrityError:
                 self.session.rollback()
                 self.leftovers.take_back(self.session, upload.sha256)

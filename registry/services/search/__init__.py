@@ -7,12 +7,14 @@ and catalogue never disagree after a commit.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import ColumnElement, Connection, Subquery, false, literal, select
 from sqlalchemy.orm import Session
 
 from registry.models import App, AppSearchEntry
 from registry.services.search.backends import backend_for, write_entries
-from registry.services.search.documents import document
+from registry.services.search.documents import SearchDocument, document
 from registry.services.search.suggestions import known_words, suggestion
 from registry.services.search.words import MAX_QUERY_LENGTH, MAX_TERMS, query_terms
 
@@ -24,12 +26,21 @@ class SearchIndex:
         self.session = session
         self.dialect = session.get_bind().dialect.name
 
-    def refresh(self, app: App, *, new: bool = False) -> None:
-        """Rewrite ``app``'s entry from its current name, text and categories (flushed, so it has an
-        id); ``new``: the app was made in this transaction, so it has no entry to replace."""
-        entry = document(app.id, app.slug, app.name, f"{app.summary}\n{app.search_text}", app.categories or ())
+    def refresh(self, app: App) -> None:
+        """Rewrite ``app``'s entry from its current name, text and categories (flushed, so it has an id)."""
+        self.write(self.prepare(app), app.id, new=False)
+
+    def prepare(self, app: App) -> SearchDocument:
+        """``app``'s entry from its current name, text and categories, worked out before the
+        transaction writes (on SQLite, while it does not hold the database's write lock yet)."""
+        entry = document(0, app.slug, app.name, f"{app.summary}\n{app.search_text}", app.categories or ())
+        return replace(entry, indexed=backend_for(self.dialect).indexed(entry))
+
+    def write(self, entry: SearchDocument, app_id: int, *, new: bool) -> None:
+        """Write ``entry`` (from ``prepare``) as the entry of app ``app_id``; ``new``: the app
+        was made in this transaction, so it has no entry to replace."""
         # Core statements on the session's connection: the index is no ORM state to keep in step.
-        write_entries(self.session.connection(), self.dialect, [entry], replace=not new)
+        write_entries(self.session.connection(), self.dialect, [replace(entry, app_id=app_id)], replace=not new)
 
     def hits(self, terms: list[str], ranked: bool = True) -> Subquery:
         """The apps with every term: ``app_id`` and ``rank`` (lower first; 0 unless ``ranked``);

@@ -41,6 +41,9 @@ class SearchBackend(Protocol):
         """The apps that have every one of ``terms``: columns ``app_id`` and ``rank`` (0 unless
         ``ranked``: counting the facets needs no ranks, and ranking every match costs)."""
 
+    def indexed(self, entry: SearchDocument) -> tuple[str, str] | None:
+        """The name and body as this index keeps them, if it keeps them otherwise than written."""
+
     def store(self, bind: Session | Connection, entries: list[SearchDocument], *, replace: bool = True) -> None:
         """Index ``entries`` (their ``app_search`` rows are written already); ``replace``
         what the index held for them."""
@@ -60,12 +63,17 @@ class SqliteSearch:
                 .select_from(text("app_search_fts"))
                 .where(self._table.op("MATCH")(fts_query(terms))).subquery("hits"))
 
+    def indexed(self, entry: SearchDocument) -> tuple[str, str] | None:
+        return with_stems(entry.name_text), with_stems(entry.body_text)
+
     def store(self, bind: Session | Connection, entries: list[SearchDocument], *, replace: bool = True) -> None:
         if replace:
             bind.execute(text("DELETE FROM app_search_fts WHERE rowid = :id"), [{"id": e.app_id} for e in entries])
-        bind.execute(text("INSERT INTO app_search_fts (rowid, name, body) VALUES (:id, :name, :body)"),
-                     [{"id": e.app_id, "name": with_stems(e.name_text), "body": with_stems(e.body_text)}
-                      for e in entries])
+        rows = []
+        for entry in entries:
+            name, body = entry.indexed or self.indexed(entry)  # type: ignore[misc]  # never None here
+            rows.append({"id": entry.app_id, "name": name, "body": body})
+        bind.execute(text("INSERT INTO app_search_fts (rowid, name, body) VALUES (:id, :name, :body)"), rows)
 
 
     def among(self, ids: list[int]) -> ColumnElement[bool]:
@@ -101,6 +109,9 @@ class PostgresSearch:
         rank = -func.ts_rank(self._weights, self._document, query) if ranked else literal(0.0)
         return (select(AppSearchEntry.app_id.label("app_id"), rank.label("rank"))
                 .where(self._document.op("@@")(query)).subquery("hits"))
+
+    def indexed(self, entry: SearchDocument) -> tuple[str, str] | None:
+        return None  # PostgreSQL computes ``document`` from the row
 
     def store(self, bind: Session | Connection, entries: list[SearchDocument], *, replace: bool = True) -> None:
         """Nothing to do: PostgreSQL computes ``document`` from the row."""

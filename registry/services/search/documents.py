@@ -19,6 +19,9 @@ class SearchDocument:
     app_id: int
     name_text: str
     body_text: str
+    #: The name and body as the index keeps them, when worked out before the write
+    #: (``SearchIndex.prepare``); the index works them out itself otherwise.
+    indexed: tuple[str, str] | None = None
 
 
 def document(app_id: int, slug: str, name: str, text: str, categories: Iterable[str]) -> SearchDocument:
