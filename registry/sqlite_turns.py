@@ -9,6 +9,13 @@ processes (gunicorn's workers, commands) through ``flock`` on
 ``<database>.writer-lock`` beside the database. The turn ends with the transaction,
 or with the connection when it is closed or dropped in one.
 
+Every other writer waits for the one that holds the turn, so it should finish
+quickly; but in a worker its thread shares the interpreter lock with threads
+that verify other packages, and loses it at each call into SQLite. Long work
+of other threads therefore calls ``defer_to_writers`` now and then (a publish's
+verification, between plugins): while a thread of the same process holds a
+turn, it waits a moment for it.
+
 The turn only orders writers; SQLite's own locking still guarantees
 correctness. A writer that cannot get its turn within the busy timeout goes on
 without it, and SQLite's busy handler decides as before; a write this module
@@ -40,6 +47,51 @@ def is_write(statement: str) -> bool:
     return statement.lstrip()[:7].upper().startswith(WRITES)
 
 
+#: How long a thread defers to a writer of its process at one time, at most.
+LONGEST_DEFERRAL_SECONDS = 0.02
+
+
+class _Writers:
+    """The threads of this process that hold a writer turn, for the others to defer to."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Hold nothing (and a new lock: after a fork, another thread of the parent may have held it)."""
+        self._changed = threading.Condition()
+        self._holders: dict[int, int] = {}  # thread ident: turns it holds
+
+    def began(self, thread: int) -> None:
+        with self._changed:
+            self._holders[thread] = self._holders.get(thread, 0) + 1
+
+    def ended(self, thread: int) -> None:
+        with self._changed:
+            left = self._holders.pop(thread, 1) - 1
+            if left > 0:
+                self._holders[thread] = left
+            if not self._holders:
+                self._changed.notify_all()
+
+    def defer(self, longest: float) -> None:
+        """Wait (at most ``longest`` seconds) while another thread of this process holds a turn."""
+        if not self._holders:  # read without the lock: the usual case costs nothing
+            return
+        me = threading.get_ident()
+        with self._changed:
+            self._changed.wait_for(lambda: not self._holders or me in self._holders, timeout=longest)
+
+
+_writers = _Writers()
+
+
+def defer_to_writers(longest: float = LONGEST_DEFERRAL_SECONDS) -> None:
+    """Let a thread of this process that holds a writer turn go first: wait while one does,
+    at most ``longest`` seconds (call it between steps of long work of your own)."""
+    _writers.defer(longest)
+
+
 class WriterTurns:
     """The turns of one database file: a lock for this process's threads, ``flock`` for other processes."""
 
@@ -50,6 +102,7 @@ class WriterTurns:
         self.lock_path = database + ".writer-lock"
         self._threads = threading.Lock()
         self._fd: int | None = None
+        self._holder = 0  # the thread that holds the turn
 
     @classmethod
     def of(cls, database: str) -> WriterTurns:
@@ -72,6 +125,8 @@ class WriterTurns:
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    self._holder = threading.get_ident()
+                    _writers.began(self._holder)
                     return True
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
@@ -86,6 +141,7 @@ class WriterTurns:
 
     def give(self) -> None:
         """End the turn taken with :meth:`take`."""
+        _writers.ended(self._holder)
         try:
             if self._fd is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
@@ -109,6 +165,7 @@ class WriterTurns:
 
     @classmethod
     def forget_all_after_fork(cls) -> None:
+        _writers.forget()
         cls._made = threading.Lock()
         for turns in cls._all.values():
             turns._forget_after_fork()

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import text
 
 from registry.db import make_engine
-from registry.sqlite_turns import TurnTakingConnection, WriterTurns, is_write
+from registry.sqlite_turns import TurnTakingConnection, WriterTurns, defer_to_writers, is_write
 
 FORK = multiprocessing.get_context("fork")
 #: Long enough never to run out in a passing test; a broken turn fails sooner or hangs no longer.
@@ -333,3 +333,52 @@ def test_the_engine_on_an_in_memory_database_works_as_before(tmp_path: Path, mon
         assert connection.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
     engine.dispose()
     assert list(tmp_path.iterdir()) == []
+
+
+def deferring(longest: float) -> tuple[threading.Thread, threading.Event]:
+    """A thread that defers to this process's writers; the event is set once it goes on."""
+    went_on = threading.Event()
+
+    def defer() -> None:
+        defer_to_writers(longest)
+        went_on.set()
+
+    thread = threading.Thread(target=defer)
+    thread.start()
+    return thread, went_on
+
+
+def test_other_threads_defer_to_a_writer_of_their_process_until_it_commits(database: Path) -> None:
+    writer = connect(database)
+    writer.execute("INSERT INTO t VALUES (1)")  # holds the turn
+    thread, went_on = deferring(longest=PATIENCE)
+    assert not went_on.wait(0.2)  # still deferring while the writer holds its turn
+    writer.commit()
+    assert went_on.wait(PATIENCE)  # the commit let it go on
+    thread.join(PATIENCE)
+    writer.close()
+
+
+def test_a_writer_does_not_defer_to_itself_and_nobody_defers_to_no_writer(database: Path) -> None:
+    thread, went_on = deferring(longest=PATIENCE)
+    assert went_on.wait(PATIENCE)  # no writer: on at once
+    thread.join(PATIENCE)
+
+    writer = connect(database)
+    writer.execute("INSERT INTO t VALUES (1)")
+    finished = threading.Event()
+    threading.Thread(target=lambda: (defer_to_writers(PATIENCE * 10), finished.set())).start()
+    defer_to_writers(PATIENCE * 10)  # the holder itself: returns, rather than wait for its own commit
+    writer.commit()
+    assert finished.wait(PATIENCE)
+    writer.close()
+
+
+def test_deferring_gives_up_after_its_longest_wait(database: Path) -> None:
+    writer = connect(database)
+    writer.execute("INSERT INTO t VALUES (1)")
+    thread, went_on = deferring(longest=0.05)
+    assert went_on.wait(PATIENCE)  # went on although the writer still holds its turn
+    thread.join(PATIENCE)
+    writer.rollback()
+    writer.close()
