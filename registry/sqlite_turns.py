@@ -29,7 +29,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -197,14 +197,15 @@ class TurnTakingConnection(sqlite3.Connection):
         return self.cursor().executemany(sql, parameters)
 
     def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self.turn_over()
+        self._ending(super().commit)
 
     def rollback(self) -> None:
+        self._ending(super().rollback)
+
+    def _ending(self, end: Callable[[], None]) -> None:
+        """``end()`` the transaction, then give the turn back (whether it ended or failed)."""
         try:
-            super().rollback()
+            end()
         finally:
             self.turn_over()
 
@@ -246,15 +247,17 @@ class TurnTakingCursor(sqlite3.Cursor):
     connection: TurnTakingConnection
 
     def execute(self, sql: str, parameters: Any = (), /) -> TurnTakingCursor:  # type: ignore[override]
-        self.connection.before(sql)
-        try:
-            return super().execute(sql, parameters)  # type: ignore[return-value]
-        finally:
-            self.connection.turn_over()
+        return self._in_turn(super().execute, sql, parameters)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> TurnTakingCursor:  # type: ignore[override]
+        return self._in_turn(super().executemany, sql, parameters)
+
+    def _in_turn(self, run: Callable[[str, Any], sqlite3.Cursor], sql: str, parameters: Any) -> TurnTakingCursor:
+        """``run(sql, parameters)`` with the turn taken first when it writes, and given back
+        when that ended the transaction."""
         self.connection.before(sql)
         try:
-            return super().executemany(sql, parameters)  # type: ignore[return-value]
+            run(sql, parameters)
+            return self
         finally:
             self.connection.turn_over()
