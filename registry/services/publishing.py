@@ -235,7 +235,11 @@ class PublishService:
         images = store_images(self.store, package)
         with self.store.lock(upload.sha256):
             with upload.open() as source:
-                self.store.write(source, expected=upload.sha256)  # a failure is counted by the store
+                try:
+                    self.store.write(source, expected=upload.sha256)  # a failure is counted by the store
+                except BaseException:
+                    self._take_back_unanswered(upload.sha256)
+                    raise
             try:
                 # The rows are worked out first and written together at the end: on SQLite the first
                 # write takes the database's write lock, which every other publish then waits for.
@@ -275,6 +279,15 @@ class PublishService:
                 self.leftovers.take_back(self.session, upload.sha256)
                 raise
         return release
+
+    def _take_back_unanswered(self, key: str) -> None:
+        """After a failed write of ``key``: the store may have kept the object although its
+        answer was lost (it went away mid-write), so it is taken back, now or once the store
+        answers again (``Leftovers``). The write's own failure is what the publish reports."""
+        try:
+            self.leftovers.take_back(self.session, key)
+        except Exception:  # noqa: BLE001  (the store or the database is away: the leftovers or fsck see to it)
+            log.info("the package %s is taken back once the artifact store answers", key)
 
     def _record(
         self, upload: ReceivedUpload, package: PackageView, app: App, manifest: Manifest,

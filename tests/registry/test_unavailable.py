@@ -8,6 +8,7 @@ the real SeaweedFS and PostgreSQL under load.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from registry.db import EXTENSION, Database, database, is_database_unreachable
 from registry.errors import StorageUnavailable
-from registry.extensions import STORE
+from registry.extensions import LEFTOVERS, STORE
 from registry.models import App, Artifact, Organisation, Release
 from registry.s3_store import S3Store, s3_client
 from registry.services.leftovers import Leftovers
@@ -86,14 +87,18 @@ def test_a_store_that_answers_503_is_unavailable_too(monkeypatch: pytest.MonkeyP
 
 
 def test_without_the_store_a_publish_is_a_503_and_leaves_no_app_nor_release(
-        sqlite_app: Flask, dead_store: S3Store) -> None:
+        sqlite_app: Flask, dead_store: S3Store, monkeypatch: pytest.MonkeyPatch) -> None:
     token = add_organisation(sqlite_app, "dimpact")
     client = sqlite_app.test_client()
     assert publish(client, token, factories.package(factories.manifest(version="1.0.0"))).status_code == 201
     sqlite_app.extensions[STORE] = dead_store
+    monkeypatch.setattr(sqlite_app.extensions[LEFTOVERS], "store", dead_store)
 
-    refused = publish(client, token, factories.package(factories.manifest(id="nieuwe-app", version="1.0.0")))
+    archive = factories.package(factories.manifest(id="nieuwe-app", version="1.0.0"))
+    refused = publish(client, token, archive)
     assert refused.status_code == 503 and int(refused.headers["Retry-After"]) > 0
+    # The store may have kept the object although its answer was lost: it is taken back once it answers.
+    assert hashlib.sha256(archive).hexdigest() in sqlite_app.extensions[LEFTOVERS].waiting()
     assert refused.mimetype == "application/problem+json"
     assert refused.json["type"].endswith("/unavailable") and "Try again" in refused.json["detail"]
     with database(sqlite_app).session() as session:  # the new id's claim was given back
