@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from registry import metrics
-from registry.errors import Conflict, Forbidden, RegistryError, VerificationFailed
+from registry.errors import Conflict, Forbidden, RegistryError, StorageUnavailable, VerificationFailed
 from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import keep_categories, layers_column, offer_first_version, offer_latest_version
@@ -237,7 +237,7 @@ class PublishService:
             with upload.open() as source:
                 try:
                     self.store.write(source, expected=upload.sha256)  # a failure is counted by the store
-                except BaseException:
+                except StorageUnavailable:  # gone mid-write: whether it kept the object is unknown
                     self._take_back_unanswered(upload.sha256)
                     raise
             try:
@@ -281,9 +281,10 @@ class PublishService:
         return release
 
     def _take_back_unanswered(self, key: str) -> None:
-        """After a failed write of ``key``: the store may have kept the object although its
-        answer was lost (it went away mid-write), so it is taken back, now or once the store
-        answers again (``Leftovers``). The write's own failure is what the publish reports."""
+        """After a write of ``key`` that the store did not answer: it may have kept the object
+        although its answer was lost (it went away mid-write), so it is taken back, now or once
+        the store answers again (``Leftovers``). The write's own failure is what the publish
+        reports. (A store that answers with a failure cleans up after itself.)"""
         try:
             self.leftovers.take_back(self.session, key)
         except Exception:  # noqa: BLE001  (the store or the database is away: the leftovers or fsck see to it)
