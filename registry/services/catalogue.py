@@ -23,6 +23,7 @@ from registry.models import (
 )
 from registry.services.installations import adoption_counts
 from registry.services.search import MAX_QUERY_LENGTH, SearchIndex, query_terms
+from registry.services.search.documents import SearchDocument
 from sdk.licences import OPEN
 from sdk.manifest import LAYERS
 from sdk.verification import Compatibility
@@ -158,11 +159,13 @@ def refresh_latest_version(session: Session, app: App) -> None:
     offer_latest_version(session, app)
 
 
-def offer_latest_version(session: Session, app: App, published: Release | None = None) -> None:
+def offer_latest_version(session: Session, app: App, published: Release | None = None,
+                         entry: SearchDocument | None = None) -> None:
     """``refresh_latest_version`` for a caller that has flushed the app's change itself
     (with ``updated_at``) and written its verdicts since. ``published`` is the release just
     recorded, with its verdicts in memory: when it is the one on offer, its profiles come
-    from there rather than from a read."""
+    from there rather than from a read. ``entry``: the app's search entry, when the caller
+    worked it out before writing (``SearchIndex.prepare``)."""
     rows = session.execute(_OFFERABLE, {"app_id": app.id}).all()
     running = [row for row in rows if row[1]]
     app.runs_somewhere = bool(running)
@@ -176,7 +179,8 @@ def offer_latest_version(session: Session, app: App, published: Release | None =
         with session.no_autoflush:  # the app's new values go out in one UPDATE, after this read
             profiles = list(session.scalars(_COMPATIBLE_PROFILES, {"app_id": app.id, "version": app.latest_version}))
     app.runs_on = runs_on_column(profiles)
-    SearchIndex(session).refresh(app)
+    search = SearchIndex(session)
+    search.write(entry or search.prepare(app), app.id, new=False)
 
 
 def offer_first_version(app: App, release: Release, verdicts: Iterable[Compatibility]) -> None:

@@ -253,7 +253,7 @@ class PublishService:
                                           [(records[result.profile], result) for result in compatibility])
                     if first:
                         offer_first_version(app, release, compatibility)
-                        entry = SearchIndex(self.session).prepare(app)
+                    entry = SearchIndex(self.session).prepare(app)
                 self.session.flush()  # the app, the artifact and the release; the rest as Core statements
                 if first:  # the app has its id only now
                     keep_categories(self.session, app, manifest.categories, stored=set())
@@ -264,7 +264,7 @@ class PublishService:
                     SearchIndex(self.session).write(entry, app.id, new=True)
                 else:
                     show_published(release, rows)  # offering reads the new release's verdicts
-                    offer_latest_version(self.session, app, release)  # after the verdicts: it offers what runs
+                    offer_latest_version(self.session, app, release, entry)  # after the verdicts: offers what runs
                 self.session.commit()  # under the artifact's lock: see the module docstring
                 if first:
                     show_published(release, rows)
