@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -33,6 +34,7 @@ __all__ = [
     "PROFILE_ACTIVE",
     "PROFILE_RETIRED",
     "utcnow",
+    "table_of",
     "Base",
     "Organisation",
     "ApiToken",
@@ -88,6 +90,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table of a mapped class, for plain Core statements (no ORM machinery around them)."""
+    return cast(Table, model.__table__)
 
 
 class Organisation(Base):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from registry.models import AuditEvent
+from registry.models import AuditEvent, table_of
 
-_EVENTS = cast(Table, AuditEvent.__table__)  # a mapped class's table, for Core statements
+_EVENTS = table_of(AuditEvent)
 
 
 def record(session: Session, actor: str, action: str, subject: str, **details: Any) -> AuditEvent:

@@ -195,8 +195,8 @@ class BrowseService(CatalogueService):
         """The 30 most common categories of the apps that match the other filters."""
         others = replace(query, category=None)
         if _unfiltered(others, filters, hits):
-            # Every app in the catalogue: leave out the few without a release (a claim being
-            # published) rather than look up thousands that are in.
+            # Every app in the catalogue: leave out the few without a release (an id an earlier
+            # version claimed before its release failed) rather than look up thousands that are in.
             kept = AppCategory.app_id.not_in(select(App.id).where(App.latest_version.is_(None)))
         else:
             kept = AppCategory.app_id.in_(self._where(select(App.id), others, filters, hits))

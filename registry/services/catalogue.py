@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, Table, bindparam, delete, exists, func, insert, select
+from sqlalchemy import ColumnElement, Select, Subquery, bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.errors import NotFound, RegistryError
@@ -19,6 +19,7 @@ from registry.models import (
     Organisation,
     PlatformProfileRecord,
     Release,
+    table_of,
     utcnow,
 )
 from registry.services.installations import adoption_counts
@@ -166,13 +167,7 @@ def offer_latest_version(session: Session, app: App, published: Release | None =
     recorded, with its verdicts in memory: when it is the one on offer, its profiles come
     from there rather than from a read. ``entry``: the app's search entry, when the caller
     worked it out before writing (``SearchIndex.prepare``)."""
-    rows = session.execute(_OFFERABLE, {"app_id": app.id}).all()
-    running = [row for row in rows if row[1]]
-    app.runs_somewhere = bool(running)
-    if rows:
-        offered = max(running or rows, key=lambda row: sort_key(row[0]))
-        # The catalogue's licence facet follows the offered release; access is per release.
-        app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
+    _offer(app, session.execute(_OFFERABLE, {"app_id": app.id}).all())
     if published is not None and app.latest_version == published.version:
         profiles: Iterable[str] = [verdict.profile.slug for verdict in published.compatibility if verdict.compatible]
     else:
@@ -188,9 +183,19 @@ def offer_first_version(app: App, release: Release, verdicts: Iterable[Compatibi
     with its ``verdicts``, all on active profiles: set before the app's row is first
     written, so that it is written once, and nothing is read."""
     verdicts = list(verdicts)
-    app.runs_somewhere = any(verdict.runs for verdict in verdicts)
-    app.latest_version, app.license, app.license_kind = release.version, release.license, release.license_kind
+    _offer(app, [(release.version, any(verdict.runs for verdict in verdicts), release.license, release.license_kind)])
     app.runs_on = runs_on_column(verdict.profile for verdict in verdicts if verdict.compatible)
+
+
+def _offer(app: App, releases: Sequence[Sequence[Any]]) -> None:
+    """Offer the newest of ``releases`` (version, whether it runs on an active profile, licence,
+    licence kind) that runs, else the newest, and say whether any runs."""
+    running = [release for release in releases if release[1]]
+    app.runs_somewhere = bool(running)
+    if releases:
+        offered = max(running or releases, key=lambda release: sort_key(release[0]))
+        # The catalogue's licence facet follows the offered release; access is per release.
+        app.latest_version, app.license, app.license_kind = offered[0], offered[2], offered[3]
 
 
 # The two reads of every publish, made once (not built and keyed for the cache each time).
@@ -257,7 +262,7 @@ def _listed(value: str) -> str:
 
 
 #: The table of ``AppCategory``: its rows go out as plain Core inserts.
-_CATEGORIES = cast(Table, AppCategory.__table__)
+_CATEGORIES = table_of(AppCategory)
 
 
 def in_category(category: str) -> Any:
@@ -268,14 +273,14 @@ def in_category(category: str) -> Any:
 def keep_categories(session: Session, app: App, categories: Iterable[str], stored: set[str] | None = None) -> None:
     """Set ``app``'s categories: the list as published, and its ``app_category`` rows
     (changed, not rewritten, so a publish that keeps them writes nothing there).
-    ``stored``: the rows there are, when the caller knows (none for an app it just made)."""
+    ``stored``: the rows there are, when the caller knows (none for an app it just made);
+    else they are the app's categories so far, which this function alone keeps in step."""
     categories = list(categories)
+    if stored is None:
+        stored = {value.lower() for value in app.categories or ()}
     if app.categories != categories:  # an equal list set again would still cost the app a flush
         app.categories = categories
     wanted = {value.lower() for value in categories}
-    if stored is None:
-        with session.no_autoflush:  # the app's other new values still go out in its one UPDATE
-            stored = set(session.scalars(select(AppCategory.category).where(AppCategory.app_id == app.id)))
     if stored - wanted:
         session.execute(delete(AppCategory).where(AppCategory.app_id == app.id,
                                                   AppCategory.category.in_(sorted(stored - wanted))))

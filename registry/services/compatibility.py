@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 import pluggy
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,6 +26,7 @@ from registry.models import (
     FindingRecord,
     PlatformProfileRecord,
     Release,
+    table_of,
     utcnow,
 )
 from registry.services.catalogue import refresh_latest_version
@@ -41,8 +42,8 @@ from sdk.verification import Compatibility, check_platforms
 from sdk.versions import sort_key
 
 # The tables themselves: a Core INSERT of plain rows, no ORM bulk machinery around it.
-_FINDINGS = cast(Table, FindingRecord.__table__)
-_VERDICTS = cast(Table, CompatibilityRecord.__table__)
+_FINDINGS = table_of(FindingRecord)
+_VERDICTS = table_of(CompatibilityRecord)
 
 
 def finding_values(finding: Finding, profile: str | None = None) -> dict[str, Any]:
@@ -90,16 +91,13 @@ def record_published(session: Session, release: Release, rows: PublishedRows) ->
 
     The rows go out as one Core INSERT per table: nothing in the request changes
     them, so the unit of work's bookkeeping per object would be spent for nothing.
+    The release's collections get the same values, as loaded, for the answer (not in
+    the session: reading them loads nothing and writes nothing).
     """
     if rows.findings:
         session.execute(insert(_FINDINGS), [{**row, "release_id": release.id} for row in rows.findings])
     if rows.verdicts:
         session.execute(insert(_VERDICTS), [{**row, "release_id": release.id} for _, row in rows.verdicts])
-
-
-def show_published(release: Release, rows: PublishedRows) -> None:
-    """Give the recorded release its findings and verdicts, as loaded, for the answer and
-    the events (not in the session: reading them loads nothing and writes nothing)."""
     set_committed_value(release, "findings", [FindingRecord(release_id=release.id, **row) for row in rows.findings])
     set_committed_value(release, "compatibility", [
         CompatibilityRecord(release_id=release.id, profile=record_of, **row) for record_of, row in rows.verdicts])

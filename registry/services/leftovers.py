@@ -3,10 +3,10 @@
 A publish that fails after sending its package, or whose sending got no answer, removes
 the blob again, unless a release refers to it. When the store stops answering halfway,
 that removal fails as well, and the write may still have landed (the store kept the
-object, its answer was lost). Such keys
-wait here, and a thread of this process removes them once the store answers again, each
-only while no release refers to it. Should the process end first, ``appstore-registry fsck``
-reports them as orphans and ``--repair`` removes them.
+object, its answer was lost). Such keys wait here, and a thread of this process removes
+them once the store answers again, each only while no release refers to it. Should the
+process end first, ``appstore-registry fsck`` reports them as orphans and ``--repair``
+removes them.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from registry.errors import Conflict, Forbidden, RegistryError, StorageUnavailab
 from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import keep_categories, layers_column, offer_first_version, offer_latest_version
-from registry.services.compatibility import published_rows, record_published, show_published
+from registry.services.compatibility import published_rows, record_published
 from registry.services.events import announce
 from registry.services.initiative_links import link_after_publish
 from registry.services.leftovers import Leftovers
@@ -214,15 +214,18 @@ class PublishService:
     ) -> Release:
         manifest = Manifest.from_mapping(package.manifest or {})
         publiccode = publiccode_of(package)
-        app = self._owned(known, manifest, caller) if known is not None else self._new_app(manifest, licence, caller)
-        try:
+
+        def store_and_record(app: App, *, first: bool) -> Release:
             return self._store_and_record(upload, package, app, manifest, publiccode, decision, compatibility,
-                                          records, caller, licence, signing, first=known is None)
+                                          records, caller, licence, signing, first=first)
+
+        if known is not None:
+            return store_and_record(self._owned(known, manifest, caller), first=False)
+        try:
+            return store_and_record(self._new_app(manifest, licence, caller), first=True)
         except _MadeMeanwhile:
             # A concurrent publish made the app between our read and our commit: publish into it if ours.
-            app = self._owned(self._made_app(manifest.id), manifest, caller)
-            return self._store_and_record(upload, package, app, manifest, publiccode, decision, compatibility,
-                                          records, caller, licence, signing, first=False)
+            return store_and_record(self._owned(self._made_app(manifest.id), manifest, caller), first=False)
 
     def _store_and_record(
         self, upload: ReceivedUpload, package: PackageView, app: App, manifest: Manifest, publiccode: dict | None,
@@ -253,7 +256,8 @@ class PublishService:
                                           [(records[result.profile], result) for result in compatibility])
                     if first:
                         offer_first_version(app, release, compatibility)
-                    entry = SearchIndex(self.session).prepare(app)
+                    search = SearchIndex(self.session)
+                    entry = search.prepare(app)
                 self.session.flush()  # the app, the artifact and the release; the rest as Core statements
                 if first:  # the app has its id only now
                     keep_categories(self.session, app, manifest.categories, stored=set())
@@ -261,13 +265,10 @@ class PublishService:
                 audit.record_at_once(self.session, caller.actor, "release.publish",
                                      f"{manifest.id}@{manifest.version}", sha256=upload.sha256, size=upload.size)
                 if first:
-                    SearchIndex(self.session).write(entry, app.id, new=True)
+                    search.write(entry, app.id, new=True)
                 else:
-                    show_published(release, rows)  # offering reads the new release's verdicts
                     offer_latest_version(self.session, app, release, entry)  # after the verdicts: offers what runs
                 self.session.commit()  # under the artifact's lock: see the module docstring
-                if first:
-                    show_published(release, rows)
             except IntegrityError:
                 self.session.rollback()
                 self.leftovers.take_back(self.session, upload.sha256)

@@ -19,14 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 from sqlalchemy import Table, case, delete, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from registry.errors import RegistryError
-from registry.models import SignInThrottle
+from registry.models import SignInThrottle, table_of
 from registry.models.core import UtcDateTime
 
 ACROSS_ACCOUNTS = ""  # the e-mail address of an address's count across accounts
@@ -83,7 +82,7 @@ class SignInLimiter:
 
     def _raise(self, email: str, address: str, now: datetime) -> int:
         """Add one to the count of this key in the current window, and return the new count."""
-        table = cast(Table, SignInThrottle.__table__)  # a mapped class's table
+        table = table_of(SignInThrottle)
         dialect = self.session.get_bind().dialect.name
         inserts: dict[str, Callable[[Table], postgresql.Insert | sqlite.Insert]] = {
             "postgresql": postgresql.insert, "sqlite": sqlite.insert}
