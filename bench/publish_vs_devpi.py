@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         server = RegistryServer(root / "registry")
         server.setup("dimpact")
         print("starting devpi-server and appstore-registry serve ...", flush=True)
-        with devpi_running(devpi), running(server):
+        with devpi_running(devpi), running(server), log_on_failure(server):
             sides = {"devpi upload": devpi_upload(devpi), "our publish": registry_upload(server)}
             for upload in sides.values():
                 run(upload, range(args.warm_up), args.clients)
@@ -271,6 +271,16 @@ def main(argv: list[str] | None = None) -> int:
                     start += args.packages
     report(results, args.clients, os.cpu_count() or 0)
     return 0
+
+
+@contextmanager
+def log_on_failure(server: RegistryServer) -> Iterator[None]:
+    """Print the end of our server's log when an upload failed, to show why."""
+    try:
+        yield
+    except SystemExit:
+        print(f"our server's log ends:\n{server.log_tail(80)}", file=sys.stderr)
+        raise
 
 
 def report(results: dict[str, list[tuple[float, list[float]]]], clients: int, cpus: int) -> None:

@@ -8,6 +8,7 @@ PostgreSQL stems with its own ``dutch`` configuration (the same algorithm).
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -30,9 +31,16 @@ def query_terms(q: str) -> list[str]:
     return list(dict.fromkeys(words(q[:MAX_QUERY_LENGTH])))[:MAX_TERMS]
 
 
-@lru_cache(maxsize=1)
+_per_thread = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("dutch")
+    """This thread's Dutch stemmer: a stemmer keeps the word it works on in itself, so two
+    threads stemming with one mix up their words (and fail with an IndexError)."""
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("dutch")
+    return stemmer
 
 
 @lru_cache(maxsize=50_000)
