@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
-from license_expression import ExpressionError, get_spdx_licensing
+from license_expression import ExpressionError
 
 from sdk import hookimpl
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
-from sdk.licences import LicenceError, is_open_source, normalise_licence
+from sdk.licences import LicenceError, is_open_source, normalise_licence, spdx_licensing
 from sdk.manifest import PROPRIETARY_LICENCE
 
 __all__ = ["PLUGIN_NAME", "appstore_verify_manifest", "check_licence", "is_open_source"]
@@ -19,11 +18,6 @@ __all__ = ["PLUGIN_NAME", "appstore_verify_manifest", "check_licence", "is_open_
 PLUGIN_NAME = "licence"
 VENDOR = "vendor"
 KEY = "license"
-
-
-@functools.cache
-def _licensing():  # building the licence index takes a moment: do it once
-    return get_spdx_licensing()
 
 
 def check_licence(expression: str, uploader_kind: str | None) -> list[Finding]:
@@ -44,7 +38,7 @@ def check_licence(expression: str, uploader_kind: str | None) -> list[Finding]:
     try:
         # validate() itself crashes (AttributeError) on a dangling operator such as
         # `MIT OR`; normalise_licence() has parsed the syntax already.
-        info = _licensing().validate(normal, strict=True)
+        info = spdx_licensing().validate(normal, strict=True)
     except ExpressionError as exc:
         return [Finding.error("licence.invalid", key=KEY,
                               data={"licence": normal, "problem": str(exc), "case": "syntax"})]

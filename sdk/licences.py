@@ -42,8 +42,13 @@ class Licence:
 
 
 @functools.cache
-def _licensing():  # type: ignore[no-untyped-def]  # building the index takes a moment: once
-    return get_spdx_licensing()
+def spdx_licensing() -> Any:
+    """The SPDX licences and their parser, made once per process (it takes a moment) and whole
+    before a thread has them: left to itself, the parser builds its tokenizer on first use and
+    sets it before it is complete, and a thread that parses meanwhile fails (AttributeError)."""
+    licensing = get_spdx_licensing()
+    licensing.get_advanced_tokenizer()
+    return licensing
 
 
 def normalise_licence(text: str) -> Licence:
@@ -65,13 +70,13 @@ def normalise_licence(text: str) -> Licence:
 @functools.lru_cache(maxsize=256)
 def _normalised(stripped: str) -> Licence:
     try:
-        parsed = _licensing().parse(stripped, strict=True)
+        parsed = spdx_licensing().parse(stripped, strict=True)
     except ExpressionError as exc:
         raise LicenceError(str(exc)) from None
     if parsed is None:
         raise LicenceError("the licence is empty")
     expression = _PROPRIETARY.sub(PROPRIETARY_LICENCE, parsed.render())
-    keys = [symbol.key.lower() for symbol in _licensing().license_symbols(parsed)]
+    keys = [symbol.key.lower() for symbol in spdx_licensing().license_symbols(parsed)]
     proprietary = PROPRIETARY_LICENCE.lower() in keys
     kind = OPEN if not proprietary and _open(parsed) else COMMERCIAL
     return Licence(expression, kind)
@@ -91,12 +96,12 @@ def is_open_source(expression: str) -> bool:
     """True when the expression leaves the user an OSI-approved or FSF-free licence."""
     if len(expression) <= MAX_EXPRESSION:
         return _open_source(expression)
-    return _open(_licensing().parse(expression))
+    return _open(spdx_licensing().parse(expression))
 
 
 @functools.lru_cache(maxsize=256)
 def _open_source(expression: str) -> bool:
-    return _open(_licensing().parse(expression))
+    return _open(spdx_licensing().parse(expression))
 
 
 def _open(node: Any) -> bool:

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 import pycountry
 import regex
 from email_validator import EmailNotValidError, validate_email
-from license_expression import ExpressionError, get_spdx_licensing
+from license_expression import ExpressionError
 
 from plugins.publiccode.vocabularies import OEMBED_VIDEO_SCHEMES
+from sdk.licences import spdx_licensing
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
@@ -108,17 +109,12 @@ def is_country(value: str) -> bool:
     return value.upper() in _countries()
 
 
-@functools.cache
-def _licensing():  # building the licence index takes a moment: once per process
-    return get_spdx_licensing()
-
-
 def is_spdx_expression(value: str) -> bool:
     """A valid SPDX licence expression (``LicenseRef-`` identifiers allowed)."""
     if not value.strip():
         return False
     try:
-        info = _licensing().validate(value)
+        info = spdx_licensing().validate(value)
     except (ExpressionError, AttributeError, TypeError):
         return False  # the parser raises on malformed expressions such as "MIT AND"
     unknown = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sdk import licences
 from sdk.licences import (
     COMMERCIAL,
     OPEN,
@@ -16,6 +17,7 @@ from sdk.licences import (
 )
 from sdk.manifest import Manifest
 from tests import factories
+from tests.threads import at_once, switching_often
 
 
 @pytest.mark.parametrize(("written", "expected"), [
@@ -69,3 +71,22 @@ def test_a_licence_read_again_gives_the_same_answer_and_a_bad_one_the_same_error
         with pytest.raises(LicenceError):
             normalise_licence("MIT OR")
     assert is_open_source("MIT") and is_open_source("MIT")
+
+
+EXPRESSIONS = ["EUPL-1.2", "mit or apache-2.0", "GPL-2.0-only WITH Classpath-exception-2.0", "LicenseRef-Proprietary"]
+
+
+def _as_in_a_new_worker() -> None:
+    """Forget what this process parsed, then make the licences as a worker's first request does."""
+    licences.spdx_licensing.cache_clear()
+    licences._normalised.cache_clear()  # a new worker has parsed nothing
+    licences.spdx_licensing()
+
+
+def test_a_new_worker_reads_licences_alike_from_many_threads() -> None:
+    expected = [normalise_licence(text) for text in EXPRESSIONS]
+    with switching_often():
+        for _ in range(20):
+            _as_in_a_new_worker()
+            results = at_once(lambda: [normalise_licence(text) for text in EXPRESSIONS])
+            assert all(result == expected for result in results), results
