@@ -3,6 +3,7 @@ markdown, publiccode.yml descriptions in the chosen language."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -13,14 +14,24 @@ from markupsafe import Markup
 
 from sdk.text import has_unstorable, printable
 
-# Raw HTML in markdown is shown as text; nh3 then removes whatever is left
-# that could run script (javascript: links, event attributes).
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_per_thread = threading.local()
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
     "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "del",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def _markdown() -> MarkdownIt:
+    """This thread's parser: markdown-it compiles its rule chains in the instance on first use,
+    and a thread that finds them half compiled by another applies no rule (a RuntimeError, a 500,
+    or text left out)."""
+    parser = getattr(_per_thread, "markdown", None)
+    if parser is None:
+        # Raw HTML in markdown is shown as text; nh3 then removes whatever is left
+        # that could run script (javascript: links, event attributes).
+        parser = _per_thread.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return parser
 
 
 def render_markdown(source: str | None, images: Callable[[str], str | None] | None = None) -> Markup:
@@ -32,7 +43,7 @@ def render_markdown(source: str | None, images: Callable[[str], str | None] | No
     """
     if not source:
         return Markup("")
-    html = _markdown.render(printable(source))
+    html = _markdown().render(printable(source))
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
 
     def image_source(tag: str, attribute: str, value: str) -> str | None:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 import posixpath
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 MAX_IMAGES = 64
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 LOGO_KEYS = ("logo", "monochromeLogo")
-_markdown = MarkdownIt("commonmark", {"html": False})
+_per_thread = threading.local()
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,21 @@ def image_references(publiccode: Mapping[str, Any] | None, readme: str | None) -
     return list(dict.fromkeys(p for p in paths if p is not None))[:MAX_IMAGES]
 
 
+def _markdown() -> MarkdownIt:
+    """This thread's parser: markdown-it compiles its rule chains in the instance on first use,
+    and a thread that finds them half compiled by another applies no rule (a RuntimeError, or
+    a README whose images go unseen)."""
+    parser = getattr(_per_thread, "markdown", None)
+    if parser is None:
+        parser = _per_thread.markdown = MarkdownIt("commonmark", {"html": False})
+    return parser
+
+
 def _readme_images(readme: str | None) -> list[str]:
     if not readme:
         return []
     found = []
-    for token in _markdown.parse(readme):
+    for token in _markdown().parse(readme):
         for child in token.children or ():
             if child.type == "image" and isinstance(child.attrGet("src"), str):
                 found.append(str(child.attrGet("src")))
