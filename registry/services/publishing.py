@@ -26,9 +26,11 @@ import pluggy
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 
 from registry import metrics
 from registry.errors import Conflict, Forbidden, RegistryError, StorageUnavailable, VerificationFailed
+from registry.loaded_inserts import LoadedInserts
 from registry.models import App, Artifact, Organisation, PlatformProfileRecord, Release, utcnow
 from registry.services import audit
 from registry.services.catalogue import keep_categories, layers_column, offer_first_version, offer_latest_version
@@ -243,6 +245,7 @@ class PublishService:
                 except StorageUnavailable:  # gone mid-write: whether it kept the object is unknown
                     self._take_back_unanswered(upload.sha256)
                     raise
+            rows_of = LoadedInserts(self.session)
             try:
                 # The rows are worked out first and written together at the end: on SQLite the first
                 # write takes the database's write lock, which every other publish then waits for.
@@ -258,7 +261,9 @@ class PublishService:
                         offer_first_version(app, release, compatibility)
                     search = SearchIndex(self.session)
                     entry = search.prepare(app)
-                self.session.flush()  # the app, the artifact and the release; the rest as Core statements
+                    # The new rows, each one INSERT; what else changed (a known app, the release's
+                    # images and signature) the unit of work writes with the next statement.
+                    rows_of.insert(*(row for row in (app, release.artifact, release) if instance_state(row).transient))
                 if first:  # the app has its id only now
                     keep_categories(self.session, app, manifest.categories, stored=set())
                 record_published(self.session, release, rows)
@@ -271,12 +276,14 @@ class PublishService:
                 self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
                 self.session.rollback()
+                rows_of.forget()
                 self.leftovers.take_back(self.session, upload.sha256)
                 if first:
                     raise _MadeMeanwhile from None
                 raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
             except BaseException:
                 self.session.rollback()
+                rows_of.forget()
                 self.leftovers.take_back(self.session, upload.sha256)
                 raise
         return release
@@ -308,9 +315,8 @@ class PublishService:
         app.updated_at = utcnow()
         # A new app's package cannot be stored yet: the same bytes would name the same app.
         artifact = None if first else self.session.get(Artifact, upload.sha256)
-        if artifact is None:
+        if artifact is None:  # inserted with the release
             artifact = Artifact(sha256=upload.sha256, size=upload.size, filename=_canonical_name(manifest))
-            self.session.add(artifact)
         # A new release has no yanks, assets or signature yet: saying so saves a query for each
         # (its findings and verdicts come with their rows, in record_published).
         release = Release(
@@ -326,20 +332,18 @@ class PublishService:
             artifact_sha256=upload.sha256,
             published_by=caller.organisation_id,
         )
-        self.session.add(release)
         webhook_events.release_published(self.session, release)
         return release
 
     def _new_app(self, manifest: Manifest, licence: Licence, caller: Caller) -> App:
-        """The row of an app this publish makes, added to the session; it is inserted with the
-        release. Two first versions of one new app published at the same moment both try to
-        insert it: the unique id lets one commit, and the other publishes into the app it made
-        (``_MadeMeanwhile``), when it belongs to the same organisation."""
+        """The row of an app this publish makes; it is inserted with the release. Two first
+        versions of one new app published at the same moment both try to insert it: the unique
+        id lets one commit, and the other publishes into the app it made (``_MadeMeanwhile``),
+        when it belongs to the same organisation."""
         app = App(slug=manifest.id, organisation=self._organisation_of(caller), name=manifest.name,
                   summary=manifest.summary, license=licence.expression, license_kind=licence.kind,
                   categories=[], advisories=[])  # a new app has no advisories: its answer reads none
         remember_skeletons(app)
-        self.session.add(app)
         return app
 
     def _organisation_of(self, caller: Caller) -> Organisation:

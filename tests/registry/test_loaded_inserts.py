@@ -1,0 +1,76 @@
+"""New rows inserted with one Core statement each, their objects then persistent as if loaded."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from registry.db import database
+from registry.loaded_inserts import LoadedInserts
+from registry.models import App, Artifact, Organisation, Release, ReleaseAsset
+from tests.conftest import add_organisation
+from tests.registry.test_publish_statements import statements
+
+SHA = "ab" * 32
+
+
+def new_rows(organisation: Organisation) -> tuple[App, Artifact, Release]:
+    app = App(slug="meldingen", organisation=organisation, name="Meldingen", summary="Meldingen doen",
+              license="EUPL-1.2", categories=["citizen-portal"])
+    artifact = Artifact(sha256=SHA, size=10, filename="meldingen-1.0.0.tar.gz")
+    release = Release(app=app, artifact=artifact, version="1.0.0", manifest={"id": "meldingen"},
+                      license="EUPL-1.2", license_kind="open", published_by=organisation.id, yanks=[],
+                      assets=[ReleaseAsset(path="docs/screen.png", sha256="cd" * 32, content_type="image/png",
+                                           size=5)])
+    return app, artifact, release
+
+
+def test_inserted_objects_hold_their_keys_and_defaults_and_read_nothing_more(app: Flask) -> None:
+    add_organisation(app, "dimpact")
+    with database(app).session() as session:
+        organisation = session.scalars(select(Organisation).where(Organisation.slug == "dimpact")).one()
+        made, artifact, release = new_rows(organisation)
+        rows = LoadedInserts(session)
+        with statements(app) as seen:
+            rows.insert(made, artifact, release)
+            # Keys, the columns of what each refers to and the defaults are on the objects: no reads.
+            assert made.id and release.id and release.app_id == made.id and made.organisation_id == organisation.id
+            assert release.artifact_sha256 == SHA and release.status == "published" and release.published_at
+            assert made.latest_version is None and made.runs_on == "" and release.app.releases == [release]
+        assert [s.split()[0] for s in seen] == ["INSERT", "INSERT", "INSERT"], seen
+        # Persistent: the unit of work inserts only what joined with them (the release's image).
+        assert made in session and release in session and list(session.new) == release.assets
+        session.commit()  # the asset, which the unit of work writes, gets the release's id
+        release_id = release.id
+    with database(app).session() as session:
+        stored = session.get(Release, release_id)
+        assert stored is not None and stored.app.slug == "meldingen" and stored.app.categories == ["citizen-portal"]
+        assert [(a.path, a.release_id) for a in stored.assets] == [("docs/screen.png", release_id)]
+        assert stored.artifact.filename == "meldingen-1.0.0.tar.gz" and stored.published_at is not None
+
+
+def test_after_a_rollback_the_objects_leave_the_session(app: Flask) -> None:
+    add_organisation(app, "dimpact")
+    with database(app).session() as session:
+        organisation = session.scalars(select(Organisation).where(Organisation.slug == "dimpact")).one()
+        made, _, _ = new_rows(organisation)
+        rows = LoadedInserts(session)
+        rows.insert(made)
+        session.rollback()
+        rows.forget()
+        assert made not in session
+        assert session.scalars(select(App).where(App.slug == "meldingen")).first() is None
+
+
+def test_only_new_objects_whose_references_have_rows(app: Flask) -> None:
+    add_organisation(app, "dimpact")
+    with database(app).session() as session:
+        organisation = session.scalars(select(Organisation).where(Organisation.slug == "dimpact")).one()
+        made, _, release = new_rows(organisation)
+        rows = LoadedInserts(session)
+        with pytest.raises(ValueError, match="has no row yet"):
+            rows.insert(release)  # its app is not inserted
+        with pytest.raises(ValueError, match="in a session already"):
+            rows.insert(organisation)
+        assert not rows.inserted
