@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from registry.models import (
@@ -81,11 +81,18 @@ class WebhookEvent:
 def _subscribers(session: Session, event_type: str, audience: frozenset[int] | None) -> list[int]:
     """The ids of the subscriptions that want events of ``event_type`` and may see one for
     ``audience`` (asked on every publish: two columns, not whole rows)."""
-    query = select(WebhookSubscription.id, WebhookSubscription.events).where(WebhookSubscription.deleted_at.is_(None))
-    if audience is not None:
-        query = query.where(WebhookSubscription.organisation_id.in_(sorted(audience)))
-    return [subscription for subscription, events in session.execute(query.order_by(WebhookSubscription.id))
-            if event_type in (events or ())]
+    if audience is None:
+        found = session.execute(_SUBSCRIBERS)
+    else:
+        found = session.execute(_SUBSCRIBERS_IN_AUDIENCE, {"audience": sorted(audience)})
+    return [subscription for subscription, events in found if event_type in (events or ())]
+
+
+# Built once: every publish asks.
+_SUBSCRIBERS = select(WebhookSubscription.id, WebhookSubscription.events) \
+    .where(WebhookSubscription.deleted_at.is_(None)).order_by(WebhookSubscription.id)
+_SUBSCRIBERS_IN_AUDIENCE = _SUBSCRIBERS.where(
+    WebhookSubscription.organisation_id.in_(bindparam("audience", expanding=True)))
 
 
 def emit(session: Session, event: WebhookEvent) -> int:
