@@ -113,7 +113,7 @@ class SignedRepository:
 
     def initialised(self) -> bool:
         # Asked after every publish: an id, not a row of metadata.
-        return self.session.execute(_ANY_ROOT).first() is not None
+        return self.session.execute(ANY_ROOT).first() is not None
 
     def document(self, name: str) -> bytes:
         """The bytes of ``<n>.<role>.json`` or ``timestamp.json``; ``NotFound`` otherwise."""
@@ -379,5 +379,5 @@ class SignedRepository:
                                     .order_by(SignedMetadata.version.desc()).limit(1)).first()
 
 
-#: Whether any root metadata exists (built once: read after every publish).
-_ANY_ROOT = select(SignedMetadata.id).where(SignedMetadata.role == "root").limit(1)
+#: Whether any root metadata exists (whether the registry signs at all); built once: read after every publish.
+ANY_ROOT = select(SignedMetadata.id).where(SignedMetadata.role == "root").limit(1)

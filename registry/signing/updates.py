@@ -23,7 +23,7 @@ from registry.db import Database
 from registry.models import App, Artifact, Release, utcnow
 from registry.signing import target_path
 from registry.signing.keys import KeyDirectory
-from registry.signing.repository import SignedRepository, Target
+from registry.signing.repository import ANY_ROOT, SignedRepository, Target
 from registry.storage import ArtifactStore
 from sdk import hookimpl
 from sdk.hookspecs import ReleaseEvent
@@ -78,7 +78,13 @@ class Signing:
             repository.refresh()
             return change(repository, [Target(target_path(app_id, version), found.size, found.sha256)])
 
-        return self.update(sign)
+        return self.update(sign) if self.signs() else False
+
+    def signs(self) -> bool:
+        """Whether the registry signs (its root metadata exists): asked after every publish and
+        yank, on a plain connection, before a unit of work is begun for signing."""
+        with self.database.engine.connect() as connection:
+            return connection.execute(ANY_ROOT).first() is not None
 
     def refresh(self) -> list[str]:
         """Re-sign what is close to expiry (when the registry signs at all)."""
