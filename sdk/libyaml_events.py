@@ -1,10 +1,25 @@
-"""YAML 1.2 read at C speed: libyaml's scanner and parser, ruamel's nodes and constructor.
+"""YAML 1.2 read at C speed: libyaml's scanner and parser, then data or ruamel's nodes.
 
 ruamel's pure-Python scanner was about a third of the CPU of a publish. Here
-libyaml (through PyYAML's C binding) turns the text into events; ``Reader``
-composes them into ruamel's nodes, tagged by ruamel's YAML 1.2 resolver
-(``yes`` stays text, ``0644`` is 644), and ruamel's safe constructor makes the
-data as it does its own: duplicate keys refused, merge keys and aliases as before.
+libyaml (through PyYAML's C binding) turns the text into events, which are read
+one of two ways:
+
+- The direct path (``Reader.documents`` and ``Reader.single_document``) builds
+  the data from the events: a dict per mapping, a list per sequence, quoted and
+  block scalars as text, and a plain scalar as what ruamel's safe constructor
+  makes of it under ruamel's YAML 1.2 resolver (``yes`` stays text, ``0644`` is
+  644), constructed once by ruamel per text and remembered. No node is made:
+  building nodes and running ruamel's constructor over them cost more than the
+  parse. It reads only what is common; at the first anchor, alias, explicit tag,
+  merge key (``<<``), scalar resolved to anything but text, null, bool, int or
+  float (a date, ``=``), repeated key or key that is a collection, it gives up
+  and the node path reads the same text from the start (skipping the documents
+  already returned, which read the same either way).
+- The node path (``Reader.nodes``, also behind ``compose_document``, whose callers
+  need line marks) composes the events into ruamel's nodes, tagged by that
+  resolver, and ruamel's safe constructor makes the data as it does its own:
+  duplicate keys refused, merge keys and aliases as before.
+
 Anything deeper than ``max_depth``, an unknown alias and a collection that holds
 itself are left to ruamel, which refuses them in its words.
 
@@ -55,6 +70,19 @@ _REMEMBERED_LENGTH, _REMEMBERED_SCALARS = 64, 20_000
 
 class Unsuitable(Exception):
     """The text uses something the two parsers may read differently."""
+
+
+class _Uncommon(Exception):
+    """The events hold something the direct data path leaves to the node path."""
+
+
+#: Values of plain scalars seen before, by text (bounded as ``_SCALAR_TAGS``); ``_UNCOMMON``
+#: for a text the direct path leaves to the node path.
+_PLAIN_VALUES: dict[str, Any] = {}
+_NO_KEY, _UNSEEN, _UNCOMMON = object(), object(), object()
+_STR = "tag:yaml.org,2002:str"
+_SIMPLE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+_IMMUTABLE = (type(None), bool, int, float)
 
 
 def check_suitable(text: str) -> None:
@@ -195,9 +223,18 @@ class Reader(SafeConstructor, VersionedResolver):
             parent.value.append((node, None))
 
     def documents(self) -> Generator[Any, None, None]:
-        """The data of each document."""
-        for node in self.nodes():
-            yield None if node is None else self.construct_document(node)
+        """The data of each document: straight from the events while they hold only the
+        common things, then, from the first document that does not, through nodes."""
+        done = 0
+        try:
+            for data in self._direct_documents():
+                yield data
+                done += 1
+        except _Uncommon:
+            # The documents already yielded read the same through nodes: skip them.
+            for index, node in enumerate(self.nodes()):
+                if index >= done:
+                    yield None if node is None else self.construct_document(node)
 
     def single_node(self) -> Node | None:
         """The root node of the only document, or ``Unsuitable`` (ruamel refuses a second)."""
@@ -207,8 +244,107 @@ class Reader(SafeConstructor, VersionedResolver):
         return found[0] if found else None
 
     def single_document(self) -> Any:
-        node = self.single_node()
-        return None if node is None else self.construct_document(node)
+        """The data of the only document, or ``Unsuitable`` (ruamel refuses a second)."""
+        try:
+            found = list(self._direct_documents())
+        except _Uncommon:
+            node = self.single_node()
+            return None if node is None else self.construct_document(node)
+        if len(found) > 1:
+            raise Unsuitable
+        return found[0] if found else None
+
+    def _direct_documents(self) -> Generator[Any, None, None]:
+        """The data of each document built from the events, without nodes; ``_Uncommon``
+        for what the node path must read, ``Unsuitable`` where that path would raise it."""
+        check_suitable(self.text)
+        stack: list[Any] = []  # the open dicts and lists
+        keys: list[Any] = []  # per open collection: the key awaiting its value, or _NO_KEY
+        root: Any = None
+        event: Any
+        for event in libyaml.parse(self.text, Loader=libyaml.CSafeLoader):
+            kind = type(event)
+            if kind is libyaml.ScalarEvent:
+                value = self._scalar(event)
+                if stack:
+                    _add(stack[-1], keys, value)
+                else:
+                    root = value
+            elif kind is libyaml.MappingStartEvent or kind is libyaml.SequenceStartEvent:
+                if event.tag is not None or event.anchor is not None:
+                    raise _Uncommon
+                if len(stack) + 1 >= self.max_depth:
+                    raise Unsuitable  # as the node path: ruamel words the refusal
+                collection: Any = {} if kind is libyaml.MappingStartEvent else []
+                if stack:
+                    if keys[-1] is _NO_KEY and type(stack[-1]) is dict:
+                        raise _Uncommon  # a collection as a key
+                    _add(stack[-1], keys, collection)
+                stack.append(collection)
+                keys.append(_NO_KEY)
+            elif kind is libyaml.MappingEndEvent or kind is libyaml.SequenceEndEvent:
+                root = stack.pop()
+                keys.pop()
+            elif kind is libyaml.AliasEvent:
+                raise _Uncommon
+            elif kind is libyaml.DocumentStartEvent:
+                if event.version is not None:
+                    raise Unsuitable
+                root = None
+            elif kind is libyaml.DocumentEndEvent:
+                if event.explicit:
+                    raise Unsuitable
+                yield root
+
+    def _scalar(self, event: Any) -> Any:
+        """A scalar event's value: ``_Uncommon`` for a tag or an anchor, ``Unsuitable``
+        for a block scalar the node path refuses."""
+        if event.tag is not None or event.anchor is not None:
+            raise _Uncommon
+        if event.style in ("|", ">") and _block_scalar_differs(
+                self.text, event.start_mark.index, event.end_mark.index):
+            raise Unsuitable
+        # Untagged: plain scalars are resolved, quoted and block scalars are text.
+        return self._plain_value(event.value) if event.implicit[0] else event.value
+
+    def _plain_value(self, text: str) -> Any:
+        """A plain scalar's value, remembered by text like its tag (which depends on the
+        text alone); ``_Uncommon`` for a tag other than str, null, bool, int and float."""
+        value = _PLAIN_VALUES.get(text, _UNSEEN)
+        if value is _UNSEEN:
+            value = self._construct_plain(text)
+            if len(text) <= _REMEMBERED_LENGTH and len(_PLAIN_VALUES) < _REMEMBERED_SCALARS:
+                _PLAIN_VALUES[text] = value
+        if value is _UNCOMMON:
+            raise _Uncommon
+        return value
+
+    def _construct_plain(self, text: str) -> Any:
+        """A plain scalar's value as ruamel's safe constructor makes it, or ``_UNCOMMON``."""
+        tag = self._scalar_tag(text, (True, False))
+        if tag == _STR:
+            return text
+        if str(tag) not in _SIMPLE_TAGS:
+            return _UNCOMMON
+        try:
+            value = self.construct_document(ScalarNode(tag, text))
+        except Exception:  # left to the node path, which raises it where it always has
+            return _UNCOMMON
+        # Only immutable values are shared between documents.
+        return value if type(value) in _IMMUTABLE else _UNCOMMON
+
+
+def _add(parent: Any, keys: list[Any], value: Any) -> None:
+    """Put ``value`` in the innermost open collection: a dict takes a key, then its value."""
+    if type(parent) is list:
+        parent.append(value)
+    elif keys[-1] is _NO_KEY:
+        if value in parent:
+            raise _Uncommon  # a repeated key: the node path refuses it, or keeps the first
+        keys[-1] = value
+    else:
+        parent[keys[-1]] = value
+        keys[-1] = _NO_KEY
 
 
 #: What the fast path may raise besides ruamel's own errors: then ruamel alone reads the text.
