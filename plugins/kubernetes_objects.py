@@ -7,6 +7,8 @@ check and profile. Parsing follows YAML 1.1, as kubectl and the API server do
 octal number there, and the checks must judge what the cluster will see.
 A file that starts with ``{`` is a stream of JSON objects, as kubectl reads it
 (``sdk.jsonstream``). Every file that ships is read (``deploy_files()``).
+A YAML file is built straight from libyaml's events where it holds only the
+common things, else by PyYAML's loader; both give the same data (``_yaml_documents``).
 
 Work is bounded: past the document limit of the running verification
 (``sdk.budget``) parsing stops and the package is refused, and the loops over
@@ -16,6 +18,7 @@ Not a plugin itself: the modules that import it are.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ from sdk.helm import default_renderer
 from sdk.helm.install_order import is_test_hook
 from sdk.helm.package_chart import has_chart, render_for_verification
 from sdk.jsonstream import is_json_stream, load_json_stream
+from sdk.libyaml_events import SIMPLE_TAGS, STR_TAG, UNCOMMON, build_documents, remembered, with_fallback
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
 from sdk.yamldoc import decode_text, load_yaml_stream
@@ -63,6 +67,12 @@ _KubeLoader.yaml_implicit_resolvers = {
             if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+#: Values of plain scalars seen before, by text (bounded by ``remembered``).
+_PLAIN_VALUES: dict[str, Any] = {}
+#: PyYAML's safe constructor of scalars, which keeps no state between them (one for all threads).
+_SCALARS = yaml.constructor.SafeConstructor()
+#: Nesting past which the direct read leaves a document to PyYAML (far past any Kubernetes object).
+_DIRECT_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -257,13 +267,64 @@ def _documents(text: str, json_stream: bool, room: int) -> list[Any]:
     if json_stream:
         return load_json_stream(text, room)
     documents = []
-    for document in yaml.load_all(text, Loader=_KubeLoader):
+    for document in _yaml_documents(text):
         checkpoint()
         if document is not None:
             documents.append(document)
             if len(documents) >= room:
                 break
     return documents
+
+
+def _yaml_documents(text: str) -> Iterator[Any]:
+    """The data of each YAML document of ``text`` (None for an empty one), as
+    ``yaml.load_all(text, Loader=_KubeLoader)`` gives it.
+
+    Built straight from libyaml's events where they hold only the common things:
+    PyYAML's pure-Python constructor over the composed nodes cost about two thirds
+    of the read. At the first anchor, alias, explicit tag, merge key, key that is a
+    collection, nesting of ``_DIRECT_DEPTH``, or any error, ``yaml.load_all`` reads the
+    text again from the start and decides (its errors are the callers'), past the
+    documents already given. A repeated key keeps its last value, as in PyYAML."""
+    def old(done: int) -> Iterator[Any]:
+        return itertools.islice(yaml.load_all(text, Loader=_KubeLoader), done, None)
+
+    if not yaml.__with_libyaml__:
+        return old(0)
+    direct = build_documents(yaml.parse(text, Loader=_KubeLoader), _scalar, max_depth=_DIRECT_DEPTH,
+                             last_key_wins=True)
+    return with_fallback(direct, old, (Exception,))
+
+
+def _scalar(event: Any) -> Any:
+    """An untagged scalar's value: plain ones resolved and constructed as ``_KubeLoader`` does."""
+    return remembered(_PLAIN_VALUES, event.value, _construct_plain) if event.implicit[0] else event.value
+
+
+def _construct_plain(text: str) -> Any:
+    """A plain scalar's value as ``_KubeLoader`` makes it: text, None, bool, int or float;
+    ``UNCOMMON`` for anything else (``<<``) or a constructor's error, left to PyYAML."""
+    tag = _plain_tag(text)
+    if tag == STR_TAG:
+        return text
+    if tag not in SIMPLE_TAGS:
+        return UNCOMMON
+    try:
+        value = _KubeLoader.yaml_constructors[tag](_SCALARS, yaml.ScalarNode(tag, text))
+    except Exception:
+        return UNCOMMON
+    # Values are remembered and shared between documents: only immutable ones.
+    return value if type(value) in (type(None), bool, int, float) else UNCOMMON
+
+
+def _plain_tag(text: str) -> str:
+    """The tag ``_KubeLoader``'s resolver gives a plain scalar (PyYAML's ``BaseResolver.resolve``
+    without path resolvers, which it has none of)."""
+    resolvers = _KubeLoader.yaml_implicit_resolvers
+    for tag, pattern in resolvers.get(text[0] if text else "", []) + resolvers.get(None, []):
+        if pattern.match(text):
+            return str(tag)
+    return STR_TAG
 
 
 def _parse_problem(

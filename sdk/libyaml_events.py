@@ -8,13 +8,16 @@ one of two ways:
   the data from the events: a dict per mapping, a list per sequence, quoted and
   block scalars as text, and a plain scalar as what ruamel's safe constructor
   makes of it under ruamel's YAML 1.2 resolver (``yes`` stays text, ``0644`` is
-  644), constructed once by ruamel per text and remembered. No node is made:
-  building nodes and running ruamel's constructor over them cost more than the
-  parse. It reads only what is common; at the first anchor, alias, explicit tag,
-  merge key (``<<``), scalar resolved to anything but text, null, bool, int or
-  float (a date, ``=``), repeated key or key that is a collection, it gives up
-  and the node path reads the same text from the start (skipping the documents
-  already returned, which read the same either way).
+  644, ``2024-05-01`` a ``datetime.date``), constructed once by ruamel per text
+  and remembered. No node is made: building nodes and running ruamel's
+  constructor over them cost more than the parse. It reads only what is common;
+  at the first anchor, alias, explicit tag, merge key (``<<``), scalar resolved
+  to anything but text, null, bool, int, float or timestamp (``=``), or that
+  ruamel cannot construct (``2024-13-45``), repeated key or key that is a
+  collection, it gives up and the node path reads the same text from the start
+  (skipping the documents already returned, which read the same either way).
+  The walk over the events (``build_documents``) also serves other readers with
+  their own resolution of plain scalars (the YAML 1.1 of Kubernetes objects).
 - The node path (``Reader.nodes``, also behind ``compose_document``, whose callers
   need line marks) composes the events into ruamel's nodes, tagged by that
   resolver, and ruamel's safe constructor makes the data as it does its own:
@@ -43,8 +46,9 @@ values, whose position neither path reports.
 
 from __future__ import annotations
 
+import datetime
 import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 import yaml as libyaml
@@ -72,17 +76,26 @@ class Unsuitable(Exception):
     """The text uses something the two parsers may read differently."""
 
 
-class _Uncommon(Exception):
-    """The events hold something the direct data path leaves to the node path."""
+class Uncommon(Exception):
+    """The events hold something a direct data path leaves to a slower reader."""
 
 
-#: Values of plain scalars seen before, by text (bounded as ``_SCALAR_TAGS``); ``_UNCOMMON``
+#: Values of plain scalars seen before, by text (bounded as ``_SCALAR_TAGS``); ``UNCOMMON``
 #: for a text the direct path leaves to the node path.
 _PLAIN_VALUES: dict[str, Any] = {}
-_NO_KEY, _UNSEEN, _UNCOMMON = object(), object(), object()
-_STR = "tag:yaml.org,2002:str"
-_SIMPLE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
-_IMMUTABLE = (type(None), bool, int, float)
+_NO_KEY, _UNSEEN = object(), object()
+#: What a plain scalar's constructor returns for a text a direct path leaves to a slower reader.
+UNCOMMON = object()
+STR_TAG = "tag:yaml.org,2002:str"
+#: Tags whose plain scalars a direct path constructs (besides str, which is the text itself).
+SIMPLE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_DIRECT_TAGS = SIMPLE_TAGS | {_TIMESTAMP_TAG}
+#: The types of plain scalars' values that may be shared between documents. ruamel's safe
+#: constructor makes a date a ``datetime.date`` and a date-time a ``datetime.datetime``
+#: (its time zone a ``datetime.timezone``), all immutable. A subclass would not be remembered:
+#: ruamel's ``TimeStamp`` (not made under typ="safe") carries a mutable ``_yaml``.
+_IMMUTABLE = (type(None), bool, int, float, datetime.date, datetime.datetime)
 
 
 def check_suitable(text: str) -> None:
@@ -225,16 +238,13 @@ class Reader(SafeConstructor, VersionedResolver):
     def documents(self) -> Generator[Any, None, None]:
         """The data of each document: straight from the events while they hold only the
         common things, then, from the first document that does not, through nodes."""
-        done = 0
-        try:
-            for data in self._direct_documents():
-                yield data
-                done += 1
-        except _Uncommon:
-            # The documents already yielded read the same through nodes: skip them.
-            for index, node in enumerate(self.nodes()):
-                if index >= done:
-                    yield None if node is None else self.construct_document(node)
+        return with_fallback(self._direct_documents(), self._node_documents, (Uncommon,))
+
+    def _node_documents(self, skip: int) -> Generator[Any, None, None]:
+        """The data of each document through nodes, past the first ``skip`` (not constructed)."""
+        for index, node in enumerate(self.nodes()):
+            if index >= skip:
+                yield None if node is None else self.construct_document(node)
 
     def single_node(self) -> Node | None:
         """The root node of the only document, or ``Unsuitable`` (ruamel refuses a second)."""
@@ -247,7 +257,7 @@ class Reader(SafeConstructor, VersionedResolver):
         """The data of the only document, or ``Unsuitable`` (ruamel refuses a second)."""
         try:
             found = list(self._direct_documents())
-        except _Uncommon:
+        except Uncommon:
             node = self.single_node()
             return None if node is None else self.construct_document(node)
         if len(found) > 1:
@@ -255,96 +265,130 @@ class Reader(SafeConstructor, VersionedResolver):
         return found[0] if found else None
 
     def _direct_documents(self) -> Generator[Any, None, None]:
-        """The data of each document built from the events, without nodes; ``_Uncommon``
+        """The data of each document built from the events, without nodes; ``Uncommon``
         for what the node path must read, ``Unsuitable`` where that path would raise it."""
         check_suitable(self.text)
-        stack: list[Any] = []  # the open dicts and lists
-        keys: list[Any] = []  # per open collection: the key awaiting its value, or _NO_KEY
-        root: Any = None
-        event: Any
-        for event in libyaml.parse(self.text, Loader=libyaml.CSafeLoader):
-            kind = type(event)
-            if kind is libyaml.ScalarEvent:
-                value = self._scalar(event)
-                if stack:
-                    _add(stack[-1], keys, value)
-                else:
-                    root = value
-            elif kind is libyaml.MappingStartEvent or kind is libyaml.SequenceStartEvent:
-                if event.tag is not None or event.anchor is not None:
-                    raise _Uncommon
-                if len(stack) + 1 >= self.max_depth:
-                    raise Unsuitable  # as the node path: ruamel words the refusal
-                collection: Any = {} if kind is libyaml.MappingStartEvent else []
-                if stack:
-                    if keys[-1] is _NO_KEY and type(stack[-1]) is dict:
-                        raise _Uncommon  # a collection as a key
-                    _add(stack[-1], keys, collection)
-                stack.append(collection)
-                keys.append(_NO_KEY)
-            elif kind is libyaml.MappingEndEvent or kind is libyaml.SequenceEndEvent:
-                root = stack.pop()
-                keys.pop()
-            elif kind is libyaml.AliasEvent:
-                raise _Uncommon
-            elif kind is libyaml.DocumentStartEvent:
-                if event.version is not None:
-                    raise Unsuitable
-                root = None
-            elif kind is libyaml.DocumentEndEvent:
-                if event.explicit:
-                    raise Unsuitable
-                yield root
+        yield from build_documents(libyaml.parse(self.text, Loader=libyaml.CSafeLoader), self._scalar,
+                                   max_depth=self.max_depth, too_deep=Unsuitable, document=_plain_document)
 
     def _scalar(self, event: Any) -> Any:
-        """A scalar event's value: ``_Uncommon`` for a tag or an anchor, ``Unsuitable``
-        for a block scalar the node path refuses."""
-        if event.tag is not None or event.anchor is not None:
-            raise _Uncommon
+        """An untagged scalar event's value: ``Unsuitable`` for a block scalar the node path refuses."""
         if event.style in ("|", ">") and _block_scalar_differs(
                 self.text, event.start_mark.index, event.end_mark.index):
             raise Unsuitable
-        # Untagged: plain scalars are resolved, quoted and block scalars are text.
-        return self._plain_value(event.value) if event.implicit[0] else event.value
-
-    def _plain_value(self, text: str) -> Any:
-        """A plain scalar's value, remembered by text like its tag (which depends on the
-        text alone); ``_Uncommon`` for a tag other than str, null, bool, int and float."""
-        value = _PLAIN_VALUES.get(text, _UNSEEN)
-        if value is _UNSEEN:
-            value = self._construct_plain(text)
-            if len(text) <= _REMEMBERED_LENGTH and len(_PLAIN_VALUES) < _REMEMBERED_SCALARS:
-                _PLAIN_VALUES[text] = value
-        if value is _UNCOMMON:
-            raise _Uncommon
-        return value
+        # Plain scalars are resolved, quoted and block scalars are text.
+        return remembered(_PLAIN_VALUES, event.value, self._construct_plain) if event.implicit[0] else event.value
 
     def _construct_plain(self, text: str) -> Any:
-        """A plain scalar's value as ruamel's safe constructor makes it, or ``_UNCOMMON``."""
+        """A plain scalar's value as ruamel's safe constructor makes it (a date too), or
+        ``UNCOMMON`` for a tag other than str, null, bool, int, float and timestamp."""
         tag = self._scalar_tag(text, (True, False))
-        if tag == _STR:
+        if tag == STR_TAG:
             return text
-        if str(tag) not in _SIMPLE_TAGS:
-            return _UNCOMMON
+        if str(tag) not in _DIRECT_TAGS:
+            return UNCOMMON
         try:
             value = self.construct_document(ScalarNode(tag, text))
-        except Exception:  # left to the node path, which raises it where it always has
-            return _UNCOMMON
+        except Exception:  # left to the node path, which raises it where it always has (2024-13-45)
+            return UNCOMMON
         # Only immutable values are shared between documents.
-        return value if type(value) in _IMMUTABLE else _UNCOMMON
+        return value if type(value) in _IMMUTABLE else UNCOMMON
 
 
-def _add(parent: Any, keys: list[Any], value: Any) -> None:
+def _plain_document(event: Any) -> None:
+    """``Unsuitable`` for a ``%YAML`` directive or a document end marker, which the node path refuses."""
+    if (event.version is not None) if type(event) is libyaml.DocumentStartEvent else event.explicit:
+        raise Unsuitable
+
+
+def remembered(values: dict[str, Any], text: str, construct: Callable[[str], Any]) -> Any:
+    """A plain scalar's value: ``values[text]``, else ``construct(text)`` (remembered if the
+    text is short and ``values`` has room; the tag of a plain scalar depends on its text
+    alone); ``Uncommon`` where that is ``UNCOMMON``."""
+    value = values.get(text, _UNSEEN)
+    if value is _UNSEEN:
+        value = construct(text)
+        if len(text) <= _REMEMBERED_LENGTH and len(values) < _REMEMBERED_SCALARS:
+            values[text] = value
+    if value is UNCOMMON:
+        raise Uncommon
+    return value
+
+
+def build_documents(events: Iterable[Any], scalar: Callable[[Any], Any], *, max_depth: int,
+                    too_deep: type[Exception] = Uncommon, last_key_wins: bool = False,
+                    document: Callable[[Any], None] | None = None) -> Generator[Any, None, None]:
+    """The data of each document of libyaml's ``events``: a dict per mapping, a list per
+    sequence, ``scalar(event)`` per scalar. ``Uncommon`` at an anchor, alias, explicit tag,
+    key that is a collection or repeated key (unless ``last_key_wins``: then the last
+    value counts, under the first key, as PyYAML's constructor has it); ``too_deep`` at
+    ``max_depth`` nested collections; ``document`` sees each document start and end event."""
+    stack: list[Any] = []  # the open dicts and lists
+    keys: list[Any] = []  # per open collection: the key awaiting its value, or _NO_KEY
+    root: Any = None
+    event: Any
+    for event in events:
+        kind = type(event)
+        if kind is libyaml.ScalarEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise Uncommon
+            value = scalar(event)
+            if stack:
+                _add(stack[-1], keys, value, last_key_wins)
+            else:
+                root = value
+        elif kind is libyaml.MappingStartEvent or kind is libyaml.SequenceStartEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise Uncommon
+            if len(stack) + 1 >= max_depth:
+                raise too_deep
+            collection: Any = {} if kind is libyaml.MappingStartEvent else []
+            if stack:
+                if keys[-1] is _NO_KEY and type(stack[-1]) is dict:
+                    raise Uncommon  # a collection as a key
+                _add(stack[-1], keys, collection, last_key_wins)
+            stack.append(collection)
+            keys.append(_NO_KEY)
+        elif kind is libyaml.MappingEndEvent or kind is libyaml.SequenceEndEvent:
+            root = stack.pop()
+            keys.pop()
+        elif kind is libyaml.AliasEvent:
+            raise Uncommon
+        elif kind is libyaml.DocumentStartEvent:
+            if document is not None:
+                document(event)
+            root = None
+        elif kind is libyaml.DocumentEndEvent:
+            if document is not None:
+                document(event)
+            yield root
+
+
+def _add(parent: Any, keys: list[Any], value: Any, last_key_wins: bool) -> None:
     """Put ``value`` in the innermost open collection: a dict takes a key, then its value."""
     if type(parent) is list:
         parent.append(value)
     elif keys[-1] is _NO_KEY:
-        if value in parent:
-            raise _Uncommon  # a repeated key: the node path refuses it, or keeps the first
+        if not last_key_wins and value in parent:
+            raise Uncommon  # a repeated key: the node path refuses it, or keeps the first
         keys[-1] = value
     else:
         parent[keys[-1]] = value
         keys[-1] = _NO_KEY
+
+
+def with_fallback(direct: Iterable[Any], fallback: Callable[[int], Iterable[Any]],
+                  leave: tuple[type[BaseException], ...]) -> Generator[Any, None, None]:
+    """The documents of ``direct`` until it raises one of ``leave``; then ``fallback(done)``:
+    the documents of the text read again from the start, past the ``done`` ones already
+    given (they read the same either way)."""
+    done = 0
+    try:
+        for data in direct:
+            yield data
+            done += 1
+    except leave:
+        yield from fallback(done)
 
 
 #: What the fast path may raise besides ruamel's own errors: then ruamel alone reads the text.

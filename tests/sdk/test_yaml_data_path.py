@@ -8,6 +8,7 @@ alone. Data, the types of the data, and errors must be the same every way.
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -20,12 +21,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode
 
 from sdk import libyaml_events, yamldoc
-from sdk.libyaml_events import Reader, Unsuitable, _Uncommon
+from sdk.libyaml_events import Reader, Uncommon, Unsuitable
 from sdk.yamldoc import MAX_DEPTH, load_yaml_stream, read_document
 from sdk.yamldoc import _documents as documents_of
 from tests.sdk.test_yaml_fast_path import PUBLICCODE, SCALARS, _document
 
-#: An unquoted date is a timestamp, which the direct path leaves to the node path.
+#: A quoted date is text, an unquoted one a date: the direct path reads both.
 PUBLICCODE_QUOTED_DATE = PUBLICCODE.replace("releaseDate: 2024-05-01", 'releaseDate: "2024-05-01"')
 
 pytestmark = [
@@ -65,6 +66,8 @@ def typed(data: Any) -> Any:
         return (type(data), [(typed(key), typed(value)) for key, value in data.items()])
     if isinstance(data, list):
         return (type(data), [typed(item) for item in data])
+    if isinstance(data, datetime.date):  # 10:00+02:00 == 08:00Z: the time zone must agree too
+        return (type(data), repr(data))
     return (type(data), data)
 
 
@@ -97,7 +100,7 @@ def ruamel_alone(text: str) -> list[Any]:
 
 
 def only_direct(text: str) -> list[Any]:
-    """The direct path without its fallback: raises ``_Uncommon`` for what it leaves to nodes."""
+    """The direct path without its fallback: raises ``Uncommon`` for what it leaves to nodes."""
     return list(Reader(text, max_depth=MAX_DEPTH)._direct_documents())
 
 
@@ -122,9 +125,13 @@ def test_generated_documents_read_alike_all_ways() -> None:
 # Documents of nested mappings and sequences, in block or flow style, mostly of common scalars.
 COMMON = ["a", "b c", "1", "-1", "+7", "0", "0o17", "017", "0x1f", "1_000", "1.5", "-2.5e3", "1e3", ".5",
           ".inf", "-.Inf", ".NaN", "yes", "on", "true", "False", "TRUE", "~", "null", "Null", "", "'q''x'",
-          '"e\\x41\\n"', "é", "http://x.y/z?q=1", "a b # c", "12:30:45", "0.1.2"]
-UNCOMMON = ["2020-01-01", "&x v", "*x", "!!str 5", "!!int '7'", "! x", "<<", "=", "!!binary aGk=", "!local x"]
-KEYS = ["a", "b", "1", "true", "~", "'a'", '"b"', "0x1", "1.0", "<<", "=", "? c", "&x k", "*x"]
+          '"e\\x41\\n"', "é", "http://x.y/z?q=1", "a b # c", "12:30:45", "0.1.2",
+          "2020-01-01", "2024-05-01T10:00:00", "2024-05-01 10:00:00.5 +02:00", "2001-12-14t21:59:43.10-05:00",
+          "2024-05-01T10:00:00Z", "2024-5-1", "'2024-05-01'"]
+UNCOMMON = ["2024-13-45", "2020-02-30", "&x v", "*x", "!!str 5", "!!int '7'", "! x", "<<", "=", "!!binary aGk=",
+            "!local x"]
+KEYS = ["a", "b", "1", "true", "~", "'a'", '"b"', "0x1", "1.0", "<<", "=", "? c", "&x k", "*x", "2020-01-01",
+        "2020-01-01 00:00:00Z"]
 scalars = st.one_of(st.sampled_from(COMMON), st.sampled_from(COMMON), st.sampled_from(UNCOMMON))
 trees = st.recursive(
     scalars,
@@ -171,47 +178,47 @@ def test_generated_rough_documents_read_alike_all_ways(rng: random.Random) -> No
 
 @pytest.mark.parametrize(("text", "left_by"), [
     # anchors and aliases
-    ("a: &x 1\nb: *x\n", _Uncommon),
-    ("base: &b {x: 1}\nother: *b\n", _Uncommon),
-    ("a: &x 1\n", _Uncommon),
-    ("- &s [1, 2]\n", _Uncommon),
-    ("a: *nowhere\n", _Uncommon),
+    ("a: &x 1\nb: *x\n", Uncommon),
+    ("base: &b {x: 1}\nother: *b\n", Uncommon),
+    ("a: &x 1\n", Uncommon),
+    ("- &s [1, 2]\n", Uncommon),
+    ("a: *nowhere\n", Uncommon),
     # merge keys
-    ("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n", _Uncommon),
-    ("<<: {x: 1}\ny: 2\n", _Uncommon),
-    ("m: {<<: [{a: 1}, {b: 2}], c: 3}\n", _Uncommon),
-    ("<<: 5\n", _Uncommon),
+    ("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n", Uncommon),
+    ("<<: {x: 1}\ny: 2\n", Uncommon),
+    ("m: {<<: [{a: 1}, {b: 2}], c: 3}\n", Uncommon),
+    ("<<: 5\n", Uncommon),
     # explicit tags, core or not
-    ("a: !!str 5\n", _Uncommon),
-    ("a: !!int '7'\n", _Uncommon),
-    ("a: !!float '1'\nb: !!null ''\n", _Uncommon),
-    ("a: ! x\n", _Uncommon),
-    ("a: !!map {b: 1}\n", _Uncommon),
-    ("a: !!seq [1]\n", _Uncommon),
-    ("!!set {a, b}\n", _Uncommon),
-    ("a: !local x\n", _Uncommon),
-    ("a: !!binary aGk=\n", _Uncommon),
-    ("a: !!binary '%%'\n", _Uncommon),
-    ("a: !!timestamp x\n", _Uncommon),
-    ("a: !!omap [{b: 1}]\n", _Uncommon),
-    # resolved to a tag other than str, null, bool, int or float
-    ("d: 2020-01-01\n", _Uncommon),
-    ("t: 2001-12-14t21:59:43.10-05:00\n", _Uncommon),
-    ("=: x\n", _Uncommon),
-    ("v: =\n", _Uncommon),
-    ("- 2020-02-30\n", _Uncommon),
+    ("a: !!str 5\n", Uncommon),
+    ("a: !!int '7'\n", Uncommon),
+    ("a: !!float '1'\nb: !!null ''\n", Uncommon),
+    ("a: ! x\n", Uncommon),
+    ("a: !!map {b: 1}\n", Uncommon),
+    ("a: !!seq [1]\n", Uncommon),
+    ("!!set {a, b}\n", Uncommon),
+    ("a: !local x\n", Uncommon),
+    ("a: !!binary aGk=\n", Uncommon),
+    ("a: !!binary '%%'\n", Uncommon),
+    ("a: !!timestamp x\n", Uncommon),
+    ("a: !!omap [{b: 1}]\n", Uncommon),
+    # resolved to a tag other than str, null, bool, int, float or timestamp, or not constructed
+    ("=: x\n", Uncommon),
+    ("v: =\n", Uncommon),
+    ("- 2020-02-30\n", Uncommon),
+    ("d: 2024-13-45\n", Uncommon),
+    ("a: 1\n---\nd: [2024-05-01, 2024-02-30T10:00:00Z]\n", Uncommon),
     # repeated keys, also of equal values (1 == true, 0x1 == 1, ~ == null)
-    ("a: 1\na: 2\n", _Uncommon),
-    ("{a: 1, a: 2}\n", _Uncommon),
-    ("1: a\ntrue: b\n", _Uncommon),
-    ("1: a\n0x1: b\n", _Uncommon),
-    ("~: a\nnull: b\n", _Uncommon),
-    ("a: {k: 1, k: 2}\n---\nb: 1\n", _Uncommon),
+    ("a: 1\na: 2\n", Uncommon),
+    ("{a: 1, a: 2}\n", Uncommon),
+    ("1: a\ntrue: b\n", Uncommon),
+    ("1: a\n0x1: b\n", Uncommon),
+    ("~: a\nnull: b\n", Uncommon),
+    ("a: {k: 1, k: 2}\n---\nb: 1\n", Uncommon),
     # keys that are not scalars
-    ("[x]: 1\n", _Uncommon),
-    ("? {a: 1}\n: v\n", _Uncommon),
-    ("? [a, b]\n", _Uncommon),
-    ("{[a]: 1}\n", _Uncommon),
+    ("[x]: 1\n", Uncommon),
+    ("? {a: 1}\n: v\n", Uncommon),
+    ("? [a, b]\n", Uncommon),
+    ("{[a]: 1}\n", Uncommon),
     # deeper than max_depth
     ("[" * 70 + "]" * 70, Unsuitable),
     ("a:\n" + "".join("  " * i + "- b:\n" for i in range(1, 70)), Unsuitable),
@@ -268,7 +275,7 @@ def test_ordinary_documents_take_the_direct_path_without_nodes_or_constructor(
 
 
 def test_a_stream_leaves_only_its_uncommon_documents_to_the_node_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "a: 1\n---\nb: &x [2]\nc: *x\n---\n\n---\nd: 2020-01-01\n"
+    text = "a: 1\n---\nb: &x [2]\nc: *x\n---\n\n---\nd: !!str 5\n"
     constructed: list[Any] = []
     construct = Reader.construct_document
 
@@ -322,8 +329,8 @@ def test_remembered_values_are_immutable_and_bounded() -> None:
     assert "x" * 200 not in libyaml_events._PLAIN_VALUES
     assert len(libyaml_events._PLAIN_VALUES) <= libyaml_events._REMEMBERED_SCALARS
     kinds = {type(value) for value in libyaml_events._PLAIN_VALUES.values()
-             if value is not libyaml_events._UNCOMMON}
-    assert kinds <= {str, int, float, bool, type(None)}
+             if value is not libyaml_events.UNCOMMON}
+    assert kinds <= {str, int, float, bool, type(None), datetime.date, datetime.datetime}
 
 
 @pytest.mark.parametrize("text", SCALARS)
@@ -331,3 +338,64 @@ def test_each_scalar_reads_alike_all_ways(text: str) -> None:
     read_all_ways(f"k: {text}\n")
     read_all_ways(f"- {text}\n")
     read_all_ways(f"{text}: v\n")
+
+
+DATES = [
+    ("2024-05-01", datetime.date),
+    ("2024-02-29", datetime.date),
+    ("2024-05-01T10:00:00", datetime.datetime),
+    ("2024-05-01 10:00:00", datetime.datetime),
+    ("2024-05-01t10:00:00.123456789", datetime.datetime),
+    ("2024-05-01T23:59:59.9999999", datetime.datetime),
+    ("2024-05-01T10:00:00Z", datetime.datetime),
+    ("2024-05-01T10:00:00+02:00", datetime.datetime),
+    ("2001-12-14t21:59:43.10-05:00", datetime.datetime),
+    ("2001-12-14 21:59:43.10 -5", datetime.datetime),
+    ("2024-5-1", str),
+    ("2024-05-01x", str),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), DATES)
+def test_dates_and_date_times_are_read_directly_as_ruamel_reads_them(text: str, kind: type) -> None:
+    for document in (f"k: {text}\n", f"- {text}\n- [{text}, {text}]\n", f"{text}: v\n"):
+        assert read_all_ways(document), document
+    value = only_direct(f"k: {text}\n")[0]["k"]
+    assert type(value) is kind
+    assert typed(value) == typed(ruamel().load(f"k: {text}\n")["k"])
+    assert typed(read_document(f"k: {text}\n")) == typed(ruamel().load(f"k: {text}\n"))
+
+
+@pytest.mark.parametrize("text", ["2024-13-45", "2020-02-30", "2024-05-01T25:00:00", "2024-05-01T10:61:00Z",
+                                  "2024-05-01T10:00:00+99:00", "0000-01-01"])
+def test_invalid_dates_give_ruamels_error_or_data(text: str) -> None:
+    for document in (f"k: {text}\n", f"a: 1\n---\n- {text}\n", f"{text}: v\n"):
+        read_all_ways(document)
+        assert outcome(read_document, document) == outcome(ruamel().load, document)
+    with pytest.raises(Uncommon):
+        only_direct(f"k: {text}\n")
+
+
+def test_a_publiccode_with_an_unquoted_date_takes_the_direct_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = typed(ruamel().load(PUBLICCODE))
+    read_document(PUBLICCODE)  # every plain scalar's value remembered
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the node path was taken")
+
+    monkeypatch.setattr(Reader, "nodes", refused)
+    monkeypatch.setattr(Reader, "construct_document", refused)
+    data = read_document(PUBLICCODE)
+    assert typed(data) == expected
+    assert type(data["releaseDate"]) is datetime.date
+
+
+def test_date_times_are_constructed_per_text_and_remembered_only_as_immutable_values() -> None:
+    text = "a: 2024-05-01T10:00:00+02:00\nb: 2024-05-01T10:00:00+02:00\nc: 2024-05-01T08:00:00Z\n"
+    data = only_direct(text)[0]
+    assert typed(data) == typed(ruamel().load(text))
+    assert data["a"] == data["c"] and repr(data["a"]) != repr(data["c"])  # the same instant, not the same text
+    assert only_direct(text)[0]["a"] is data["a"]  # remembered: immutable, so shared safely
+    for value in libyaml_events._PLAIN_VALUES.values():
+        if isinstance(value, datetime.date):
+            assert type(value) in (datetime.date, datetime.datetime)  # not ruamel's TimeStamp
