@@ -18,6 +18,8 @@ from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.interfaces import MANYTOONE
 
+from registry.models.rules import companions
+
 _STATEMENTS: dict[Table, Insert] = {}
 
 
@@ -34,12 +36,15 @@ class LoadedInserts:
 
         An object's columns are what was set on it, the keys of the objects it refers to
         (inserted before it, or persistent), and the columns' defaults or NULL for the rest. They
-        join the session together once all are in: adding one adds what it refers to, which
-        must not go in as new."""
+        join the session together once all are in (adding one adds what it refers to, which
+        must not go in as new), with the rows that go in with them (``companions``), which
+        the unit of work writes."""
         for instance in instances:
             self._insert(instance)
         for instance in instances:
             self.session.add(instance)
+            # What the unit of work adds with a new object (registry.models.rules) joins here.
+            self.session.add_all(companions(instance))
         self.inserted.extend(instances)
 
     def _insert(self, instance: Any) -> None:

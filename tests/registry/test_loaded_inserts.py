@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from registry.db import database
 from registry.loaded_inserts import LoadedInserts
-from registry.models import App, Artifact, Organisation, Release, ReleaseAsset
+from registry.models import ApiProvision, App, Artifact, Organisation, Release, ReleaseAsset
 from tests.conftest import add_organisation
 from tests.registry.test_publish_statements import statements
 
@@ -19,7 +19,8 @@ def new_rows(organisation: Organisation) -> tuple[App, Artifact, Release]:
     app = App(slug="meldingen", organisation=organisation, name="Meldingen", summary="Meldingen doen",
               license="EUPL-1.2", categories=["citizen-portal"])
     artifact = Artifact(sha256=SHA, size=10, filename="meldingen-1.0.0.tar.gz")
-    release = Release(app=app, artifact=artifact, version="1.0.0", manifest={"id": "meldingen"},
+    manifest = {"id": "meldingen", "provides": [{"api": "zgw-zaken", "version": "1.2.0"}]}
+    release = Release(app=app, artifact=artifact, version="1.0.0", manifest=manifest,
                       license="EUPL-1.2", license_kind="open", published_by=organisation.id, yanks=[],
                       assets=[ReleaseAsset(path="docs/screen.png", sha256="cd" * 32, content_type="image/png",
                                            size=5)])
@@ -39,8 +40,10 @@ def test_inserted_objects_hold_their_keys_and_defaults_and_read_nothing_more(app
             assert release.artifact_sha256 == SHA and release.status == "published" and release.published_at
             assert made.latest_version is None and made.runs_on == "" and release.app.releases == [release]
         assert [s.split()[0] for s in seen] == ["INSERT", "INSERT", "INSERT"], seen
-        # Persistent: the unit of work inserts only what joined with them (the release's image).
-        assert made in session and release in session and list(session.new) == release.assets
+        # Persistent: the unit of work inserts only what joined with them: the release's image,
+        # and the rows every new release brings (its provided APIs, registry.models.rules).
+        assert made in session and release in session
+        assert {type(row).__name__ for row in session.new} == {"ReleaseAsset", "ApiProvision"}
         session.commit()  # the asset, which the unit of work writes, gets the release's id
         release_id = release.id
     with database(app).session() as session:
@@ -48,6 +51,8 @@ def test_inserted_objects_hold_their_keys_and_defaults_and_read_nothing_more(app
         assert stored is not None and stored.app.slug == "meldingen" and stored.app.categories == ["citizen-portal"]
         assert [(a.path, a.release_id) for a in stored.assets] == [("docs/screen.png", release_id)]
         assert stored.artifact.filename == "meldingen-1.0.0.tar.gz" and stored.published_at is not None
+        provided = session.scalars(select(ApiProvision).where(ApiProvision.release_id == release_id)).all()
+        assert [(p.api, p.version, p.app_id) for p in provided] == [("zgw-zaken", "1.2.0", stored.app_id)]
 
 
 def test_after_a_rollback_the_objects_leave_the_session(app: Flask) -> None:
