@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from plugins import kubernetes_objects
 from plugins.kubernetes_objects import _DIRECT_DEPTH, _KubeLoader, _scalar, _yaml_documents
 from sdk.libyaml_events import Uncommon, build_documents
-from tests.sdk.test_yaml_data_path import block, typed
-from tests.sdk.test_yaml_fast_path import _document
+from tests.sdk.test_yaml_data_path import block, trees_of, typed
+from tests.sdk.test_yaml_fast_path import CONFIG_MAP, _document
 
 pytestmark = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
 
@@ -60,15 +60,7 @@ spec:
           securityContext:
             allowPrivilegeEscalation: false
             capabilities: {drop: [ALL]}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: zaken}
-data:
-  settings.ini: |
-    [server]
-    port = 8000
-"""
+""" + CONFIG_MAP
 
 
 def old(text: str) -> list[Any]:
@@ -255,15 +247,7 @@ KEYS = ["a", "b", "1", "true", "yes", "on", "~", "null", "'a'", '"b"', "0x1", "1
         "*x", "2020-01-01", ".nan"]
 scalars = st.one_of(st.sampled_from(COMMON), st.sampled_from(COMMON), st.sampled_from(UNCOMMON),
                     st.text(alphabet="0123456789._:-+eExXbBoOnNaAfFyY~", min_size=1, max_size=8))
-trees = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.tuples(st.just("seq"), st.booleans(), st.lists(children, min_size=1, max_size=4)),
-        st.tuples(st.just("map"), st.booleans(), st.lists(st.tuples(st.sampled_from(KEYS), children),
-                                                          min_size=1, max_size=4)),
-    ),
-    max_leaves=14,
-)
+trees = trees_of(scalars, KEYS)
 
 
 @settings(max_examples=500, deadline=None, database=None)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from registry.db import database
 from registry.loaded_inserts import LoadedInserts
@@ -13,6 +16,18 @@ from tests.conftest import add_organisation
 from tests.registry.test_publish_statements import statements
 
 SHA = "ab" * 32
+
+
+def dimpact(session: Session) -> Organisation:
+    return session.scalars(select(Organisation).where(Organisation.slug == "dimpact")).one()
+
+
+@pytest.fixture
+def inserting(app: Flask) -> Iterator[tuple[Session, Organisation, LoadedInserts]]:
+    """A session, dimpact's row in it, and the inserts of that session."""
+    add_organisation(app, "dimpact")
+    with database(app).session() as session:
+        yield session, dimpact(session), LoadedInserts(session)
 
 
 def new_rows(organisation: Organisation) -> tuple[App, Artifact, Release]:
@@ -27,55 +42,48 @@ def new_rows(organisation: Organisation) -> tuple[App, Artifact, Release]:
     return app, artifact, release
 
 
-def test_inserted_objects_hold_their_keys_and_defaults_and_read_nothing_more(app: Flask) -> None:
-    add_organisation(app, "dimpact")
-    with database(app).session() as session:
-        organisation = session.scalars(select(Organisation).where(Organisation.slug == "dimpact")).one()
-        made, artifact, release = new_rows(organisation)
-        rows = LoadedInserts(session)
-        with statements(app) as seen:
-            rows.insert(made, artifact, release)
-            # Keys, the columns of what each refers to and the defaults are on the objects: no reads.
-            assert made.id and release.id and release.app_id == made.id and made.organisation_id == organisation.id
-            assert release.artifact_sha256 == SHA and release.status == "published" and release.published_at
-            assert made.latest_version is None and made.runs_on == "" and release.app.releases == [release]
-        assert [s.split()[0] for s in seen] == ["INSERT", "INSERT", "INSERT"], seen
-        # Persistent: the unit of work inserts only what joined with them: the release's image,
-        # and the rows every new release brings (its provided APIs, registry.models.rules).
-        assert made in session and release in session
-        assert {type(row).__name__ for row in session.new} == {"ReleaseAsset", "ApiProvision"}
-        session.commit()  # the asset, which the unit of work writes, gets the release's id
-        release_id = release.id
-    with database(app).session() as session:
-        stored = session.get(Release, release_id)
+Inserting = tuple[Session, Organisation, LoadedInserts]
+
+
+def test_inserted_objects_hold_their_keys_and_defaults_and_read_nothing_more(app: Flask, inserting: Inserting) -> None:
+    session, organisation, rows = inserting
+    made, artifact, release = new_rows(organisation)
+    with statements(app) as seen:
+        rows.insert(made, artifact, release)
+        # Keys, the columns of what each refers to and the defaults are on the objects: no reads.
+        assert made.id and release.id and release.app_id == made.id and made.organisation_id == organisation.id
+        assert release.artifact_sha256 == SHA and release.status == "published" and release.published_at
+        assert made.latest_version is None and made.runs_on == "" and release.app.releases == [release]
+    assert [s.split()[0] for s in seen] == ["INSERT", "INSERT", "INSERT"], seen
+    # Persistent: the unit of work inserts only what joined with them: the release's image,
+    # and the rows every new release brings (its provided APIs, registry.models.rules).
+    assert made in session and release in session
+    assert {type(row).__name__ for row in session.new} == {"ReleaseAsset", "ApiProvision"}
+    session.commit()  # the asset, which the unit of work writes, gets the release's id
+    with database(app).session() as reading:
+        stored = reading.get(Release, release.id)
         assert stored is not None and stored.app.slug == "meldingen" and stored.app.categories == ["citizen-portal"]
-        assert [(a.path, a.release_id) for a in stored.assets] == [("docs/screen.png", release_id)]
+        assert [(a.path, a.release_id) for a in stored.assets] == [("docs/screen.png", release.id)]
         assert stored.artifact.filename == "meldingen-1.0.0.tar.gz" and stored.published_at is not None
-        provided = session.scalars(select(ApiProvision).where(ApiProvision.release_id == release_id)).all()
+        provided = reading.scalars(select(ApiProvision).where(ApiProvision.release_id == release.id)).all()
         assert [(p.api, p.version, p.app_id) for p in provided] == [("zgw-zaken", "1.2.0", stored.app_id)]
 
 
-def test_after_a_rollback_the_objects_leave_the_session(app: Flask) -> None:
-    add_organisation(app, "dimpact")
-    with database(app).session() as session:
-        organisation = session.scalars(select(Organisation).where(Organisation.slug == "dimpact")).one()
-        made, _, _ = new_rows(organisation)
-        rows = LoadedInserts(session)
-        rows.insert(made)
-        session.rollback()
-        rows.forget()
-        assert made not in session
-        assert session.scalars(select(App).where(App.slug == "meldingen")).first() is None
+def test_after_a_rollback_the_objects_leave_the_session(inserting: Inserting) -> None:
+    session, organisation, rows = inserting
+    made, _, _ = new_rows(organisation)
+    rows.insert(made)
+    session.rollback()
+    rows.forget()
+    assert made not in session
+    assert session.scalars(select(App).where(App.slug == "meldingen")).first() is None
 
 
-def test_only_new_objects_whose_references_have_rows(app: Flask) -> None:
-    add_organisation(app, "dimpact")
-    with database(app).session() as session:
-        organisation = session.scalars(select(Organisation).where(Organisation.slug == "dimpact")).one()
-        made, _, release = new_rows(organisation)
-        rows = LoadedInserts(session)
-        with pytest.raises(ValueError, match="has no row yet"):
-            rows.insert(release)  # its app is not inserted
-        with pytest.raises(ValueError, match="in a session already"):
-            rows.insert(organisation)
-        assert not rows.inserted
+def test_only_new_objects_whose_references_have_rows(inserting: Inserting) -> None:
+    _, organisation, rows = inserting
+    _, _, release = new_rows(organisation)
+    with pytest.raises(ValueError, match="has no row yet"):
+        rows.insert(release)  # its app is not inserted
+    with pytest.raises(ValueError, match="in a session already"):
+        rows.insert(organisation)
+    assert not rows.inserted

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from registry.db import database
 from registry.models import App, AuditEvent, Environment, Installation, InstallationEvent, Release, Yank
-from tests import factories
+from tests import factories, threads
 from tests.conftest import add_organisation
 from tests.registry.installs_support import PROFILE, bearer, municipality, release
 from tests.registry.test_events import YANK, EventRecorder
@@ -25,23 +25,11 @@ CLIENTS = 8
 
 def at_once(app: Flask, request: Callable[[FlaskClient], int]) -> Counter[int]:
     """Run ``request`` from CLIENTS threads released together; count the statuses."""
-    barrier = threading.Barrier(CLIENTS)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        client = app.test_client()
-        barrier.wait()
-        status = request(client)
-        with lock:
-            statuses.append(status)
-
-    threads = [threading.Thread(target=run) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Counter(statuses)
+    results = threads.at_once(lambda: request(app.test_client()), CLIENTS)
+    failures = [result for result in results if isinstance(result, BaseException)]
+    if failures:
+        raise failures[0]
+    return Counter(result for result in results if isinstance(result, int))
 
 
 def count(app: Flask, statement) -> int:  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ from sdk import libyaml_events, yamldoc
 from sdk.libyaml_events import Reader, Uncommon, Unsuitable
 from sdk.yamldoc import MAX_DEPTH, load_yaml_stream, read_document
 from sdk.yamldoc import _documents as documents_of
-from tests.sdk.test_yaml_fast_path import PUBLICCODE, SCALARS, _document
+from tests.sdk.test_yaml_fast_path import CONFIG_MAP, PUBLICCODE, SCALARS, _document
 
 #: A quoted date is text, an unquoted one a date: the direct path reads both.
 PUBLICCODE_QUOTED_DATE = PUBLICCODE.replace("releaseDate: 2024-05-01", 'releaseDate: "2024-05-01"')
@@ -49,15 +49,7 @@ spec:
           env: [{name: MODE, value: "on"}, {name: DEBUG, value: false}, {name: RATIO, value: 0.5}]
           ports: [{containerPort: 8000}]
           resources: {limits: {memory: 128Mi}, requests: ~}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: zaken}
-data:
-  settings.ini: |
-    [server]
-    port = 8000
-"""
+""" + CONFIG_MAP
 
 
 def typed(data: Any) -> Any:
@@ -133,15 +125,22 @@ UNCOMMON = ["2024-13-45", "2020-02-30", "&x v", "*x", "!!str 5", "!!int '7'", "!
 KEYS = ["a", "b", "1", "true", "~", "'a'", '"b"', "0x1", "1.0", "<<", "=", "? c", "&x k", "*x", "2020-01-01",
         "2020-01-01 00:00:00Z"]
 scalars = st.one_of(st.sampled_from(COMMON), st.sampled_from(COMMON), st.sampled_from(UNCOMMON))
-trees = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.tuples(st.just("seq"), st.booleans(), st.lists(children, min_size=1, max_size=4)),
-        st.tuples(st.just("map"), st.booleans(), st.lists(st.tuples(st.sampled_from(KEYS), children),
-                                                          min_size=1, max_size=4)),
-    ),
-    max_leaves=14,
-)
+
+
+def trees_of(scalars: st.SearchStrategy[str], keys: list[str]) -> st.SearchStrategy[Any]:
+    """Nested sequences and mappings (each in block or flow style) of ``scalars`` under ``keys``."""
+    return st.recursive(
+        scalars,
+        lambda children: st.one_of(
+            st.tuples(st.just("seq"), st.booleans(), st.lists(children, min_size=1, max_size=4)),
+            st.tuples(st.just("map"), st.booleans(), st.lists(st.tuples(st.sampled_from(keys), children),
+                                                              min_size=1, max_size=4)),
+        ),
+        max_leaves=14,
+    )
+
+
+trees = trees_of(scalars, KEYS)
 
 
 def flow(tree: Any) -> str:

@@ -41,6 +41,17 @@ legal: {license: EUPL-1.2}
 maintenance: {type: internal, contacts: [{name: Team Zaken}]}
 localisation: {localisationReady: yes, availableLanguages: [nl]}
 """
+#: A ConfigMap document that ends the sample streams of these tests.
+CONFIG_MAP = """\
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: zaken}
+data:
+  settings.ini: |
+    [server]
+    port = 8000
+"""
 DEPLOY = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -55,15 +66,7 @@ spec:
           image: registry.example.nl/zaken@sha256:0123
           args: ["--port", "8000"]
           env: [{name: MODE, value: "on"}]
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: zaken}
-data:
-  settings.ini: |
-    [server]
-    port = 8000
-"""
+""" + CONFIG_MAP
 
 
 def ruamel_alone(text: str, every: bool = False) -> Any:
