@@ -11,6 +11,7 @@ flushed by the unit of work as usual.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import CursorResult, Insert, Table, insert
@@ -20,11 +21,9 @@ from sqlalchemy.orm.interfaces import MANYTOONE
 
 from registry.models.rules import companions
 
-_STATEMENTS: dict[Table, Insert] = {}
-
 
 class LoadedInserts:
-    """Inserts new objects of one transaction; after a rollback, ``forget`` them."""
+    """Inserts new objects of one transaction; ``roll_back`` undoes them."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -73,20 +72,19 @@ class LoadedInserts:
             state.dict[mapper.get_property_by_column(key_column).key] = key
         make_transient_to_detached(instance)  # what is set counts as loaded; the rest loads on use
 
-    def forget(self) -> None:
-        """After a rollback: the rows are gone, so their objects leave the session."""
+    def roll_back(self) -> None:
+        """Roll the session back: the rows are gone, so their objects leave the session too."""
+        self.session.rollback()
         for instance in self.inserted:
             if instance in self.session:
                 self.session.expunge(instance)
         self.inserted.clear()
 
 
+@functools.cache
 def _statement(table: Table) -> Insert:
     """The INSERT of ``table``, built once (SQLAlchemy compiles it once per set of columns)."""
-    statement = _STATEMENTS.get(table)
-    if statement is None:
-        statement = _STATEMENTS[table] = insert(table)
-    return statement
+    return insert(table)
 
 
 def _referred_keys(mapper: Mapper[Any], loaded: dict[str, Any]) -> dict[str, Any]:

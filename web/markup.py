@@ -3,7 +3,6 @@ markdown, publiccode.yml descriptions in the chosen language."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -12,9 +11,9 @@ from flask import Flask
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from sdk.per_thread import per_thread
 from sdk.text import has_unstorable, printable
 
-_per_thread = threading.local()
 ALLOWED_TAGS = {
     "a", "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li",
     "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "del",
@@ -22,16 +21,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}}
 
 
-def _markdown() -> MarkdownIt:
-    """This thread's parser: markdown-it compiles its rule chains in the instance on first use,
-    and a thread that finds them half compiled by another applies no rule (a RuntimeError, a 500,
-    or text left out)."""
-    parser = getattr(_per_thread, "markdown", None)
-    if parser is None:
-        # Raw HTML in markdown is shown as text; nh3 then removes whatever is left
-        # that could run script (javascript: links, event attributes).
-        parser = _per_thread.markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-    return parser
+#: This thread's parser: markdown-it compiles its rule chains in the instance on first use,
+#: and a thread that finds them half compiled by another applies no rule (a RuntimeError, a
+#: 500, or text left out). Raw HTML in markdown is shown as text; nh3 then removes whatever
+#: is left that could run script (javascript: links, event attributes).
+_markdown = per_thread(lambda: MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table"))
 
 
 def render_markdown(source: str | None, images: Callable[[str], str | None] | None = None) -> Markup:

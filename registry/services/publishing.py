@@ -275,15 +275,13 @@ class PublishService:
                     offer_latest_version(self.session, app, release, entry)  # after the verdicts: offers what runs
                 self.session.commit()  # under the artifact's lock: see the module docstring
             except IntegrityError:
-                self.session.rollback()
-                rows_of.forget()
+                rows_of.roll_back()
                 self.leftovers.take_back(self.session, upload.sha256)
                 if first:
                     raise _MadeMeanwhile from None
                 raise self._version_conflict(manifest.id, manifest.version, list(decision.findings)) from None
             except BaseException:
-                self.session.rollback()
-                rows_of.forget()
+                rows_of.roll_back()
                 self.leftovers.take_back(self.session, upload.sha256)
                 raise
         return release

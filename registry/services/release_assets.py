@@ -12,7 +12,6 @@ import hashlib
 import io
 import logging
 import posixpath
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from registry.services.stored_packages import open_stored_package
 from registry.storage import ArtifactStore
 from registry.transactions import savepoint
 from sdk.package import PUBLICCODE_PATH, PackageView, normalise
+from sdk.per_thread import per_thread
 from sdk.publiccode import descriptions, publiccode_of
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,10 @@ IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 MAX_IMAGES = 64
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 LOGO_KEYS = ("logo", "monochromeLogo")
-_per_thread = threading.local()
+#: This thread's parser: markdown-it compiles its rule chains in the instance on first use, and
+#: a thread that finds them half compiled by another applies no rule (a RuntimeError, or a
+#: README whose images go unseen).
+_markdown = per_thread(lambda: MarkdownIt("commonmark", {"html": False}))
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,6 @@ def image_references(publiccode: Mapping[str, Any] | None, readme: str | None) -
     references += _readme_images(readme)
     paths = (package_path(r) for r in references)
     return list(dict.fromkeys(p for p in paths if p is not None))[:MAX_IMAGES]
-
-
-def _markdown() -> MarkdownIt:
-    """This thread's parser: markdown-it compiles its rule chains in the instance on first use,
-    and a thread that finds them half compiled by another applies no rule (a RuntimeError, or
-    a README whose images go unseen)."""
-    parser = getattr(_per_thread, "markdown", None)
-    if parser is None:
-        parser = _per_thread.markdown = MarkdownIt("commonmark", {"html": False})
-    return parser
 
 
 def _readme_images(readme: str | None) -> list[str]:

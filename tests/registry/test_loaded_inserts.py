@@ -73,8 +73,7 @@ def test_after_a_rollback_the_objects_leave_the_session(inserting: Inserting) ->
     session, organisation, rows = inserting
     made, _, _ = new_rows(organisation)
     rows.insert(made)
-    session.rollback()
-    rows.forget()
+    rows.roll_back()
     assert made not in session
     assert session.scalars(select(App).where(App.slug == "meldingen")).first() is None
 

@@ -8,10 +8,11 @@ PostgreSQL stems with its own ``dutch`` configuration (the same algorithm).
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 
 import snowballstemmer
+
+from sdk.per_thread import per_thread
 
 #: Letters and digits in a row: one character class, so matching is linear.
 _WORD = re.compile(r"[^\W_]+")
@@ -31,16 +32,9 @@ def query_terms(q: str) -> list[str]:
     return list(dict.fromkeys(words(q[:MAX_QUERY_LENGTH])))[:MAX_TERMS]
 
 
-_per_thread = threading.local()
-
-
-def _stemmer() -> snowballstemmer.stemmer:
-    """This thread's Dutch stemmer: a stemmer keeps the word it works on in itself, so two
-    threads stemming with one mix up their words (and fail with an IndexError)."""
-    stemmer = getattr(_per_thread, "stemmer", None)
-    if stemmer is None:
-        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("dutch")
-    return stemmer
+#: This thread's Dutch stemmer: a stemmer keeps the word it works on in itself, so two
+#: threads stemming with one mix up their words (and fail with an IndexError).
+_stemmer = per_thread(lambda: snowballstemmer.stemmer("dutch"))
 
 
 @lru_cache(maxsize=50_000)
