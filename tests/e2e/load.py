@@ -53,6 +53,8 @@ class MixedLoad:
     prefix: str = "last"
     answers: list[Answer] = field(default_factory=list)
     acknowledged: list[Published] = field(default_factory=list)
+    #: Every publish sent, by the sha256 of its package, with the status it got (None: no answer).
+    sent: dict[str, tuple[Published, int | None]] = field(default_factory=dict)
     _turn: Iterator[int] = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
@@ -117,8 +119,11 @@ class MixedLoad:
             response = self._request("publish", "POST", "/api/v1/releases", session,
                                      files={"package": (f"{app}-{version}.tar.gz", archive)},
                                      headers={"Authorization": f"Bearer {self.token}"})
+            sha256 = hashlib.sha256(archive).hexdigest()
+            with self._lock:
+                self.sent[sha256] = (Published(app, version, sha256),
+                                     response.status_code if response is not None else None)
             if response is not None and response.status_code == 201:
-                sha256 = hashlib.sha256(archive).hexdigest()
                 assert response.json()["sha256"] == sha256, "the registry acknowledged other bytes than were sent"
                 with self._lock:
                     self.acknowledged.append(Published(app, version, sha256))
