@@ -14,6 +14,7 @@ from registry.db import Database
 from registry.extensions import CLOCK, LEFTOVERS, PLUGINS, SIGNING, STORE
 from registry.instance_secret import instance_secret
 from registry.models import utcnow
+from registry.multipart_forms import RegistryRequest
 from registry.private_files import private_directory
 from registry.s3_settings import S3ClientSettings
 from registry.storage import open_store
@@ -24,6 +25,7 @@ from sdk.verification import create_plugin_manager
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build a registry app; ``test_config`` overrides every other setting."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = RegistryRequest
     configure(app, test_config)
     init_proxies(app)
     observe_requests(app)
