@@ -90,8 +90,12 @@ def unstorable_in(value: Any, key: str = "") -> Iterator[tuple[str, str | float]
     ``.inf`` and ``.nan``, JSON's ``Infinity``), which JSON columns refuse.
 
     Walks iteratively (no recursion limit) and visits each container once, so
-    YAML aliases that share one list many times cost nothing extra.
+    YAML aliases that share one list many times cost nothing extra. Nearly every
+    document holds none: a first walk looks without naming places, and only a
+    document that holds one is walked again to name them.
     """
+    if not _holds_unstorable(value):
+        return
     seen: set[int] = set()
     stack: list[tuple[str, Any]] = [(key, value)]
     while stack:
@@ -116,3 +120,27 @@ def unstorable_in(value: Any, key: str = "") -> Iterator[tuple[str, str | float]
                 continue
             seen.add(id(item))
             stack.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
+
+
+def _holds_unstorable(value: Any) -> bool:
+    """Whether ``unstorable_in`` finds anything in ``value``: the same walk, without keys."""
+    seen: set[int] = set()
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item) is not None:
+                return True
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return True
+        elif isinstance(item, (dict, list)):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            if isinstance(item, dict):
+                stack.extend(item)  # the keys
+                stack.extend(item.values())
+            else:
+                stack.extend(item)
+    return False
