@@ -10,7 +10,7 @@ from license_expression import ExpressionError
 from sdk import hookimpl
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
-from sdk.licences import LicenceError, is_open_source, normalise_licence, spdx_licensing
+from sdk.licences import LicenceError, is_open_source, normalise_licence, validate_spdx
 from sdk.manifest import PROPRIETARY_LICENCE
 
 __all__ = ["PLUGIN_NAME", "appstore_verify_manifest", "check_licence", "is_open_source"]
@@ -38,7 +38,7 @@ def check_licence(expression: str, uploader_kind: str | None) -> list[Finding]:
     try:
         # validate() itself crashes (AttributeError) on a dangling operator such as
         # `MIT OR`; normalise_licence() has parsed the syntax already.
-        info = spdx_licensing().validate(normal, strict=True)
+        info = validate_spdx(normal, strict=True)
     except ExpressionError as exc:
         return [Finding.error("licence.invalid", key=KEY,
                               data={"licence": normal, "problem": str(exc), "case": "syntax"})]

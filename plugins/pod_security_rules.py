@@ -126,11 +126,17 @@ CHECKS: tuple[Check, ...] = (
 LATEST: Version = max(form.since for check in CHECKS for form in check.forms)
 
 
+def policy_version(version: Version) -> Version:
+    """The policy version a cluster of ``version`` enforces: newer clusters than the table
+    knows enforce its newest, so all of them judge a pod alike."""
+    return min(version, LATEST)
+
+
 def active_rules(level: str, version: Version) -> list[tuple[str, Rule]]:
     """(check id, rule) of every check that ``level`` enforces at policy ``version``."""
     if level not in (BASELINE, RESTRICTED):
         return []  # privileged: nothing is enforced
-    version = min(version, LATEST)
+    version = policy_version(version)
     chosen = [(check, form) for check in CHECKS
               if check.level == BASELINE or level == RESTRICTED
               for form in [check.form_at(version)] if form is not None]

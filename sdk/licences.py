@@ -82,6 +82,32 @@ def _normalised(stripped: str) -> Licence:
     return Licence(expression, kind)
 
 
+@dataclass(frozen=True)
+class SpdxValidation:
+    """What license_expression's ``validate`` says of an expression."""
+
+    normalized_expression: str | None
+    errors: tuple[str, ...]
+    invalid_symbols: tuple[str, ...]
+
+
+def validate_spdx(expression: str, *, strict: bool = False) -> SpdxValidation:
+    """license_expression's ``validate`` of ``expression``, raising what it raises. A publish asks
+    twice (the licence check, publiccode.yml's licence), of one of a few licences: an answer is
+    kept per text of at most ``MAX_EXPRESSION`` characters."""
+    if len(expression) <= MAX_EXPRESSION:
+        return _remembered_validation(expression, strict)
+    return _validation(expression, strict)
+
+
+def _validation(expression: str, strict: bool) -> SpdxValidation:
+    info = spdx_licensing().validate(expression, strict=strict)
+    return SpdxValidation(info.normalized_expression, tuple(info.errors), tuple(info.invalid_symbols))
+
+
+_remembered_validation = functools.lru_cache(maxsize=256)(_validation)
+
+
 def names_proprietary(text: object) -> bool:
     """True when a manifest's licence names ``LicenseRef-Proprietary``, in any spelling."""
     if not isinstance(text, str):

@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from license_expression import ExpressionError
 
 from plugins.publiccode.vocabularies import OEMBED_VIDEO_SCHEMES
-from sdk.licences import spdx_licensing
+from sdk.licences import validate_spdx
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
@@ -114,7 +114,7 @@ def is_spdx_expression(value: str) -> bool:
     if not value.strip():
         return False
     try:
-        info = spdx_licensing().validate(value)
+        info = validate_spdx(value)
     except (ExpressionError, AttributeError, TypeError):
         return False  # the parser raises on malformed expressions such as "MIT AND"
     unknown = [
