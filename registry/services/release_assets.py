@@ -86,7 +86,9 @@ def image_references(publiccode: Mapping[str, Any] | None, readme: str | None) -
 
 
 def _readme_images(readme: str | None) -> list[str]:
-    if not readme:
+    # Every Markdown image starts with `![` (an escaped `\![` or an entity is no image):
+    # a README without one needs no parse.
+    if not readme or "![" not in readme:
         return []
     found = []
     for token in _markdown().parse(readme):
