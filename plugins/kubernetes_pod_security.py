@@ -20,8 +20,8 @@ from collections.abc import Callable
 
 from plugins.kubernetes_objects import KubeObject, deploy_of
 from plugins.kubernetes_versions import minor, version_facts
-from plugins.pod_security_pod import Version, plain
-from plugins.pod_security_rules import PodTemplate, Violation, policy_version, violations
+from plugins.pod_security_pod import plain
+from plugins.pod_security_rules import PodTemplate, RuleSet, Violation, active_rules, judged_by
 from sdk import hookimpl
 from sdk.findings import Finding
 from sdk.hookspecs import VerificationContext
@@ -58,12 +58,12 @@ def pod_findings(obj: KubeObject, pod: PodTemplate, profile: PlatformProfile) ->
 def _at_level(obj: KubeObject, pod: PodTemplate, profile: PlatformProfile, level: str,
               make: Callable[..., Finding]) -> list[Finding]:
     failing: dict[Violation, list[str]] = defaultdict(list)
-    judged: dict[Version, list[Violation]] = {}  # versions that enforce one policy judge alike
+    judged: dict[RuleSet, list[Violation]] = {}  # versions whose rules are alike judge alike
     for version in profile.kubernetes_versions:
-        policy = policy_version(minor(version))
-        if policy not in judged:
-            judged[policy] = violations(pod, level, policy)
-        for violation in judged[policy]:
+        rules = active_rules(level, minor(version))
+        if rules not in judged:
+            judged[rules] = judged_by(pod, rules)
+        for violation in judged[rules]:
             failing[violation].append(version)
     return [make(v.code, v.field, check=v.check, level=level, actual=plain(v.actual),
                  expected=plain(v.expected), **version_facts(versions, profile.kubernetes_versions),

@@ -17,6 +17,7 @@ findings for each version a profile runs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -48,7 +49,8 @@ from plugins.pod_security_restricted import (
     seccomp_restricted,
 )
 
-__all__ = ["CHECKS", "LATEST", "LEVELS", "PodTemplate", "Violation", "active_rules", "violations"]
+__all__ = ["CHECKS", "LATEST", "LEVELS", "PodTemplate", "RuleSet", "Violation", "active_rules", "judged_by",
+           "violations"]
 LEVELS = ("privileged", "baseline", "restricted")
 
 
@@ -126,25 +128,30 @@ CHECKS: tuple[Check, ...] = (
 LATEST: Version = max(form.since for check in CHECKS for form in check.forms)
 
 
-def policy_version(version: Version) -> Version:
-    """The policy version a cluster of ``version`` enforces: newer clusters than the table
-    knows enforce its newest, so all of them judge a pod alike."""
-    return min(version, LATEST)
+#: The checks of one level at one policy version, as (check id, rule): versions whose rules are
+#: alike judge a pod alike.
+RuleSet = tuple[tuple[str, Rule], ...]
 
 
-def active_rules(level: str, version: Version) -> list[tuple[str, Rule]]:
+@functools.cache
+def active_rules(level: str, version: Version) -> RuleSet:
     """(check id, rule) of every check that ``level`` enforces at policy ``version``."""
     if level not in (BASELINE, RESTRICTED):
-        return []  # privileged: nothing is enforced
-    version = policy_version(version)
+        return ()  # privileged: nothing is enforced
+    version = min(version, LATEST)
     chosen = [(check, form) for check in CHECKS
               if check.level == BASELINE or level == RESTRICTED
               for form in [check.form_at(version)] if form is not None]
     overridden = {name for _, form in chosen for name in form.overrides}
-    return [(check.id, form.rule) for check, form in chosen if check.id not in overridden]
+    return tuple((check.id, form.rule) for check, form in chosen if check.id not in overridden)
 
 
 def violations(pod: PodTemplate, level: str, version: Version) -> list[Violation]:
     """Everything Pod Security admission at ``level`` and ``version`` refuses in ``pod``."""
+    return judged_by(pod, active_rules(level, version))
+
+
+def judged_by(pod: PodTemplate, rules: RuleSet) -> list[Violation]:
+    """What ``rules`` (of ``active_rules``) refuse in ``pod``."""
     # A rule shared by two checks (procMount) reports as the check that ran it.
-    return [replace(v, check=check) for check, rule in active_rules(level, version) for v in rule(pod)]
+    return [replace(v, check=check) for check, rule in rules for v in rule(pod)]

@@ -215,6 +215,13 @@ def test_versions_newer_than_the_table_use_its_latest_rules() -> None:
     assert active_rules("restricted", (1, 99)) == active_rules("restricted", LATEST)
 
 
+def test_versions_between_two_changes_share_their_rules() -> None:
+    # The plugin judges a pod once per set of rules: 1.36 changed nothing after 1.35.
+    assert active_rules("baseline", (1, 36)) == active_rules("baseline", (1, 35))
+    assert active_rules("baseline", (1, 34)) != active_rules("baseline", (1, 35))
+    assert active_rules("privileged", (1, 35)) == ()
+
+
 def test_restricted_checks_replace_the_baseline_checks_they_override() -> None:
     ids = {check for check, _ in active_rules("restricted", (1, 35))}
     assert {"restrictedVolumes", "seccompProfile_restricted", "capabilities_restricted",
