@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.models import App, Initiative, InitiativeParticipant, Release, utcnow
+from registry.models import App, Initiative, InitiativeParticipant, Release, table_of, utcnow
 from registry.transactions import savepoint
 
 log = logging.getLogger(__name__)
@@ -58,14 +58,16 @@ def link_after_publish(session: Session, release: Release) -> None:
         log.exception("linking initiatives to %s failed", release.app.slug)
 
 
-#: Built once: the read of every publish.
+#: Built once, of the tables' columns (a plain statement, without the ORM's work): the read of
+#: every publish.
+_INITIATIVES, _PARTICIPANTS = table_of(Initiative), table_of(InitiativeParticipant)
 _PLANNED_FOR = (
-    select(Initiative.id).distinct()
-    .join(InitiativeParticipant, InitiativeParticipant.initiative_id == Initiative.id)
-    .where(Initiative.planned_app == bindparam("slug"), Initiative.app_id.is_(None),
-           Initiative.merged_into_id.is_(None), InitiativeParticipant.organisation_id == bindparam("publisher"),
-           InitiativeParticipant.role.in_(BUILDERS))
-    .order_by(Initiative.id)
+    select(_INITIATIVES.c.id).distinct()
+    .join(_PARTICIPANTS, _PARTICIPANTS.c.initiative_id == _INITIATIVES.c.id)
+    .where(_INITIATIVES.c.planned_app == bindparam("slug"), _INITIATIVES.c.app_id.is_(None),
+           _INITIATIVES.c.merged_into_id.is_(None), _PARTICIPANTS.c.organisation_id == bindparam("publisher"),
+           _PARTICIPANTS.c.role.in_(BUILDERS))
+    .order_by(_INITIATIVES.c.id)
 )
 
 

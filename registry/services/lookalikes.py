@@ -36,7 +36,7 @@ import icu
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from registry.models import App, Organisation
+from registry.models import App, Organisation, table_of
 from sdk.hookspecs import Lookalike
 from sdk.text import is_hidden
 
@@ -126,13 +126,15 @@ class LookalikeService:
         return tuple(found)
 
 
-# Built once: every publish asks.
-_OTHERS = (select(App.slug, App.name, App.id_skeleton, App.name_skeleton, App.name_cased_skeleton, Organisation.slug)
-           .join(Organisation, App.organisation_id == Organisation.id)
-           .where(App.organisation_id != bindparam("organisation")).order_by(App.slug))
-_LIKE_ID = _OTHERS.where(App.id_skeleton == bindparam("id"))
-_LIKE_ID_OR_NAME = _OTHERS.where(or_(App.id_skeleton == bindparam("id"), App.name_skeleton == bindparam("name"),
-                                     App.name_cased_skeleton == bindparam("cased")))
+# Built once, every publish asks; of the tables' columns (a plain statement, without the ORM's work).
+_APPS, _ORGANISATIONS = table_of(App), table_of(Organisation)
+_OTHERS = (select(_APPS.c.slug, _APPS.c.name, _APPS.c.id_skeleton, _APPS.c.name_skeleton, _APPS.c.name_cased_skeleton,
+                  _ORGANISATIONS.c.slug)
+           .join(_ORGANISATIONS, _APPS.c.organisation_id == _ORGANISATIONS.c.id)
+           .where(_APPS.c.organisation_id != bindparam("organisation")).order_by(_APPS.c.slug))
+_LIKE_ID = _OTHERS.where(_APPS.c.id_skeleton == bindparam("id"))
+_LIKE_ID_OR_NAME = _OTHERS.where(or_(_APPS.c.id_skeleton == bindparam("id"), _APPS.c.name_skeleton == bindparam("name"),
+                                     _APPS.c.name_cased_skeleton == bindparam("cased")))
 
 
 def remember(app: App) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from registry.errors import NotFound, Unauthorized
-from registry.models import ApiToken, Organisation, utcnow
+from registry.models import ApiToken, Organisation, table_of, utcnow
 from registry.services import audit
 from registry.transactions import before_commit
 
@@ -42,11 +42,12 @@ def hash_token(token: str) -> str:
 
 # Every API request reads its token: the columns it needs in one statement made once
 # (no ORM objects to build, no statement to build and key for the cache per request).
-_TOKEN_BY_HASH = (
-    select(ApiToken.id, ApiToken.token_hash, ApiToken.revoked_at, ApiToken.last_used_at, ApiToken.organisation_id,
-           Organisation.slug, Organisation.kind)
-    .join(Organisation, ApiToken.organisation_id == Organisation.id)
-    .where(ApiToken.token_hash == bindparam("digest"))
+_TOKENS, _ORGANISATIONS = table_of(ApiToken), table_of(Organisation)
+_TOKEN_BY_HASH = (  # of the tables' columns: a plain statement, without the ORM's work
+    select(_TOKENS.c.id, _TOKENS.c.token_hash, _TOKENS.c.revoked_at, _TOKENS.c.last_used_at,
+           _TOKENS.c.organisation_id, _ORGANISATIONS.c.slug, _ORGANISATIONS.c.kind)
+    .join(_ORGANISATIONS, _TOKENS.c.organisation_id == _ORGANISATIONS.c.id)
+    .where(_TOKENS.c.token_hash == bindparam("digest"))
 )
 
 

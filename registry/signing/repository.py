@@ -40,7 +40,7 @@ from tuf.api.metadata import (
 from tuf.api.serialization.json import JSONSerializer
 
 from registry.errors import Conflict, NotFound
-from registry.models import RELEASE_YANKED, App, Artifact, Release, SignedMetadata, utcnow
+from registry.models import RELEASE_YANKED, App, Artifact, Release, SignedMetadata, table_of, utcnow
 from registry.signing import BIN_BITS, BIN_PREFIX, ONLINE_ROLES, ROLES, is_bin, key_role, target_path
 from registry.signing.keys import KeyDirectory
 from registry.storage import ArtifactStore
@@ -379,5 +379,7 @@ class SignedRepository:
                                     .order_by(SignedMetadata.version.desc()).limit(1)).first()
 
 
-#: Whether any root metadata exists (whether the registry signs at all); built once: read after every publish.
-ANY_ROOT = select(SignedMetadata.id).where(SignedMetadata.role == "root").limit(1)
+#: Whether any root metadata exists (whether the registry signs at all); built once, of the table's
+#: columns (a plain statement, without the ORM's work): read after every publish.
+_METADATA = table_of(SignedMetadata)
+ANY_ROOT = select(_METADATA.c.id).where(_METADATA.c.role == "root").limit(1)

@@ -31,6 +31,7 @@ from registry.models import (
     Release,
     WebhookDelivery,
     WebhookSubscription,
+    table_of,
     utcnow,
 )
 
@@ -88,11 +89,13 @@ def _subscribers(session: Session, event_type: str, audience: frozenset[int] | N
     return [subscription for subscription, events in found if event_type in (events or ())]
 
 
-# Built once: every publish asks.
-_SUBSCRIBERS = select(WebhookSubscription.id, WebhookSubscription.events) \
-    .where(WebhookSubscription.deleted_at.is_(None)).order_by(WebhookSubscription.id)
+# Built once, every publish asks; of the table's columns, so that the session runs them as
+# plain statements, without the ORM's work for the columns of mapped classes.
+_SUBSCRIPTIONS = table_of(WebhookSubscription)
+_SUBSCRIBERS = select(_SUBSCRIPTIONS.c.id, _SUBSCRIPTIONS.c.events) \
+    .where(_SUBSCRIPTIONS.c.deleted_at.is_(None)).order_by(_SUBSCRIPTIONS.c.id)
 _SUBSCRIBERS_IN_AUDIENCE = _SUBSCRIBERS.where(
-    WebhookSubscription.organisation_id.in_(bindparam("audience", expanding=True)))
+    _SUBSCRIPTIONS.c.organisation_id.in_(bindparam("audience", expanding=True)))
 
 
 def emit(session: Session, event: WebhookEvent) -> int:
