@@ -25,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from registry.errors import MalformedInput
+from sdk.text import shown
 
 #: Bytes read from the request at a time.
 CHUNK = 64 * 1024
@@ -50,9 +51,9 @@ class MultipartFormParser(FormDataParser):
         try:
             fields, files = self._read(stream, boundary, content_length)
         except ParserLimitReached as exc:
-            raise RequestEntityTooLarge(f"The form is too large: {exc}.") from None
+            raise RequestEntityTooLarge(f"The form is too large: {_reason(exc)}.") from None
         except MultipartError as exc:
-            raise MalformedInput(f"The multipart/form-data body cannot be read: {exc}. {CLOSING}") from None
+            raise MalformedInput(f"The multipart/form-data body cannot be read: {_reason(exc)}. {CLOSING}") from None
         return stream, self.cls(fields), self.cls(files)
 
     def _read(self, stream: IO[bytes], boundary: str,
@@ -109,7 +110,8 @@ class _Part:
             return
         self.size += len(data)
         if self.limit is not None and self.size > self.limit:
-            raise RequestEntityTooLarge(f"The form field `{self.segment.name}` is larger than {self.limit} bytes.")
+            raise RequestEntityTooLarge(
+                f"The form field `{shown(self.segment.name)}` is larger than {self.limit} bytes.")
         self.text.append(data)
 
     def end(self, fields: list[tuple[str, str]], files: list[tuple[str, FileStorage]]) -> None:
@@ -125,6 +127,12 @@ class _Part:
     def discard(self) -> None:
         if self.file is not None:
             self.file.close()
+
+
+def _reason(error: MultipartError) -> str:
+    """The parser's own words for what it refused (its first argument: a later one may hold the
+    bytes of the body)."""
+    return str(error.args[0]) if error.args else type(error).__name__
 
 
 class RegistryRequest(Request):

@@ -127,6 +127,16 @@ def test_a_body_that_cannot_be_read_is_refused_with_its_reason(body: bytes, reas
     assert reason in refused.value.detail and "CRLF" in refused.value.detail
 
 
+def test_a_refusal_names_the_problem_without_the_bodys_bytes() -> None:
+    undecodable = f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"\xff\xfe\"\r\n\r\nx\r\n--{BOUNDARY}--\r\n"
+    with pytest.raises(MalformedInput) as refused:
+        parse(MultipartFormParser(), undecodable.encode("latin-1"))
+    assert "failed to decode" in refused.value.detail and "\\x" not in refused.value.detail
+    with pytest.raises(RequestEntityTooLarge) as too_large:
+        parse(MultipartFormParser(max_form_memory_size=10), body_of(MultiDict({"a\x00b": "x" * 20})))
+    assert "\x00" not in str(too_large.value.description) and "a\\x00b" in str(too_large.value.description)
+
+
 def test_a_refused_body_leaves_no_file_open() -> None:
     made: list[IO[bytes]] = []
 
