@@ -100,8 +100,9 @@ class MalformedInput(RegistryError):
 
     kind = kinds.MALFORMED_INPUT
 
-    def __init__(self, detail: str, *, name: str = "body") -> None:
-        super().__init__(detail, invalidParams=[InvalidParam(name, "malformed", detail).to_dict()])
+    def __init__(self, detail: str, *, name: str = "body", page_code: str | None = None) -> None:
+        super().__init__(detail, page_code=page_code,
+                         invalidParams=[InvalidParam(name, "malformed", detail).to_dict()])
 
 
 class StorageFull(RegistryError):

@@ -34,6 +34,8 @@ CHUNK = 64 * 1024
 MAX_HEADER_BYTES = 1024
 #: Header lines of one part at most (RFC 7578 defines three).
 MAX_HEADERS = 8
+#: What a page says of a body this reader refuses (``web.labels.ERROR_TEXTS``).
+UNREADABLE = "form.unreadable"
 CLOSING = ("Send it as HTTP clients do: CRLF line breaks, a Content-Disposition of form-data with a name "
            "for each part, and the closing boundary.")
 
@@ -47,13 +49,15 @@ class MultipartFormParser(FormDataParser):
             return super().parse(stream, mimetype, content_length, options)
         boundary = (options or {}).get("boundary", "")
         if not boundary:
-            raise MalformedInput(f"The multipart/form-data body names no boundary in its Content-Type. {CLOSING}")
+            raise MalformedInput(f"The multipart/form-data body names no boundary in its Content-Type. {CLOSING}",
+                                 page_code=UNREADABLE)
         try:
             fields, files = self._read(stream, boundary, content_length)
         except ParserLimitReached as exc:
             raise RequestEntityTooLarge(f"The form is too large: {_reason(exc)}.") from None
         except MultipartError as exc:
-            raise MalformedInput(f"The multipart/form-data body cannot be read: {_reason(exc)}. {CLOSING}") from None
+            raise MalformedInput(f"The multipart/form-data body cannot be read: {_reason(exc)}. {CLOSING}",
+                                 page_code=UNREADABLE) from None
         return stream, self.cls(fields), self.cls(files)
 
     def _read(self, stream: IO[bytes], boundary: str,

@@ -168,6 +168,8 @@ ERROR_TEXTS = {
     "environment.not-yours": _l("Only %(organisation)s sees and changes its own environments and "
                                 "installations; sign in with an account of that organisation."),
     "entitlement.own-module": _l("%(organisation)s is the vendor of %(app)s and may always download it."),
+    "form.unreadable": _l("The form could not be read as it arrived. Send it again from the store's "
+                          "own page; a program that sends it should use a common HTTP library."),
     "upload.too-large": _l("The file is larger than %(limit)s MiB; leave out what the app does not need."),
     "publish.rejected": _l("The verification found errors (%(count)s); fix them and publish again."),
     "publish.not-yours": _l("%(organisation)s may not publish this app: it belongs to another "

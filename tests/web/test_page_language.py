@@ -148,6 +148,13 @@ def test_main_pages_and_error_pages_speak_only_dutch(store: tuple[Flask, FlaskCl
     visit("403 environment", 403, client.get(ENV, headers=DUTCH))
     visit("422 upload", 422, upload(client, five_mistakes()))
     visit("409 upload", 409, upload(client, package(manifest(id="open-zaak", version="1.2.0"))))
+    boundary = "unreadable-form"
+    lf_only = (f"--{boundary}\nContent-Disposition: form-data; name=\"organisation\"\n\ndimpact\n"
+               f"--{boundary}--\n").encode()
+    unreadable = client.post("/publish", headers=DUTCH, data=lf_only,
+                             content_type=f"multipart/form-data; boundary={boundary}")
+    visit("400 unreadable upload", 400, unreadable)
+    assert "Het formulier kon niet worden gelezen" in pages["400 unreadable upload"][1]
     app.config["MAX_CONTENT_LENGTH"] = 2048
     visit("413 upload", 413, upload(client, b"\0" * 4096))
 
