@@ -90,57 +90,50 @@ def unstorable_in(value: Any, key: str = "") -> Iterator[tuple[str, str | float]
     ``.inf`` and ``.nan``, JSON's ``Infinity``), which JSON columns refuse.
 
     Walks iteratively (no recursion limit) and visits each container once, so
-    YAML aliases that share one list many times cost nothing extra. Nearly every
-    document holds none: a first walk looks without naming places, and only a
-    document that holds one is walked again to name them.
+    YAML aliases that share one list many times cost nothing extra. A place is
+    kept as its parent's place and one step, and worded only for what is found:
+    nearly every document holds nothing.
     """
-    if not _holds_unstorable(value):
-        return
     seen: set[int] = set()
-    stack: list[tuple[str, Any]] = [(key, value)]
+    stack: list[tuple[_Place, Any]] = [(None, value)]
     while stack:
-        where, item = stack.pop()
+        place, item = stack.pop()
         if isinstance(item, str):
             if has_unstorable(item):
-                yield where, item
+                yield _worded(place, key), item
         elif isinstance(item, float):
             if not math.isfinite(item):
-                yield where, item
+                yield _worded(place, key), item
         elif isinstance(item, dict):
             if id(item) in seen:
                 continue
             seen.add(id(item))
             for name, child in item.items():
-                label = shown(name, 100) if isinstance(name, str) else str(name)
                 if isinstance(name, str) and has_unstorable(name):
-                    yield where, name
-                stack.append((f"{where}.{label}" if where else label, child))
+                    yield _worded(place, key), name
+                stack.append(((place, name, False), child))
         elif isinstance(item, list):
             if id(item) in seen:
                 continue
             seen.add(id(item))
-            stack.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
+            stack.extend(((place, index, True), child) for index, child in enumerate(item))
 
 
-def _holds_unstorable(value: Any) -> bool:
-    """Whether ``unstorable_in`` finds anything in ``value``: the same walk, without keys."""
-    seen: set[int] = set()
-    stack: list[Any] = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if UNSTORABLE.search(item) is not None:
-                return True
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                return True
-        elif isinstance(item, (dict, list)):
-            if id(item) in seen:
-                continue
-            seen.add(id(item))
-            if isinstance(item, dict):
-                stack.extend(item)  # the keys
-                stack.extend(item.values())
-            else:
-                stack.extend(item)
-    return False
+#: Where a value sits: None for the document, else (its parent's place, the key or index, whether an index).
+_Place = tuple[Any, Any, bool] | None
+
+
+def _worded(place: _Place, key: str) -> str:
+    """``place`` as ``spec.containers[1].name``, under ``key``."""
+    steps = []
+    while place is not None:
+        place, step, index = place
+        steps.append((step, index))
+    where = key
+    for step, index in reversed(steps):
+        if index:
+            where = f"{where}[{step}]"
+        else:
+            label = shown(step, 100) if isinstance(step, str) else str(step)
+            where = f"{where}.{label}" if where else label
+    return where
