@@ -32,7 +32,7 @@ from sdk.helm import default_renderer
 from sdk.helm.install_order import is_test_hook
 from sdk.helm.package_chart import has_chart, render_for_verification
 from sdk.jsonstream import is_json_stream, load_json_stream
-from sdk.libyaml_events import SIMPLE_TAGS, STR_TAG, UNCOMMON, build_documents, remembered, with_fallback
+from sdk.libyaml_events import SIMPLE_TAGS, STR_TAG, build_documents, plain_value, remembered, with_fallback
 from sdk.package import PackageView
 from sdk.render import render_findings, render_text, sample_values
 from sdk.yamldoc import decode_text, load_yaml_stream
@@ -304,17 +304,10 @@ def _scalar(event: Any) -> Any:
 def _construct_plain(text: str) -> Any:
     """A plain scalar's value as ``_KubeLoader`` makes it: text, None, bool, int or float;
     ``UNCOMMON`` for anything else (``<<``) or a constructor's error, left to PyYAML."""
-    tag = _plain_tag(text)
-    if tag == STR_TAG:
-        return text
-    if tag not in SIMPLE_TAGS:
-        return UNCOMMON
-    try:
-        value = _KubeLoader.yaml_constructors[tag](_SCALARS, yaml.ScalarNode(tag, text))
-    except Exception:
-        return UNCOMMON
-    # Values are remembered and shared between documents: only immutable ones.
-    return value if type(value) in (type(None), bool, int, float) else UNCOMMON
+    def construct(tag: str) -> Any:
+        return _KubeLoader.yaml_constructors[tag](_SCALARS, yaml.ScalarNode(tag, text))
+
+    return plain_value(_plain_tag(text), text, construct, SIMPLE_TAGS)
 
 
 def _plain_tag(text: str) -> str:

@@ -281,18 +281,25 @@ class Reader(SafeConstructor, VersionedResolver):
 
     def _construct_plain(self, text: str) -> Any:
         """A plain scalar's value as ruamel's safe constructor makes it (a date too), or
-        ``UNCOMMON`` for a tag other than str, null, bool, int, float and timestamp."""
-        tag = self._scalar_tag(text, (True, False))
-        if tag == STR_TAG:
-            return text
-        if str(tag) not in _DIRECT_TAGS:
-            return UNCOMMON
-        try:
-            value = self.construct_document(ScalarNode(tag, text))
-        except Exception:  # left to the node path, which raises it where it always has (2024-13-45)
-            return UNCOMMON
-        # Only immutable values are shared between documents.
-        return value if type(value) in _IMMUTABLE else UNCOMMON
+        ``UNCOMMON`` for a tag other than str, null, bool, int, float and timestamp, or a text
+        it cannot construct, which the node path raises where it always has (2024-13-45)."""
+        return plain_value(self._scalar_tag(text, (True, False)), text,
+                           lambda tag: self.construct_document(ScalarNode(tag, text)), _DIRECT_TAGS)
+
+
+def plain_value(tag: Any, text: str, construct: Callable[[Any], Any], tags: frozenset[str]) -> Any:
+    """The value of a plain scalar whose resolver gave it ``tag``: the text itself for a string,
+    ``construct(tag)`` for one of ``tags``; ``UNCOMMON`` for any other tag, a constructor's
+    error, or a value that is not immutable (values are remembered and shared between documents)."""
+    if str(tag) == STR_TAG:
+        return text
+    if str(tag) not in tags:
+        return UNCOMMON
+    try:
+        value = construct(tag)
+    except Exception:  # whatever it is, the slower reader decides and words it
+        return UNCOMMON
+    return value if type(value) in _IMMUTABLE else UNCOMMON
 
 
 def _plain_document(event: Any) -> None:
