@@ -67,8 +67,7 @@ class Signing:
     def _sign_one(self, app_id: str, version: str,
                   change: Callable[[SignedRepository, list[Target]], bool]) -> bool:
         def sign(repository: SignedRepository) -> bool:
-            if not repository.initialised():
-                return False
+            # Only called once ``signs()`` has seen root metadata, which is never removed.
             found = repository.session.execute(
                 select(Artifact.size, Artifact.sha256).join(Release, Release.artifact_sha256 == Artifact.sha256)
                 .join(App, App.id == Release.app_id).where(App.slug == app_id, Release.version == version)
