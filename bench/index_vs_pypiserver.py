@@ -13,7 +13,7 @@ What it does, all on 127.0.0.1 in a temporary folder that is removed afterwards:
    file each, with its default server.
 2. Our registry: ``appstore-registry init``, the same number of apps bulk-inserted
    as ``bench/results_page.py`` does (a release, verdicts on three profiles, the
-   search index), then ``appstore-registry serve`` with its default workers.
+   search index), then ``appstore-registry serve`` with its default workers (or ``--workers``, ``--threads``).
 3. ``wrk`` loads each URL in turn for ``--duration`` seconds with
    ``--connections`` connections: pypiserver's ``/simple/``, our
    ``GET /api/v1/apps`` (first page), ``GET /api/v1/apps?q=zaak``, the web
@@ -45,9 +45,10 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from release_images import mib, workers_rss  # noqa: E402
 from results_page import fill  # noqa: E402
 
+from bench.registry_throughput import serve_command  # noqa: E402
+from bench.worker_memory import mib, workers_rss  # noqa: E402
 from registry.app import create_app  # noqa: E402
 from registry.db import database  # noqa: E402
 from tests.e2e.server import HOST, RegistryServer, free_port, running, wait_until  # noqa: E402
@@ -102,8 +103,8 @@ def start_pypiserver(command: str, packages: Path, count: int) -> tuple[subproce
     return process, url
 
 
-def start_registry(folder: Path, apps: int) -> RegistryServer:
-    server = RegistryServer(folder / "data")
+def start_registry(folder: Path, apps: int, workers: int | None, threads: int | None) -> RegistryServer:
+    server = RegistryServer(folder / "data", command=serve_command(workers, threads))
     server.data_dir.mkdir(parents=True)
     server.admin("init")
     app = create_app({"DATA_DIR": str(server.data_dir), "SECRET_KEY": "bench", "LOAD_INSTALLED_PLUGINS": False})
@@ -136,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="rounds over all URLs, alternating (default 2)")
     parser.add_argument("--pypiserver", help="a pypi-server command to use instead of installing one")
     parser.add_argument("--source", type=Path, help="run our server with the code of this checkout")
+    parser.add_argument("--workers", type=int, help="our server's workers (default: serve's)")
+    parser.add_argument("--threads", type=int, help="our server's threads per worker (default: serve's)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         parser.error("wrk is missing: apt-get install wrk")
@@ -148,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         script.write_text(P95_SCRIPT)
         pypi, pypi_url = start_pypiserver(pypiserver_command(folder, args.pypiserver), folder / "packages",
                                           args.apps)
-        server = start_registry(folder, args.apps)
+        server = start_registry(folder, args.apps, args.workers, args.threads)
         try:
             with running(server):
                 etag = requests.get(f"{server.api}/apps", timeout=30).headers.get("ETag", "none")

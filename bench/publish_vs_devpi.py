@@ -14,7 +14,7 @@ measured one after the other in each round, so that both see the same machine:
   ``devpi login`` in ``X-Devpi-Auth``), of small distinct sdists. devpi stores the file and its metadata; it verifies
   nothing in it.
 - our registry: ``appstore-registry init``, ``org create``, ``token create``,
-  ``serve`` with its default workers and threads (SQLite and file store, the
+  ``serve`` with its default workers and threads, or ``--workers`` and ``--threads`` (SQLite and file store, the
   embedded defaults); publishes of distinct small valid packages (manifest,
   publiccode.yml, a Deployment, README), each verified by every built-in plugin
   on the shipped platform profiles.
@@ -53,7 +53,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.registry_throughput import TIMEOUT, package_for, percentile  # noqa: E402
+from bench.registry_throughput import TIMEOUT, package_for, percentile, serve_command  # noqa: E402
 from tests.e2e.server import HOST, RegistryServer, free_port, running, wait_until  # noqa: E402
 
 DEVPI_PACKAGES = ("devpi-server", "devpi-client")
@@ -244,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devpi-venv", type=Path, help="virtual environment with devpi-server (made if missing)")
     parser.add_argument("--next-versions", action="store_true",
                         help="after the first round, upload next versions of its projects and apps")
+    parser.add_argument("--workers", type=int, help="our server's workers (default: serve's)")
+    parser.add_argument("--threads", type=int, help="our server's threads per worker (default: serve's)")
     args = parser.parse_args(argv)
     if args.packages < 1 or args.clients < 1 or args.rounds < 1:
         parser.error("--packages, --clients and --rounds must be at least 1")
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         environment = devpi_environment(args.devpi_venv or root / "devpi-venv")
         devpi = Devpi(environment, root / "devpi")
-        server = RegistryServer(root / "registry")
+        server = RegistryServer(root / "registry", command=serve_command(args.workers, args.threads))
         server.setup("dimpact")
         print("starting devpi-server and appstore-registry serve ...", flush=True)
         with devpi_running(devpi), running(server), log_on_failure(server):

@@ -39,8 +39,9 @@ import requests
 # The server helper and the package factory live with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.worker_memory import mib, workers_pss, workers_rss  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.e2e.server import RegistryServer, running  # noqa: E402
+from tests.e2e.server import HOST, RegistryServer, console_script, running  # noqa: E402
 
 WORDS = ("zaken", "burger", "vergunning", "belasting", "afval", "parkeren", "subsidie", "melding",
          "paspoort", "verhuizing", "documenten", "archief", "betalen", "afspraak", "klant")
@@ -165,11 +166,25 @@ def report_latencies(title: str, timings: Timings) -> None:
               f"{statistics.fmean(values) * 1000:>9.1f}")
 
 
+def serve_options(workers: int | None, threads: int | None) -> str:
+    """The options of ``appstore-registry serve`` that set ``workers`` and ``threads``, where given."""
+    return (f" --workers {workers}" if workers else "") + (f" --threads {threads}" if threads else "")
+
+
+def serve_command(workers: int | None, threads: int | None) -> Callable[[int], list[str]]:
+    """``appstore-registry serve`` on a port, with serve's own workers and threads unless given."""
+    def command(port: int) -> list[str]:
+        return [console_script("appstore-registry"), "serve", "--host", HOST, "--port", str(port),
+                *serve_options(workers, threads).split()]
+    return command
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--packages", type=int, default=200, help="packages to publish (default 200)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: serve's)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: serve's)")
     parser.add_argument("--sequential", type=int, default=20,
                         help="publishes done one at a time before the concurrent ones (default 20)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of reading (default 15)")
@@ -181,20 +196,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"building {args.packages} packages ...", flush=True)
     built = [package_for(i) for i in range(args.packages)]
     with tempfile.TemporaryDirectory(prefix="appstore-bench-") as tmp:
-        server = RegistryServer(Path(tmp) / "data", workers=args.workers)
+        server = RegistryServer(Path(tmp) / "data", command=serve_command(args.workers, args.threads))
         server.setup("dimpact")
         with running(server):
-            print(f"server: gunicorn, {args.workers} workers x 4 threads, SQLite, {server.url}")
+            print(f"server: appstore-registry serve{serve_options(args.workers, args.threads)}, SQLite, {server.url}")
             rates, publish_timings = publish_all(server, [archive for _, archive in built],
                                 min(args.sequential, args.packages), args.clients)
             timings, elapsed = read_load(server, [app_id for app_id, _ in built], args.clients,
                                          args.duration, args.max_requests)
+            rss, pss = workers_rss(server.process.pid), workers_pss(server.process.pid)
     print("\npublishes/s")
     for phase, rate in rates.items():
         print(f"  {phase:<14}{rate:>9.1f}")
     report_latencies("publish latency", publish_timings)
     report_latencies(f"reads: {args.clients} clients for {elapsed:.1f}s", timings)
     print(f"\n  requests/s    {timings.count() / elapsed:>9.1f}")
+    print(f"\nworkers after the load: RSS {', '.join(mib(v) for v in rss.values())}; "
+          f"PSS {', '.join(mib(v) for v in pss.values()) or 'not known'} (total {mib(sum(pss.values()))})")
     failed = sum(timings.failures.values())
     return 1 if failed else 0
 

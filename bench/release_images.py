@@ -43,6 +43,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.worker_memory import mib, workers_rss  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.e2e.server import RegistryServer, running  # noqa: E402
 from tests.registry.content_support import png  # noqa: E402
@@ -69,25 +70,6 @@ def bench_package(package_mib: int) -> bytes:
     for n in range(max(1, rest // (512 * 1024))):  # incompressible: the archive stays this size
         files[f"openapi/vendored/part-{n:03d}.bin"] = rng.randbytes(min(512 * 1024, rest))
     return factories.tar_gz(files)
-
-
-def workers_rss(master: int) -> dict[int, int]:
-    """RSS in bytes of each child process of ``master`` (the gunicorn workers)."""
-    found: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent != master:
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    found[int(entry.name)] = int(line.split()[1]) * 1024
-        except (OSError, ValueError, IndexError):
-            continue  # a process that ended while we looked
-    return found
 
 
 class MemoryWatch:
@@ -143,10 +125,6 @@ def load(server: RegistryServer, clients: int, duration: float) -> tuple[list[fl
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
-
-
-def mib(value: int) -> str:
-    return f"{value / 1024 / 1024:.0f} MiB"
 
 
 def main(argv: list[str] | None = None) -> int:

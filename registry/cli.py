@@ -25,6 +25,7 @@ from registry.services.fsck import fsck
 from registry.services.organisations import OrganisationService
 from registry.services.profiles import ProfileService, as_profile
 from registry.services.tokens import TokenService
+from registry.serving.sizing import DEFAULT_THREADS, default_workers
 from registry.signing.updates import SignedTargetsListener
 from registry.storage import FileSystemStore
 from registry.transactions import commit
@@ -80,15 +81,17 @@ def init(ctx: click.Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int, help="Processes; each reads requests whole.")
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker that run the app.")
+@click.option("--workers", type=int, help="Processes, each reading requests whole [default: processors + 1].")
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=int,
+              help="Threads per worker that run the app.")
 @click.option("--header-timeout", type=float, help="Seconds a request's headers may take [SERVE_HEADER_TIMEOUT].")
 @click.option("--body-timeout", type=float, help="Seconds an upload may pause [SERVE_BODY_TIMEOUT].")
 @click.option("--min-upload-rate", type=int, help="Bytes per second an upload must average [SERVE_MIN_UPLOAD_RATE].")
 @click.option("--upload-grace", type=float, help="Seconds before the upload rate counts [SERVE_UPLOAD_GRACE].")
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading; never in production.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool, **deadlines: Any) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int, dev: bool,
+          **deadlines: Any) -> None:
     """Serve the registry (gunicorn; Flask's development server with --dev).
 
     Slow clients are cut off by the deadlines; unset, they come from the
@@ -114,7 +117,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
 
     _require_current_schema(command_app(ctx))
     overrides = {f"SERVE_{name.upper()}": value for name, value in deadlines.items() if value is not None}
-    run_gunicorn(host=host, port=port, workers=workers, threads=threads, overrides=overrides,
+    run_gunicorn(host=host, port=port, workers=workers or default_workers(), threads=threads, overrides=overrides,
                  log_format=command_app(ctx).config["LOG_FORMAT"])
 
 

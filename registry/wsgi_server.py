@@ -19,6 +19,7 @@ from prometheus_client import multiprocess, values
 
 from registry.metrics import MULTIPROC_DIR
 from registry.request_log import gunicorn_log_config
+from registry.serving.sizing import DEFAULT_THREADS
 
 WORKER_CLASS = "registry.serving.worker.BufferedWorker"
 
@@ -73,7 +74,7 @@ def _worker_gone(_server: Any, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def run_gunicorn(*, host: str, port: int, workers: int, threads: int = 4,
+def run_gunicorn(*, host: str, port: int, workers: int, threads: int = DEFAULT_THREADS,
                  overrides: dict[str, Any] | None = None, log_format: str = "text") -> None:
     with shared_metrics():
         _run(host=host, port=port, workers=workers, threads=threads, overrides=overrides, log_format=log_format)

@@ -60,10 +60,12 @@ from ruamel.yaml.tag import Tag
 #: Whether this machine's PyYAML has libyaml: without it there is no fast path.
 AVAILABLE = bool(getattr(libyaml, "__with_libyaml__", False))
 
-# Each alternative repeats a class that excludes the character it starts with, so the
-# runs of two matches never overlap: linear on any text.
-_DISAGREEING_TEXT = re.compile(r"[|>][-+0-9]*#|[&*][^\s\[\]{},&*]*:|(?:^|\n)\.\.\.")
-_DISAGREEING_CHARACTERS = frozenset("\t\ufeff\x85\u2028\u2029")
+# Each pattern starts with a character class and its repetition excludes that class's
+# characters, so two runs never overlap: linear on any text. Each is searched only when
+# the text holds its first character (a search in C): most texts hold neither.
+_COMMENT_AFTER_INDICATOR = re.compile(r"[|>][-+0-9]*#")
+_NAME_BEFORE_COLON = re.compile(r"[&*][^\s\[\]{},&*]*:")
+_DISAGREEING_CHARACTERS = ("\t", "\ufeff", "\x85", "\u2028", "\u2029")
 _CORE_TAG = re.compile(r"tag:yaml\.org,2002:[a-z]+")
 
 
@@ -100,7 +102,10 @@ _IMMUTABLE = (type(None), bool, int, float, datetime.date, datetime.datetime)
 
 def check_suitable(text: str) -> None:
     """Raise ``Unsuitable`` for text the fast path must leave to ruamel."""
-    if not _DISAGREEING_CHARACTERS.isdisjoint(text) or _DISAGREEING_TEXT.search(text):
+    if (any(character in text for character in _DISAGREEING_CHARACTERS)
+            or ("#" in text and _COMMENT_AFTER_INDICATOR.search(text))
+            or (("&" in text or "*" in text) and _NAME_BEFORE_COLON.search(text))
+            or text.startswith("...") or "\n..." in text):  # a document end marker
         raise Unsuitable
 
 

@@ -39,8 +39,8 @@ def switching_often() -> Iterator[None]:
 
 
 def at_once(work: Callable[[], T], threads: int = 4) -> list[T | BaseException]:
-    """What ``work`` gave (or raised) in each of ``threads`` threads started together (four: the
-    threads of one gunicorn worker)."""
+    """What ``work`` gave (or raised) in each of ``threads`` threads started together (four: more
+    than the threads of one gunicorn worker)."""
     start = threading.Barrier(threads)
     results: list[T | BaseException] = []
 
