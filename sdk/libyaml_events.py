@@ -88,6 +88,8 @@ _PLAIN_VALUES: dict[str, Any] = {}
 _NO_KEY, _UNSEEN = object(), object()
 #: What a plain scalar's constructor returns for a text a direct path leaves to a slower reader.
 UNCOMMON = object()
+#: What ``Reader.single_node_and_data`` gives for data it did not build.
+NOT_BUILT = object()
 STR_TAG = "tag:yaml.org,2002:str"
 #: Tags whose plain scalars a direct path constructs (besides str, which is the text itself).
 SIMPLE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
@@ -155,6 +157,9 @@ class Reader(SafeConstructor, VersionedResolver):
         # the version up per scalar through its parser, which this reader has not.)
         return (1, 2)
 
+    #: Whether every event ``nodes`` read so far was free of anchors, aliases and explicit tags.
+    plain_events = True
+
     def nodes(self) -> Generator[Node | None, None, None]:
         """The root node of each document (None for an empty one), or ``Unsuitable``."""
         check_suitable(self.text)
@@ -169,6 +174,8 @@ class Reader(SafeConstructor, VersionedResolver):
                 if event.style in ("|", ">") and _block_scalar_differs(
                         self.text, event.start_mark.index, event.end_mark.index):
                     raise Unsuitable
+                if event.tag is not None:
+                    self.plain_events = False
                 tag = _node_tag(event.tag) or self._scalar_tag(event.value, event.implicit)
                 node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                   style=event.style or None, anchor=event.anchor)
@@ -177,9 +184,12 @@ class Reader(SafeConstructor, VersionedResolver):
                     raise Unsuitable  # ruamel words the refusal
                 mapping = kind is libyaml.MappingStartEvent
                 shape = MappingNode if mapping else SequenceNode
+                if event.tag is not None:
+                    self.plain_events = False
                 tag = _node_tag(event.tag) or self.resolve(shape, None, event.implicit)
                 node = shape(tag, [], event.start_mark, None, flow_style=event.flow_style, anchor=event.anchor)
             elif kind is libyaml.AliasEvent:
+                self.plain_events = False
                 found = anchors.get(event.anchor)
                 if found is None or not stack or any(found is open_node for open_node in stack):
                     raise Unsuitable  # an unknown alias, or a collection that holds itself
@@ -205,6 +215,7 @@ class Reader(SafeConstructor, VersionedResolver):
                 continue  # stream start and end
             if event.anchor is not None:
                 anchors[event.anchor] = node
+                self.plain_events = False
             if isinstance(node, ScalarNode):
                 if not stack:
                     root = node
@@ -257,6 +268,39 @@ class Reader(SafeConstructor, VersionedResolver):
         if len(found) > 1:
             raise Unsuitable
         return found[0] if found else None
+
+    def single_node_and_data(self) -> tuple[Node | None, Any]:
+        """The root node of the only document, and the data that ``single_document`` would
+        give for it, built from those nodes where the direct path would have built it from
+        the same events (``NOT_BUILT`` where it would have left them to the node path): one
+        parse for readers of both."""
+        root = self.single_node()
+        if root is None or not self.plain_events:
+            return root, NOT_BUILT
+        try:
+            return root, self._data(root)
+        except Uncommon:
+            return root, NOT_BUILT
+
+    def _data(self, node: Any) -> Any:  # a Node: its kind is asked once, by type
+        """What ``build_documents`` makes of the events that ``node`` was composed of: plain
+        scalars resolved and constructed alike, ``Uncommon`` where it gives up."""
+        kind = type(node)
+        if kind is ScalarNode:
+            if node.style is not None:  # quoted or block: the text
+                return node.value
+            return remembered(_PLAIN_VALUES, node.value, self._construct_plain)
+        if kind is SequenceNode:
+            return [self._data(item) for item in node.value]
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                raise Uncommon  # a collection as a key
+            key = self._data(key_node)
+            if key in mapping:
+                raise Uncommon  # a repeated key: the node path refuses it
+            mapping[key] = self._data(value_node)
+        return mapping
 
     def single_document(self) -> Any:
         """The data of the only document, or ``Unsuitable`` (ruamel refuses a second)."""

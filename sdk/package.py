@@ -68,6 +68,12 @@ class PackageView:
             self._parsed[key] = reader(raw) if raw is not None else None
         return self._parsed[key]  # type: ignore[no-any-return]  # keyed by this reader: its type
 
+    def offer(self, path: str, reader: Callable[[bytes], Parsed], parsed: Parsed) -> None:
+        """Keep ``parsed`` as what ``reader`` makes of ``path``, unless it was read already: a
+        reader that parsed the same bytes its own way hands on what ``reader`` would have made
+        of them (it must be exactly that), so that ``parsed`` need not read them again."""
+        self._parsed.setdefault((reader, normalise(path)), parsed)
+
     def text(self, path: str) -> str | None:
         """The file decoded as UTF-8, or ``None`` if absent or not UTF-8.
 

@@ -11,7 +11,8 @@ from typing import Any
 from sdk.findings import Finding
 from sdk.manifest import LAYERS
 from sdk.package import PackageView
-from sdk.yamldoc import load_yaml
+from sdk.text import unstorable_in
+from sdk.yamldoc import MAX_DOCUMENT_BYTES, NOT_BUILT, load_yaml
 
 
 def load_publiccode(raw: bytes, path: str = "publiccode.yml") -> tuple[dict[str, Any] | None, list[Finding]]:
@@ -30,6 +31,18 @@ def publiccode_of(package: PackageView, path: str | None = None) -> dict[str, An
     and must not change it."""
     loaded = package.parsed(path or package.publiccode_path(), load_publiccode)
     return loaded[0] if loaded is not None else None
+
+
+def offer_publiccode(package: PackageView, path: str, raw: bytes, data: Any) -> None:
+    """Hand ``data``, read from ``raw`` by a reader of its nodes (``yamldoc.compose_with_data``),
+    to the readers of ``publiccode_of``, where ``load_publiccode`` would give just that for the
+    bytes of ``path``: one parse of publiccode.yml a publish, not one for its checks and another
+    for the catalogue."""
+    if (data is NOT_BUILT or not isinstance(data, dict) or len(raw) > MAX_DOCUMENT_BYTES
+            or package.read(path) != raw or next(unstorable_in(data), None) is not None):
+        return  # load_publiccode reads it, and says what is wrong
+    loaded: tuple[dict[str, Any] | None, list[Finding]] = (data, [])
+    package.offer(path, load_publiccode, loaded)
 
 
 def commonground_layer(data: Mapping[str, Any] | None) -> str | None:

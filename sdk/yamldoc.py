@@ -81,16 +81,30 @@ def read_document(text: str, allow_duplicate_keys: bool = False) -> Any:
                            lambda: _loader(allow_duplicate_keys).load(text), allow_duplicate_keys=allow_duplicate_keys)
 
 
+#: What ``compose_with_data`` gives for data that the parse of the nodes could not also give.
+NOT_BUILT = libyaml_events.NOT_BUILT
+
+
 def compose_document(text: str, max_depth: int = MAX_DEPTH) -> Node | None:
     """The YAML 1.2 nodes of one document, whatever ``%YAML`` the text claims."""
-    def ruamel() -> Node | None:
-        yaml = safe_yaml()
-        yaml.version = (1, 2)
-        yaml.max_depth = max_depth
-        composed: Node | None = yaml.compose(text)
-        return composed
+    return _fast_or_ruamel(text, libyaml_events.Reader.single_node, lambda: _ruamel_nodes(text, max_depth),
+                           max_depth=max_depth)
 
-    return _fast_or_ruamel(text, libyaml_events.Reader.single_node, ruamel, max_depth=max_depth)
+
+def compose_with_data(text: str, max_depth: int = MAX_DEPTH) -> tuple[Node | None, Any]:
+    """``compose_document``, and what ``read_document`` gives for the same text where the
+    same parse can tell (the common case), else ``NOT_BUILT``: one parse for a reader that
+    needs the nodes (their lines) and readers of the data."""
+    return _fast_or_ruamel(text, libyaml_events.Reader.single_node_and_data,
+                           lambda: (_ruamel_nodes(text, max_depth), NOT_BUILT), max_depth=max_depth)
+
+
+def _ruamel_nodes(text: str, max_depth: int) -> Node | None:
+    yaml = safe_yaml()
+    yaml.version = (1, 2)
+    yaml.max_depth = max_depth
+    composed: Node | None = yaml.compose(text)
+    return composed
 
 
 def _documents(text: str, limit: int | None) -> list[Any]:

@@ -16,12 +16,14 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sdk.text import UNSTORABLE
 from sdk.text import describe as describe_character
-from sdk.yamldoc import compose_document
+from sdk.yamldoc import MAX_DEPTH as DATA_MAX_DEPTH
+from sdk.yamldoc import NOT_BUILT, compose_with_data
 
 MAX_BYTES = 1024 * 1024
 #: Aliases can make a small file expand enormously; stop walking after this many nodes.
 MAX_NODES = 200_000
-MAX_DEPTH = 64
+#: As deep as the readers of the data go: the data this parse hands them is what they would read.
+MAX_DEPTH = DATA_MAX_DEPTH
 
 TAG_PREFIX = "tag:yaml.org,2002:"
 MERGE_TAG = TAG_PREFIX + "merge"
@@ -37,33 +39,36 @@ class DocumentError:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def compose(raw: bytes) -> tuple[Node | None, DocumentError | None]:
-    """The root node of the first YAML document, or why there is none."""
+def compose(raw: bytes) -> tuple[Node | None, DocumentError | None, Any]:
+    """The root node of the first YAML document, or why there is none; and the document's
+    data where the same parse could tell what ``sdk.yamldoc`` reads it as (else ``NOT_BUILT``)."""
     if len(raw) > MAX_BYTES:
-        return None, DocumentError("too-large", {"limitKib": MAX_BYTES // 1024})
+        return None, DocumentError("too-large", {"limitKib": MAX_BYTES // 1024}), NOT_BUILT
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, DocumentError("encoding", {"offset": exc.start})
+        return None, DocumentError("encoding", {"offset": exc.start}), NOT_BUILT
     try:
-        root = compose_document(text, MAX_DEPTH)  # YAML 1.2: `yes` stays a string, whatever %YAML it claims
+        # YAML 1.2: `yes` stays a string, whatever %YAML it claims
+        root, data = compose_with_data(text, MAX_DEPTH)
     except MaxDepthExceededError:
-        return None, DocumentError("yaml-syntax", {"case": "too-deep"})
+        return None, DocumentError("yaml-syntax", {"case": "too-deep"}), NOT_BUILT
     except YAMLError as exc:
         # The parser's own words (English) stay as they are, in data.
-        return None, DocumentError("yaml-syntax", {"problem": " ".join(str(exc).split())})
+        return None, DocumentError("yaml-syntax", {"problem": " ".join(str(exc).split())}), NOT_BUILT
     except RecursionError:
-        return None, DocumentError("yaml-syntax", {"case": "too-deep"})
+        return None, DocumentError("yaml-syntax", {"case": "too-deep"}), NOT_BUILT
     if root is None:
-        return None, DocumentError("empty", {"case": "empty-file"})
+        return None, DocumentError("empty", {"case": "empty-file"}), NOT_BUILT
     bad = _unstorable_scalar(root)
     if bad is not None:
         found = UNSTORABLE.search(bad.value)
         character = describe_character(found.group()) if found else "?"
-        return None, DocumentError("invalid-character", {"line": bad.start_mark.line + 1, "character": character})
-    return root, None
+        problem = DocumentError("invalid-character", {"line": bad.start_mark.line + 1, "character": character})
+        return None, problem, NOT_BUILT
+    return root, None, data
 
 
 def _unstorable_scalar(root: Node) -> ScalarNode | None:

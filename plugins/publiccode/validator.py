@@ -17,6 +17,7 @@ from plugins.publiccode.schema import Decoder
 from plugins.publiccode.vocabularies import LATEST_MINOR, LATEST_VERSION, SUPPORTED_VERSIONS
 from sdk.findings import Finding
 from sdk.package import PackageView
+from sdk.publiccode import offer_publiccode
 
 VERSION_KEY = "publiccodeYmlVersion"
 
@@ -24,7 +25,9 @@ VERSION_KEY = "publiccodeYmlVersion"
 def validate(raw: bytes, package: PackageView | None = None) -> list[Finding]:
     """Every finding about a publiccode.yml; ``package`` resolves the files it refers to."""
     report = Report()
-    root, problem = compose(raw)
+    root, problem, data = compose(raw)
+    if package is not None:
+        offer_publiccode(package, package.publiccode_path(), raw, data)
     if problem is not None:
         report.error(problem.code, "", **problem.data)
         return report.findings

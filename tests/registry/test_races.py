@@ -102,7 +102,7 @@ def test_two_organisations_racing_for_one_new_id_leave_it_to_one(app: Flask, tok
         return publish(client, which, archive).status_code
 
     statuses = at_once(app, attempt)
-    assert statuses[201] >= 1 and statuses[201] + statuses[403] + statuses[409] == CLIENTS
+    assert statuses[201] >= 1 and statuses[201] + statuses[403] + statuses[409] == CLIENTS, statuses
     with database(app).session() as session:
         owner = session.scalars(select(App).where(App.slug == "betwist")).one()
         publishers = set(session.scalars(select(Release.published_by).where(Release.app_id == owner.id)))

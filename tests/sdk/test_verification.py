@@ -183,3 +183,30 @@ def test_hook_modules_and_built_in_plugins_import_without_the_server(tmp_path: P
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "imported"
+
+
+def test_a_verified_packages_publiccode_is_parsed_once_for_its_checks_and_its_readers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The publiccode check reads the file's nodes (for their lines); the catalogue, the release's
+    images and the layer check read its data: one parse serves them all, with the same data."""
+    import yaml as libyaml
+
+    from sdk import libyaml_events
+    from sdk.publiccode import load_publiccode, publiccode_of
+
+    view = package()
+    text = view.read(view.publiccode_path()).decode()  # type: ignore[union-attr]
+    parses: list[str] = []
+    parse = libyaml.parse
+
+    def counted(stream: Any, Loader: Any = None) -> Any:  # noqa: N803  (PyYAML's name)
+        parses.append(stream)
+        return parse(stream, Loader=Loader)
+
+    monkeypatch.setattr(libyaml_events.libyaml, "parse", counted)
+    decision = verify_package(create_plugin_manager(installed=False), view, OFFLINE)
+    data = publiccode_of(view)
+    assert decision.accepted
+    assert parses.count(text) == (1 if libyaml_events.AVAILABLE else 0)
+    assert data == load_publiccode(view.read(view.publiccode_path()) or b"")[0]
+    assert data is publiccode_of(view)  # kept with the view

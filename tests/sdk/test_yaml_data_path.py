@@ -398,3 +398,46 @@ def test_date_times_are_constructed_per_text_and_remembered_only_as_immutable_va
     for value in libyaml_events._PLAIN_VALUES.values():
         if isinstance(value, datetime.date):
             assert type(value) in (datetime.date, datetime.datetime)  # not ruamel's TimeStamp
+
+
+def nodes_and_data_agree(text: str) -> bool:
+    """Asserts that the data ``compose_with_data`` builds from its nodes is what ``read_document``
+    reads, and that it builds it wherever the direct path reads the document on its own; whether
+    it built any."""
+    try:
+        root, data = yamldoc.compose_with_data(text)
+    except Exception:
+        return False  # no nodes, so no data: the readers of the data read the text themselves
+    try:
+        alone = only_direct(text)
+    except Exception:
+        alone = None
+    if data is yamldoc.NOT_BUILT:
+        assert root is None or alone is None, text  # the direct path would read it: so must this
+        return False
+    assert typed(data) == outcome(read_document, text), text
+    return True
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(trees)
+def test_data_built_from_the_nodes_is_what_read_document_reads(root: Any) -> None:
+    nodes_and_data_agree(f"---{block(root, 0)}\n")
+
+
+def test_generated_documents_give_their_data_with_their_nodes() -> None:
+    rng = random.Random(20261204)
+    texts = [_document(rng) for _ in range(600)]
+    built = sum(nodes_and_data_agree(text) for text in texts if text.count("---") <= 1)
+    assert built > 50  # compared, not bypassed
+    assert nodes_and_data_agree(PUBLICCODE) and nodes_and_data_agree(PUBLICCODE_QUOTED_DATE)
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n", "a: &x 1\n", "base: &b {x: 1}\nm:\n  <<: *b\n", "<<: {x: 1}\ny: 2\n", "a: !!str 5\n",
+    "a: ! x\n", "a: !!map {b: 1}\n", "=: x\n", "d: 2024-13-45\n", "a: 1\na: 2\n", "1: a\ntrue: b\n",
+    "[x]: 1\n", "? {a: 1}\n: v\n", "a: !!binary aGk=\n",
+])
+def test_what_the_direct_path_leaves_is_not_built_from_the_nodes(text: str) -> None:
+    root, data = yamldoc.compose_with_data(text)
+    assert root is not None and data is yamldoc.NOT_BUILT
