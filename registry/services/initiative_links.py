@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.models import App, Initiative, InitiativeParticipant, Release, table_of, utcnow
@@ -66,7 +66,9 @@ _PLANNED_FOR = (
     .join(_PARTICIPANTS, _PARTICIPANTS.c.initiative_id == _INITIATIVES.c.id)
     .where(_INITIATIVES.c.planned_app == bindparam("slug"), _INITIATIVES.c.app_id.is_(None),
            _INITIATIVES.c.merged_into_id.is_(None), _PARTICIPANTS.c.organisation_id == bindparam("publisher"),
-           _PARTICIPANTS.c.role.in_(BUILDERS))
+           # One comparison per role rather than IN: an IN list is expanded into the SQL at every
+           # execution, a statement of plain parameters is compiled once.
+           or_(*(_PARTICIPANTS.c.role == role for role in BUILDERS)))
     .order_by(_INITIATIVES.c.id)
 )
 
