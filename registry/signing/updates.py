@@ -79,11 +79,20 @@ class Signing:
 
         return self.update(sign) if self.signs() else False
 
+    #: Whether ``signs`` has seen root metadata: it is never removed, so the answer stays.
+    _seen_root = False
+
     def signs(self) -> bool:
         """Whether the registry signs (its root metadata exists): asked after every publish and
-        yank, on a plain connection, before a unit of work is begun for signing."""
+        yank, on a plain connection, before a unit of work is begun for signing, until the
+        answer is yes (``tuf init`` may run at any time, in another process; nothing undoes it)."""
+        if self._seen_root:
+            return True
         with self.database.engine.connect() as connection:
-            return connection.execute(ANY_ROOT).first() is not None
+            found = connection.execute(ANY_ROOT).first() is not None
+        if found:
+            self._seen_root = True
+        return found
 
     def refresh(self) -> list[str]:
         """Re-sign what is close to expiry (when the registry signs at all)."""

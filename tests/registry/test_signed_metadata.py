@@ -91,6 +91,23 @@ def test_init_makes_private_keys_and_lists_releases_published_before(app: Flask,
     assert client.get(f"{TUF}/../root.json").status_code == 404
 
 
+def test_whether_the_registry_signs_is_asked_until_it_does(app: Flask, client: FlaskClient, token: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    signing: Signing = app.extensions[SIGNING]
+    asked: list[int] = []
+    connect = type(signing.database.engine).connect
+    monkeypatch.setattr(type(signing.database.engine), "connect",
+                        lambda engine: asked.append(1) or connect(engine))
+    assert not signing.signs() and not signing.signs()
+    assert len(asked) == 2  # no root yet: asked every time, as `tuf init` may come at any moment
+    tuf_init(app)
+    before = len(asked)
+    assert signing.signs() and signing.signs()
+    assert len(asked) == before + 1  # root metadata is never removed: once seen, not asked again
+    assert publish(client, token, factories.package(factories.manifest(version="1.5.0"))).status_code == 201
+    assert signed_target(client, "packages/zaakafhandelcomponent/zaakafhandelcomponent-1.5.0.tar.gz") is not None
+
+
 def test_a_publish_signs_one_bin_and_a_yank_marks_it_there(app: Flask, client: FlaskClient, token: str) -> None:
     tuf_init(app)
     before = current_snapshot(client)
