@@ -56,6 +56,7 @@ def _minor(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
+@functools.lru_cache(maxsize=256)  # a profile's few versions, asked for every package on every profile
 def schema_version(version: str) -> str | None:
     """The schemas to check ``version`` against: the newest not newer than it,
     or ``None`` when the version is older than every shipped schema."""
