@@ -21,7 +21,9 @@ one of two ways:
 - The node path (``Reader.nodes``, also behind ``compose_document``, whose callers
   need line marks) composes the events into ruamel's nodes, tagged by that
   resolver, and ruamel's safe constructor makes the data as it does its own:
-  duplicate keys refused, merge keys and aliases as before.
+  duplicate keys refused, merge keys and aliases as before. ``compose_with_data``
+  (``Reader.single_node_and_data``) keeps the events it composed and builds the direct
+  path's data from them too: one read for a reader of lines and the readers of data.
 
 Anything deeper than ``max_depth``, an unknown alias and a collection that holds
 itself are left to ruamel, which refuses them in its words.
@@ -157,25 +159,21 @@ class Reader(SafeConstructor, VersionedResolver):
         # the version up per scalar through its parser, which this reader has not.)
         return (1, 2)
 
-    #: Whether every event ``nodes`` read so far was free of anchors, aliases and explicit tags.
-    plain_events = True
-
-    def nodes(self) -> Generator[Node | None, None, None]:
-        """The root node of each document (None for an empty one), or ``Unsuitable``."""
+    def nodes(self, events: Iterable[Any] | None = None) -> Generator[Node | None, None, None]:
+        """The root node of each document (None for an empty one), or ``Unsuitable``; of
+        ``events`` when they were read already (libyaml's events of this text)."""
         check_suitable(self.text)
         anchors: dict[str, Node] = {}
         stack: list[Node] = []  # the open collections
         root: Node | None = None
         event: Any
-        for event in libyaml.parse(self.text, Loader=libyaml.CSafeLoader):
+        for event in self._events() if events is None else events:
             kind = type(event)
             node: Node | None = None
             if kind is libyaml.ScalarEvent:
                 if event.style in ("|", ">") and _block_scalar_differs(
                         self.text, event.start_mark.index, event.end_mark.index):
                     raise Unsuitable
-                if event.tag is not None:
-                    self.plain_events = False
                 tag = _node_tag(event.tag) or self._scalar_tag(event.value, event.implicit)
                 node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                   style=event.style or None, anchor=event.anchor)
@@ -184,12 +182,9 @@ class Reader(SafeConstructor, VersionedResolver):
                     raise Unsuitable  # ruamel words the refusal
                 mapping = kind is libyaml.MappingStartEvent
                 shape = MappingNode if mapping else SequenceNode
-                if event.tag is not None:
-                    self.plain_events = False
                 tag = _node_tag(event.tag) or self.resolve(shape, None, event.implicit)
                 node = shape(tag, [], event.start_mark, None, flow_style=event.flow_style, anchor=event.anchor)
             elif kind is libyaml.AliasEvent:
-                self.plain_events = False
                 found = anchors.get(event.anchor)
                 if found is None or not stack or any(found is open_node for open_node in stack):
                     raise Unsuitable  # an unknown alias, or a collection that holds itself
@@ -215,7 +210,6 @@ class Reader(SafeConstructor, VersionedResolver):
                 continue  # stream start and end
             if event.anchor is not None:
                 anchors[event.anchor] = node
-                self.plain_events = False
             if isinstance(node, ScalarNode):
                 if not stack:
                     root = node
@@ -262,45 +256,26 @@ class Reader(SafeConstructor, VersionedResolver):
             if index >= skip:
                 yield None if node is None else self.construct_document(node)
 
-    def single_node(self) -> Node | None:
+    def single_node(self, events: Iterable[Any] | None = None) -> Node | None:
         """The root node of the only document, or ``Unsuitable`` (ruamel refuses a second)."""
-        found = list(self.nodes())
+        found = list(self.nodes(events))
         if len(found) > 1:
             raise Unsuitable
         return found[0] if found else None
 
     def single_node_and_data(self) -> tuple[Node | None, Any]:
         """The root node of the only document, and the data that ``single_document`` would
-        give for it, built from those nodes where the direct path would have built it from
-        the same events (``NOT_BUILT`` where it would have left them to the node path): one
-        parse for readers of both."""
-        root = self.single_node()
-        if root is None or not self.plain_events:
-            return root, NOT_BUILT
+        give for it where the direct path builds it (``NOT_BUILT`` where it would leave the
+        document to the node path): both of one read of the text, as the direct path builds
+        its data from the very events that make the nodes."""
+        events = list(self._events())
+        root = self.single_node(events)
+        if root is None:
+            return None, NOT_BUILT
         try:
-            return root, self._data(root)
+            return root, next(self._direct_documents(events))
         except Uncommon:
             return root, NOT_BUILT
-
-    def _data(self, node: Any) -> Any:  # a Node: its kind is asked once, by type
-        """What ``build_documents`` makes of the events that ``node`` was composed of: plain
-        scalars resolved and constructed alike, ``Uncommon`` where it gives up."""
-        kind = type(node)
-        if kind is ScalarNode:
-            if node.style is not None:  # quoted or block: the text
-                return node.value
-            return remembered(_PLAIN_VALUES, node.value, self._construct_plain)
-        if kind is SequenceNode:
-            return [self._data(item) for item in node.value]
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode:
-                raise Uncommon  # a collection as a key
-            key = self._data(key_node)
-            if key in mapping:
-                raise Uncommon  # a repeated key: the node path refuses it
-            mapping[key] = self._data(value_node)
-        return mapping
 
     def single_document(self) -> Any:
         """The data of the only document, or ``Unsuitable`` (ruamel refuses a second)."""
@@ -313,12 +288,19 @@ class Reader(SafeConstructor, VersionedResolver):
             raise Unsuitable
         return found[0] if found else None
 
-    def _direct_documents(self) -> Generator[Any, None, None]:
-        """The data of each document built from the events, without nodes; ``Uncommon``
-        for what the node path must read, ``Unsuitable`` where that path would raise it."""
-        check_suitable(self.text)
-        yield from build_documents(libyaml.parse(self.text, Loader=libyaml.CSafeLoader), self._scalar,
-                                   max_depth=self.max_depth, too_deep=Unsuitable, document=_plain_document)
+    def _direct_documents(self, events: Iterable[Any] | None = None) -> Generator[Any, None, None]:
+        """The data of each document built from the events, without nodes; ``Uncommon`` for
+        what the node path must read, ``Unsuitable`` where that path would raise it. Given
+        ``events``, the ones ``nodes`` read already, the text was found suitable there."""
+        if events is None:
+            check_suitable(self.text)
+            events = self._events()
+        yield from build_documents(events, self._scalar, max_depth=self.max_depth, too_deep=Unsuitable,
+                                   document=_plain_document)
+
+    def _events(self) -> Iterable[Any]:
+        """libyaml's events of this text, as they are parsed."""
+        return libyaml.parse(self.text, Loader=libyaml.CSafeLoader)
 
     def _scalar(self, event: Any) -> Any:
         """An untagged scalar event's value: ``Unsuitable`` for a block scalar the node path refuses."""
