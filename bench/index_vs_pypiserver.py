@@ -47,7 +47,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from results_page import fill  # noqa: E402
 
-from bench.registry_throughput import serve_command  # noqa: E402
 from bench.worker_memory import mib, workers_rss  # noqa: E402
 from registry.app import create_app  # noqa: E402
 from registry.db import database  # noqa: E402
@@ -104,7 +103,7 @@ def start_pypiserver(command: str, packages: Path, count: int) -> tuple[subproce
 
 
 def start_registry(folder: Path, apps: int, workers: int | None, threads: int | None) -> RegistryServer:
-    server = RegistryServer(folder / "data", command=serve_command(workers, threads))
+    server = RegistryServer(folder / "data", workers=workers, threads=threads)
     server.data_dir.mkdir(parents=True)
     server.admin("init")
     app = create_app({"DATA_DIR": str(server.data_dir), "SECRET_KEY": "bench", "LOAD_INSTALLED_PLUGINS": False})

@@ -53,7 +53,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.registry_throughput import TIMEOUT, package_for, percentile, serve_command  # noqa: E402
+from bench.registry_throughput import TIMEOUT, package_for, percentile  # noqa: E402
 from tests.e2e.server import HOST, RegistryServer, free_port, running, wait_until  # noqa: E402
 
 DEVPI_PACKAGES = ("devpi-server", "devpi-client")
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         environment = devpi_environment(args.devpi_venv or root / "devpi-venv")
         devpi = Devpi(environment, root / "devpi")
-        server = RegistryServer(root / "registry", command=serve_command(args.workers, args.threads))
+        server = RegistryServer(root / "registry", workers=args.workers, threads=args.threads)
         server.setup("dimpact")
         print("starting devpi-server and appstore-registry serve ...", flush=True)
         with devpi_running(devpi), running(server), log_on_failure(server):

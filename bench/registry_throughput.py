@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.worker_memory import mib, workers_pss, workers_rss  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.e2e.server import HOST, RegistryServer, console_script, running  # noqa: E402
+from tests.e2e.server import RegistryServer, running  # noqa: E402
 
 WORDS = ("zaken", "burger", "vergunning", "belasting", "afval", "parkeren", "subsidie", "melding",
          "paspoort", "verhuizing", "documenten", "archief", "betalen", "afspraak", "klant")
@@ -166,19 +166,6 @@ def report_latencies(title: str, timings: Timings) -> None:
               f"{statistics.fmean(values) * 1000:>9.1f}")
 
 
-def serve_options(workers: int | None, threads: int | None) -> str:
-    """The options of ``appstore-registry serve`` that set ``workers`` and ``threads``, where given."""
-    return (f" --workers {workers}" if workers else "") + (f" --threads {threads}" if threads else "")
-
-
-def serve_command(workers: int | None, threads: int | None) -> Callable[[int], list[str]]:
-    """``appstore-registry serve`` on a port, with serve's own workers and threads unless given."""
-    def command(port: int) -> list[str]:
-        return [console_script("appstore-registry"), "serve", "--host", HOST, "--port", str(port),
-                *serve_options(workers, threads).split()]
-    return command
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--packages", type=int, default=200, help="packages to publish (default 200)")
@@ -196,10 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"building {args.packages} packages ...", flush=True)
     built = [package_for(i) for i in range(args.packages)]
     with tempfile.TemporaryDirectory(prefix="appstore-bench-") as tmp:
-        server = RegistryServer(Path(tmp) / "data", command=serve_command(args.workers, args.threads))
+        server = RegistryServer(Path(tmp) / "data", workers=args.workers, threads=args.threads)
         server.setup("dimpact")
         with running(server):
-            print(f"server: appstore-registry serve{serve_options(args.workers, args.threads)}, SQLite, {server.url}")
+            print(f"server: {' '.join(server.serve_command(server.port)[1:])}, SQLite")
             rates, publish_timings = publish_all(server, [archive for _, archive in built],
                                 min(args.sequential, args.packages), args.clients)
             timings, elapsed = read_load(server, [app_id for app_id, _ in built], args.clients,

@@ -117,8 +117,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
 
     _require_current_schema(command_app(ctx))
     overrides = {f"SERVE_{name.upper()}": value for name, value in deadlines.items() if value is not None}
-    run_gunicorn(host=host, port=port, workers=workers or default_workers(), threads=threads, overrides=overrides,
-                 log_format=command_app(ctx).config["LOG_FORMAT"])
+    run_gunicorn(host=host, port=port, workers=default_workers() if workers is None else workers, threads=threads,
+                 overrides=overrides, log_format=command_app(ctx).config["LOG_FORMAT"])
 
 
 def _require_current_schema(app: Flask, command: str = "serve") -> None:

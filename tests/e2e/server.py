@@ -74,13 +74,14 @@ def registry_settings(data_dir: Path) -> dict[str, str]:
 class RegistryServer:
     """One registry data dir, its admin command line and a server process on it."""
 
-    def __init__(self, data_dir: Path, *, workers: int = 2, environment: dict[str, str] | None = None,
+    def __init__(self, data_dir: Path, *, workers: int | None = 2, threads: int | None = None,
+                 environment: dict[str, str] | None = None,
                  command: Callable[[int], list[str]] | None = None) -> None:
-        """``environment`` adds settings (``APPSTORE_SERVE_HEADER_TIMEOUT``, ...) to the server's
-        and its commands';
+        """``workers`` and ``threads`` of ``serve`` (None: serve's own default); ``environment``
+        adds settings (``APPSTORE_SERVE_HEADER_TIMEOUT``, ...) to the server's and its commands';
         ``command`` gives another server command line for a port (benchmarks compare servers)."""
         self.data_dir = data_dir
-        self.workers = workers
+        self.workers, self.threads = workers, threads
         self.environment = environment or {}
         self.command = command or self.serve_command
         self.port = 0
@@ -150,8 +151,9 @@ class RegistryServer:
 
     def serve_command(self, port: int) -> list[str]:
         """``appstore-registry serve`` on ``port``: the production server."""
+        sizing = {"--workers": self.workers, "--threads": self.threads}
         return [console_script("appstore-registry"), "serve", "--host", HOST, "--port", str(port),
-                "--workers", str(self.workers)]
+                *(part for option, value in sizing.items() if value is not None for part in (option, str(value)))]
 
     def _wait_until_ready(self) -> None:
         if not wait_until(self._answers, START_TIMEOUT):
